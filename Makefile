@@ -1,0 +1,88 @@
+# Makefile — builds libpayband, the payband tool and the tests.
+#
+#   make            build build/payband
+#   make check      unit tests, CLI cases and fuzz-corpus replay, then all of
+#                   them again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make tour       the built-in dataset tour
+#   make fuzz       libFuzzer targets (needs clang)
+
+BUILD    ?= build
+CC       ?= cc
+PKGS     := sqlite3 yaml-0.1 jansson md4c
+WARN     := -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes
+CPPFLAGS += -D_DEFAULT_SOURCE -Iinclude -Isrc -I$(BUILD)/gen
+CFLAGS   ?= -O2 -g
+CFLAGS   += $(WARN) $(shell pkg-config --cflags $(PKGS))
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm
+
+ifeq ($(SAN),1)
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=address,undefined
+endif
+
+LIB_SRC  := $(wildcard src/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
+SQL      := $(sort $(wildcard src/sql/*.sql))
+DATA     := $(sort $(wildcard data/*.yaml))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+REPLAY_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/replay_%)
+
+.PHONY: all check test unit cli-cases replay tour fuzz clean
+all: $(BUILD)/payband
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -Wall -Wextra -Werror -O1 $< -o $@
+
+$(BUILD)/gen/embedded.c: $(BUILD)/tools/embed $(SQL) $(DATA)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed $@ sql $(SQL) -- data $(DATA)
+
+$(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libpayband.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/payband: $(CLI_OBJ) $(BUILD)/libpayband.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpayband.a tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(shell pkg-config --cflags criterion) $< \
+	    $(BUILD)/libpayband.a $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs criterion) -o $@
+
+$(BUILD)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c $(BUILD)/libpayband.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) fuzz/$*.c fuzz/replay_main.c $(BUILD)/libpayband.a \
+	    $(LDFLAGS) $(LDLIBS) -o $@
+
+# One build's worth of tests; `check` runs it twice.
+test: $(BUILD)/payband $(UNIT_BIN) $(REPLAY_BIN)
+	@scripts/run-tests $(BUILD)
+
+check:
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory test BUILD=build/asan SAN=1 CFLAGS="-O1 -g"
+	@echo "check: both builds passed"
+
+tour: $(BUILD)/payband
+	@scripts/tour $(BUILD)/payband
+
+fuzz:
+	@scripts/fuzz
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,73 @@
+/* cli.h — shared pieces of the payband command-line tool: the command table,
+ * exit codes, option helpers, and the renderer that prints library results
+ * (JSON values) as a table, JSON or CSV. */
+#ifndef PAYBAND_CLI_H
+#define PAYBAND_CLI_H
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "payband/store.h"
+
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
+
+struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;   /* arguments after the command name */
+    const char *summary; /* one line for `payband help` */
+};
+
+extern const struct cli_command cli_commands[];
+
+typedef enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_JSON, CLI_FORMAT_CSV } cli_format;
+
+/* Options every command that reads the store shares. */
+struct cli_common {
+    const char *db;
+    cli_format format;
+};
+
+/* Database path given before the command (`payband --db PATH bands`). */
+extern const char *cli_global_db;
+
+/* Print "payband: error: <msg>" plus the command's usage; return 2. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Print "payband: error: <msg>" to stderr; return 1. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a one-line notice to stderr (progress and chatter). */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+bool cli_parse_format(const char *text, cli_format *out);
+/* Resolve --db, then PAYBAND_DB, then the per-user default; open the store,
+ * loading the built-in dataset on first use. Prints the error and returns
+ * NULL on failure. */
+pb_store *cli_open_store(const char *db_option);
+
+/* Column kinds the table and CSV renderers know. */
+typedef enum cli_col_kind {
+    CLI_COL_TEXT,   /* string or number as is */
+    CLI_COL_MONEY,  /* number in major units of the row's "currency" */
+    CLI_COL_PCT,    /* number, printed with % */
+    CLI_COL_FLAG,   /* boolean, printed as the column's flag text when true */
+} cli_col_kind;
+
+struct cli_column {
+    const char *header;
+    const char *key;
+    cli_col_kind kind;
+    const char *flag_text; /* for CLI_COL_FLAG */
+};
+
+/* Print an array of objects: table (the listed columns), CSV (the listed
+ * columns, keys as headers) or JSON (the whole value, pretty). */
+void cli_print_rows(json_t *rows, const struct cli_column *columns, size_t ncolumns,
+                    cli_format format);
+/* Print any JSON value, pretty, with a trailing newline. */
+void cli_print_json(json_t *value);
+/* Format a number of major units in the compact money style into buf. */
+void cli_format_money(double major, const char *currency, char *buf, size_t cap);
+
+#endif

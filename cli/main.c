@@ -1,0 +1,52 @@
+/* main.c — entry point of the payband tool: global options, then dispatch
+ * through the command table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char *cli_global_db;
+
+static void print_help(FILE *out)
+{
+    fprintf(out, "usage: payband [--db PATH] COMMAND [ARGS]\n\ncommands:\n");
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    fprintf(out, "\n`payband COMMAND --help` shows a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    int i = 1;
+    while (i < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            cli_global_db = argv[i + 1];
+            i += 2;
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            cli_global_db = argv[i] + 5;
+            i++;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            print_help(stdout);
+            return CLI_EXIT_OK;
+        } else {
+            fprintf(stderr, "payband: error: unknown option '%s'\n", argv[i]);
+            print_help(stderr);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        fprintf(stderr, "payband: error: no command given\n");
+        print_help(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[i], "help") == 0) {
+        print_help(stdout);
+        return CLI_EXIT_OK;
+    }
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        if (strcmp(c->name, argv[i]) == 0)
+            return c->run(argc - i, argv + i);
+    fprintf(stderr, "payband: error: unknown command '%s'\n", argv[i]);
+    print_help(stderr);
+    return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,149 @@
+/* facts.h — the facts one source document contributes (internal).
+ *
+ * Every reader of documents (the built-in dataset loader, the guide and
+ * briefing importers) produces a `pb__facts`; the store writes one in a single
+ * transaction, replacing whatever the same source gave before. All strings
+ * and arrays are owned by the facts and released by pb__facts_free. Amounts
+ * are in minor units of `currency`; percentages in basis points (1% == 100). */
+#ifndef PB_FACTS_H
+#define PB_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "payband/date.h"
+#include "payband/status.h"
+
+struct pb__source {
+    char *key;          /* stable identifier, e.g. "guide-hf-senior-swe" */
+    char *kind;         /* "guide", "briefing", "dataset", "report" */
+    char *title;
+    char *file;         /* file name of the document */
+    char *publisher;
+    char *data_quality; /* as the document states it, or NULL */
+    char *period;       /* e.g. "2025-Q4" */
+    char *notes;
+    pb_date published;
+    pb_date as_of;      /* the date the figures describe */
+    pb_date review_due; /* PB_DATE_NONE: not stated */
+    bool review_assumed; /* review_due not stated by the document itself */
+};
+
+struct pb__name {
+    char *slug;
+    char *display;
+};
+
+struct pb__band {
+    char *company, *role, *region, *level; /* slugs for company/role; level may be NULL */
+    char *currency;
+    bool has_base, has_equity, has_bonus, has_stated_tc;
+    int64_t base_low, base_high;
+    int64_t equity_low, equity_high; /* the grant over vest_years */
+    int vest_years;                   /* 0 when there is no equity */
+    int32_t bonus_low_bp, bonus_high_bp;
+    int64_t stated_tc_low, stated_tc_high;
+    char *note;
+    long line;
+};
+
+/* A region defined as a percentage of another region's band. */
+struct pb__relative_band {
+    char *company, *role, *region, *of_region;
+    int32_t pct_low_bp, pct_high_bp;
+    bool equity_same; /* the equity grant is the reference region's */
+    long line;
+};
+
+struct pb__level_node {
+    char *company; /* slug */
+    char *role;    /* role slug when the node is one of the source's own roles */
+    char *level;   /* level code ("L4", "E5") or title when there is no code */
+    char *title;   /* job title as written, optional */
+    char *region;  /* qualifier, optional ("Paris", "Paris/NYC") */
+};
+
+/* "A = B = C": every node in a chain is stated equivalent to the others. */
+struct pb__level_map {
+    struct pb__level_node *nodes;
+    size_t count;
+    long line;
+};
+
+struct pb__fx_fact {
+    pb_date date;
+    char base[4], quote[4]; /* 1 base = rate quote */
+    double rate;
+    char *note;
+    long line;
+};
+
+/* A concrete offer a document mentions ("€105K base with €90K/year RSUs"). */
+struct pb__offer_mention {
+    char *company, *role, *level, *region, *currency;
+    int64_t base;
+    int64_t equity_per_year; /* -1 when not stated per year */
+    int64_t equity_grant;    /* -1 when not stated as a grant */
+    int vest_years;
+    int64_t sign_on;         /* 0 when none */
+    int64_t stated_total;    /* -1 when the document states no total */
+    int stated_years;        /* years the stated total covers */
+    char *note;
+    long line;
+};
+
+/* A premium a document names ("Agentic AI premium 20–35%"). */
+struct pb__premium {
+    char *name;       /* slug, e.g. "agentic-ai" */
+    char *applies_to; /* "equity", "base", "total" */
+    char *company, *role; /* NULL: applies generally */
+    int32_t low_bp, high_bp;
+    char *note;
+    long line;
+};
+
+/* The ask or accept-at floor of a strategy block, one currency at a time. */
+struct pb__target {
+    char *kind; /* "ask" or "floor" */
+    char *company, *role, *region, *currency;
+    int64_t base, equity, sign_on; /* -1 when not stated; equity is the grant */
+    int vest_years;
+    long line;
+};
+
+#define PB__LIST(type)                                                                         \
+    struct {                                                                                   \
+        type *items;                                                                           \
+        size_t count, cap;                                                                     \
+    }
+
+typedef struct pb__facts {
+    struct pb__source source;
+    PB__LIST(struct pb__name) companies;
+    PB__LIST(struct pb__name) roles;
+    PB__LIST(struct pb__band) bands;
+    PB__LIST(struct pb__relative_band) relative_bands;
+    PB__LIST(struct pb__level_map) level_maps;
+    PB__LIST(struct pb__fx_fact) fx;
+    PB__LIST(struct pb__offer_mention) offers;
+    PB__LIST(struct pb__premium) premiums;
+    PB__LIST(struct pb__target) targets;
+} pb__facts;
+
+pb__facts *pb__facts_new(void);
+void pb__facts_free(pb__facts *facts);
+
+/* Grow a list by one zeroed item; returns it, or NULL when out of memory. */
+void *pb__list_push(void *items_field, size_t *count, size_t *cap, size_t item_size);
+#define PB__PUSH(list) \
+    pb__list_push(&(list).items, &(list).count, &(list).cap, sizeof *(list).items)
+
+/* Add a company or role display name unless the slug is already listed. */
+pb_status pb__facts_name(pb__facts *facts, bool company, const char *slug, const char *display);
+
+/* Lower-case slug of a display name: "Hugging Face" -> "hugging-face",
+ * "ML/AI Engineer" -> "ml-ai-engineer". Caller frees. */
+char *pb__slugify(const char *text);
+
+#endif

@@ -1,0 +1,119 @@
+/* test_money.c — money parsing from the case table tests/cases/money.txt,
+ * and formatting in the compact and full styles. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "payband/money.h"
+#include "testutil.h"
+
+static void check_case(const char *file, int lineno, char *kind, char *input, char *expect)
+{
+    const char *why = "";
+    char got[128];
+    pb_status st;
+    if (strncmp(kind, "amount", 6) == 0) {
+        pb_money m;
+        bool approx = false;
+        st = pb_money_parse(input, strlen(input), &m, &approx, &why);
+        if (st == PB_OK)
+            snprintf(got, sizeof got, "%s %lld%s", m.currency, (long long)m.minor,
+                     approx ? " ~" : "");
+    } else if (strncmp(kind, "range", 5) == 0) {
+        pb_money_range r;
+        st = pb_money_range_parse(input, strlen(input), &r, &why);
+        if (st == PB_OK)
+            snprintf(got, sizeof got, "%s %lld %lld%s", r.low.currency, (long long)r.low.minor,
+                     (long long)r.high.minor, r.approximate ? " ~" : "");
+    } else {
+        pb_pct_range p;
+        st = pb_pct_range_parse(input, strlen(input), &p, &why);
+        if (st == PB_OK)
+            snprintf(got, sizeof got, "%d %d", p.low_bp, p.high_bp);
+    }
+    bool want_error = strstr(kind, "-error") != NULL || strcmp(expect, "error") == 0;
+    if (want_error) {
+        cr_expect(st != PB_OK, "%s:%d: '%s' parsed as '%s', expected an error", file, lineno,
+                  input, st == PB_OK ? got : "");
+        if (st != PB_OK && strcmp(expect, "error") != 0)
+            cr_expect_str_eq(why, expect, "%s:%d: '%s': reason", file, lineno, input);
+    } else {
+        cr_expect(st == PB_OK, "%s:%d: '%s' failed: %s", file, lineno, input, why);
+        if (st == PB_OK)
+            cr_expect_str_eq(got, expect, "%s:%d: '%s'", file, lineno, input);
+    }
+}
+
+Test(money, case_table)
+{
+    const char *path = TEST_PATH("tests/cases/money.txt");
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "cannot open %s", path);
+    char line[512];
+    int lineno = 0, cases = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *fields[3];
+        int n = test_split_fields(line, fields, 3);
+        if (n == 0)
+            continue;
+        cr_assert(n == 3, "%s:%d: malformed case", path, lineno);
+        check_case(path, lineno, fields[0], fields[1], fields[2]);
+        cases++;
+    }
+    fclose(f);
+    cr_expect(cases > 40, "only %d cases read", cases);
+}
+
+static void expect_compact(int64_t major_cents, const char *cur, const char *want)
+{
+    char buf[64];
+    pb_money m = {major_cents, ""};
+    memcpy(m.currency, cur, 4);
+    pb_money_format_compact(m, buf, sizeof buf);
+    cr_expect_str_eq(buf, want);
+}
+
+Test(money, format_compact)
+{
+    expect_compact(10500000, "EUR", "€105K");
+    expect_compact(106500000, "USD", "$1.07M");
+    expect_compact(119000000, "USD", "$1.19M");
+    expect_compact(140000000, "USD", "$1.4M");
+    expect_compact(9750000, "GBP", "£97.5K");
+    expect_compact(15000000, "CHF", "CHF 150K");
+    expect_compact(100000000, "EUR", "€1M");
+    expect_compact(99999900, "EUR", "€1M");
+    expect_compact(50000, "EUR", "€500");
+    expect_compact(-1200000, "EUR", "-€12K");
+    expect_compact(450000000000, "USD", "$4.5B");
+}
+
+Test(money, format_full)
+{
+    char buf[64];
+    pb_money_format_full(pb_money_of(180000, "EUR"), buf, sizeof buf);
+    cr_expect_str_eq(buf, "€180,000");
+    pb_money_format_full(pb_money_of(1400000, "USD"), buf, sizeof buf);
+    cr_expect_str_eq(buf, "$1,400,000");
+    pb_money_format_full((pb_money){9750050, "EUR"}, buf, sizeof buf);
+    cr_expect_str_eq(buf, "€97,500.50");
+    pb_money_format_full(pb_money_of(150000, "CHF"), buf, sizeof buf);
+    cr_expect_str_eq(buf, "CHF 150,000");
+    pb_money_format_full(pb_money_of(5000000, "JPY"), buf, sizeof buf);
+    cr_expect_str_eq(buf, "JPY 5,000,000");
+}
+
+Test(money, minor_units_follow_currency)
+{
+    cr_expect_eq(pb_currency_exponent("EUR"), 2);
+    cr_expect_eq(pb_currency_exponent("JPY"), 0);
+    cr_expect_eq(pb_currency_exponent("XXX"), -1);
+    pb_money m;
+    const char *why;
+    cr_assert_eq(pb_money_parse("JPY 5,000,000", 13, &m, NULL, &why), PB_OK);
+    cr_expect_eq(m.minor, 5000000);
+    cr_expect_eq(pb_money_parse("JPY 5.5", 7, &m, NULL, &why), PB_ERR_PARSE);
+    cr_expect_eq(pb_money_parse("", 0, &m, NULL, &why), PB_ERR_PARSE);
+    cr_expect_str_eq(why, "no number");
+}

@@ -1,0 +1,95 @@
+/* testutil.h — helpers shared by the unit tests: locating the project and the
+ * seed documents, and reading case files line by line. */
+#ifndef PB_TESTUTIL_H
+#define PB_TESTUTIL_H
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The project root (PAYBAND_ROOT, set by scripts/run-tests, else "."). */
+static inline const char *test_root(void)
+{
+    const char *r = getenv("PAYBAND_ROOT");
+    return r ? r : ".";
+}
+
+/* Path under the project root, in a static buffer per call site. */
+#define TEST_PATH(rel) test_path_in((char[4096]){0}, rel)
+static inline const char *test_path_in(char *buf, const char *rel)
+{
+    snprintf(buf, 4096, "%s/%s", test_root(), rel);
+    return buf;
+}
+
+/* The seed documents folder, or NULL (with a skip message) when absent. */
+static inline const char *test_seeds_dir(void)
+{
+    static char buf[4096];
+    const char *env = getenv("PAYBAND_SEEDS");
+    if (env)
+        snprintf(buf, sizeof buf, "%s", env);
+    else
+        snprintf(buf, sizeof buf, "%s/../shared/seeds", test_root());
+    FILE *probe = NULL;
+    char file[4200];
+    snprintf(file, sizeof file, "%s/001_6cf6d1a21825cad0.txt", buf);
+    probe = fopen(file, "r");
+    if (!probe)
+        return NULL;
+    fclose(probe);
+    return buf;
+}
+
+/* Read a whole file into a NUL-terminated malloc'd buffer. */
+static inline char *test_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf)
+        buf[n] = '\0';
+    if (len)
+        *len = (size_t)n;
+    fclose(f);
+    return buf;
+}
+
+/* Split a case-file line on " | " into at most `max` trimmed fields (in place).
+ * Returns the number of fields; comment and blank lines give 0. */
+static inline int test_split_fields(char *line, char **fields, int max)
+{
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    if (n == 0 || line[0] == '#')
+        return 0;
+    int count = 0;
+    char *p = line;
+    while (count < max) {
+        char *bar = strstr(p, " | ");
+        if (bar)
+            *bar = '\0';
+        while (*p == ' ')
+            p++;
+        char *e = p + strlen(p);
+        while (e > p && e[-1] == ' ')
+            *--e = '\0';
+        fields[count++] = p;
+        if (!bar)
+            break;
+        p = bar + 3;
+    }
+    return count;
+}
+
+#endif
