@@ -1,0 +1,204 @@
+/* output.c — printing of results and messages: aligned tables, CSV and JSON
+ * for stdout; errors and notes for stderr. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "payband/money.h"
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "payband: error: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        if (command && strcmp(c->name, command) == 0)
+            fprintf(stderr, "usage: payband %s %s\n", c->name, c->usage);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "payband: error: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return CLI_EXIT_FAIL;
+}
+
+void cli_note(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "payband: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+bool cli_parse_format(const char *text, cli_format *out)
+{
+    if (strcmp(text, "table") == 0)
+        *out = CLI_FORMAT_TABLE;
+    else if (strcmp(text, "json") == 0)
+        *out = CLI_FORMAT_JSON;
+    else if (strcmp(text, "csv") == 0)
+        *out = CLI_FORMAT_CSV;
+    else
+        return false;
+    return true;
+}
+
+void cli_print_json(json_t *value)
+{
+    char *text = json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    if (text) {
+        fputs(text, stdout);
+        fputc('\n', stdout);
+        free(text);
+    }
+}
+
+void cli_format_money(double major, const char *currency, char *buf, size_t cap)
+{
+    if (!currency || !pb_currency_known(currency)) {
+        snprintf(buf, cap, "%.0f", major);
+        return;
+    }
+    pb_money_format_compact(pb_money_from_double(major, currency), buf, cap);
+}
+
+/* Render one cell as text. Returns 0 when the cell is empty. */
+static void cell_text(json_t *row, const struct cli_column *col, char *buf, size_t cap,
+                      bool for_csv)
+{
+    json_t *v = json_object_get(row, col->key);
+    buf[0] = '\0';
+    if (!v || json_is_null(v))
+        return;
+    switch (col->kind) {
+    case CLI_COL_MONEY:
+        if (json_is_number(v)) {
+            if (for_csv)
+                snprintf(buf, cap, "%.0f", json_number_value(v));
+            else
+                cli_format_money(json_number_value(v),
+                                 json_string_value(json_object_get(row, "currency")), buf, cap);
+            return;
+        }
+        break;
+    case CLI_COL_PCT:
+        if (json_is_number(v)) {
+            double p = json_number_value(v);
+            if (fabs(p - round(p)) < 1e-9)
+                snprintf(buf, cap, for_csv ? "%.0f" : "%.0f%%", p);
+            else
+                snprintf(buf, cap, for_csv ? "%.1f" : "%.1f%%", p);
+            return;
+        }
+        break;
+    case CLI_COL_FLAG:
+        if (for_csv)
+            snprintf(buf, cap, "%s", json_is_true(v) ? "true" : "false");
+        else if (json_is_true(v))
+            snprintf(buf, cap, "%s", col->flag_text ? col->flag_text : "yes");
+        return;
+    case CLI_COL_TEXT:
+        break;
+    }
+    if (json_is_string(v))
+        snprintf(buf, cap, "%s", json_string_value(v));
+    else if (json_is_integer(v))
+        snprintf(buf, cap, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v))
+        snprintf(buf, cap, "%g", json_real_value(v));
+    else if (json_is_boolean(v))
+        snprintf(buf, cap, "%s", json_is_true(v) ? "true" : "false");
+}
+
+/* Display width of UTF-8 text: code points, not bytes. */
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            w++;
+    return w;
+}
+
+static void csv_field(const char *text)
+{
+    if (strpbrk(text, ",\"\n\r") == NULL) {
+        fputs(text, stdout);
+        return;
+    }
+    fputc('"', stdout);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            fputc('"', stdout);
+        fputc(*p, stdout);
+    }
+    fputc('"', stdout);
+}
+
+void cli_print_rows(json_t *rows, const struct cli_column *cols, size_t ncols, cli_format format)
+{
+    if (format == CLI_FORMAT_JSON) {
+        cli_print_json(rows);
+        return;
+    }
+    size_t nrows = json_array_size(rows);
+    char buf[512];
+    if (format == CLI_FORMAT_CSV) {
+        for (size_t c = 0; c < ncols; c++) {
+            if (c)
+                fputc(',', stdout);
+            csv_field(cols[c].key);
+        }
+        fputc('\n', stdout);
+        for (size_t r = 0; r < nrows; r++) {
+            for (size_t c = 0; c < ncols; c++) {
+                if (c)
+                    fputc(',', stdout);
+                cell_text(json_array_get(rows, r), &cols[c], buf, sizeof buf, true);
+                csv_field(buf);
+            }
+            fputc('\n', stdout);
+        }
+        return;
+    }
+    size_t *width = calloc(ncols, sizeof *width);
+    if (!width)
+        return;
+    for (size_t c = 0; c < ncols; c++)
+        width[c] = display_width(cols[c].header);
+    for (size_t r = 0; r < nrows; r++)
+        for (size_t c = 0; c < ncols; c++) {
+            cell_text(json_array_get(rows, r), &cols[c], buf, sizeof buf, false);
+            size_t w = display_width(buf);
+            if (w > width[c])
+                width[c] = w;
+        }
+    for (size_t c = 0; c < ncols; c++)
+        printf("%s%-*s", c ? "  " : "", c + 1 < ncols ? (int)width[c] : 0, cols[c].header);
+    fputc('\n', stdout);
+    for (size_t r = 0; r < nrows; r++) {
+        for (size_t c = 0; c < ncols; c++) {
+            cell_text(json_array_get(rows, r), &cols[c], buf, sizeof buf, false);
+            size_t pad = width[c] - display_width(buf);
+            printf("%s%s", c ? "  " : "", buf);
+            if (c + 1 < ncols)
+                printf("%*s", (int)pad, "");
+        }
+        fputc('\n', stdout);
+    }
+    free(width);
+}
