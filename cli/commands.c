@@ -4,6 +4,9 @@
 
 #include "cli.h"
 
+int cmd_offer(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+
 static int cmd_version(int argc, char **argv)
 {
     (void)argc;
@@ -14,5 +17,11 @@ static int cmd_version(int argc, char **argv)
 
 const struct cli_command cli_commands[] = {
     {"version", cmd_version, "", "print the version"},
+    {"offer", cmd_offer, "FILE [--years N] [--currency CUR] [--events] [--format table|json|csv]",
+     "year-by-year schedule and totals of one offer"},
+    {"compare", cmd_compare,
+     "FILE FILE... [--years N] [--simulations S] [--seed K] [--risk-aversion R] "
+     "[--currency CUR] [--scenarios] [--black-scholes] [--format table|json|csv]",
+     "compare offers: totals, value under uncertainty, odds, break-even"},
     {NULL, NULL, NULL, NULL},
 };
