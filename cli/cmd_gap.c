@@ -13,11 +13,16 @@ static void print_side(const char *name, json_t *side, const char *currency)
     char lo[48], hi[48];
     cli_format_money(json_number_value(json_object_get(side, "low")), currency, lo, sizeof lo);
     cli_format_money(json_number_value(json_object_get(side, "high")), currency, hi, sizeof hi);
-    printf("%s: %s/%s/%s  %s %s\xE2\x80\x93%s  (%s)%s\n", name,
+    char range[100];
+    if (strcmp(lo, hi) == 0)
+        snprintf(range, sizeof range, "%s", lo);
+    else
+        snprintf(range, sizeof range, "%s\xE2\x80\x93%s", lo, hi);
+    printf("%s: %s/%s/%s  %s %s  (%s)%s\n", name,
            json_string_value(json_object_get(side, "company")),
            json_string_value(json_object_get(side, "role")),
            json_string_value(json_object_get(side, "region")),
-           json_string_value(json_object_get(side, "basis")), lo, hi,
+           json_string_value(json_object_get(side, "basis")), range,
            json_string_value(json_object_get(side, "source")),
            json_is_true(json_object_get(side, "stale")) ? "  STALE" : "");
     json_t *fx = json_object_get(side, "fx");
