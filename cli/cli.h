@@ -57,6 +57,8 @@ enum { CLI_OPT_DB = 1000, CLI_OPT_FORMAT, CLI_OPT_HELP, CLI_OPT_FIRST_FREE };
 /* getopt_long without getopt's own messages; returns ':' for a missing
  * value and '?' for an unknown option. */
 int cli_getopt(int argc, char **argv, const struct option *options);
+/* The argument getopt stopped at, for messages. */
+extern const char *cli_last_option;
 /* Handle a shared option or an option error. Returns 0 when handled, -1
  * after --help (exit 0), or an exit code (2) after a usage error. */
 int cli_common_option(const char *command, int opt, const char *arg, struct cli_common *common);

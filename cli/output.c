@@ -211,6 +211,8 @@ void cli_print_rows(json_t *rows, const struct cli_column *cols, size_t ncols, c
         }
         return;
     }
+    if (nrows == 0)
+        return; /* the caller says what an empty result means */
     size_t *width = calloc(ncols, sizeof *width);
     if (!width)
         return;

@@ -82,16 +82,20 @@ int cli_common_option(const char *command, int opt, const char *arg, struct cli_
                 printf("usage: payband %s %s\n%s\n", c->name, c->usage, c->summary);
         return -1;
     case ':':
-        return cli_usage_error(command, "option needs a value");
+        return cli_usage_error(command, "option '%s' needs a value", cli_last_option);
     default:
-        return cli_usage_error(command, "unknown option");
+        return cli_usage_error(command, "unknown option '%s'", cli_last_option);
     }
 }
+
+const char *cli_last_option = "";
 
 int cli_getopt(int argc, char **argv, const struct option *options)
 {
     opterr = 0;
     int idx = 0;
     int c = getopt_long(argc, argv, ":", options, &idx);
+    if ((c == '?' || c == ':') && optind > 0 && optind <= argc)
+        cli_last_option = argv[optind - 1];
     return c;
 }
