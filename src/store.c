@@ -857,7 +857,7 @@ pb_status pb_store_fx(pb_store *s, pb_fx **out)
         return pb__diag_set(&s->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     pb_status rc = prepare(s,
                            "SELECT r.date, r.base, r.quote, r.rate, s.key FROM fx_rate r "
-                           "JOIN source s ON s.id = r.source_id",
+                           "JOIN source s ON s.id = r.source_id ORDER BY r.base, r.quote, r.date",
                            &st);
     int step;
     while (rc == PB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
