@@ -350,7 +350,8 @@ static pb_status write_bands(pb_store *s, const pb__facts *f, sqlite3_int64 src)
         const struct pb__band *b = &f->bands.items[i];
         sqlite3_int64 c, r, l, g;
         if ((rc = company_id(s, f, b->company, &c)) != PB_OK ||
-            (rc = role_id(s, f, b->role, &r)) != PB_OK || (rc = level_id(s, c, b->level, &l)) ||
+            (rc = role_id(s, f, b->role, &r)) != PB_OK ||
+            (rc = level_id(s, c, b->level, &l)) != PB_OK ||
             (rc = region_id(s, b->region, &g)) != PB_OK)
             break;
         sqlite3_bind_int64(st, 1, src);
