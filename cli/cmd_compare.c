@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "offer_cli.h"
 #include "payband/money.h"
 #include "payband/value.h"
@@ -35,7 +36,7 @@ static const struct {
     {"option-term", "option_term_years"},
 };
 enum { NSETTINGS = sizeof SETTINGS / sizeof SETTINGS[0] };
-enum { OPT_SEED = 1000, OPT_CURRENCY, OPT_FORMAT, OPT_SCENARIOS, OPT_BS, OPT_DB, OPT_HELP };
+enum { OPT_SEED = CLI_OPT_FIRST_FREE, OPT_CURRENCY, OPT_SCENARIOS, OPT_BS };
 
 static void usage(FILE *out)
 {
@@ -321,11 +322,11 @@ int cmd_compare(int argc, char **argv)
         longopts[i] = (struct option){SETTINGS[i].flag, required_argument, NULL, (int)i + 1};
     longopts[NSETTINGS + 0] = (struct option){"seed", required_argument, NULL, OPT_SEED};
     longopts[NSETTINGS + 1] = (struct option){"currency", required_argument, NULL, OPT_CURRENCY};
-    longopts[NSETTINGS + 2] = (struct option){"format", required_argument, NULL, OPT_FORMAT};
+    longopts[NSETTINGS + 2] = (struct option){"format", required_argument, NULL, CLI_OPT_FORMAT};
     longopts[NSETTINGS + 3] = (struct option){"scenarios", no_argument, NULL, OPT_SCENARIOS};
     longopts[NSETTINGS + 4] = (struct option){"black-scholes", no_argument, NULL, OPT_BS};
-    longopts[NSETTINGS + 5] = (struct option){"db", required_argument, NULL, OPT_DB};
-    longopts[NSETTINGS + 6] = (struct option){"help", no_argument, NULL, OPT_HELP};
+    longopts[NSETTINGS + 5] = (struct option){"db", required_argument, NULL, CLI_OPT_DB};
+    longopts[NSETTINGS + 6] = (struct option){"help", no_argument, NULL, CLI_OPT_HELP};
     longopts[NSETTINGS + 7] = (struct option){NULL, 0, NULL, 0};
 
     pb_valuation *v = pb_valuation_new();
@@ -336,11 +337,11 @@ int cmd_compare(int argc, char **argv)
     pb_store *store = NULL;
     pb_fx_quote quotes[MAX_FILES];
     json_t *result = NULL;
-    const char *currency = NULL, *db = NULL;
-    cli_format format = CLI_FORMAT_TABLE;
+    const char *currency = NULL;
+    struct cli_common common = {0};
     int rc = CLI_EXIT_OK, ch;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, longopts)) != -1) {
         char *end = NULL;
         if (ch >= 1 && ch <= (int)NSETTINGS) {
             double x = strtod(optarg, &end);
@@ -373,23 +374,20 @@ int cmd_compare(int argc, char **argv)
             }
             currency = optarg;
             break;
-        case OPT_FORMAT:
-            if (!cli_parse_format(optarg, &format)) {
-                rc = cli_usage_error(NAME, "unknown format '%s' (table, json or csv)", optarg);
-                goto done;
-            }
-            break;
         case OPT_SCENARIOS: pb_valuation_set(v, "scenarios", 1); break;
         case OPT_BS: pb_valuation_set(v, "black_scholes", 1); break;
-        case OPT_DB: db = optarg; break;
-        case OPT_HELP:
+        case CLI_OPT_HELP:
             usage(stdout);
             goto done;
         default:
-            rc = cli_usage_error(NAME, "unknown option");
-            goto done;
+            if ((rc = cli_common_option(NAME, ch, optarg, &common)) != 0) {
+                rc = rc < 0 ? CLI_EXIT_OK : rc;
+                goto done;
+            }
         }
     }
+    const char *db = common.db;
+    cli_format format = common.format;
     if (argc - optind < 1) {
         rc = cli_usage_error(NAME, "no offer files given");
         goto done;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "offer_cli.h"
 #include "payband/date.h"
 #include "payband/money.h"
@@ -203,43 +204,42 @@ done:
 int cmd_offer(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"years", required_argument, NULL, 'y'},  {"currency", required_argument, NULL, 'c'},
-        {"format", required_argument, NULL, 'f'}, {"events", no_argument, NULL, 'e'},
-        {"db", required_argument, NULL, 'd'},     {"help", no_argument, NULL, 'h'},
+        {"years", required_argument, NULL, 'y'},
+        {"currency", required_argument, NULL, 'c'},
+        {"events", no_argument, NULL, 'e'},
+        {"db", required_argument, NULL, CLI_OPT_DB},
+        {"format", required_argument, NULL, CLI_OPT_FORMAT},
+        {"help", no_argument, NULL, CLI_OPT_HELP},
         {NULL, 0, NULL, 0}};
     int years = 4;
-    const char *currency = NULL, *db = NULL;
-    cli_format format = CLI_FORMAT_TABLE;
+    const char *currency = NULL;
+    struct cli_common common = {0};
     bool events = false;
-    int ch;
+    int ch, rc;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, longopts)) != -1) {
         char *end = NULL;
         switch (ch) {
         case 'y':
             years = (int)strtol(optarg, &end, 10);
             if (!*optarg || *end || years < 1 || years > 50)
-                return cli_usage_error(USAGE_NAME, "--years must be a whole number from 1 to 50");
+                return cli_usage_error(USAGE_NAME,
+                                       "--years must be a whole number from 1 to 50, not '%s'",
+                                       optarg);
             break;
         case 'c':
             if (!pb_currency_known(optarg))
                 return cli_usage_error(USAGE_NAME, "unknown currency '%s'", optarg);
             currency = optarg;
             break;
-        case 'f':
-            if (!cli_parse_format(optarg, &format))
-                return cli_usage_error(USAGE_NAME, "unknown format '%s' (table, json or csv)",
-                                       optarg);
-            break;
         case 'e': events = true; break;
-        case 'd': db = optarg; break;
-        case 'h':
-            printf("usage: payband offer FILE [--years N] [--currency CUR] [--events] "
-                   "[--format table|json|csv]\n");
-            return CLI_EXIT_OK;
-        default: return cli_usage_error(USAGE_NAME, "unknown option");
+        default:
+            if ((rc = cli_common_option(USAGE_NAME, ch, optarg, &common)) != 0)
+                return rc < 0 ? CLI_EXIT_OK : rc;
         }
     }
+    const char *db = common.db;
+    cli_format format = common.format;
     if (optind + 1 != argc)
         return cli_usage_error(USAGE_NAME, optind >= argc ? "no offer file given"
                                                           : "give exactly one offer file");
@@ -249,7 +249,7 @@ int cmd_offer(int argc, char **argv)
     pb_store *store = NULL;
     pb_fx_quote quote;
     pb_schedule_options opt = {.years = years, .events = events};
-    int rc = CLI_EXIT_OK;
+    rc = CLI_EXIT_OK;
     json_t *s = NULL;
     if (currency && strcmp(currency, pb_offer_currency(offer)) != 0) {
         rc = offer_cli_quote(db, &store, pb_offer_currency(offer), currency, &quote);

@@ -5,9 +5,6 @@
 #include "cli.h"
 #include "commands.h"
 
-int cmd_offer(int argc, char **argv);
-int cmd_compare(int argc, char **argv);
-
 static int cmd_version(int argc, char **argv)
 {
     (void)argc;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "fileio.h"
 #include "offer_internal.h"
 #include "payband/money.h"
 #include "yamlutil.h"
@@ -682,43 +683,19 @@ pb_status pb_offer_load(const char *path, pb_offer **out)
     *out = NULL;
     char *text = NULL;
     size_t len = 0;
-    pb_status st = PB_OK;
-    char why[256] = "";
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(why, sizeof why, "cannot open: %s", strerror(errno));
-        st = PB_ERR_IO;
-        goto done;
+    pb__diag diag;
+    pb__diag_clear(&diag);
+    pb_status st = pb__read_file(path, MAX_FILE_BYTES, &text, &len, &diag);
+    if (st == PB_OK) {
+        st = pb_offer_parse(path, text, len, out);
+        pb__free(text);
+        return st;
     }
-    text = pb__malloc(MAX_FILE_BYTES + 1);
-    if (!text) {
-        st = PB_ERR_NOMEM;
-        snprintf(why, sizeof why, "out of memory");
-        goto done;
-    }
-    len = fread(text, 1, MAX_FILE_BYTES + 1, f);
-    if (ferror(f)) {
-        snprintf(why, sizeof why, "cannot read: %s", strerror(errno));
-        st = PB_ERR_IO;
-        goto done;
-    }
-    if (len > MAX_FILE_BYTES) {
-        snprintf(why, sizeof why, "offer file is larger than %d bytes", MAX_FILE_BYTES);
-        st = PB_ERR_RANGE;
-        goto done;
-    }
-    st = pb_offer_parse(path, text, len, out);
-done:
-    if (f)
-        fclose(f);
-    pb__free(text);
-    if (st != PB_OK && !*out) {
-        /* A handle that only carries the message, when memory allows. */
-        pb_offer *o = pb__calloc(1, sizeof *o);
-        if (o) {
-            pb__diag_set(&o->diag, st, path, 0, "%s", why[0] ? why : pb_strerror(st));
-            *out = o;
-        }
+    /* A handle that only carries the message, when memory allows. */
+    pb_offer *o = pb__calloc(1, sizeof *o);
+    if (o) {
+        o->diag = diag;
+        *out = o;
     }
     return st;
 }
