@@ -1,5 +1,5 @@
 /* rng.c — seeding of payband's xoshiro256** streams and the ziggurat
- * normal sampler (Marsaglia & Tsang's method with 128 layers, in Doornik's
+ * normal sampler (Marsaglia & Tsang's method with 256 layers, in Doornik's
  * formulation: a uniform in [-1, 1) and a layer index from one 64-bit draw,
  * with the exact wedge and tail tests on the rare slow path). */
 #include "rng.h"
@@ -36,9 +36,9 @@ void pb__rng_stream(pb__rng *r, uint64_t seed, uint64_t stream, uint64_t block)
 
 /* ---- ziggurat ------------------------------------------------------------ */
 
-#define ZIG_C 128
-#define ZIG_R 3.442619855899
-#define ZIG_V 9.91256303526217e-3
+#define ZIG_C 256
+#define ZIG_R 3.6541528853610088
+#define ZIG_V 0.00492867323399
 
 double pb__zig_x[ZIG_C + 1];
 double pb__zig_r[ZIG_C];
@@ -93,7 +93,42 @@ double pb__rng_normal_slow(pb__rng *r, double u, int i)
         if (f1 + pb__rng_uniform(r) * (f0 - f1) < 1.0)
             return x;
         uint64_t bits = pb__rng_next(r);
-        i = (int)(bits & 0x7F);
+        i = (int)(bits & 0xFF);
         u = (double)(bits >> 11) * 0x1.0p-52 - 1.0;
     }
+}
+
+/* One normal from a 32-bit half, or NAN when it falls outside the
+ * rectangles (then the caller finishes with the slow path). */
+static inline double half_normal(uint32_t h, double *u_out, int *i_out)
+{
+    int i = (int)(h & 0xFF);
+    double u = (double)(h >> 8) * 0x1.0p-23 - 1.0; /* [-1, 1) */
+    if (u < pb__zig_r[i] && -u < pb__zig_r[i])
+        return u * pb__zig_x[i];
+    *u_out = u;
+    *i_out = i;
+    return NAN;
+}
+
+void pb__rng_normals(pb__rng *r, double *out, int n)
+{
+    pb__rng s = *r;
+    int k = 0;
+    while (k < n) {
+        uint64_t bits = pb__rng_next(&s);
+        double u = 0;
+        int i = 0;
+        double z = half_normal((uint32_t)bits, &u, &i);
+        if (z != z)
+            z = pb__rng_normal_slow(&s, u, i);
+        out[k++] = z;
+        if (k == n)
+            break;
+        z = half_normal((uint32_t)(bits >> 32), &u, &i);
+        if (z != z)
+            z = pb__rng_normal_slow(&s, u, i);
+        out[k++] = z;
+    }
+    *r = s;
 }

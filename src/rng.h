@@ -1,5 +1,5 @@
 /* rng.h — payband's own random numbers (internal): xoshiro256** seeded by
- * splitmix64, uniforms on [0,1) and standard normals by a 128-layer
+ * splitmix64, uniforms on [0,1) and standard normals by a 256-layer
  * ziggurat. The same seed gives the same numbers on every machine: nothing
  * here calls rand() or depends on the C library's generator. */
 #ifndef PB_RNG_H
@@ -45,8 +45,8 @@ static inline double pb__rng_uniform(pb__rng *r)
 
 /* Ziggurat tables (filled once by pb__rng_normal_init, which is safe to call
  * repeatedly and from several threads after the first call returns). */
-extern double pb__zig_x[129];
-extern double pb__zig_r[128];
+extern double pb__zig_x[257];
+extern double pb__zig_r[256];
 void pb__rng_normal_init(void);
 double pb__rng_normal_slow(pb__rng *r, double u, int i);
 
@@ -54,11 +54,21 @@ double pb__rng_normal_slow(pb__rng *r, double u, int i);
 static inline double pb__rng_normal(pb__rng *r)
 {
     uint64_t bits = pb__rng_next(r);
-    int i = (int)(bits & 0x7F);
+    int i = (int)(bits & 0xFF);
     double u = (double)(bits >> 11) * 0x1.0p-52 - 1.0; /* [-1, 1) */
-    if (u < pb__zig_r[i] && -u < pb__zig_r[i])
+    if (__builtin_expect(u < pb__zig_r[i] && -u < pb__zig_r[i], 1))
         return u * pb__zig_x[i];
-    return pb__rng_normal_slow(r, u, i);
+    /* The rare path works on a copy, so that the caller's state never has
+     * its address taken and can live in registers. */
+    pb__rng copy = *r;
+    double z = pb__rng_normal_slow(&copy, u, i);
+    *r = copy;
+    return z;
 }
+
+/* n standard normals into out, two from each 64-bit draw (a layer index
+ * and a 24-bit uniform from each 32-bit half, as Marsaglia and Tsang's
+ * 32-bit ziggurat does), for bulk simulation. */
+void pb__rng_normals(pb__rng *r, double *out, int n);
 
 #endif

@@ -458,3 +458,46 @@ Test(rng, uniform_and_streams)
     cr_expect_eq(pb__rng_next(&ref), 0ULL);
     cr_expect_eq(pb__rng_next(&ref), 1509978240ULL);
 }
+
+#include "fastmath.h"
+
+Test(fastmath, exp_matches_the_c_library)
+{
+    double worst = 0, worst_arr = 0;
+    double xs[1000], out[1000];
+    for (int i = 0; i < 1000; i++)
+        xs[i] = -40 + 80.0 * i / 999.0 + 1e-3 * (i % 7);
+    pb__exp_array(xs, out, 1000);
+    for (int i = 0; i < 1000; i++) {
+        double want = exp(xs[i]);
+        worst = fmax(worst, fabs(pb__exp(xs[i]) / want - 1));
+        worst_arr = fmax(worst_arr, fabs(out[i] / want - 1));
+        /* The vector and scalar forms give the same bits. */
+        cr_expect_eq(out[i], pb__exp_one(xs[i]), "x = %.17g", xs[i]);
+    }
+    cr_expect(worst < 1e-15, "pb__exp relative error %g", worst);
+    cr_expect(worst_arr < 1e-15, "pb__exp_array relative error %g", worst_arr);
+    cr_expect_eq(pb__exp(0), 1.0);
+    cr_expect_eq(pb__exp(-1000), 0.0);
+}
+
+Test(rng, bulk_normals_moments)
+{
+    pb__rng_normal_init();
+    pb__rng r;
+    pb__rng_seed(&r, 99);
+    enum { N = 1000000 };
+    static double z[N];
+    pb__rng_normals(&r, z, N);
+    double s = 0, s2 = 0;
+    long tail = 0;
+    for (long i = 0; i < N; i++) {
+        s += z[i];
+        s2 += z[i] * z[i];
+        tail += fabs(z[i]) > 2.5;
+    }
+    cr_expect(fabs(s / N) < 0.005, "mean %g", s / N);
+    cr_expect(fabs(s2 / N - 1) < 0.008, "variance %g", s2 / N);
+    /* P(|Z| > 2.5) = 0.012419 */
+    cr_expect(fabs((double)tail / N - 0.012419) < 0.0007, "tail %g", (double)tail / N);
+}
