@@ -33,25 +33,21 @@ const double pb__exp2_table[64] = {
     0x1.fa7c1819e90d8p+0,
 };
 
-#define LN2_HI 0x1.62e42fefa3800p-1 /* 42 bits: k x LN2_HI is exact */
-#define LN2_LO 0x1.ef35793c7673p-45
-#define INV_LN2 0x1.71547652b82fep+0
+#define INV_LN2_64 0x1.71547652b82fep+6
+#define LN2_64_HI 0x1.62e42fp-7 /* 25 bits: k x LN2_64_HI is exact */
+#define LN2_64_LO 0x1.df473de6af279p-32
 #define SHIFTER 0x1.8p52
 
+/* exp(x) = 2^(k/64) x e^r: k = round(64 x / ln 2), |r| <= ln 2 / 128,
+ * 2^(k/64) = 2^floor(k/64) x pb__exp2_table[k mod 64], e^r by its degree-5
+ * Taylor polynomial (truncation below 4e-17). */
 double pb__exp_one(double x)
 {
     x = x < -700.0 ? -700.0 : x > 700.0 ? 700.0 : x;
-    double big = x * INV_LN2 + SHIFTER;
+    double big = x * INV_LN2_64 + SHIFTER;
     double kd = big - SHIFTER;
-    double r = (x - kd * LN2_HI) - kd * LN2_LO;
-    double p = 1.0 / 479001600;
-    p = p * r + 1.0 / 39916800;
-    p = p * r + 1.0 / 3628800;
-    p = p * r + 1.0 / 362880;
-    p = p * r + 1.0 / 40320;
-    p = p * r + 1.0 / 5040;
-    p = p * r + 1.0 / 720;
-    p = p * r + 1.0 / 120;
+    double r = (x - kd * LN2_64_HI) - kd * LN2_64_LO;
+    double p = 1.0 / 120;
     p = p * r + 1.0 / 24;
     p = p * r + 1.0 / 6;
     p = p * r + 0.5;
@@ -59,34 +55,36 @@ double pb__exp_one(double x)
     p = p * r + 1.0;
     uint64_t bits;
     memcpy(&bits, &big, sizeof bits);
-    bits = (bits + 1023) << 52;
+    double t = pb__exp2_table[bits & 63];
+    bits = ((bits >> 6) + 1023) << 52;
     double scale;
     memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
+    return p * t * scale;
 }
 
 #ifdef PB_HAVE_AVX2_PATH
-static const double POLY[13] = {1.0 / 479001600, 1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880,
-                                1.0 / 40320,     1.0 / 5040,     1.0 / 720,     1.0 / 120,
-                                1.0 / 24,        1.0 / 6,        0.5,           1.0,
-                                1.0};
-
 /* pb__exp_one on four lanes, the same operations in the same order. */
 __attribute__((target("avx2"))) static inline __m256d exp4(__m256d v)
 {
     v = _mm256_max_pd(v, _mm256_set1_pd(-700.0));
     v = _mm256_min_pd(v, _mm256_set1_pd(700.0));
     const __m256d sh = _mm256_set1_pd(SHIFTER);
-    __m256d big = _mm256_add_pd(_mm256_mul_pd(v, _mm256_set1_pd(INV_LN2)), sh);
+    __m256d big = _mm256_add_pd(_mm256_mul_pd(v, _mm256_set1_pd(INV_LN2_64)), sh);
     __m256d kd = _mm256_sub_pd(big, sh);
-    __m256d r = _mm256_sub_pd(_mm256_sub_pd(v, _mm256_mul_pd(kd, _mm256_set1_pd(LN2_HI))),
-                              _mm256_mul_pd(kd, _mm256_set1_pd(LN2_LO)));
-    __m256d p = _mm256_set1_pd(POLY[0]);
-    for (int j = 1; j < 13; j++)
-        p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(POLY[j]));
-    __m256i bits = _mm256_slli_epi64(
-        _mm256_add_epi64(_mm256_castpd_si256(big), _mm256_set1_epi64x(1023)), 52);
-    return _mm256_mul_pd(p, _mm256_castsi256_pd(bits));
+    __m256d r = _mm256_sub_pd(_mm256_sub_pd(v, _mm256_mul_pd(kd, _mm256_set1_pd(LN2_64_HI))),
+                              _mm256_mul_pd(kd, _mm256_set1_pd(LN2_64_LO)));
+    __m256d p = _mm256_set1_pd(1.0 / 120);
+    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(1.0 / 24));
+    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(1.0 / 6));
+    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(0.5));
+    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(1.0));
+    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(1.0));
+    __m256i bits = _mm256_castpd_si256(big);
+    __m256d t = _mm256_i64gather_pd(pb__exp2_table,
+                                    _mm256_and_si256(bits, _mm256_set1_epi64x(63)), 8);
+    __m256i e = _mm256_slli_epi64(
+        _mm256_add_epi64(_mm256_srli_epi64(bits, 6), _mm256_set1_epi64x(1023)), 52);
+    return _mm256_mul_pd(_mm256_mul_pd(p, t), _mm256_castsi256_pd(e));
 }
 
 __attribute__((target("avx2"))) static void exp_avx2(const double *x, double *out, int n)
