@@ -121,8 +121,12 @@ __attribute__((target("avx2"))) static void gbm_avx2(double *lr, const double *z
 }
 #endif
 
+int pb__fastmath_force_scalar;
+
 static int have_avx2(void)
 {
+    if (pb__fastmath_force_scalar)
+        return 0;
 #ifdef PB_HAVE_AVX2_PATH
     static int avx2 = -1; /* -1: not looked yet; every thread finds the same */
     int have = __atomic_load_n(&avx2, __ATOMIC_RELAXED);

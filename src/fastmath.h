@@ -48,6 +48,8 @@ static inline double pb__exp(double x)
  * the same IEEE operations in the same order either way: the same bits on
  * every machine. */
 void pb__exp_array(const double *x, double *out, int n);
+/* Tests: nonzero makes the array forms take the one-at-a-time path. */
+extern int pb__fastmath_force_scalar;
 /* The one-at-a-time form of pb__exp_array (the same bits). */
 double pb__exp_one(double x);
 /* One yearly step of n price paths: lr[i] += step + sig * z[i], then

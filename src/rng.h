@@ -66,6 +66,23 @@ static inline double pb__rng_normal(pb__rng *r)
     return z;
 }
 
+/* Four xoshiro256** streams run side by side (word-major, so that four
+ * lanes load as one vector), for bulk normals. */
+typedef struct pb__rng4 {
+    uint64_t s[4][4]; /* s[word][lane] */
+} pb__rng4;
+
+/* Lane l is the stream pb__rng_stream(seed, stream, 4 * block + l). */
+void pb__rng4_stream(pb__rng4 *r, uint64_t seed, uint64_t stream, uint64_t block);
+/* n standard normals from the four lanes: each step draws one 64-bit number
+ * per lane and makes eight normals (lane 0..3 low halves, then high halves,
+ * each as pb__rng_normals does); a half outside the ziggurat's rectangles
+ * is finished by the slow path on its own lane, in that order. AVX2 when the
+ * processor has it, else one lane at a time: the same numbers either way. */
+void pb__rng4_normals(pb__rng4 *r, double *out, int n);
+/* Tests: nonzero makes pb__rng4_normals take the one-lane-at-a-time path. */
+extern int pb__rng4_force_scalar;
+
 /* n standard normals into out, two from each 64-bit draw (a layer index
  * and a 24-bit uniform from each 32-bit half, as Marsaglia and Tsang's
  * 32-bit ziggurat does), for bulk simulation. */

@@ -511,7 +511,10 @@ static void simulate_block(const pb_valuation *v, model *m, long block)
     long first = block * BLOCK;
     long last = first + BLOCK < v->simulations ? first + BLOCK : v->simulations;
     pb__rng pub, priv;
+    pb__rng4 pub4;
     pb__rng_stream(&pub, v->seed, m->stream_pub, (uint64_t)block);
+    pb__rng4_stream(&pub4, v->seed, m->stream_pub ^ 0x4C414E4553ULL /* "LANES" */,
+                    (uint64_t)block);
     pb__rng_stream(&priv, v->seed, m->stream_priv, (uint64_t)block);
     double sig = m->a[A_VOLATILITY] / 100.0;
     double step = m->a[A_DRIFT] / 100.0 - 0.5 * sig * sig;
@@ -547,7 +550,7 @@ static void simulate_block(const pb_valuation *v, model *m, long block)
         if (m->has_public && simple_public) {
             for (int y = 1; y <= n; y++) {
                 double cy = coef[y];
-                pb__rng_normals(&pub, zs, cn);
+                pb__rng4_normals(&pub4, zs, cn);
                 pb__gbm_step(lr, zs, eq, step, sig, cy, cn);
             }
         } else if (m->has_public) {

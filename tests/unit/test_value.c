@@ -501,3 +501,47 @@ Test(rng, bulk_normals_moments)
     /* P(|Z| > 2.5) = 0.012419 */
     cr_expect(fabs((double)tail / N - 0.012419) < 0.0007, "tail %g", (double)tail / N);
 }
+
+Test(rng, four_lanes_same_numbers_with_or_without_avx2)
+{
+    pb__rng_normal_init();
+    enum { N = 100003 }; /* not a multiple of 8: the tail too */
+    static double a[N], b[N];
+    pb__rng4 r1, r2;
+    pb__rng4_stream(&r1, 5, 6, 7);
+    pb__rng4_stream(&r2, 5, 6, 7);
+    pb__rng4_force_scalar = 0;
+    for (int k = 0; k + 128 <= N; k += 128)
+        pb__rng4_normals(&r1, a + k, 128);
+    pb__rng4_normals(&r1, a + N / 128 * 128, N % 128);
+    pb__rng4_force_scalar = 1;
+    for (int k = 0; k + 128 <= N; k += 128)
+        pb__rng4_normals(&r2, b + k, 128);
+    pb__rng4_normals(&r2, b + N / 128 * 128, N % 128);
+    pb__rng4_force_scalar = 0;
+    double s = 0, s2 = 0;
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(a[i], b[i], "normal %d differs: %.17g vs %.17g", i, a[i], b[i]);
+        s += a[i];
+        s2 += a[i] * a[i];
+    }
+    cr_expect(fabs(s / N) < 0.015, "mean %g", s / N);
+    cr_expect(fabs(s2 / N - 1) < 0.03, "variance %g", s2 / N);
+    cr_expect_eq(memcmp(&r1, &r2, sizeof r1), 0, "the lanes end in the same state");
+}
+
+Test(value, same_results_without_vector_instructions)
+{
+    /* What a machine without AVX2 computes: the very same figures. */
+    const char *f1 = "examples/offers/amazon-seattle.yaml";
+    const char *f2 = "tests/cases/offers/dominant-a.yaml";
+    json_t *fast = run_with(f1, f2, 11, 2, 20000);
+    pb__fastmath_force_scalar = 1;
+    pb__rng4_force_scalar = 1;
+    json_t *plain = run_with(f1, f2, 11, 2, 20000);
+    pb__fastmath_force_scalar = 0;
+    pb__rng4_force_scalar = 0;
+    cr_expect(json_equal(fast, plain), "vector and scalar paths differ");
+    json_decref(fast);
+    json_decref(plain);
+}
