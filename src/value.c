@@ -36,6 +36,7 @@ enum {
     MAX_RATES = 16,
     MAX_THREADS = 16,
     BLOCK = 4096,        /* paths per random stream */
+    CHUNK = 128,         /* paths simulated side by side */
     MAX_SIMULATIONS = 20000000,
 };
 
@@ -505,14 +506,14 @@ static void event_thresholds(const model *m, int n, double *fail_to, double *exi
     }
 }
 
-static void simulate_block(const pb_valuation *v, model *m, long block)
+static void simulate_block(const pb_valuation *v, model *m, long block,
+                           double (*zbuf)[CHUNK])
 {
     int n = v->years;
     long first = block * BLOCK;
     long last = first + BLOCK < v->simulations ? first + BLOCK : v->simulations;
-    pb__rng pub, priv;
+    pb__rng priv;
     pb__rng4 pub4;
-    pb__rng_stream(&pub, v->seed, m->stream_pub, (uint64_t)block);
     pb__rng4_stream(&pub4, v->seed, m->stream_pub ^ 0x4C414E4553ULL /* "LANES" */,
                     (uint64_t)block);
     pb__rng_stream(&priv, v->seed, m->stream_priv, (uint64_t)block);
@@ -535,8 +536,8 @@ static void simulate_block(const pb_valuation *v, model *m, long block)
     ratio[0] = 1;
     /* Paths go in chunks, year by year within a chunk, so that the
      * exponentials of different paths overlap in the processor. */
-    enum { CHUNK = 128 };
     double eq[CHUNK], lr[CHUNK], zs[CHUNK];
+    double(*zyear)[CHUNK] = m->has_public && !simple_public ? zbuf : NULL;
     int exit_at[CHUNK], exit_year[CHUNK];
     double thr[2 * MAX_YEARS];
     for (int y = 1; y <= n; y++) {
@@ -554,11 +555,15 @@ static void simulate_block(const pb_valuation *v, model *m, long block)
                 pb__gbm_step(lr, zs, eq, step, sig, cy, cn);
             }
         } else if (m->has_public) {
+            /* The same draws as above, year by year, so that offers at one
+             * company share their prices whatever their grants. */
+            for (int y = 1; y <= n; y++)
+                pb__rng4_normals(&pub4, zyear[y], cn);
             for (int i = 0; i < cn; i++) {
                 double l = 0;
                 for (int y = 1; y <= n; y++) {
-                    l += step + sig * pb__rng_normal(&pub);
-                    ratio[y] = pb__exp(l);
+                    l += step + sig * zyear[y][i];
+                    ratio[y] = pb__exp_one(l);
                 }
                 for (int r = 0; r <= m->max_ref; r++) {
                     double part = 0;
@@ -621,10 +626,11 @@ typedef struct job {
 static void *worker(void *arg)
 {
     job *j = arg;
+    static _Thread_local double zbuf[MAX_YEARS + 1][CHUNK]; /* normals by year */
     long nblocks = (j->v->simulations + BLOCK - 1) / BLOCK;
     for (long b = j->index; b < nblocks; b += j->count)
         for (size_t i = 0; i < j->v->nmodels; i++)
-            simulate_block(j->v, &j->v->models[i], b);
+            simulate_block(j->v, &j->v->models[i], b, zbuf);
     return NULL;
 }
 

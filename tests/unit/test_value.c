@@ -545,3 +545,27 @@ Test(value, same_results_without_vector_instructions)
     json_decref(fast);
     json_decref(plain);
 }
+
+Test(value, dominance_holds_with_refreshers_too)
+{
+    /* A's grant is larger and A has refreshers too; B has none. Same
+     * company, so the same prices: A wins on every path. */
+    const char *a_yaml = "name: a\ncompany: same\ncurrency: USD\nbase: 150000\n"
+                         "equity:\n  - {kind: public_rsu, value: 400000, vesting: {years: 4}}\n"
+                         "refresh: {kind: public_rsu, value: 50000, vesting: {years: 4}}\n"
+                         "valuation: {volatility_pct: 60}\n";
+    const char *b_yaml = "name: b\ncompany: same\ncurrency: USD\nbase: 150000\n"
+                         "equity:\n  - {kind: public_rsu, value: 300000, vesting: {years: 4}}\n"
+                         "valuation: {volatility_pct: 60}\n";
+    pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
+    pb_valuation *v = pb_valuation_new();
+    pb_valuation_set(v, "simulations", 30000);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    json_t *r = run(v);
+    cr_expect_eq(num(json_object_get(offer_result(r, 0), "p_beats"), "b"), 1.0);
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
