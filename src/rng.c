@@ -291,6 +291,74 @@ static int have_avx2(void)
 /* Forced scalar path, for the test that both paths agree. */
 int pb__rng4_force_scalar;
 
+/* [1, 2) from the top 52 bits, minus 1: exact in both paths. */
+static double uniform52(uint64_t bits)
+{
+    uint64_t u = (bits >> 12) | 0x3FF0000000000000ULL;
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d - 1.0;
+}
+
+static void uniforms4_scalar(pb__rng4 *r, double *out)
+{
+    for (int l = 0; l < 4; l++) {
+        pb__rng one = lane_get(r, l);
+        out[l] = uniform52(pb__rng_next(&one));
+        lane_put(r, l, &one);
+    }
+}
+
+#ifdef PB_HAVE_AVX2_PATH
+__attribute__((target("avx2"))) static void uniforms4_avx2(pb__rng4 *r, double *out, int steps)
+{
+    __m256i s0 = _mm256_loadu_si256((const __m256i *)r->s[0]);
+    __m256i s1 = _mm256_loadu_si256((const __m256i *)r->s[1]);
+    __m256i s2 = _mm256_loadu_si256((const __m256i *)r->s[2]);
+    __m256i s3 = _mm256_loadu_si256((const __m256i *)r->s[3]);
+    const __m256i one_exp = _mm256_set1_epi64x(0x3FF0000000000000LL);
+    const __m256d one = _mm256_set1_pd(1.0);
+    for (int k = 0; k < steps; k++) {
+        __m256i a = _mm256_add_epi64(s1, _mm256_slli_epi64(s1, 2));
+        __m256i b = rotl4(a, 7);
+        __m256i res = _mm256_add_epi64(b, _mm256_slli_epi64(b, 3));
+        __m256i t = _mm256_slli_epi64(s1, 17);
+        s2 = _mm256_xor_si256(s2, s0);
+        s3 = _mm256_xor_si256(s3, s1);
+        s1 = _mm256_xor_si256(s1, s2);
+        s0 = _mm256_xor_si256(s0, s3);
+        s2 = _mm256_xor_si256(s2, t);
+        s3 = rotl4(s3, 45);
+        __m256d u = _mm256_sub_pd(
+            _mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(res, 12), one_exp)), one);
+        _mm256_storeu_pd(out + 4 * k, u);
+    }
+    _mm256_storeu_si256((__m256i *)r->s[0], s0);
+    _mm256_storeu_si256((__m256i *)r->s[1], s1);
+    _mm256_storeu_si256((__m256i *)r->s[2], s2);
+    _mm256_storeu_si256((__m256i *)r->s[3], s3);
+}
+#endif
+
+void pb__rng4_uniforms(pb__rng4 *r, double *out, int n)
+{
+    int steps = n / 4;
+#ifdef PB_HAVE_AVX2_PATH
+    if (have_avx2() && !pb__rng4_force_scalar) {
+        uniforms4_avx2(r, out, steps);
+    } else
+#endif
+    {
+        for (int k = 0; k < steps; k++)
+            uniforms4_scalar(r, out + 4 * k);
+    }
+    if (n % 4) {
+        double u[4];
+        uniforms4_scalar(r, u);
+        memcpy(out + 4 * steps, u, (size_t)(n % 4) * sizeof *u);
+    }
+}
+
 void pb__rng4_normals(pb__rng4 *r, double *out, int n)
 {
     int steps = n / 8;

@@ -80,7 +80,10 @@ void pb__rng4_stream(pb__rng4 *r, uint64_t seed, uint64_t stream, uint64_t block
  * is finished by the slow path on its own lane, in that order. AVX2 when the
  * processor has it, else one lane at a time: the same numbers either way. */
 void pb__rng4_normals(pb__rng4 *r, double *out, int n);
-/* Tests: nonzero makes pb__rng4_normals take the one-lane-at-a-time path. */
+/* n uniforms on [0, 1) with 52 random bits from the four lanes, one per lane
+ * per step (lane 0..3 in order); AVX2 or not, the same numbers. */
+void pb__rng4_uniforms(pb__rng4 *r, double *out, int n);
+/* Tests: nonzero makes pb__rng4_normals and pb__rng4_uniforms take the one-lane-at-a-time path. */
 extern int pb__rng4_force_scalar;
 
 /* n standard normals into out, two from each 64-bit draw (a layer index

@@ -513,7 +513,9 @@ static void simulate_block(const pb_valuation *v, model *m, long block,
     long first = block * BLOCK;
     long last = first + BLOCK < v->simulations ? first + BLOCK : v->simulations;
     pb__rng priv;
-    pb__rng4 pub4;
+    pb__rng4 pub4, priv4;
+    pb__rng4_stream(&priv4, v->seed, m->stream_priv ^ 0x4C414E4553ULL /* "LANES" */,
+                    (uint64_t)block);
     pb__rng4_stream(&pub4, v->seed, m->stream_pub ^ 0x4C414E4553ULL /* "LANES" */,
                     (uint64_t)block);
     pb__rng_stream(&priv, v->seed, m->stream_priv, (uint64_t)block);
@@ -586,8 +588,9 @@ static void simulate_block(const pb_valuation *v, model *m, long block,
              * means an exit in year (j + 1) / 2. The exits are listed, then
              * valued. */
             int ne = 0;
+            pb__rng4_uniforms(&priv4, zs, cn);
             for (int i = 0; i < cn; i++) {
-                double u = pb__rng_uniform(&priv);
+                double u = zs[i];
                 int j = 0;
                 for (int t = 0; t < 2 * n; t++)
                     j += u >= thr[t];

@@ -569,3 +569,23 @@ Test(value, dominance_holds_with_refreshers_too)
     pb_offer_free(a);
     pb_offer_free(b);
 }
+
+Test(rng, four_lane_uniforms_same_with_or_without_avx2)
+{
+    enum { N = 4099 };
+    static double a[N], b[N];
+    pb__rng4 r1, r2;
+    pb__rng4_stream(&r1, 8, 9, 10);
+    pb__rng4_stream(&r2, 8, 9, 10);
+    pb__rng4_uniforms(&r1, a, N);
+    pb__rng4_force_scalar = 1;
+    pb__rng4_uniforms(&r2, b, N);
+    pb__rng4_force_scalar = 0;
+    double s = 0;
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(a[i], b[i], "uniform %d differs", i);
+        cr_assert(a[i] >= 0 && a[i] < 1);
+        s += a[i];
+    }
+    cr_expect(fabs(s / N - 0.5) < 0.02, "mean %g", s / N);
+}
