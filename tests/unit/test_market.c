@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+#include "bandset.h"
+#include "facts.h"
 #include "payband/market.h"
 #include "testdb.h"
 
@@ -22,6 +25,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+    pb__alloc_fail_after(0);
     pb_store_close(store);
     store = NULL;
     test_db_remove(&db);
@@ -498,4 +502,53 @@ Test(market, builtin_guides_are_stale)
         cr_expect(strncmp(str(r, "source"), "guide-", 6) == 0, "%s", str(r, "source"));
     }
     json_decref(out);
+}
+
+/* ---- matching and allocation failures --------------------------------- */
+
+/* Matching by slug agrees with pb__slugify, and needs no memory. */
+Test(market, slug_match_agrees_with_slugify)
+{
+    static const char *const texts[] = {
+        "Hugging Face", "hugging-face", "  HUGGING   face ", "ML/AI Engineer", "New York",
+        "new_york", "L4–L5", "--a--", "", "Café", "a1 b2", "Paris/NYC",
+    };
+    size_t n = sizeof texts / sizeof texts[0];
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++) {
+            char *a = pb__slugify(texts[i]), *b = pb__slugify(texts[j]);
+            cr_assert(a && b);
+            bool want = strcmp(a, b) == 0;
+            pb__alloc_fail_after(1);
+            bool got = pb__slug_match(texts[i], texts[j]);
+            pb__alloc_fail_after(0);
+            cr_expect_eq(got, want, "'%s' vs '%s' (slugs '%s', '%s')", texts[i], texts[j], a, b);
+            pb__free(a);
+            pb__free(b);
+        }
+    }
+}
+
+/* Every allocation of a bands query may fail: the query reports it (never a
+ * shorter list) and leaks nothing (checked by the sanitizer build). */
+Test(market, bands_allocation_failures)
+{
+    open_fixtures();
+    pb_band_query q = {"acme", NULL, NULL, "EUR", day("2026-06-01")};
+    pb_status st = PB_ERR_NOMEM;
+    unsigned long n;
+    for (n = 1; n < 1000000 && st != PB_OK; n++) {
+        json_t *out = (json_t *)1;
+        pb__alloc_fail_after(n);
+        st = pb_market_bands(store, &q, &out);
+        pb__alloc_fail_after(0);
+        if (st != PB_OK) {
+            cr_assert_eq(st, PB_ERR_NOMEM, "allocation %lu: %s", n, pb_store_errmsg(store));
+            cr_assert_null(out);
+        } else {
+            cr_expect_eq(json_array_size(out), 9);
+            json_decref(out);
+        }
+    }
+    cr_expect_gt(n, 20);
 }
