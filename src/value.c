@@ -588,15 +588,13 @@ static void simulate_block(const pb_valuation *v, model *m, long block,
              * means an exit in year (j + 1) / 2. The exits are listed, then
              * valued. */
             int ne = 0;
+            int count[CHUNK];
             pb__rng4_uniforms(&priv4, zs, cn);
+            pb__count_at_or_below(zs, cn, thr, 2 * n, count);
             for (int i = 0; i < cn; i++) {
-                double u = zs[i];
-                int j = 0;
-                for (int t = 0; t < 2 * n; t++)
-                    j += u >= thr[t];
                 exit_at[ne] = i;
-                exit_year[ne] = (j + 1) >> 1;
-                ne += j & 1;
+                exit_year[ne] = (count[i] + 1) >> 1;
+                ne += count[i] & 1;
             }
             for (int e = 0; e < ne; e++) {
                 double z = pb__rng_normal(&priv); /* the exit multiple */
