@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "alloc.h"
 #include "diag.h"
@@ -127,7 +128,8 @@ typedef struct model {
     double equity_stated; /* initial grants at their schedule basis, native */
     uint64_t stream_pub, stream_priv;
 
-    double *paths;       /* equity per path, report currency */
+    double *paths;       /* equity per path, report currency (inside paths_mem) */
+    void *paths_mem;
     double *blk_sum, *blk_min, *blk_max; /* per block of paths */
     unsigned long exits; /* paths with a liquidity event */
     unsigned long zeros; /* paths whose equity is worth nothing */
@@ -177,7 +179,7 @@ static void free_models(pb_valuation *v)
         json_decref(v->models[i].schedule);
         pb__free(v->models[i].pub_opt);
         pb__free(v->models[i].priv_opt);
-        pb__free(v->models[i].paths);
+        pb__free(v->models[i].paths_mem);
         pb__free(v->models[i].blk_sum);
         pb__free(v->models[i].blk_min);
         pb__free(v->models[i].blk_max);
@@ -375,6 +377,26 @@ static double jnum(json_t *obj, const char *key)
     return json_number_value(json_object_get(obj, key));
 }
 
+/* Room for n path values. Large arrays start on a 2 MiB boundary and ask
+ * for huge pages, so that first writes fault a few times, not thousands. */
+static double *alloc_paths(void **mem, size_t n)
+{
+    enum { HUGE = 2 << 20 };
+    size_t bytes = n * sizeof(double);
+    if (bytes < HUGE) {
+        *mem = pb__malloc(bytes);
+        return *mem;
+    }
+    *mem = pb__malloc(bytes + HUGE);
+    if (!*mem)
+        return NULL;
+    uintptr_t start = ((uintptr_t)*mem + HUGE - 1) & ~(uintptr_t)(HUGE - 1);
+#ifdef MADV_HUGEPAGE
+    madvise((void *)start, bytes & ~(size_t)(HUGE - 1), MADV_HUGEPAGE); /* a hint only */
+#endif
+    return (double *)start;
+}
+
 static pb_status build_model(pb_valuation *v, model *m, pb_offer *o)
 {
     int n = v->years;
@@ -460,7 +482,7 @@ static pb_status build_model(pb_valuation *v, model *m, pb_offer *o)
         }
     }
     size_t nblocks = (size_t)((v->simulations + BLOCK - 1) / BLOCK);
-    m->paths = pb__malloc((size_t)v->simulations * sizeof *m->paths);
+    m->paths = alloc_paths(&m->paths_mem, (size_t)v->simulations);
     m->blk_sum = pb__malloc(nblocks * sizeof *m->blk_sum);
     m->blk_min = pb__malloc(nblocks * sizeof *m->blk_min);
     m->blk_max = pb__malloc(nblocks * sizeof *m->blk_max);
