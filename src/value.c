@@ -643,17 +643,23 @@ static void simulate_block(const pb_valuation *v, model *m, long block,
 
 typedef struct job {
     pb_valuation *v;
-    int index, count;
+    long *next_block; /* shared: the next block nobody has taken */
 } job;
 
+/* Threads take blocks as they come free, so a core busy with other work
+ * slows the run less; a block's results do not depend on who runs it. */
 static void *worker(void *arg)
 {
     job *j = arg;
     static _Thread_local double zbuf[MAX_YEARS + 1][CHUNK]; /* normals by year */
     long nblocks = (j->v->simulations + BLOCK - 1) / BLOCK;
-    for (long b = j->index; b < nblocks; b += j->count)
+    for (;;) {
+        long b = __atomic_fetch_add(j->next_block, 1, __ATOMIC_RELAXED);
+        if (b >= nblocks)
+            break;
         for (size_t i = 0; i < j->v->nmodels; i++)
             simulate_block(j->v, &j->v->models[i], b, zbuf);
+    }
     return NULL;
 }
 
@@ -667,17 +673,15 @@ static void simulate(pb_valuation *v)
     pthread_t tids[MAX_THREADS];
     job jobs[MAX_THREADS];
     int started = 0;
+    long next_block = 0;
     for (int t = 0; t < nthreads; t++)
-        jobs[t] = (job){v, t, nthreads};
+        jobs[t] = (job){v, &next_block};
     for (int t = 1; t < nthreads; t++) {
         if (pthread_create(&tids[t], NULL, worker, &jobs[t]) != 0)
             break;
         started = t;
     }
-    /* Blocks of threads that could not start run here. */
-    for (int t = started + 1; t < nthreads; t++)
-        worker(&jobs[t]);
-    worker(&jobs[0]);
+    worker(&jobs[0]); /* and takes what threads that did not start would have */
     for (int t = 1; t <= started; t++)
         pthread_join(tids[t], NULL);
 }
