@@ -11,12 +11,12 @@ CC       ?= cc
 PKGS     := sqlite3 yaml-0.1 jansson md4c
 WARN     := -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes
 CPPFLAGS += -D_DEFAULT_SOURCE -Iinclude -Isrc -I$(BUILD)/gen
-CFLAGS   ?= -O2 -g
-CFLAGS   += $(WARN) $(shell pkg-config --cflags $(PKGS))
+OPT      ?= -O2 -g
+override CFLAGS += $(OPT) $(WARN) $(shell pkg-config --cflags $(PKGS))
 LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm
 
 ifeq ($(SAN),1)
-CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
 endif
 
@@ -73,8 +73,9 @@ test: $(BUILD)/payband $(UNIT_BIN) $(REPLAY_BIN)
 
 check:
 	@$(MAKE) --no-print-directory test
-	@$(MAKE) --no-print-directory test BUILD=build/asan SAN=1 CFLAGS="-O1 -g"
-	@echo "check: both builds passed"
+	@$(MAKE) --no-print-directory test BUILD=build/asan SAN=1 OPT="-O1 -g"
+	@cat build/test-summary build/asan/test-summary | \
+	    awk '{p += $$1; f += $$2; s += $$3} END {printf "check: %d passed, %d failed, %d skipped\n", p, f, s}'
 
 tour: $(BUILD)/payband
 	@scripts/tour $(BUILD)/payband

@@ -45,6 +45,23 @@ bool cli_parse_format(const char *text, cli_format *out);
  * loading the built-in dataset on first use. Prints the error and returns
  * NULL on failure. */
 pb_store *cli_open_store(const char *db_option);
+/* The same with pb_store_open flags (PB_STORE_NO_BUILTIN). */
+pb_store *cli_open_store_flags(const char *db_option, unsigned flags);
+/* The database path the options and environment name (buf holds a default). */
+const char *cli_db_path(const char *db_option, char *buf, size_t cap);
+
+/* Option codes shared by commands; use them in getopt_long tables:
+ *   {"db", required_argument, 0, CLI_OPT_DB}, {"format", ..., CLI_OPT_FORMAT},
+ *   {"help", no_argument, 0, CLI_OPT_HELP} */
+enum { CLI_OPT_DB = 1000, CLI_OPT_FORMAT, CLI_OPT_HELP, CLI_OPT_FIRST_FREE };
+/* getopt_long without getopt's own messages; returns ':' for a missing
+ * value and '?' for an unknown option. */
+int cli_getopt(int argc, char **argv, const struct option *options);
+/* The argument getopt stopped at, for messages. */
+extern const char *cli_last_option;
+/* Handle a shared option or an option error. Returns 0 when handled, -1
+ * after --help (exit 0), or an exit code (2) after a usage error. */
+int cli_common_option(const char *command, int opt, const char *arg, struct cli_common *common);
 
 /* Column kinds the table and CSV renderers know. */
 typedef enum cli_col_kind {
@@ -52,6 +69,8 @@ typedef enum cli_col_kind {
     CLI_COL_MONEY,  /* number in major units of the row's "currency" */
     CLI_COL_PCT,    /* number, printed with % */
     CLI_COL_FLAG,   /* boolean, printed as the column's flag text when true */
+    CLI_COL_RANGE,  /* money range: key "base" reads "base_low" and "base_high" */
+    CLI_COL_PCT_RANGE, /* percentage range, likewise */
 } cli_col_kind;
 
 struct cli_column {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "commands.h"
 
 static int cmd_version(int argc, char **argv)
 {
@@ -13,6 +14,24 @@ static int cmd_version(int argc, char **argv)
 }
 
 const struct cli_command cli_commands[] = {
+    {"tour", cmd_tour, "[--db PATH]", "a short tour of the built-in market data"},
+    {"bands", cmd_bands,
+     "[--company C] [--role R] [--region X] [--currency CUR] [--as-of DATE] [--format F]",
+     "pay bands with computed and stated total comp"},
+    {"levels", cmd_levels, "COMPANY ROLE [--format F]",
+     "levels stated equivalent at other companies"},
+    {"gap", cmd_gap,
+     "A B [--component tc|base|equity] [--currency CUR] [--as-of DATE] [--format F]\n"
+     "  A and B are company[/role[/region]]",
+     "how far one band sits above or below another"},
+    {"stale", cmd_stale, "[--as-of DATE] [--format F]", "facts past their review date"},
+    {"sources", cmd_sources, "[--as-of DATE] [--format F]", "the documents behind the data"},
+    {"rates", cmd_rates,
+     "import FILE | add DATE BASE QUOTE RATE [--source KEY] | convert AMOUNT --to CUR "
+     "[--date DATE]",
+     "exchange rates: import ECB history, add a rate, convert"},
+    {"import-facts", cmd_import_facts, "FILE...", "load facts files in payband's YAML format"},
+    {"init", cmd_init, "[--empty]", "create the database (--empty: without the built-in data)"},
     {"version", cmd_version, "", "print the version"},
     {NULL, NULL, NULL, NULL},
 };

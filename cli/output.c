@@ -76,12 +76,45 @@ void cli_format_money(double major, const char *currency, char *buf, size_t cap)
     pb_money_format_compact(pb_money_from_double(major, currency), buf, cap);
 }
 
+/* "€88K–€120K" (or one figure when both ends are equal) from key_low/key_high. */
+static void range_text(json_t *row, const struct cli_column *col, char *buf, size_t cap)
+{
+    char key[64], lo[48], hi[48];
+    snprintf(key, sizeof key, "%s_low", col->key);
+    json_t *l = json_object_get(row, key);
+    snprintf(key, sizeof key, "%s_high", col->key);
+    json_t *h = json_object_get(row, key);
+    if (!json_is_number(l) || !json_is_number(h))
+        return;
+    double a = json_number_value(l), b = json_number_value(h);
+    if (col->kind == CLI_COL_PCT_RANGE) {
+        snprintf(lo, sizeof lo, "%g", a);
+        snprintf(hi, sizeof hi, "%g%%", b);
+        if (a == b)
+            snprintf(buf, cap, "%s", hi);
+        else
+            snprintf(buf, cap, "%s\xE2\x80\x93%s", lo, hi);
+        return;
+    }
+    const char *currency = json_string_value(json_object_get(row, "currency"));
+    cli_format_money(a, currency, lo, sizeof lo);
+    cli_format_money(b, currency, hi, sizeof hi);
+    if (a == b)
+        snprintf(buf, cap, "%s", lo);
+    else
+        snprintf(buf, cap, "%s\xE2\x80\x93%s", lo, hi);
+}
+
 /* Render one cell as text. Returns 0 when the cell is empty. */
 static void cell_text(json_t *row, const struct cli_column *col, char *buf, size_t cap,
                       bool for_csv)
 {
     json_t *v = json_object_get(row, col->key);
     buf[0] = '\0';
+    if (col->kind == CLI_COL_RANGE || col->kind == CLI_COL_PCT_RANGE) {
+        range_text(row, col, buf, cap);
+        return;
+    }
     if (!v || json_is_null(v))
         return;
     switch (col->kind) {
@@ -111,6 +144,9 @@ static void cell_text(json_t *row, const struct cli_column *col, char *buf, size
         else if (json_is_true(v))
             snprintf(buf, cap, "%s", col->flag_text ? col->flag_text : "yes");
         return;
+    case CLI_COL_RANGE:
+    case CLI_COL_PCT_RANGE:
+        break;
     case CLI_COL_TEXT:
         break;
     }
@@ -175,28 +211,46 @@ void cli_print_rows(json_t *rows, const struct cli_column *cols, size_t ncols, c
         }
         return;
     }
+    if (nrows == 0)
+        return; /* the caller says what an empty result means */
     size_t *width = calloc(ncols, sizeof *width);
     if (!width)
         return;
-    for (size_t c = 0; c < ncols; c++)
-        width[c] = display_width(cols[c].header);
-    for (size_t r = 0; r < nrows; r++)
-        for (size_t c = 0; c < ncols; c++) {
+    /* a column empty in every row is left out of the table */
+    size_t last = 0;
+    for (size_t c = 0; c < ncols; c++) {
+        size_t widest = 0;
+        for (size_t r = 0; r < nrows; r++) {
             cell_text(json_array_get(rows, r), &cols[c], buf, sizeof buf, false);
             size_t w = display_width(buf);
-            if (w > width[c])
-                width[c] = w;
+            if (w > widest)
+                widest = w;
         }
-    for (size_t c = 0; c < ncols; c++)
-        printf("%s%-*s", c ? "  " : "", c + 1 < ncols ? (int)width[c] : 0, cols[c].header);
+        width[c] = widest == 0 ? 0 : widest > display_width(cols[c].header)
+                                         ? widest
+                                         : display_width(cols[c].header);
+        if (width[c])
+            last = c;
+    }
+    bool first = true;
+    for (size_t c = 0; c < ncols; c++) {
+        if (!width[c])
+            continue;
+        printf("%s%-*s", first ? "" : "  ", c < last ? (int)width[c] : 0, cols[c].header);
+        first = false;
+    }
     fputc('\n', stdout);
     for (size_t r = 0; r < nrows; r++) {
+        first = true;
         for (size_t c = 0; c < ncols; c++) {
+            if (!width[c])
+                continue;
             cell_text(json_array_get(rows, r), &cols[c], buf, sizeof buf, false);
             size_t pad = width[c] - display_width(buf);
-            printf("%s%s", c ? "  " : "", buf);
-            if (c + 1 < ncols)
+            printf("%s%s", first ? "" : "  ", buf);
+            if (c < last)
                 printf("%*s", (int)pad, "");
+            first = false;
         }
         fputc('\n', stdout);
     }

@@ -1,5 +1,6 @@
-/* testutil.h — helpers shared by the unit tests: locating the project and the
- * seed documents, and reading case files line by line. */
+/* testutil.h — helpers shared by the unit tests: locating the project, the
+ * seed documents and the shared third-party data, and reading case files line
+ * by line. */
 #ifndef PB_TESTUTIL_H
 #define PB_TESTUTIL_H
 
@@ -36,6 +37,23 @@ static inline const char *test_seeds_dir(void)
     char file[4200];
     snprintf(file, sizeof file, "%s/001_6cf6d1a21825cad0.txt", buf);
     probe = fopen(file, "r");
+    if (!probe)
+        return NULL;
+    fclose(probe);
+    return buf;
+}
+
+/* A file of the shared third-party data ($PAYBAND_DATA, else
+ * ../shared/data), or NULL when absent; the path is in a static buffer. */
+static inline const char *test_data_file(const char *name)
+{
+    static char buf[4200];
+    const char *env = getenv("PAYBAND_DATA");
+    if (env)
+        snprintf(buf, sizeof buf, "%s/%s", env, name);
+    else
+        snprintf(buf, sizeof buf, "%s/../shared/data/%s", test_root(), name);
+    FILE *probe = fopen(buf, "r");
     if (!probe)
         return NULL;
     fclose(probe);

@@ -1,0 +1,62 @@
+/* cmd_tour.c — `payband tour`: a short walk through the built-in dataset for
+ * a new user: bands in two currencies, level equivalents, a gap between two
+ * companies, and what is stale. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "commands.h"
+
+struct step {
+    const char *title;
+    int (*run)(int, char **);
+    const char *args[10];
+};
+
+int cmd_tour(int argc, char **argv)
+{
+    const char *db = NULL;
+    if (argc == 3 && argv[1][0] == '-' && argv[1][1] == '-' && argv[1][2] == 'd')
+        db = argv[2];
+    else if (argc != 1)
+        return cli_usage_error("tour", "tour takes no arguments except --db PATH");
+    const char *dbflag = db ? "--db" : NULL;
+    const struct step steps[] = {
+        {"Senior Software Engineer bands at Hugging Face, as published (EUR and USD rows)",
+         cmd_bands, {"bands", "--company", "hugging-face", "--role", "senior-software-engineer",
+                     dbflag, db}},
+        {"The same bands, every figure in USD (rate and date shown)",
+         cmd_bands, {"bands", "--company", "hugging-face", "--role", "senior-software-engineer",
+                     "--currency", "USD", dbflag, db}},
+        {"...and in EUR", cmd_bands,
+         {"bands", "--company", "hugging-face", "--role", "senior-software-engineer",
+          "--currency", "EUR", dbflag, db}},
+        {"Levels stated equivalent to Hugging Face Senior Software Engineer", cmd_levels,
+         {"levels", "hugging-face", "senior-software-engineer", dbflag, db}},
+        {"Gap: Hugging Face senior ML research vs Mistral AI senior research engineer (Paris)",
+         cmd_gap, {"gap", "hugging-face/senior-ml-researcher", "mistral-ai/senior-research-engineer",
+                   dbflag, db}},
+        {"What is stale", cmd_stale, {"stale", dbflag, db}},
+    };
+    int worst = CLI_EXIT_OK;
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        char *args[12];
+        int n = 0;
+        while (n < 10 && steps[i].args[n])
+            n++;
+        for (int j = 0; j < n; j++)
+            args[j] = (char *)steps[i].args[j];
+        args[n] = NULL;
+        printf("%s== %s\n$ payband", i ? "\n" : "", steps[i].title);
+        for (int j = 0; j < n; j++)
+            printf(" %s", args[j]);
+        printf("\n\n");
+        fflush(stdout);
+        optind = 0;
+        int rc = steps[i].run(n, args);
+        fflush(stdout);
+        if (rc > worst)
+            worst = rc;
+    }
+    return worst;
+}

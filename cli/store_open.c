@@ -1,0 +1,101 @@
+/* store_open.c — finding and opening the user's database for a command, and
+ * the options every store-reading command shares. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+/* mkdir -p for the directory part of `path`. */
+static int make_parent_dirs(const char *path)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return -1;
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return 0;
+}
+
+const char *cli_db_path(const char *db_option, char *buf, size_t cap)
+{
+    if (db_option)
+        return db_option;
+    if (cli_global_db)
+        return cli_global_db;
+    const char *env = getenv("PAYBAND_DB");
+    if (env && *env)
+        return env;
+    const char *xdg = getenv("XDG_DATA_HOME");
+    if (xdg && *xdg)
+        snprintf(buf, cap, "%s/payband/payband.db", xdg);
+    else
+        snprintf(buf, cap, "%s/.local/share/payband/payband.db",
+                 getenv("HOME") ? getenv("HOME") : ".");
+    return buf;
+}
+
+pb_store *cli_open_store_flags(const char *db_option, unsigned flags)
+{
+    char buf[4096];
+    const char *path = cli_db_path(db_option, buf, sizeof buf);
+    if (make_parent_dirs(path) != 0) {
+        cli_fail("%s: cannot create its directory: %s", path, strerror(errno));
+        return NULL;
+    }
+    pb_store *store = NULL;
+    pb_status rc = pb_store_open(path, flags, &store);
+    if (rc != PB_OK) {
+        cli_fail("%s", pb_store_errmsg(store));
+        pb_store_close(store);
+        return NULL;
+    }
+    return store;
+}
+
+pb_store *cli_open_store(const char *db_option)
+{
+    return cli_open_store_flags(db_option, 0);
+}
+
+int cli_common_option(const char *command, int opt, const char *arg, struct cli_common *common)
+{
+    switch (opt) {
+    case CLI_OPT_DB:
+        common->db = arg;
+        return 0;
+    case CLI_OPT_FORMAT:
+        if (!cli_parse_format(arg, &common->format))
+            return cli_usage_error(command, "unknown format '%s' (table, json or csv)", arg);
+        return 0;
+    case CLI_OPT_HELP:
+        for (const struct cli_command *c = cli_commands; c->name; c++)
+            if (strcmp(c->name, command) == 0)
+                printf("usage: payband %s %s\n%s\n", c->name, c->usage, c->summary);
+        return -1;
+    case ':':
+        return cli_usage_error(command, "option '%s' needs a value", cli_last_option);
+    default:
+        return cli_usage_error(command, "unknown option '%s'", cli_last_option);
+    }
+}
+
+const char *cli_last_option = "";
+
+int cli_getopt(int argc, char **argv, const struct option *options)
+{
+    opterr = 0;
+    int idx = 0;
+    int c = getopt_long(argc, argv, ":", options, &idx);
+    if ((c == '?' || c == ':') && optind > 0 && optind <= argc)
+        cli_last_option = argv[optind - 1];
+    return c;
+}

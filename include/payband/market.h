@@ -1,0 +1,53 @@
+/* market.h — market queries over the store: bands with their computed total
+ * comp, gaps between two bands, level equivalences, stale facts and sources.
+ *
+ * Results are jansson values owned by the caller (json_decref). Field names
+ * are stable and documented in docs/json.md. Money fields are numbers in
+ * major units of the object's "currency"; percentages are percent numbers. */
+#ifndef PAYBAND_MARKET_H
+#define PAYBAND_MARKET_H
+
+#include <jansson.h>
+
+#include "payband/date.h"
+#include "payband/status.h"
+#include "payband/store.h"
+
+/* Filters for pb_market_bands; NULL fields match everything. Company, role
+ * and region match by slug, so "Hugging Face", "hugging-face" and
+ * "HUGGING-FACE" are the same company. */
+typedef struct pb_band_query {
+    const char *company;
+    const char *role;
+    const char *region;
+    const char *currency; /* convert every figure to this currency */
+    pb_date as_of;        /* facts known by then, staleness and rates then;
+                             PB_DATE_NONE for today */
+} pb_band_query;
+
+/* Tolerance when comparing a stated total comp with the computed one. */
+#define PB_TC_TOLERANCE_PCT 1.0
+/* Review period assumed for a source that states no review date. */
+#define PB_DEFAULT_REVIEW_MONTHS 12
+
+/* Matching bands (relative bands resolved) as a JSON array. */
+pb_status pb_market_bands(pb_store *store, const pb_band_query *query, json_t **out);
+
+/* How band A sits against band B. Selectors are "company[/role[/region]]" and
+ * must each match exactly one band. `component` is "tc", "base" or "equity"
+ * (NULL: tc when both have one, else base). `currency` NULL: B's currency. */
+pb_status pb_market_gap(pb_store *store, const char *a, const char *b, const char *component,
+                        const char *currency, pb_date as_of, json_t **out);
+
+/* Facts past their review date on `as_of` (PB_DATE_NONE: today). */
+pb_status pb_market_stale(pb_store *store, pb_date as_of, json_t **out);
+
+/* The documents behind the data, with counts of what each gave. */
+pb_status pb_market_sources(pb_store *store, pb_date as_of, json_t **out);
+
+/* Levels equivalent to `role` (a role slug or level name) at `company`,
+ * following chains of statements, with conflicts. */
+pb_status pb_market_levels(pb_store *store, const char *company, const char *role,
+                           json_t **out);
+
+#endif

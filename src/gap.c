@@ -1,0 +1,198 @@
+/* gap.c — how far one band sits above or below another: low with low, high
+ * with high, midpoint with midpoint, in one currency, with the base of every
+ * percentage named. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "bandset.h"
+#include "store_internal.h"
+
+json_t *pb__quote_json(const pb_fx_quote *q);
+
+/* Split "company[/role[/region]]" into its parts (copies). */
+static pb_status parse_selector(const char *sel, char **parts)
+{
+    parts[0] = parts[1] = parts[2] = NULL;
+    const char *p = sel;
+    for (int i = 0; i < 3 && p; i++) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        if (n > 0 && !(parts[i] = pb__strndup(p, n)))
+            return PB_ERR_NOMEM;
+        p = slash ? slash + 1 : NULL;
+    }
+    return p ? PB_ERR_USAGE : PB_OK;
+}
+
+/* The one band a selector names, copied into *out (strings moved). */
+static pb_status select_band(pb_store *store, const char *sel, const char *currency,
+                             pb_date as_of, pb__bandset *set)
+{
+    char *parts[3];
+    pb__diag *diag = pb__store_diag(store);
+    pb_status rc = parse_selector(sel, parts);
+    if (rc == PB_ERR_USAGE)
+        rc = pb__diag_set(diag, rc, NULL, 0, "bad selector '%s': use company[/role[/region]]",
+                          sel);
+    else if (rc != PB_OK || !parts[0])
+        rc = pb__diag_set(diag, rc == PB_OK ? PB_ERR_USAGE : rc, NULL, 0,
+                          "bad selector '%s': use company[/role[/region]]", sel);
+    if (rc == PB_OK) {
+        pb_band_query q = {parts[0], parts[1], parts[2], currency, as_of};
+        rc = pb__bandset_load(store, &q, set);
+    }
+    if (rc == PB_OK && set->count == 0)
+        rc = pb__diag_set(diag, PB_ERR_NOT_FOUND, NULL, 0, "no band matches '%s'", sel);
+    if (rc == PB_OK && set->count > 1) {
+        char list[600] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < set->count && used < sizeof list - 80; i++) {
+            int n = snprintf(list + used, sizeof list - used, "%s%s/%s/%s", i ? ", " : "",
+                             set->rows[i].company, set->rows[i].role, set->rows[i].region);
+            if (n > 0)
+                used += (size_t)n;
+        }
+        rc = pb__diag_set(diag, PB_ERR_AMBIGUOUS, NULL, 0,
+                          "'%s' matches %zu bands; say which: %s", sel, set->count, list);
+    }
+    for (int i = 0; i < 3; i++)
+        pb__free(parts[i]);
+    if (rc != PB_OK)
+        pb__bandset_release(set);
+    return rc;
+}
+
+/* The figures of `component` for a band; *basis says which were used. */
+static bool figures(const struct pb__bandrow *r, const char *component, int64_t v[2],
+                    const char **basis)
+{
+    if (strcmp(component, "base") == 0 && r->has_base) {
+        memcpy(v, r->base, sizeof r->base);
+        *basis = "base";
+        return true;
+    }
+    if (strcmp(component, "equity") == 0 && r->has_equity) {
+        v[0] = r->equity[0] / r->vest_years;
+        v[1] = r->equity[1] / r->vest_years;
+        *basis = "equity per year";
+        return true;
+    }
+    if (strcmp(component, "tc") == 0 && r->has_tc) {
+        memcpy(v, r->tc, sizeof r->tc);
+        *basis = "computed total comp";
+        return true;
+    }
+    if (strcmp(component, "tc") == 0 && r->has_stated) {
+        memcpy(v, r->stated, sizeof r->stated);
+        *basis = "stated total comp";
+        return true;
+    }
+    return false;
+}
+
+static bool has_component(const struct pb__bandrow *r, const char *component)
+{
+    int64_t v[2];
+    const char *basis;
+    return figures(r, component, v, &basis);
+}
+
+static json_t *side_json(const struct pb__bandrow *r, const int64_t v[2], const char *basis,
+                         const char *currency)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o}", "company",
+                          r->company, "role", r->role, "region", r->region, "basis", basis,
+                          "low", pb__money_json(v[0], currency), "high",
+                          pb__money_json(v[1], currency), "mid",
+                          pb__money_json((v[0] + v[1]) / 2, currency), "source", r->source,
+                          "stale", json_boolean(r->stale));
+    if (o && r->converted)
+        json_object_set_new(o, "fx", pb__quote_json(&r->quote));
+    return o;
+}
+
+static double round1(double x)
+{
+    return round(x * 10.0) / 10.0;
+}
+
+static json_t *measure_json(const char *measure, int64_t a, int64_t b, const char *currency)
+{
+    double pct_of_b = b ? (double)(a - b) * 100.0 / (double)b : 0;
+    double pct_of_a = a ? (double)(b - a) * 100.0 / (double)a : 0;
+    char reading[160];
+    if (a == b)
+        snprintf(reading, sizeof reading, "A equals B");
+    else
+        snprintf(reading, sizeof reading, "A is %.1f%% %s B (percent of B); B is %.1f%% %s A "
+                                          "(percent of A)",
+                 fabs(pct_of_b), a < b ? "below" : "above", fabs(pct_of_a),
+                 b > a ? "above" : "below");
+    return json_pack("{s:s, s:o, s:o, s:o, s:f, s:f, s:s}", "measure", measure, "a",
+                     pb__money_json(a, currency), "b", pb__money_json(b, currency),
+                     "difference", pb__money_json(a - b, currency), "pct_of_b",
+                     round1(pct_of_b), "pct_of_a", round1(pct_of_a), "reading", reading);
+}
+
+pb_status pb_market_gap(pb_store *store, const char *a_sel, const char *b_sel,
+                        const char *component, const char *currency, pb_date as_of,
+                        json_t **out)
+{
+    pb__bandset a = {0}, b = {0};
+    pb__diag *diag = pb__store_diag(store);
+    *out = NULL;
+    if (component && strcmp(component, "tc") != 0 && strcmp(component, "base") != 0 &&
+        strcmp(component, "equity") != 0)
+        return pb__diag_set(diag, PB_ERR_USAGE, NULL, 0,
+                            "component must be tc, base or equity, not '%s'", component);
+    pb_status rc = select_band(store, a_sel, NULL, as_of, &a);
+    if (rc == PB_OK)
+        rc = select_band(store, b_sel, NULL, as_of, &b);
+    if (rc == PB_OK && (!a.rows[0].currency || !b.rows[0].currency))
+        rc = pb__diag_set(diag, PB_ERR_NOT_FOUND, NULL, 0,
+                          "a relative band without its reference band has no figures");
+    const char *comp = component;
+    char cur[4] = "";
+    if (rc == PB_OK) {
+        if (!comp)
+            comp = has_component(&a.rows[0], "tc") && has_component(&b.rows[0], "tc") ? "tc"
+                                                                                      : "base";
+        snprintf(cur, sizeof cur, "%s", currency ? currency : b.rows[0].currency);
+    }
+    /* load again in the common currency, so that each conversion is recorded */
+    if (rc == PB_OK && (strcmp(a.rows[0].currency, cur) != 0 ||
+                        strcmp(b.rows[0].currency, cur) != 0)) {
+        pb__bandset_release(&a);
+        pb__bandset_release(&b);
+        rc = select_band(store, a_sel, cur, as_of, &a);
+        if (rc == PB_OK)
+            rc = select_band(store, b_sel, cur, as_of, &b);
+    }
+    if (rc != PB_OK) {
+        pb__bandset_release(&a);
+        pb__bandset_release(&b);
+        return rc;
+    }
+    struct pb__bandrow *ra = &a.rows[0], *rb = &b.rows[0];
+    int64_t va[2], vb[2];
+    const char *basis_a = NULL, *basis_b = NULL;
+    if (rc == PB_OK && (!figures(ra, comp, va, &basis_a) || !figures(rb, comp, vb, &basis_b)))
+        rc = pb__diag_set(diag, PB_ERR_NOT_FOUND, NULL, 0,
+                          "both bands need %s figures to compare them", comp);
+    if (rc == PB_OK) {
+        json_t *rows = json_pack("[o, o, o]", measure_json("low", va[0], vb[0], cur),
+                                 measure_json("high", va[1], vb[1], cur),
+                                 measure_json("mid", (va[0] + va[1]) / 2,
+                                              (vb[0] + vb[1]) / 2, cur));
+        *out = json_pack("{s:o, s:o, s:s, s:s, s:o}", "a", side_json(ra, va, basis_a, cur), "b",
+                         side_json(rb, vb, basis_b, cur), "component", comp, "currency", cur,
+                         "rows", rows);
+        if (!*out)
+            rc = pb__diag_set(diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    pb__bandset_release(&a);
+    pb__bandset_release(&b);
+    return rc;
+}
