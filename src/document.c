@@ -330,3 +330,40 @@ pb_status pb_document_summary(pb_document *doc, json_t **summary)
     *summary = o;
     return PB_OK;
 }
+
+/* ---- with the store ------------------------------------------------------ */
+
+static pb_status store_rate(void *ctx, const char *from, const char *to, pb_date on,
+                            double *rate, pb_date *rate_date)
+{
+    pb_fx *fx = ctx;
+    pb_fx_quote q;
+    pb_status st = pb_fx_rate(fx, from, to, on, &q);
+    if (st != PB_OK)
+        return st;
+    *rate = q.rate;
+    *rate_date = q.date;
+    return PB_OK;
+}
+
+pb_status pb_document_check(pb_document *doc, pb_store *store, json_t **findings)
+{
+    *findings = NULL;
+    if (!doc->facts)
+        return PB_ERR_USAGE;
+    pb_fx *fx = NULL;
+    if (store && pb_store_fx(store, &fx) != PB_OK)
+        fx = NULL;
+    pb_status st = pb__check_claims(doc, fx && pb_fx_count(fx) > 0 ? store_rate : NULL, fx,
+                                    findings);
+    if (st != PB_OK)
+        pb__diag_set(&doc->diag, st, NULL, 0, "out of memory");
+    return st;
+}
+
+pb_status pb_document_import(pb_document *doc, pb_store *store)
+{
+    if (!doc->facts)
+        return PB_ERR_USAGE;
+    return pb__store_replace_facts(store, doc->facts);
+}
