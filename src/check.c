@@ -19,18 +19,48 @@
 
 void pb__money_text(pb_money m, char *buf, size_t cap)
 {
-    pb_money_format_compact(m, buf, cap);
+    /* compact, but never losing a written digit: "$1.065M", "€121.75K" */
+    double v = pb_money_major(m);
+    double a = v < 0 ? -v : v;
+    char prefix[16];
+    pb_money unit = m;
+    unit.minor = 0;
+    char probe[32];
+    pb_money_format_full(unit, probe, sizeof probe); /* "€0", "$0", "CHF 0" */
+    size_t pl = strlen(probe) - 1;
+    snprintf(prefix, sizeof prefix, "%s%.*s", v < 0 ? "-" : "", (int)pl, probe);
+    if (a >= 1e6 && fabs(a / 1e3 - round(a / 1e3)) < 1e-9) {
+        char num[32];
+        snprintf(num, sizeof num, "%.3f", a / 1e6);
+        size_t n = strlen(num);
+        while (n > 0 && num[n - 1] == '0')
+            num[--n] = '\0';
+        if (n > 0 && num[n - 1] == '.')
+            num[--n] = '\0';
+        snprintf(buf, cap, "%s%sM", prefix, num);
+    } else if (a >= 1e3 && a < 1e6 && fabs(a / 10 - round(a / 10)) < 1e-9) {
+        char num[32];
+        snprintf(num, sizeof num, "%.2f", a / 1e3);
+        size_t n = strlen(num);
+        while (n > 0 && num[n - 1] == '0')
+            num[--n] = '\0';
+        if (n > 0 && num[n - 1] == '.')
+            num[--n] = '\0';
+        snprintf(buf, cap, "%s%sK", prefix, num);
+    } else {
+        pb_money_format_compact(m, buf, cap);
+    }
 }
 
 void pb__range_text(pb_money_range r, char *buf, size_t cap)
 {
     char a[48], b[48];
-    pb_money_format_compact(r.low, a, sizeof a);
+    pb__money_text(r.low, a, sizeof a);
     if (r.low.minor == r.high.minor) {
         snprintf(buf, cap, "%s", a);
         return;
     }
-    pb_money_format_compact(r.high, b, sizeof b);
+    pb__money_text(r.high, b, sizeof b);
     snprintf(buf, cap, "%s\xE2\x80\x93%s", a, b);
 }
 
@@ -246,6 +276,7 @@ struct offer_math {
     double equity_only; /* N years of equity */
     double one_year;    /* one year of base + equity */
     char formula[160];
+    char equity_text[32];
     bool ok;
 };
 
@@ -272,6 +303,7 @@ static void offer_total(const struct pb__offer_mention *of, int years, struct of
     char b[32], e[32];
     pb__money_text(money(of->base, cur), b, sizeof b);
     pb__money_text(pb_money_from_double(eq_year, cur), e, sizeof e);
+    snprintf(m->equity_text, sizeof m->equity_text, "%s", e);
     snprintf(m->formula, sizeof m->formula, "%d \xC3\x97 (%s base + %s equity a year)%s", years,
              b, e, sign_on > 0 ? " + sign-on" : "");
     m->ok = true;
@@ -303,8 +335,8 @@ static pb_status check_n_year(struct out *o, const struct pb__claim *c)
     if (!ok && within(s, m.base_plus_n, tol))
         snprintf(mistake, sizeof mistake,
                  "the stated figure is one year of base plus %d years of equity (%s + %d "
-                 "\xC3\x97 equity = %s); ",
-                 c->years, y1, c->years, stated);
+                 "\xC3\x97 %s = %s); ",
+                 c->years, y1, c->years, m.equity_text, stated);
     else if (!ok && within(s, m.equity_only, tol))
         snprintf(mistake, sizeof mistake, "the stated figure is %d years of equity alone; ",
                  c->years);

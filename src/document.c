@@ -346,16 +346,35 @@ static pb_status store_rate(void *ctx, const char *from, const char *to, pb_date
     return PB_OK;
 }
 
+/* Rates a document implies (kept in the store with the document as their
+ * source) would only check the document against itself: keep reference
+ * rates only. */
+static pb_status keep_reference_rate(void *ctx, pb_date date, const char *base,
+                                     const char *quote, double rate, const char *source)
+{
+    if (source && (strncmp(source, "briefing-", 9) == 0 || strncmp(source, "guide-", 6) == 0))
+        return PB_OK;
+    return pb_fx_add(ctx, date, base, quote, rate, source ? source : "store");
+}
+
 pb_status pb_document_check(pb_document *doc, pb_store *store, json_t **findings)
 {
     *findings = NULL;
     if (!doc->facts)
         return PB_ERR_USAGE;
-    pb_fx *fx = NULL;
-    if (store && pb_store_fx(store, &fx) != PB_OK)
-        fx = NULL;
-    pb_status st = pb__check_claims(doc, fx && pb_fx_count(fx) > 0 ? store_rate : NULL, fx,
-                                    findings);
+    pb_fx *all = NULL, *reference = NULL;
+    if (store && pb_store_fx(store, &all) == PB_OK && pb_fx_count(all) > 0) {
+        reference = pb_fx_new();
+        if (!reference)
+            return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+        if (pb_fx_each(all, keep_reference_rate, reference) != PB_OK) {
+            pb_fx_free(reference);
+            return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+        }
+    }
+    pb_status st = pb__check_claims(
+        doc, reference && pb_fx_count(reference) > 0 ? store_rate : NULL, reference, findings);
+    pb_fx_free(reference);
     if (st != PB_OK)
         pb__diag_set(&doc->diag, st, NULL, 0, "out of memory");
     return st;
