@@ -108,6 +108,7 @@ pb_status pb__document_warn(struct pb_document *doc, long line, const char *fmt,
 struct pb__attribution {
     const char *company;   /* slug, NULL when none or a list of several */
     bool company_group;    /* the nearest company is one of a list */
+    bool company_after;    /* the company is named after the figure */
     const char *region;
     const char *component; /* "base", "equity", "total", "valuation", "sign-on", "bonus" */
     char *role;            /* slug of the role phrase, or NULL */

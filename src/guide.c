@@ -1080,7 +1080,8 @@ static pb_status competitor_mentions(struct guide *g, const pb__ptext *t, size_t
                                             g->company, &at);
         if (st != PB_OK)
             return nomem(g->doc);
-        if (!at.company || strcmp(at.company, g->company) == 0 || at.company_group) {
+        if (!at.company || strcmp(at.company, g->company) == 0 || at.company_group ||
+            at.company_after) {
             pb__free(at.role);
             pb__free(at.level);
             continue;
@@ -1121,11 +1122,11 @@ static const char *premium_keyword(const char *s, size_t from, size_t to)
 {
     if (pb__find_word(s, from, to, "agentic", false) != NPOS)
         return "agentic-ai";
-    if (pb__find_word(s, from, to, "maintainer", false) != NPOS)
-        return "open-source-maintainer";
     if (pb__find_word(s, from, to, "known name", false) != NPOS ||
         pb__find_word(s, from, to, "reputation", false) != NPOS)
         return "community-reputation";
+    if (pb__find_word(s, from, to, "maintainer", false) != NPOS)
+        return "open-source-maintainer";
     return NULL;
 }
 

@@ -163,15 +163,34 @@ static const char *component_word(const char *s, size_t at, size_t to, size_t *n
     return NULL;
 }
 
+/* Companies further than this from a figure are not its company. */
+#define COMPANY_BEFORE_MAX 150
+#define COMPANY_AFTER_MAX 40
+
+/* The company a word at `p` belongs to: the nearest named before it, else
+ * the nearest after it. */
+static size_t owner_of(const struct hit *companies, size_t nc, size_t p)
+{
+    size_t owner = (size_t)-1;
+    for (size_t k = 0; k < nc; k++)
+        if (companies[k].pos < p)
+            owner = k;
+    if (owner != (size_t)-1)
+        return owner;
+    for (size_t k = 0; k < nc; k++)
+        if (companies[k].pos > p)
+            return k;
+    return (size_t)-1;
+}
+
 pb_status pb__attribute_figure(const char *s, size_t cs, size_t ce, size_t tok_start,
                                size_t tok_end, const char *own_name, const char *own_slug,
                                struct pb__attribution *out)
 {
     memset(out, 0, sizeof *out);
-    size_t best_c = (size_t)-1, best_r = (size_t)-1, best_l = (size_t)-1, best_role = (size_t)-1;
-    struct hit companies[32];
-    size_t nc = 0;
-    char role_slug[160] = "", level_buf[32] = "";
+    struct hit companies[32], regions[32], levels[32], roles[32];
+    size_t nc = 0, nr = 0, nl = 0, nro = 0;
+    char role_slugs[32][160];
     for (size_t i = cs; i < ce; i++) {
         if (i > cs && pb__is_word_char((unsigned char)s[i - 1]))
             continue;
@@ -187,64 +206,91 @@ pb_status pb__attribute_figure(const char *s, size_t cs, size_t ce, size_t tok_s
         }
         const char *r = pb__region_at(s, ce, i, &n);
         if (r) {
-            size_t d = distance(i, n, tok_start, tok_end);
-            if (d < best_r) {
-                best_r = d;
-                out->region = r;
-            }
+            if (nr < 32)
+                regions[nr++] = (struct hit){i, n, r};
             i += n - 1;
             continue;
         }
         size_t lv = pb__level_at(s, ce, i);
         if (lv) {
-            size_t d = distance(i, lv, tok_start, tok_end);
-            if (d < best_l) {
-                best_l = d;
-                char *norm = pb__level_normalise(s + i, lv);
-                if (!norm)
-                    return PB_ERR_NOMEM;
-                snprintf(level_buf, sizeof level_buf, "%s", norm);
-                pb__free(norm);
-            }
+            if (nl < 32)
+                levels[nl++] = (struct hit){i, lv, NULL};
             i += lv - 1;
             continue;
         }
         size_t rs, re;
         char slug[160];
         if (role_at(s, cs, ce, i, &rs, &re, slug, sizeof slug)) {
-            size_t d = distance(rs, re - rs, tok_start, tok_end);
-            if (d < best_role) {
-                best_role = d;
-                snprintf(role_slug, sizeof role_slug, "%s", slug);
+            if (nro < 32) {
+                snprintf(role_slugs[nro], sizeof role_slugs[nro], "%s", slug);
+                roles[nro] = (struct hit){rs, re - rs, role_slugs[nro]};
+                nro++;
             }
             i = re - 1;
         }
     }
-    size_t chosen = (size_t)-1;
+    size_t chosen = (size_t)-1, best_c = (size_t)-1;
     for (size_t k = 0; k < nc; k++) {
-        size_t d = distance(companies[k].pos, companies[k].len, tok_start, tok_end);
+        size_t pos = companies[k].pos, len = companies[k].len;
+        if (pos + len <= tok_start && tok_start - (pos + len) > COMPANY_BEFORE_MAX)
+            continue;
+        if (pos >= tok_end && pos - tok_end > COMPANY_AFTER_MAX)
+            continue;
+        size_t d = distance(pos, len, tok_start, tok_end);
         if (d < best_c) {
             best_c = d;
             chosen = k;
         }
     }
     if (chosen != (size_t)-1) {
-        bool group =
-            (chosen > 0 && only_list_glue(s, companies[chosen - 1].pos + companies[chosen - 1].len,
-                                          companies[chosen].pos)) ||
-            (chosen + 1 < nc &&
-             only_list_glue(s, companies[chosen].pos + companies[chosen].len,
-                            companies[chosen + 1].pos));
+        size_t pos = companies[chosen].pos, len = companies[chosen].len;
+        /* "Anthropic's or Mistral's": possessives glue a list too */
+        size_t prev_end = chosen > 0 ? companies[chosen - 1].pos + companies[chosen - 1].len : 0;
+        size_t my_end = pos + len;
+        if (chosen > 0 && prev_end + 2 <= pos && strncmp(s + prev_end, "'s", 2) == 0)
+            prev_end += 2;
+        if (my_end + 2 <= ce && strncmp(s + my_end, "'s", 2) == 0)
+            my_end += 2;
+        bool group = (chosen > 0 && only_list_glue(s, prev_end, pos)) ||
+                     (chosen + 1 < nc && only_list_glue(s, my_end, companies[chosen + 1].pos));
         if (group)
             out->company_group = true;
-        else
+        else {
             out->company = companies[chosen].value;
+            out->company_after = pos >= tok_end;
+        }
     }
+    /* region, level and role: the nearest not cut off by another company */
+    struct hit *lists[3] = {regions, levels, roles};
+    size_t counts[3] = {nr, nl, nro};
+    size_t best[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
+    size_t pick[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
+    for (int l = 0; l < 3; l++)
+        for (size_t k = 0; k < counts[l]; k++) {
+            struct hit *h = &lists[l][k];
+            if (out->company && owner_of(companies, nc, h->pos) != chosen)
+                continue;
+            size_t d = distance(h->pos, h->len, tok_start, tok_end);
+            if (d < best[l]) {
+                best[l] = d;
+                pick[l] = k;
+            }
+        }
+    if (pick[0] != (size_t)-1)
+        out->region = regions[pick[0]].value;
+    if (pick[1] != (size_t)-1 &&
+        !(out->level = pb__level_normalise(s + levels[pick[1]].pos, levels[pick[1]].len)))
+        return PB_ERR_NOMEM;
+    if (pick[2] != (size_t)-1 && !(out->role = pb__strdup(roles[pick[2]].value))) {
+        pb__free(out->level);
+        out->level = NULL;
+        return PB_ERR_NOMEM;
+    }
+    size_t wl;
     /* the component: right after the figure, else in the words before it */
     size_t j = tok_end;
     while (j < ce && s[j] == ' ')
         j++;
-    size_t wl;
     out->component = component_word(s, j, ce, &wl);
     if (!out->component && j < ce) {
         /* one word in between: "€240,000 equity notional", "$4.5 billion Series D valuation" */
@@ -273,13 +319,6 @@ pb_status pb__attribute_figure(const char *s, size_t cs, size_t ce, size_t tok_s
                 break;
             }
         }
-    }
-    if (role_slug[0] && !(out->role = pb__strdup(role_slug)))
-        return PB_ERR_NOMEM;
-    if (level_buf[0] && !(out->level = pb__strdup(level_buf))) {
-        pb__free(out->role);
-        out->role = NULL;
-        return PB_ERR_NOMEM;
     }
     return PB_OK;
 }
