@@ -493,6 +493,16 @@ static pb_status check_equivalent(struct out *o, const struct pb__claim *c, pb__
         return emit(o, c, "fx-equivalent", stated, NULL, "unverifiable",
                     "the converted figure is zero", eq->currency, true, el, eh, false, 0, 0);
     double r_lo = el / ol, r_hi = eh / oh;
+    if (r_lo > r_hi) {
+        double t = r_lo;
+        r_lo = r_hi;
+        r_hi = t;
+    }
+    char implied[64];
+    if (fabs(r_hi - r_lo) < 5e-5)
+        snprintf(implied, sizeof implied, "%.4f", r_lo);
+    else
+        snprintf(implied, sizeof implied, "%.4f\xE2\x80\x93%.4f", r_lo, r_hi);
     /* every equivalent of the same pair in the document */
     double L = -1e300, H = 1e300;
     size_t n = 0;
@@ -518,6 +528,7 @@ static pb_status check_equivalent(struct out *o, const struct pb__claim *c, pb__
     equivalent_bounds(eq, orig, mine);
     bool consistent = L <= H;
     bool self_ok = true;
+    double doc_rate = consistent && n > 1 ? (L + H) / 2 : (r_lo + r_hi) / 2;
     char agree[256];
     if (n <= 1)
         snprintf(agree, sizeof agree, "the only %s\xE2\x86\x92%s equivalent in the document",
@@ -550,6 +561,7 @@ static pb_status check_equivalent(struct out *o, const struct pb__claim *c, pb__
                 rates[j - 1] = t;
             }
         double median = m ? rates[m / 2] : r_lo;
+        doc_rate = median;
         for (int j = 0; j < 2; j++)
             if (median < mine[j].lo * 0.995 || median > mine[j].hi * 1.005)
                 self_ok = false;
@@ -576,22 +588,21 @@ static pb_status check_equivalent(struct out *o, const struct pb__claim *c, pb__
         char d[11];
         pb_date_format(dated_on, d);
         snprintf(reason, sizeof reason,
-                 "implied rate %.4f\xE2\x80\x93%.4f %s per %s; at the dated rate %.4f (%s) the "
+                 "implied rate %s %s per %s; at the dated rate %.4f (%s) the "
                  "figure is %s, %s (tolerance 2%%); %s",
-                 r_lo, r_hi, eq->currency, orig->currency, dated, d, computed,
+                 implied, eq->currency, orig->currency, dated, d, computed,
                  agrees ? "which agrees" : "which does not agree", agree);
         if (!agrees && self_ok)
             verdict = "wrong";
     } else {
-        double mid = consistent && n > 1 ? (L + H) / 2 : (r_lo + r_hi) / 2;
-        c_lo = ol * mid;
-        c_hi = oh * mid;
+        c_lo = ol * doc_rate;
+        c_hi = oh * doc_rate;
         has_c = true;
         pb__range_text(range_d(c_lo, c_hi, eq->currency), computed, sizeof computed);
         snprintf(reason, sizeof reason,
-                 "implied rate %.4f\xE2\x80\x93%.4f %s per %s; %s; no dated %s/%s rate in the "
+                 "implied rate %s %s per %s; %s; no dated %s/%s rate in the "
                  "store to compare with",
-                 r_lo, r_hi, eq->currency, orig->currency, agree, orig->currency, eq->currency);
+                 implied, eq->currency, orig->currency, agree, orig->currency, eq->currency);
     }
     return emit(o, c, "fx-equivalent", stated, computed, verdict, reason, eq->currency, true, el,
                 eh, has_c, c_lo, c_hi);

@@ -99,7 +99,7 @@ static const char *base_name(const char *path)
 static pb_status read_into(pb_document *doc, pb_document_type type)
 {
     if (doc->len == 0)
-        return pb__diag_set(&doc->diag, PB_ERR_PARSE, doc->path, 0, "empty document");
+        return pb__diag_set(&doc->diag, PB_ERR_PARSE, doc->path, 1, "empty document");
     size_t bad;
     if (!pb__valid_text(doc->text, doc->len, &bad)) {
         pb__lines_build(&doc->lines, doc->text, bad);
@@ -115,7 +115,7 @@ static pb_status read_into(pb_document *doc, pb_document_type type)
             doc->text[i] != '\t')
             blank = false;
     if (blank)
-        return pb__diag_set(&doc->diag, PB_ERR_PARSE, doc->path, 0,
+        return pb__diag_set(&doc->diag, PB_ERR_PARSE, doc->path, 1,
                             "empty document (only white space)");
     if (pb__lines_build(&doc->lines, doc->text, doc->len) != PB_OK)
         return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");

@@ -927,6 +927,12 @@ static pb_status level_node(struct guide *g, const char *s, size_t n, bool first
         size_t at = pb__find_word(s, a, n, " at ", false);
         if (at != NPOS)
             company = pb__company_at(s, n, at + 4, &cl, g->company_name, g->company);
+        if (!company && first) {
+            /* the chain starts with the guide's own role */
+            company = g->company;
+            cl = 0;
+            at = n;
+        }
         if (!company)
             return PB_OK;
         rest = a;

@@ -451,7 +451,7 @@ static size_t latest_of(struct prose *p, size_t before, const char *company,
 /* The figure a phrase without one refers to ("the European frontier floor"):
  * the latest earlier mention whose sentence shares two content words. */
 static size_t referent(struct prose *p, const char *s, size_t a, size_t b, size_t before,
-                       const struct pb__mention *a_m)
+                       const struct pb__mention *a_m, const char *exclude)
 {
     static const char *const stop[] = {"the", "its", "their", "current", "this", "that",
                                        "with", "from", "closest", "those", "these", "level"};
@@ -477,9 +477,12 @@ static size_t referent(struct prose *p, const char *s, size_t a, size_t b, size_
         return NPOS;
     for (size_t i = before; i-- > 0;) {
         struct pb__mention *m = mention_at(p, i);
-        if (m->equivalent_of >= 0 || strcmp(m->currency, a_m->currency) != 0 || m == a_m)
+        if (m->equivalent_of >= 0 || m == a_m ||
+            (a_m && strcmp(m->currency, a_m->currency) != 0))
             continue;
-        if (a_m->company && m->company && strcmp(m->company, a_m->company) == 0)
+        if (a_m && a_m->company && m->company && strcmp(m->company, a_m->company) == 0)
+            continue;
+        if (exclude && m->company && strcmp(m->company, exclude) == 0)
             continue;
         size_t hits = 0;
         for (size_t w = 0; w < nw; w++)
@@ -619,14 +622,14 @@ static pb_status percent_claims(struct prose *p, const pb__ptext *t, size_t ss, 
                 floor = pb__find_word(s, tstart, tend, "floor", false) != NPOS;
                 ceiling = pb__find_word(s, tstart, tend, "ceiling", false) != NPOS ||
                           pb__find_word(s, tstart, tend, "top", true) != NPOS;
-                b_i = referent(p, s, tstart, tend, first, bm);
+                b_i = referent(p, s, tstart, tend, first, bm, NULL);
             }
         } else if (subject) {
-            size_t last = latest_of(p, first, subject, NULL);
-            if (last != NPOS) {
-                a_i = last;
-                b_i = referent(p, s, tstart, tend, first, mention_at(p, last));
-            }
+            /* "X sits 20 percent below Y on base pay": find Y's figure by its
+             * words, then X's latest figure of the same kind */
+            b_i = referent(p, s, tstart, tend, first, NULL, subject);
+            if (b_i != NPOS)
+                a_i = latest_of(p, first, subject, mention_at(p, b_i));
         }
         pb_status st = PB_OK;
         if (a_i != NPOS)
