@@ -159,7 +159,15 @@ pb_status pb__facts_name(pb__facts *f, bool company, const char *slug, const cha
         return PB_ERR_NOMEM;
     n->slug = pb__strdup(slug);
     n->display = pb__strdup(display ? display : slug);
-    return n->slug && n->display ? PB_OK : PB_ERR_NOMEM;
+    if (n->slug && n->display)
+        return PB_OK;
+    pb__free(n->slug);
+    pb__free(n->display);
+    if (company)
+        f->companies.count--;
+    else
+        f->roles.count--;
+    return PB_ERR_NOMEM;
 }
 
 char *pb__slugify(const char *text)

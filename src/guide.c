@@ -456,9 +456,9 @@ static pb_status set_identity(struct guide *g, const struct front *fm, const cha
                         "'### <Role> | <Company> Negotiation Guide' was found");
         goto done;
     }
-    const char *cdisp = fm->company_display ? fm->company_display
-                        : company_text           ? company_text
-                                                 : pb__company_display(company_slug);
+    const char *cdisp = fm->company_display                 ? fm->company_display
+                        : pb__company_display(company_slug) ? pb__company_display(company_slug)
+                                                            : company_text;
     const char *rdisp = fm->role_display ? fm->role_display : role_text;
     if ((st = pb__facts_name(f, true, company_slug, cdisp)) != PB_OK ||
         (st = pb__facts_name(f, false, role_slug, rdisp)) != PB_OK) {
@@ -1113,11 +1113,8 @@ static pb_status competitor_mentions(struct guide *g, const pb__ptext *t, size_t
         m->line = line_at(g, t, tok.start);
         if (!m->company || !m->currency || !m->text || !m->sentence)
             return nomem(g->doc);
-        if (!pb__company_display(at.company) ||
-            pb__facts_name(g->f, true, at.company, pb__company_display(at.company)) != PB_OK) {
-            if (pb__facts_name(g->f, true, at.company, at.company) != PB_OK)
-                return nomem(g->doc);
-        }
+        if (pb__facts_name(g->f, true, at.company, pb__company_display(at.company)) != PB_OK)
+            return nomem(g->doc);
     }
     return PB_OK;
 }

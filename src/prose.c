@@ -166,6 +166,9 @@ static const char *component_word(const char *s, size_t at, size_t to, size_t *n
 /* Companies further than this from a figure are not its company. */
 #define COMPANY_BEFORE_MAX 150
 #define COMPANY_AFTER_MAX 40
+/* Role phrases further than this from a figure are not its role. */
+#define ROLE_BEFORE_MAX 60
+#define ROLE_AFTER_MAX 80
 
 /* The company a word at `p` belongs to: the nearest named before it, else
  * the nearest after it. */
@@ -269,6 +272,9 @@ pb_status pb__attribute_figure(const char *s, size_t cs, size_t ce, size_t tok_s
         for (size_t k = 0; k < counts[l]; k++) {
             struct hit *h = &lists[l][k];
             if (out->company && owner_of(companies, nc, h->pos) != chosen)
+                continue;
+            if (l == 2 && ((h->pos + h->len <= tok_start && tok_start - (h->pos + h->len) > ROLE_BEFORE_MAX) ||
+                           (h->pos >= tok_end && h->pos - tok_end > ROLE_AFTER_MAX)))
                 continue;
             size_t d = distance(h->pos, h->len, tok_start, tok_end);
             if (d < best[l]) {
