@@ -64,6 +64,18 @@ void pb__range_text(pb_money_range r, char *buf, size_t cap)
     snprintf(buf, cap, "%s\xE2\x80\x93%s", a, b);
 }
 
+/* A computed range in the compact style ("$210.6K–$269.1K"). */
+static void rounded_range_text(pb_money_range r, char *buf, size_t cap)
+{
+    char a[32], b[32];
+    pb_money_format_compact(r.low, a, sizeof a);
+    pb_money_format_compact(r.high, b, sizeof b);
+    if (strcmp(a, b) == 0)
+        snprintf(buf, cap, "%s", a);
+    else
+        snprintf(buf, cap, "%s\xE2\x80\x93%s", a, b);
+}
+
 static pb_money money(int64_t minor, const char *currency)
 {
     pb_money m = {minor, ""};
@@ -583,7 +595,7 @@ static pb_status check_equivalent(struct out *o, const struct pb__claim *c, pb__
         c_lo = ol * dated;
         c_hi = oh * dated;
         has_c = true;
-        pb__range_text(range_d(c_lo, c_hi, eq->currency), computed, sizeof computed);
+        rounded_range_text(range_d(c_lo, c_hi, eq->currency), computed, sizeof computed);
         bool agrees = within(el, c_lo, FX_TOLERANCE) && within(eh, c_hi, FX_TOLERANCE);
         char d[11];
         pb_date_format(dated_on, d);
@@ -598,7 +610,7 @@ static pb_status check_equivalent(struct out *o, const struct pb__claim *c, pb__
         c_lo = ol * doc_rate;
         c_hi = oh * doc_rate;
         has_c = true;
-        pb__range_text(range_d(c_lo, c_hi, eq->currency), computed, sizeof computed);
+        rounded_range_text(range_d(c_lo, c_hi, eq->currency), computed, sizeof computed);
         snprintf(reason, sizeof reason,
                  "implied rate %s %s per %s; %s; no dated %s/%s rate in the "
                  "store to compare with",
