@@ -1074,11 +1074,10 @@ static pb_status competitor_mentions(struct guide *g, const pb__ptext *t, size_t
     const char *s = t->s;
     size_t n = t->len;
     struct pb__money_tok tok;
-    size_t pos = from;
+    size_t pos = from, ss = from;
     while (pb__scan_money(s, n, pos, &tok)) {
         pos = tok.end;
-        size_t ss = from;
-        for (size_t e; (e = pb__sentence_end(s, n, ss)) < tok.start;)
+        for (size_t e; (e = pb__sentence_end(s, n, ss)) < tok.start && e > ss;)
             ss = e;
         size_t se = pb__sentence_end(s, n, tok.end);
         struct pb__attribution at = {0};
@@ -1169,10 +1168,9 @@ static pb_status scan_premiums(struct guide *g, const char *s, size_t n, const p
                                long fixed_line)
 {
     struct pb__pct_tok pt;
-    size_t pos = 0;
+    size_t pos = 0, ss = 0;
     while (pb__scan_pct(s, n, pos, &pt)) {
         pos = pt.end;
-        size_t ss = 0;
         for (size_t e; (e = pb__sentence_end(s, n, ss)) <= pt.start && e > ss;)
             ss = e;
         size_t se = pb__sentence_end(s, n, pt.end);

@@ -191,6 +191,11 @@ pb_status pb__attribute_figure(const char *s, size_t cs, size_t ce, size_t tok_s
                                struct pb__attribution *out)
 {
     memset(out, 0, sizeof *out);
+    /* nothing further than this from the figure can be its context */
+    if (tok_start > cs + 400)
+        cs = tok_start - 400;
+    if (ce > tok_end + 400)
+        ce = tok_end + 400;
     struct hit companies[32], regions[32], levels[32], roles[32];
     size_t nc = 0, nr = 0, nl = 0, nro = 0;
     char role_slugs[32][160];
@@ -337,6 +342,8 @@ struct prose {
     const char *subject;      /* slug of the company the briefing is about */
     const char *subject_name; /* as the title writes it */
     size_t prev_first, prev_count; /* mentions of the previous sentence */
+    size_t *starts, *ends;         /* where each mention of the sentence is written */
+    size_t npos, cappos;
 };
 
 static pb_status nomem(struct pb_document *doc)
@@ -361,6 +368,10 @@ static bool paren_group(const char *s, size_t a, size_t b, size_t at, size_t *op
                         size_t *close)
 {
     size_t o = NPOS;
+    if (at > a + 400)
+        a = at - 400;
+    if (b > at + 400)
+        b = at + 400;
     for (size_t i = at; i-- > a;) {
         if (s[i] == ')')
             return false;
@@ -551,9 +562,7 @@ static pb_status percent_claims(struct prose *p, const pb__ptext *t, size_t ss, 
             struct pb__mention *m = mention_at(p, i);
             if (m->equivalent_of >= 0)
                 continue;
-            size_t at = pb__find_word(s, ss, se, m->text, false);
-            if (at == NPOS)
-                continue;
+            size_t at = p->starts[i - first];
             if (at < pt.start)
                 before = i;
             else if (at >= kw_end && after == NPOS)
@@ -562,11 +571,8 @@ static pb_status percent_claims(struct prose *p, const pb__ptext *t, size_t ss, 
         /* the subject: a company named between the last figure and the percentage */
         const char *subject = NULL;
         size_t from = ss;
-        if (before != NPOS) {
-            size_t at = pb__find_word(s, ss, se, mention_at(p, before)->text, false);
-            if (at != NPOS)
-                from = at + strlen(mention_at(p, before)->text);
-        }
+        if (before != NPOS)
+            from = p->ends[before - first];
         for (size_t i = from; i < pt.start; i++) {
             size_t n;
             const char *co = (i == from || !pb__is_word_char((unsigned char)s[i - 1]))
@@ -734,9 +740,7 @@ static pb_status add_mention(struct prose *p, const pb__ptext *t, size_t ss, siz
             return nomem(p->doc);
     }
     if (m->equivalent_of >= 0) {
-        struct pb__mention *o = mention_at(p, (size_t)m->equivalent_of);
-        size_t at_o = pb__find_word(s, ss, se, o->text, false);
-        size_t a = at_o != NPOS ? at_o : tok->start;
+        size_t a = p->starts[(size_t)m->equivalent_of - first];
         char *text = pb__clean_copy(s + a, (close < se ? close + 1 : close) - a);
         if (!text)
             return nomem(p->doc);
@@ -751,7 +755,7 @@ static pb_status add_mention(struct prose *p, const pb__ptext *t, size_t ss, siz
 }
 
 /* "€280,000 base plus €240,000 equity notional (~€520,000 TC ...)". */
-static pb_status sum_claims(struct prose *p, const char *s, size_t ss, size_t se, size_t first,
+static pb_status sum_claims(struct prose *p, const char *s, size_t first,
                             size_t count)
 {
     for (size_t i = first; i + 2 < first + count; i++) {
@@ -766,15 +770,11 @@ static pb_status sum_claims(struct prose *p, const char *s, size_t ss, size_t se
         if (strcmp(a->currency, b->currency) != 0 || strcmp(a->currency, t->currency) != 0 ||
             a->low != a->high || b->low != b->high || t->low != t->high)
             continue;
-        size_t pa = pb__find_word(s, ss, se, a->text, false);
-        size_t pbb = pa == NPOS ? NPOS : pb__find_word(s, pa + 1, se, b->text, false);
-        size_t pt = pbb == NPOS ? NPOS : pb__find_word(s, pbb + 1, se, t->text, false);
-        if (pt == NPOS)
-            continue;
+        size_t pa = p->starts[i - first], pbb = p->starts[i + 1 - first];
         if (pb__find_word(s, pa, pbb, " plus ", false) == NPOS &&
             pb__find_word(s, pa, pbb, " + ", false) == NPOS)
             continue;
-        char *text = pb__clean_copy(s + pa, pt + strlen(t->text) - pa);
+        char *text = pb__clean_copy(s + pa, p->ends[i + 2 - first] - pa);
         if (!text)
             return nomem(p->doc);
         struct pb__claim *c = pb__claim_add(p->doc, PB__CLAIM_SUM, t->line, text, strlen(text));
@@ -810,14 +810,30 @@ static pb_status read_block(struct prose *p, const struct pb__block *b)
         bool names = sentence_names_company(s, ss, se, p);
         struct pb__money_tok tok;
         size_t pos = ss;
+        p->npos = 0;
         while (pb__scan_money(s, se, pos, &tok)) {
+            if (p->npos == p->cappos) {
+                size_t ncap = p->cappos ? p->cappos * 2 : 16;
+                size_t *grown = pb__realloc(p->starts, ncap * sizeof *grown);
+                if (!grown)
+                    return nomem(p->doc);
+                p->starts = grown;
+                grown = pb__realloc(p->ends, ncap * sizeof *grown);
+                if (!grown)
+                    return nomem(p->doc);
+                p->ends = grown;
+                p->cappos = ncap;
+            }
+            p->starts[p->npos] = tok.start;
+            p->ends[p->npos] = tok.end;
+            p->npos++;
             pb_status st = add_mention(p, t, ss, se, &tok, first, names);
             if (st != PB_OK)
                 return st;
             pos = tok.end;
         }
         size_t count = p->f->mentions.count - first;
-        pb_status st = sum_claims(p, s, ss, se, first, count);
+        pb_status st = sum_claims(p, s, first, count);
         if (st == PB_OK)
             st = percent_claims(p, t, ss, se, first, count);
         if (st != PB_OK)
@@ -962,6 +978,8 @@ pb_status pb__prose_read(struct pb_document *doc)
     if (f->mentions.count == 0)
         pb__document_warn(doc, 1, "no money figures found");
 done:
+    pb__free(p.starts);
+    pb__free(p.ends);
     pb__md_blocks_release(&blocks);
     return st;
 }
