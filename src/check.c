@@ -114,9 +114,19 @@ static bool within(double stated, double computed, double tol)
     return fabs(stated - computed) <= tol * fabs(computed);
 }
 
+/* What all equivalents of one currency pair in a document say together. */
+struct fx_pair {
+    char from[4], to[4];
+    double L, H;   /* the rate every equivalent allows, L > H when none */
+    double median; /* of the implied rates */
+    size_t n;      /* equivalents of the pair */
+};
+
 struct out {
     struct pb_document *doc;
     json_t *findings;
+    struct fx_pair *pairs;
+    size_t npairs;
 };
 
 static json_t *num_or_null(bool present, double v)
@@ -491,6 +501,68 @@ static void equivalent_bounds(const struct pb__mention *eq, const struct pb__men
     spans[1].hi = (eh + h) / oh;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The agreement of every equivalent from -> to in the document, computed
+ * once per pair. */
+static pb_status pair_of(struct out *o, const char *from, const char *to,
+                         const struct fx_pair **out_pair)
+{
+    for (size_t i = 0; i < o->npairs; i++)
+        if (strcmp(o->pairs[i].from, from) == 0 && strcmp(o->pairs[i].to, to) == 0) {
+            *out_pair = &o->pairs[i];
+            return PB_OK;
+        }
+    const pb__facts *f = o->doc->facts;
+    struct fx_pair pair;
+    memset(&pair, 0, sizeof pair);
+    memcpy(pair.from, from, strnlen(from, 3));
+    memcpy(pair.to, to, strnlen(to, 3));
+    pair.L = -1e300;
+    pair.H = 1e300;
+    double *rates = pb__malloc((2 * o->doc->claims.count + 2) * sizeof *rates);
+    if (!rates)
+        return PB_ERR_NOMEM;
+    size_t m = 0;
+    for (size_t i = 0; i < o->doc->claims.count; i++) {
+        const struct pb__claim *k = &o->doc->claims.items[i];
+        if (k->kind != PB__CLAIM_FX_EQUIV)
+            continue;
+        const struct pb__mention *e2 = &f->mentions.items[k->ref];
+        const struct pb__mention *o2 = &f->mentions.items[e2->equivalent_of];
+        if (strcmp(e2->currency, to) != 0 || strcmp(o2->currency, from) != 0)
+            continue;
+        struct fx_span sp[2];
+        equivalent_bounds(e2, o2, sp);
+        for (int j = 0; j < 2; j++) {
+            if (sp[j].lo > pair.L)
+                pair.L = sp[j].lo;
+            if (sp[j].hi < pair.H)
+                pair.H = sp[j].hi;
+        }
+        double ol = major(o2->low, o2->currency), oh = major(o2->high, o2->currency);
+        if (ol > 0)
+            rates[m++] = major(e2->low, e2->currency) / ol;
+        if (oh > 0)
+            rates[m++] = major(e2->high, e2->currency) / oh;
+        pair.n++;
+    }
+    qsort(rates, m, sizeof *rates, cmp_double);
+    pair.median = m ? rates[m / 2] : 0;
+    pb__free(rates);
+    struct fx_pair *grown = pb__realloc(o->pairs, (o->npairs + 1) * sizeof *grown);
+    if (!grown)
+        return PB_ERR_NOMEM;
+    o->pairs = grown;
+    o->pairs[o->npairs] = pair;
+    *out_pair = &o->pairs[o->npairs++];
+    return PB_OK;
+}
+
 static pb_status check_equivalent(struct out *o, const struct pb__claim *c, pb__rate_fn rate,
                                   void *rate_ctx)
 {
@@ -515,27 +587,12 @@ static pb_status check_equivalent(struct out *o, const struct pb__claim *c, pb__
         snprintf(implied, sizeof implied, "%.4f", r_lo);
     else
         snprintf(implied, sizeof implied, "%.4f\xE2\x80\x93%.4f", r_lo, r_hi);
-    /* every equivalent of the same pair in the document */
-    double L = -1e300, H = 1e300;
-    size_t n = 0;
-    for (size_t i = 0; i < o->doc->claims.count; i++) {
-        const struct pb__claim *k = &o->doc->claims.items[i];
-        if (k->kind != PB__CLAIM_FX_EQUIV)
-            continue;
-        const struct pb__mention *e2 = &f->mentions.items[k->ref];
-        const struct pb__mention *o2 = &f->mentions.items[e2->equivalent_of];
-        if (strcmp(e2->currency, eq->currency) != 0 || strcmp(o2->currency, orig->currency) != 0)
-            continue;
-        struct fx_span sp[2];
-        equivalent_bounds(e2, o2, sp);
-        for (int j = 0; j < 2; j++) {
-            if (sp[j].lo > L)
-                L = sp[j].lo;
-            if (sp[j].hi < H)
-                H = sp[j].hi;
-        }
-        n++;
-    }
+    const struct fx_pair *pair = NULL;
+    pb_status pst = pair_of(o, orig->currency, eq->currency, &pair);
+    if (pst != PB_OK)
+        return pst;
+    double L = pair->L, H = pair->H;
+    size_t n = pair->n;
     struct fx_span mine[2];
     equivalent_bounds(eq, orig, mine);
     bool consistent = L <= H;
@@ -551,28 +608,7 @@ static pb_status check_equivalent(struct out *o, const struct pb__claim *c, pb__
                  "between %.4f and %.4f (allowing for rounding)",
                  n, orig->currency, eq->currency, L, H);
     else {
-        /* the median of the document's implied rates decides who is off */
-        double rates[64];
-        size_t m = 0;
-        for (size_t i = 0; i < o->doc->claims.count && m < 62; i++) {
-            const struct pb__claim *k = &o->doc->claims.items[i];
-            if (k->kind != PB__CLAIM_FX_EQUIV)
-                continue;
-            const struct pb__mention *e2 = &f->mentions.items[k->ref];
-            const struct pb__mention *o2 = &f->mentions.items[e2->equivalent_of];
-            if (strcmp(e2->currency, eq->currency) != 0 ||
-                strcmp(o2->currency, orig->currency) != 0)
-                continue;
-            rates[m++] = major(e2->low, e2->currency) / major(o2->low, o2->currency);
-            rates[m++] = major(e2->high, e2->currency) / major(o2->high, o2->currency);
-        }
-        for (size_t i = 1; i < m; i++)
-            for (size_t j = i; j > 0 && rates[j - 1] > rates[j]; j--) {
-                double t = rates[j];
-                rates[j] = rates[j - 1];
-                rates[j - 1] = t;
-            }
-        double median = m ? rates[m / 2] : r_lo;
+        double median = pair->median;
         doc_rate = median;
         for (int j = 0; j < 2; j++)
             if (median < mine[j].lo * 0.995 || median > mine[j].hi * 1.005)
@@ -711,11 +747,25 @@ static pb_status check_target(struct out *o, const struct pb__claim *c)
                 t->currency, false, 0, 0, false, 0, 0);
 }
 
+struct ordered {
+    json_t *item;
+    json_int_t line;
+    size_t index;
+};
+
+static int cmp_ordered(const void *a, const void *b)
+{
+    const struct ordered *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
 pb_status pb__check_claims(struct pb_document *doc, pb__rate_fn rate, void *rate_ctx,
                            json_t **findings)
 {
     *findings = NULL;
-    struct out o = {doc, json_array()};
+    struct out o = {doc, json_array(), NULL, 0};
     if (!o.findings)
         return PB_ERR_NOMEM;
     pb_status st = PB_OK;
@@ -746,21 +796,33 @@ pb_status pb__check_claims(struct pb_document *doc, pb__rate_fn rate, void *rate
         }
     }
     if (st != PB_OK) {
+        pb__free(o.pairs);
         json_decref(o.findings);
         return st;
     }
-    /* in document order */
+    pb__free(o.pairs);
+    /* in document order (stable) */
     size_t n = json_array_size(o.findings);
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0; j--) {
-            json_t *a = json_array_get(o.findings, j - 1), *b = json_array_get(o.findings, j);
-            if (json_integer_value(json_object_get(a, "line")) <=
-                json_integer_value(json_object_get(b, "line")))
-                break;
-            json_incref(a);
-            json_array_set(o.findings, j - 1, b);
-            json_array_set_new(o.findings, j, a);
-        }
+    struct ordered *order = pb__malloc((n + 1) * sizeof *order);
+    if (!order) {
+        json_decref(o.findings);
+        return PB_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        order[i].item = json_incref(json_array_get(o.findings, i));
+        order[i].line = json_integer_value(json_object_get(order[i].item, "line"));
+        order[i].index = i;
+    }
+    qsort(order, n, sizeof *order, cmp_ordered);
+    json_array_clear(o.findings);
+    for (size_t i = 0; i < n; i++)
+        if (json_array_append_new(o.findings, order[i].item) != 0)
+            st = PB_ERR_NOMEM;
+    pb__free(order);
+    if (st != PB_OK) {
+        json_decref(o.findings);
+        return st;
+    }
     *findings = o.findings;
     return PB_OK;
 }

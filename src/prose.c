@@ -13,6 +13,8 @@
 #include "mdblocks.h"
 
 #define NPOS ((size_t)-1)
+/* How many earlier figures a comparison may refer back to. */
+#define REFERENT_LOOKBACK 64
 
 /* ---- attribution ------------------------------------------------------------ */
 
@@ -451,7 +453,8 @@ static size_t latest_of(struct prose *p, size_t before, const char *company,
                         const struct pb__mention *like)
 {
     size_t fallback = NPOS;
-    for (size_t i = before; i-- > 0;) {
+    size_t stop_at = before > REFERENT_LOOKBACK ? before - REFERENT_LOOKBACK : 0;
+    for (size_t i = before; i-- > stop_at;) {
         struct pb__mention *m = mention_at(p, i);
         if (m->equivalent_of >= 0 || !m->company || strcmp(m->company, company) != 0)
             continue;
@@ -492,7 +495,9 @@ static size_t referent(struct prose *p, const char *s, size_t a, size_t b, size_
     }
     if (nw < 2)
         return NPOS;
-    for (size_t i = before; i-- > 0;) {
+    /* a referent is recent: look back over a bounded number of figures */
+    size_t stop_at = before > REFERENT_LOOKBACK ? before - REFERENT_LOOKBACK : 0;
+    for (size_t i = before; i-- > stop_at;) {
         struct pb__mention *m = mention_at(p, i);
         if (m->equivalent_of >= 0 || m == a_m ||
             (a_m && strcmp(m->currency, a_m->currency) != 0))
