@@ -118,7 +118,7 @@ static pb_status migrate(pb_store *s, bool *created)
     int have = user_version(s);
     if (have < 0)
         return db_error(s, "cannot read schema version");
-    *created = have == 0;
+    *created = false; /* set by the process that applies the first migration */
     int latest = 0;
     for (const struct pb__embedded_file *f = pb__embedded_sql; f->name; f++) {
         int n = (int)strtol(f->name, NULL, 10);
@@ -136,10 +136,11 @@ static pb_status migrate(pb_store *s, bool *created)
             if (exec(s, "COMMIT") != PB_OK)
                 return PB_ERR_DB;
             if (now > have)
-                have = now;
-            *created = false; /* and that process settled the built-in flag */
+                have = now; /* that process, not this one, created the schema */
             continue;
         }
+        if (now == 0)
+            *created = true;
         if (exec(s, f->text) != PB_OK || exec(s, pragma) != PB_OK) {
             char keep[sizeof s->diag.msg];
             snprintf(keep, sizeof keep, "%s", s->diag.msg);
