@@ -469,6 +469,8 @@ static bool abbreviation_before(const char *s, size_t dot)
     while (b > 0 && (isalpha((unsigned char)s[b - 1]) || s[b - 1] == '.'))
         b--;
     size_t n = dot - b;
+    if (b > 0 && s[b - 1] != ' ' && s[b - 1] != '(' && s[b - 1] != '\n')
+        return false; /* "€120K.", "v2." end a sentence */
     if (n == 1 && isupper((unsigned char)s[b]))
         return true; /* an initial */
     for (size_t k = 0; k < sizeof abbrevs / sizeof abbrevs[0]; k++)
