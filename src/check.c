@@ -443,7 +443,7 @@ static pb_status check_percent(struct out *o, const struct pb__claim *c)
 
 /* ---- currency equivalents ---------------------------------------------------------- */
 
-/* Half the last written unit of a figure: "$196K" -> 500, "$1.4 million" ->
+/* Half the last written unit of a figure: "$165K" -> 500, "$1.4 million" ->
  * 50,000, "€180,000" -> 0.5: the rounding the writer may have applied. */
 static double half_unit(const char *text)
 {

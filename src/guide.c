@@ -381,7 +381,7 @@ static pb_status read_front_matter(struct guide *g, pb__yaml *y, struct front *f
 
 /* ---- identity ------------------------------------------------------------ */
 
-/* "### ML/AI Engineer | Hugging Face Global Negotiation Guide": role and
+/* "### Data Engineer | Acme Robotics Global Negotiation Guide": role and
  * company text (borrowed spans of `t`). */
 static bool title_parts(const char *t, size_t n, const char **role, size_t *role_len,
                         const char **company, size_t *company_len)
@@ -1349,8 +1349,8 @@ static struct pb__target *target_for(struct guide *g, const char *kind, const ch
     return t;
 }
 
-/* "My ask is €115K / $242K base with €245K / $400K equity over four years",
- * "I need $215K base, $242K equity/4yr, and a $25K signing bonus",
+/* "My ask is £98K / CHF 200K base with £70K / CHF 90K equity over four years",
+ * "I need $180K base, $200K equity/4yr, and a $20K signing bonus",
  * "My floor is $200K". */
 static pb_status read_targets(struct guide *g, const char *kind, const char *s, size_t from,
                               size_t to, long line)
@@ -1368,7 +1368,7 @@ static pb_status read_targets(struct guide *g, const char *kind, const char *s, 
         int years = 0;
         const char *comp = component_after(s, to, figs[j].tok.end, &years);
         if (!comp) {
-            /* "a signing bonus of €12K" */
+            /* "a signing bonus of £8K" */
             size_t lo = figs[i].tok.start > 20 ? figs[i].tok.start - 20 : from;
             if (pb__find_word(s, lo, figs[i].tok.start, "signing bonus", false) != NPOS ||
                 pb__find_word(s, lo, figs[i].tok.start, "sign-on", false) != NPOS)
@@ -1671,7 +1671,7 @@ static const char *extra_ask_kind(const char *s, size_t n)
     return "other";
 }
 
-/* "(1) double-trigger acceleration ..., (2) ..., and (3) a signing bonus of €12K / $30K". */
+/* "(1) a signing bonus of £8K / CHF 15K, (2) a learning budget, and (3) ...". */
 static pb_status extra_asks(struct guide *g, const char *s, size_t from, size_t to, long line)
 {
     size_t p = pb__find_word(s, from, to, "(1)", false);

@@ -306,7 +306,7 @@ pb_status pb__attribute_figure(const char *s, size_t cs, size_t ce, size_t tok_s
         j++;
     out->component = component_word(s, j, ce, &wl);
     if (!out->component && j < ce) {
-        /* one word in between: "€240,000 equity notional", "$4.5 billion Series D valuation" */
+        /* a word in between: "€60,000 equity granted", "$2 billion Series B valuation" */
         size_t w = word_len(s, ce, j);
         size_t k = j + w;
         for (int words = 0; words < 3 && k < ce && !out->component; words++) {
@@ -700,7 +700,7 @@ static pb_status add_mention(struct prose *p, const pb__ptext *t, size_t ss, siz
     m->equivalent_of = -1;
     m->role = at.role;
     m->level = at.level;
-    /* an equivalent: "(~$196K to $251K equiv ...)" after a figure in another currency */
+    /* an equivalent: "(~$165K to $231K equiv)" after a figure in another currency */
     size_t open = 0, close = se;
     if (paren_group(s, ss, se, tok->start, &open, &close) &&
         pb__find_word(s, open, close, "equiv", false) != NPOS) {
@@ -759,7 +759,7 @@ static pb_status add_mention(struct prose *p, const pb__ptext *t, size_t ss, siz
     return PB_OK;
 }
 
-/* "€280,000 base plus €240,000 equity notional (~€520,000 TC ...)". */
+/* "€120,000 base plus €40,000 equity (~€160,000 TC)". */
 static pb_status sum_claims(struct prose *p, const char *s, size_t first,
                             size_t count)
 {
