@@ -30,6 +30,10 @@ const struct cli_command cli_commands[] = {
      "import FILE | add DATE BASE QUOTE RATE [--source KEY] | convert AMOUNT --to CUR "
      "[--date DATE]",
      "exchange rates: import ECB history, add a rate, convert"},
+    {"import", cmd_import, "FILE... [--type guide|briefing] [--as-of DATE] [--format table|json]",
+     "read negotiation guides and market briefings into the store"},
+    {"check", cmd_check, "FILE... [--type guide|briefing] [--no-store] [--format table|json|csv]",
+     "recompute every numeric claim of guides and briefings"},
     {"import-facts", cmd_import_facts, "FILE...", "load facts files in payband's YAML format"},
     {"init", cmd_init, "[--empty]", "create the database (--empty: without the built-in data)"},
     {"version", cmd_version, "", "print the version"},
