@@ -169,32 +169,25 @@ static pb_status status_named(const char *name)
     return PB_OK;
 }
 
+/* One line of tests/cases/dataset.txt: fixture | status | message. */
+static void bad_file_case(const struct test_case *c, void *ctx)
+{
+    (void)ctx;
+    char **fl = c->f;
+    pb__facts *f = (pb__facts *)1;
+    pb__diag diag;
+    pb_status st = parse_fixture(fl[0], &f, &diag);
+    cr_expect_eq(st, status_named(fl[1]), "%s: %s gave status %d (%s)", c->where, fl[0], st,
+                 diag.msg);
+    cr_expect_str_eq(diag.msg, fl[2], "%s: %s", c->where, fl[0]);
+    cr_expect_null(f, "%s: a failed parse must leave no facts", c->where);
+    if (st == PB_OK)
+        pb__facts_free(f);
+}
+
 Test(dataset, bad_files_case_table)
 {
-    const char *path = TEST_PATH("tests/cases/dataset.txt");
-    FILE *cases = fopen(path, "r");
-    cr_assert(cases, "cannot open %s", path);
-    char line[512];
-    int lineno = 0, n = 0;
-    while (fgets(line, sizeof line, cases)) {
-        lineno++;
-        char *fl[3];
-        int k = test_split_fields(line, fl, 3);
-        if (k == 0)
-            continue;
-        cr_assert_eq(k, 3, "%s:%d: malformed case", path, lineno);
-        pb__facts *f = (pb__facts *)1;
-        pb__diag diag;
-        pb_status st = parse_fixture(fl[0], &f, &diag);
-        cr_expect_eq(st, status_named(fl[1]), "%s:%d: %s gave status %d (%s)", path, lineno,
-                     fl[0], st, diag.msg);
-        cr_expect_str_eq(diag.msg, fl[2], "%s:%d: %s", path, lineno, fl[0]);
-        cr_expect_null(f, "%s:%d: a failed parse must leave no facts", path, lineno);
-        if (st == PB_OK)
-            pb__facts_free(f);
-        n++;
-    }
-    fclose(cases);
+    int n = test_each_case(TEST_PATH("tests/cases/dataset.txt"), 3, bad_file_case, NULL);
     cr_expect(n >= 20, "only %d cases read", n);
 }
 

@@ -17,50 +17,46 @@ static pb_date must_parse(const char *text, const char *where)
     return d;
 }
 
+/* One line of tests/cases/date.txt: parse | text | day, invalid | text, or
+ * add_months | date | months | date. */
+static void date_case(const struct test_case *c, void *ctx)
+{
+    (void)ctx;
+    const char *where = c->where;
+    char **fl = c->f;
+    int n = c->n;
+    if (strcmp(fl[0], "parse") == 0 && n == 3) {
+        pb_date d = must_parse(fl[1], where);
+        cr_expect_eq(d, (pb_date)strtol(fl[2], NULL, 10), "%s: '%s' is day %d, want %s", where,
+                     fl[1], d, fl[2]);
+        char buf[11];
+        pb_date_format(d, buf);
+        cr_expect_str_eq(buf, fl[1], "%s: format", where);
+        int y, m, dd;
+        pb_date_to_ymd(d, &y, &m, &dd);
+        pb_date back = PB_DATE_NONE;
+        cr_expect_eq(pb_date_from_ymd(y, m, dd, &back), PB_OK, "%s: from_ymd", where);
+        cr_expect_eq(back, d, "%s: ymd round trip", where);
+    } else if (strcmp(fl[0], "invalid") == 0 && n == 2) {
+        pb_date d = 12345;
+        cr_expect_eq(pb_date_parse(fl[1], &d), PB_ERR_PARSE, "%s: '%s' accepted", where, fl[1]);
+    } else if (strcmp(fl[0], "add_months") == 0 && n == 4) {
+        pb_date d = must_parse(fl[1], where);
+        pb_date want = must_parse(fl[3], where);
+        pb_date got = pb_date_add_months(d, (int)strtol(fl[2], NULL, 10));
+        char buf[11];
+        pb_date_format(got, buf);
+        cr_expect_eq(got, want, "%s: %s %s months gave %s, want %s", where, fl[1], fl[2], buf,
+                     fl[3]);
+    } else {
+        cr_assert_fail("%s: malformed case", where);
+    }
+}
+
 Test(date, case_table)
 {
-    const char *path = TEST_PATH("tests/cases/date.txt");
-    FILE *f = fopen(path, "r");
-    cr_assert(f, "cannot open %s", path);
-    char line[256], where[4200];
-    int lineno = 0, cases = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        char *fl[4];
-        int n = test_split_fields(line, fl, 4);
-        if (n == 0)
-            continue;
-        snprintf(where, sizeof where, "%s:%d", path, lineno);
-        cases++;
-        if (strcmp(fl[0], "parse") == 0 && n == 3) {
-            pb_date d = must_parse(fl[1], where);
-            cr_expect_eq(d, (pb_date)strtol(fl[2], NULL, 10), "%s: '%s' is day %d, want %s",
-                         where, fl[1], d, fl[2]);
-            char buf[11];
-            pb_date_format(d, buf);
-            cr_expect_str_eq(buf, fl[1], "%s: format", where);
-            int y, m, dd;
-            pb_date_to_ymd(d, &y, &m, &dd);
-            pb_date back = PB_DATE_NONE;
-            cr_expect_eq(pb_date_from_ymd(y, m, dd, &back), PB_OK, "%s: from_ymd", where);
-            cr_expect_eq(back, d, "%s: ymd round trip", where);
-        } else if (strcmp(fl[0], "invalid") == 0 && n == 2) {
-            pb_date d = 12345;
-            cr_expect_eq(pb_date_parse(fl[1], &d), PB_ERR_PARSE, "%s: '%s' accepted", where,
-                         fl[1]);
-        } else if (strcmp(fl[0], "add_months") == 0 && n == 4) {
-            pb_date d = must_parse(fl[1], where);
-            pb_date want = must_parse(fl[3], where);
-            pb_date got = pb_date_add_months(d, (int)strtol(fl[2], NULL, 10));
-            char buf[11];
-            pb_date_format(got, buf);
-            cr_expect_eq(got, want, "%s: %s %s months gave %s, want %s", where, fl[1], fl[2],
-                         buf, fl[3]);
-        } else {
-            cr_assert_fail("%s: malformed case", where);
-        }
-    }
-    fclose(f);
+    int cases = test_each_case(TEST_PATH("tests/cases/date.txt"), TEST_AT_LEAST(2), date_case,
+                               NULL);
     cr_expect(cases >= 30, "only %d cases read", cases);
 }
 

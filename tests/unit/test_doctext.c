@@ -65,27 +65,20 @@ static void run(const char *kind, const char *in, char *got, size_t cap)
         snprintf(got, cap, "-");
 }
 
+/* One line of tests/cases/doctext.txt: kind | input | expected. The
+ * expectation may itself hold " ; " but never " | ". */
+static void doctext_case(const struct test_case *c, void *ctx)
+{
+    (void)ctx;
+    char got[1024];
+    run(c->f[0], c->f[1], got, sizeof got);
+    cr_expect_str_eq(got, c->f[2], "%s: %s '%s'", c->where, c->f[0], c->f[1]);
+}
+
 Test(doctext, case_table)
 {
-    const char *path = TEST_PATH("tests/cases/doctext.txt");
-    FILE *f = fopen(path, "r");
-    cr_assert(f, "cannot open %s", path);
-    char line[1024];
-    int lineno = 0, cases = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        char *fields[8];
-        int n = test_split_fields(line, fields, 8);
-        if (n == 0)
-            continue;
-        cr_assert(n >= 3, "%s:%d: malformed case", path, lineno);
-        /* the expectation may itself hold " ; " but never " | " */
-        char got[1024];
-        run(fields[0], fields[1], got, sizeof got);
-        cr_expect_str_eq(got, fields[2], "%s:%d: %s '%s'", path, lineno, fields[0], fields[1]);
-        cases++;
-    }
-    fclose(f);
+    int cases = test_each_case(TEST_PATH("tests/cases/doctext.txt"), TEST_AT_LEAST(3),
+                               doctext_case, NULL);
     cr_expect(cases >= 25, "only %d cases", cases);
 }
 

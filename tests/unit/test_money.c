@@ -7,8 +7,10 @@
 #include "payband/money.h"
 #include "testutil.h"
 
-static void check_case(const char *file, int lineno, char *kind, char *input, char *expect)
+static void check_case(const struct test_case *c, void *ctx)
 {
+    (void)ctx;
+    const char *kind = c->f[0], *input = c->f[1], *expect = c->f[2];
     const char *why = "";
     char got[128];
     pb_status st;
@@ -33,35 +35,20 @@ static void check_case(const char *file, int lineno, char *kind, char *input, ch
     }
     bool want_error = strstr(kind, "-error") != NULL || strcmp(expect, "error") == 0;
     if (want_error) {
-        cr_expect(st != PB_OK, "%s:%d: '%s' parsed as '%s', expected an error", file, lineno,
-                  input, st == PB_OK ? got : "");
+        cr_expect(st != PB_OK, "%s: '%s' parsed as '%s', expected an error", c->where, input,
+                  st == PB_OK ? got : "");
         if (st != PB_OK && strcmp(expect, "error") != 0)
-            cr_expect_str_eq(why, expect, "%s:%d: '%s': reason", file, lineno, input);
+            cr_expect_str_eq(why, expect, "%s: '%s': reason", c->where, input);
     } else {
-        cr_expect(st == PB_OK, "%s:%d: '%s' failed: %s", file, lineno, input, why);
+        cr_expect(st == PB_OK, "%s: '%s' failed: %s", c->where, input, why);
         if (st == PB_OK)
-            cr_expect_str_eq(got, expect, "%s:%d: '%s'", file, lineno, input);
+            cr_expect_str_eq(got, expect, "%s: '%s'", c->where, input);
     }
 }
 
 Test(money, case_table)
 {
-    const char *path = TEST_PATH("tests/cases/money.txt");
-    FILE *f = fopen(path, "r");
-    cr_assert(f, "cannot open %s", path);
-    char line[512];
-    int lineno = 0, cases = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        char *fields[3];
-        int n = test_split_fields(line, fields, 3);
-        if (n == 0)
-            continue;
-        cr_assert(n == 3, "%s:%d: malformed case", path, lineno);
-        check_case(path, lineno, fields[0], fields[1], fields[2]);
-        cases++;
-    }
-    fclose(f);
+    int cases = test_each_case(TEST_PATH("tests/cases/money.txt"), 3, check_case, NULL);
     cr_expect(cases > 40, "only %d cases read", cases);
 }
 

@@ -1,6 +1,6 @@
 /* testutil.h — helpers shared by the unit tests: locating the project, the
- * seed documents and the shared third-party data, and reading case files line
- * by line. */
+ * seed documents and the shared third-party data, and reading case tables
+ * (`a | b | c` lines) case by case. */
 #ifndef PB_TESTUTIL_H
 #define PB_TESTUTIL_H
 
@@ -108,6 +108,62 @@ static inline int test_split_fields(char *line, char **fields, int max)
         p = bar + 3;
     }
     return count;
+}
+
+/* The most fields a case line may have, and the longest case line. */
+#define TEST_MAX_FIELDS 16
+#define TEST_MAX_LINE 4096
+
+/* For test_each_case: `n` or more fields (the callback checks the rest). */
+#define TEST_AT_LEAST(n) (-(n))
+
+/* One case of a case table: where it stands and its trimmed fields. */
+struct test_case {
+    const char *path;   /* the case table */
+    int line;           /* its line number, from 1 */
+    const char *where;  /* "path:line", for messages */
+    int n;              /* how many fields */
+    char **f;           /* the fields */
+};
+
+typedef void (*test_case_fn)(const struct test_case *c, void *ctx);
+
+/* Run `fn` on every case of the case table at `path` (blank and '#' lines
+ * are not cases) and return how many cases there were. `nfields` > 0: each
+ * case has exactly that many fields; TEST_AT_LEAST(n): n or more. A case
+ * with the wrong number of fields, or a line longer than TEST_MAX_LINE,
+ * fails the test with `path:line:`. */
+static inline int test_each_case(const char *path, int nfields, test_case_fn fn, void *ctx)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "cannot open %s", path);
+    int min = nfields > 0 ? nfields : -nfields;
+    int max = nfields > 0 ? nfields + 1 : TEST_MAX_FIELDS;
+    cr_assert(min >= 1 && max <= TEST_MAX_FIELDS, "%s: bad field count %d", path, nfields);
+    char line[TEST_MAX_LINE], where[4096 + 32];
+    char *fields[TEST_MAX_FIELDS];
+    int lineno = 0, cases = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t len = strlen(line);
+        cr_assert(feof(f) || (len > 0 && line[len - 1] == '\n'),
+                  "%s:%d: line longer than %d bytes", path, lineno, TEST_MAX_LINE - 2);
+        int n = test_split_fields(line, fields, max);
+        if (n == 0)
+            continue;
+        if (nfields > 0)
+            cr_assert(n == nfields, "%s:%d: malformed case: %d fields, expected %d", path,
+                      lineno, n, nfields);
+        else
+            cr_assert(n >= min, "%s:%d: malformed case: %d fields, expected %d or more", path,
+                      lineno, n, min);
+        snprintf(where, sizeof where, "%s:%d", path, lineno);
+        struct test_case c = {path, lineno, where, n, fields};
+        fn(&c, ctx);
+        cases++;
+    }
+    fclose(f);
+    return cases;
 }
 
 #endif
