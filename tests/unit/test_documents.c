@@ -234,70 +234,68 @@ static bool has_line(const struct lines *l, const char *want)
     return false;
 }
 
+/* The state of one pass over the case file. */
+struct pass {
+    bool seeds;           /* run the seed cases, else the fixture cases */
+    const char *seed_dir; /* where the seeds are */
+    struct loaded l;      /* the document of the latest case */
+    int ran;              /* cases run */
+};
+
+/* One line of tests/cases/documents.txt: document | what | expected. */
+static void document_case(const struct test_case *c, void *ctx)
+{
+    struct pass *p = ctx;
+    struct loaded *l = &p->l;
+    char **fields = c->f;
+    const char *where = c->where;
+    bool is_seed = strncmp(fields[0], "seed:", 5) == 0;
+    if (is_seed != p->seeds)
+        return;
+    char path[8300];
+    if (is_seed)
+        snprintf(path, sizeof path, "%s/%s", p->seed_dir, fields[0] + 5);
+    else
+        snprintf(path, sizeof path, "%s", TEST_PATH(fields[0]));
+    load(l, fields[0], path);
+    const char *what = fields[1], *want = fields[2];
+    p->ran++;
+    if (strcmp(what, "error") == 0) {
+        cr_expect(l->status != PB_OK, "%s: %s read without error", where, fields[0]);
+        if (l->status != PB_OK)
+            cr_expect(strstr(pb_document_errmsg(l->doc), want) != NULL,
+                      "%s: error '%s' lacks '%s'", where, pb_document_errmsg(l->doc), want);
+        return;
+    }
+    cr_assert_eq(l->status, PB_OK, "%s: %s: %s", where, fields[0], pb_document_errmsg(l->doc));
+    if (strcmp(what, "fact") == 0) {
+        cr_expect(has_line(&l->facts, want), "%s: %s gives no fact '%s'", where, fields[0], want);
+    } else if (strcmp(what, "finding") == 0) {
+        cr_expect(has_line(&l->findings, want), "%s: %s: no finding '%s'", where, fields[0],
+                  want);
+    } else if (strcmp(what, "no finding") == 0) {
+        cr_expect(!has_line(&l->findings, want), "%s: %s: unexpected finding '%s'", where,
+                  fields[0], want);
+    } else if (strcmp(what, "type") == 0) {
+        cr_expect_str_eq(pb_document_type_name(pb_document_kind(l->doc)), want, "%s", where);
+    } else if (strncmp(what, "count ", 6) == 0) {
+        size_t got = count_facts(l->doc->facts, what + 6, l->doc);
+        cr_expect_eq(got, (size_t)strtoul(want, NULL, 10), "%s: %s: %s is %zu, not %s", where,
+                     fields[0], what + 6, got, want);
+    } else {
+        cr_assert_fail("%s: unknown expectation '%s'", where, what);
+    }
+}
+
 /* Runs every case whose document is a seed (seeds) or a fixture. */
 static int run_cases(bool seeds)
 {
-    const char *cases = TEST_PATH("tests/cases/documents.txt");
-    FILE *f = fopen(cases, "r");
-    cr_assert(f, "cannot open %s", cases);
-    const char *seed_dir = test_seeds_dir();
-    struct loaded l = {0};
-    char line[2048];
-    int lineno = 0, ran = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        char *fields[3];
-        int n = test_split_fields(line, fields, 3);
-        if (n == 0)
-            continue;
-        cr_assert(n == 3, "%s:%d: want 'document | what | expected'", cases, lineno);
-        bool is_seed = strncmp(fields[0], "seed:", 5) == 0;
-        if (is_seed != seeds)
-            continue;
-        char path[8300];
-        if (is_seed)
-            snprintf(path, sizeof path, "%s/%s", seed_dir, fields[0] + 5);
-        else
-            snprintf(path, sizeof path, "%s", TEST_PATH(fields[0]));
-        load(&l, fields[0], path);
-        const char *what = fields[1], *want = fields[2];
-        ran++;
-        if (strcmp(what, "error") == 0) {
-            cr_expect(l.status != PB_OK, "%s:%d: %s read without error", cases, lineno,
-                      fields[0]);
-            if (l.status != PB_OK)
-                cr_expect(strstr(pb_document_errmsg(l.doc), want) != NULL,
-                          "%s:%d: error '%s' lacks '%s'", cases, lineno,
-                          pb_document_errmsg(l.doc), want);
-            continue;
-        }
-        cr_assert_eq(l.status, PB_OK, "%s:%d: %s: %s", cases, lineno, fields[0],
-                     pb_document_errmsg(l.doc));
-        if (strcmp(what, "fact") == 0) {
-            cr_expect(has_line(&l.facts, want), "%s:%d: %s gives no fact '%s'", cases, lineno,
-                      fields[0], want);
-        } else if (strcmp(what, "finding") == 0) {
-            cr_expect(has_line(&l.findings, want), "%s:%d: %s: no finding '%s'", cases, lineno,
-                      fields[0], want);
-        } else if (strcmp(what, "no finding") == 0) {
-            cr_expect(!has_line(&l.findings, want), "%s:%d: %s: unexpected finding '%s'", cases,
-                      lineno, fields[0], want);
-        } else if (strcmp(what, "type") == 0) {
-            cr_expect_str_eq(pb_document_type_name(pb_document_kind(l.doc)), want, "%s:%d", cases,
-                             lineno);
-        } else if (strncmp(what, "count ", 6) == 0) {
-            size_t got = count_facts(l.doc->facts, what + 6, l.doc);
-            cr_expect_eq(got, (size_t)strtoul(want, NULL, 10), "%s:%d: %s: %s is %zu, not %s",
-                         cases, lineno, fields[0], what + 6, got, want);
-        } else {
-            cr_assert_fail("%s:%d: unknown expectation '%s'", cases, lineno, what);
-        }
-    }
-    fclose(f);
-    pb_document_free(l.doc);
-    free_lines(&l.facts);
-    free_lines(&l.findings);
-    return ran;
+    struct pass p = {.seeds = seeds, .seed_dir = test_seeds_dir()};
+    test_each_case(TEST_PATH("tests/cases/documents.txt"), 3, document_case, &p);
+    pb_document_free(p.l.doc);
+    free_lines(&p.l.facts);
+    free_lines(&p.l.findings);
+    return p.ran;
 }
 
 Test(documents, fixtures)

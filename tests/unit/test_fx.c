@@ -694,59 +694,53 @@ static pb_money parse_amount(const char *text)
     return M(minor, cur);
 }
 
+/* One line of tests/cases/fx.txt against the ECB history in `ctx`:
+ * rate | from | to | date | rate, no-rate or currency | rate date or message,
+ * or convert | amount | to | date | amount | rate date. */
+static void ecb_case(const struct test_case *c, void *ctx)
+{
+    pb_fx *fx = ctx;
+    char **fl = c->f;
+    const char *where = c->where;
+    pb_date on = D(fl[3]);
+    pb_fx_quote q;
+    char d[11];
+    if (strcmp(fl[0], "rate") == 0) {
+        pb_status st = pb_fx_rate(fx, fl[1], fl[2], on, &q);
+        if (strcmp(fl[4], "no-rate") == 0 || strcmp(fl[4], "currency") == 0) {
+            pb_status want = fl[4][0] == 'n' ? PB_ERR_NO_RATE : PB_ERR_CURRENCY;
+            cr_expect_eq(st, want, "%s: status %d", where, st);
+            cr_expect_str_eq(pb_fx_errmsg(fx), fl[5], "%s", where);
+            return;
+        }
+        cr_expect_eq(st, PB_OK, "%s: %s", where, pb_fx_errmsg(fx));
+        if (st != PB_OK)
+            return;
+        double want = eval_rate(fl[4]);
+        cr_expect(fabs(q.rate - want) <= 1e-12 * want, "%s: rate %.15g, want %.15g", where,
+                  q.rate, want);
+        cr_expect_str_eq(fmt_date(q.date, d), fl[5], "%s: date", where);
+        cr_expect_str_eq(q.source, strcmp(fl[1], fl[2]) == 0 ? "identity" : "ecb", "%s", where);
+    } else if (strcmp(fl[0], "convert") == 0) {
+        pb_money in = parse_amount(fl[1]), want = parse_amount(fl[4]), out;
+        pb_status st = pb_fx_convert(fx, in, fl[2], on, &out, &q);
+        cr_expect_eq(st, PB_OK, "%s: %s", where, pb_fx_errmsg(fx));
+        if (st != PB_OK)
+            return;
+        cr_expect_str_eq(out.currency, want.currency, "%s", where);
+        cr_expect_eq(out.minor, want.minor, "%s: got %lld", where, (long long)out.minor);
+        cr_expect_str_eq(fmt_date(q.date, d), fl[5], "%s: date", where);
+    } else {
+        cr_assert_fail("%s: unknown kind '%s'", where, fl[0]);
+    }
+}
+
 Test(fx, ecb_case_table)
 {
     const char *data = ecb_file();
     pb_fx *fx = new_fx();
     load_ok(fx, data);
-    const char *path = TEST_PATH("tests/cases/fx.txt");
-    FILE *f = fopen(path, "r");
-    cr_assert(f, "cannot open %s", path);
-    char line[512];
-    int lineno = 0, cases = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        char *fl[6];
-        int n = test_split_fields(line, fl, 6);
-        if (n == 0)
-            continue;
-        cr_assert(n == 6, "%s:%d: expected 6 fields", path, lineno);
-        cases++;
-        pb_date on = D(fl[3]);
-        pb_fx_quote q;
-        char d[11];
-        if (strcmp(fl[0], "rate") == 0) {
-            pb_status st = pb_fx_rate(fx, fl[1], fl[2], on, &q);
-            if (strcmp(fl[4], "no-rate") == 0 || strcmp(fl[4], "currency") == 0) {
-                pb_status want = fl[4][0] == 'n' ? PB_ERR_NO_RATE : PB_ERR_CURRENCY;
-                cr_expect_eq(st, want, "%s:%d: status %d", path, lineno, st);
-                cr_expect_str_eq(pb_fx_errmsg(fx), fl[5], "%s:%d", path, lineno);
-                continue;
-            }
-            cr_expect_eq(st, PB_OK, "%s:%d: %s", path, lineno, pb_fx_errmsg(fx));
-            if (st != PB_OK)
-                continue;
-            double want = eval_rate(fl[4]);
-            cr_expect(fabs(q.rate - want) <= 1e-12 * want, "%s:%d: rate %.15g, want %.15g",
-                      path, lineno, q.rate, want);
-            cr_expect_str_eq(fmt_date(q.date, d), fl[5], "%s:%d: date", path, lineno);
-            cr_expect_str_eq(q.source, strcmp(fl[1], fl[2]) == 0 ? "identity" : "ecb",
-                             "%s:%d", path, lineno);
-        } else if (strcmp(fl[0], "convert") == 0) {
-            pb_money in = parse_amount(fl[1]), want = parse_amount(fl[4]), out;
-            pb_status st = pb_fx_convert(fx, in, fl[2], on, &out, &q);
-            cr_expect_eq(st, PB_OK, "%s:%d: %s", path, lineno, pb_fx_errmsg(fx));
-            if (st != PB_OK)
-                continue;
-            cr_expect_str_eq(out.currency, want.currency, "%s:%d", path, lineno);
-            cr_expect_eq(out.minor, want.minor, "%s:%d: got %lld", path, lineno,
-                         (long long)out.minor);
-            cr_expect_str_eq(fmt_date(q.date, d), fl[5], "%s:%d: date", path, lineno);
-        } else {
-            cr_assert_fail("%s:%d: unknown kind '%s'", path, lineno, fl[0]);
-        }
-    }
-    fclose(f);
+    int cases = test_each_case(TEST_PATH("tests/cases/fx.txt"), 6, ecb_case, fx);
     cr_expect_gt(cases, 40, "only %d cases read", cases);
     pb_fx_free(fx);
 }

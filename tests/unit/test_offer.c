@@ -48,80 +48,67 @@ static double year_field(json_t *s, int year, const char *key)
     return num(json_array_get(json_object_get(s, "schedule"), (size_t)year - 1), key);
 }
 
+/* One line of tests/cases/vesting.txt: years | cliff | period | shape |
+ * value | start year | horizon | the amount vested each year. */
+static void vesting_case(const struct test_case *c, void *ctx)
+{
+    (void)ctx;
+    char **fl = c->f;
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "company: x\ncurrency: EUR\nbase: 0\nequity:\n  - kind: public_rsu\n"
+             "    value: %s\n    start_year: %s\n    vesting: {years: %s, cliff_months: %s, "
+             "period: %s, shape: %s}\n",
+             fl[4], fl[5], fl[0], fl[1], fl[2], fl[3]);
+    int horizon = (int)strtol(fl[6], NULL, 10);
+    json_t *s = schedule_of(c->path, yaml, horizon);
+    char *save = fl[7];
+    double sum = 0;
+    for (int y = 1; y <= horizon; y++) {
+        char *end = NULL;
+        double want = strtod(save, &end);
+        cr_assert(end != save, "%s: too few amounts", c->where);
+        save = end;
+        double got = year_field(s, y, "equity_total");
+        cr_expect(fabs(got - want) < 1e-9, "%s: year %d vests %.2f, expected %.2f", c->where, y,
+                  got, want);
+        sum += got;
+    }
+    cr_expect(fabs(sum - num(s, "total")) < 1e-6, "%s: total is the sum of years", c->where);
+    json_decref(s);
+}
+
 Test(offer, vesting_case_table)
 {
-    const char *path = TEST_PATH("tests/cases/vesting.txt");
-    FILE *f = fopen(path, "r");
-    cr_assert(f, "cannot open %s", path);
-    char line[512];
-    int lineno = 0, cases = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        char *fl[8];
-        int n = test_split_fields(line, fl, 8);
-        if (n == 0)
-            continue;
-        cr_assert(n == 8, "%s:%d: malformed case", path, lineno);
-        char yaml[1024];
-        snprintf(yaml, sizeof yaml,
-                 "company: x\ncurrency: EUR\nbase: 0\nequity:\n  - kind: public_rsu\n"
-                 "    value: %s\n    start_year: %s\n    vesting: {years: %s, cliff_months: %s, "
-                 "period: %s, shape: %s}\n",
-                 fl[4], fl[5], fl[0], fl[1], fl[2], fl[3]);
-        int horizon = (int)strtol(fl[6], NULL, 10);
-        json_t *s = schedule_of(path, yaml, horizon);
-        char *save = fl[7];
-        double sum = 0;
-        for (int y = 1; y <= horizon; y++) {
-            char *end = NULL;
-            double want = strtod(save, &end);
-            cr_assert(end != save, "%s:%d: too few amounts", path, lineno);
-            save = end;
-            double got = year_field(s, y, "equity_total");
-            cr_expect(fabs(got - want) < 1e-9, "%s:%d: year %d vests %.2f, expected %.2f", path,
-                      lineno, y, got, want);
-            sum += got;
-        }
-        cr_expect(fabs(sum - num(s, "total")) < 1e-6, "%s:%d: total is the sum of years", path,
-                  lineno);
-        json_decref(s);
-        cases++;
-    }
-    fclose(f);
+    int cases = test_each_case(TEST_PATH("tests/cases/vesting.txt"), 8, vesting_case, NULL);
     cr_expect(cases >= 12, "only %d cases", cases);
+}
+
+/* One line of tests/cases/seed_offers.txt: base | RSUs a year | currency |
+ * four-year total | the total the document printed. */
+static void seed_offer_case(const struct test_case *c, void *ctx)
+{
+    (void)ctx;
+    char **fl = c->f;
+    /* "X base with Y/year RSUs": a four-year grant of 4 x Y. */
+    char yaml[512];
+    snprintf(yaml, sizeof yaml,
+             "company: x\ncurrency: %s\nbase: %s\nequity:\n  - kind: public_rsu\n"
+             "    value: %.0f\n    vesting: {years: 4, cliff_months: 12}\n",
+             fl[2], fl[0], 4 * strtod(fl[1], NULL));
+    json_t *s = schedule_of(c->path, yaml, 4);
+    double want = strtod(fl[3], NULL), printed = strtod(fl[4], NULL);
+    cr_expect(num(s, "total") == want, "%s: four-year total %.0f, expected %.0f", c->where,
+              num(s, "total"), want);
+    cr_expect(num(s, "total") != printed, "%s: repeats the document's mistake", c->where);
+    cr_expect(num(s, "annualised_total") == want / 4, "%s: annualised", c->where);
+    json_decref(s);
 }
 
 Test(offer, seed_competing_offers)
 {
-    const char *path = TEST_PATH("tests/cases/seed_offers.txt");
-    FILE *f = fopen(path, "r");
-    cr_assert(f, "cannot open %s", path);
-    char line[512];
-    int lineno = 0, cases = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        char *fl[5];
-        int n = test_split_fields(line, fl, 5);
-        if (n == 0)
-            continue;
-        cr_assert(n == 5, "%s:%d: malformed case", path, lineno);
-        /* "X base with Y/year RSUs": a four-year grant of 4 x Y. */
-        char yaml[512];
-        snprintf(yaml, sizeof yaml,
-                 "company: x\ncurrency: %s\nbase: %s\nequity:\n  - kind: public_rsu\n"
-                 "    value: %.0f\n    vesting: {years: 4, cliff_months: 12}\n",
-                 fl[2], fl[0], 4 * strtod(fl[1], NULL));
-        json_t *s = schedule_of(path, yaml, 4);
-        double want = strtod(fl[3], NULL), printed = strtod(fl[4], NULL);
-        cr_expect(num(s, "total") == want, "%s:%d: four-year total %.0f, expected %.0f", path,
-                  lineno, num(s, "total"), want);
-        cr_expect(num(s, "total") != printed, "%s:%d: repeats the document's mistake", path,
-                  lineno);
-        cr_expect(num(s, "annualised_total") == want / 4, "%s:%d: annualised", path, lineno);
-        json_decref(s);
-        cases++;
-    }
-    fclose(f);
+    int cases =
+        test_each_case(TEST_PATH("tests/cases/seed_offers.txt"), 5, seed_offer_case, NULL);
     cr_expect(cases == 6);
 }
 
@@ -260,32 +247,27 @@ Test(offer, converted_schedule_states_rate_and_adds_up)
     pb_offer_free(o);
 }
 
+/* One line of tests/cases/offers/bad.txt: file | the message after its
+ * path. */
+static void bad_file_case(const struct test_case *c, void *ctx)
+{
+    (void)ctx;
+    char **fl = c->f;
+    char rel[256], want[4096 + 512];
+    snprintf(rel, sizeof rel, "tests/cases/offers/bad/%s", fl[0]);
+    snprintf(want, sizeof want, "%s:%s", TEST_PATH(rel), fl[1]);
+    pb_offer *o = NULL;
+    pb_status st = pb_offer_load(TEST_PATH(rel), &o);
+    cr_expect(st != PB_OK, "%s: %s loaded", c->where, fl[0]);
+    cr_assert(o, "no handle for the message");
+    cr_expect_str_eq(pb_offer_errmsg(o), want, "%s", c->where);
+    pb_offer_free(o);
+}
+
 Test(offer, bad_files_case_table)
 {
-    const char *path = TEST_PATH("tests/cases/offers/bad.txt");
-    FILE *f = fopen(path, "r");
-    cr_assert(f, "cannot open %s", path);
-    char line[512];
-    int lineno = 0, cases = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        char *fl[2];
-        int n = test_split_fields(line, fl, 2);
-        if (n == 0)
-            continue;
-        cr_assert(n == 2, "%s:%d: malformed case", path, lineno);
-        char rel[256], want[4096 + 512];
-        snprintf(rel, sizeof rel, "tests/cases/offers/bad/%s", fl[0]);
-        snprintf(want, sizeof want, "%s:%s", TEST_PATH(rel), fl[1]);
-        pb_offer *o = NULL;
-        pb_status st = pb_offer_load(TEST_PATH(rel), &o);
-        cr_expect(st != PB_OK, "%s:%d: %s loaded", path, lineno, fl[0]);
-        cr_assert(o, "no handle for the message");
-        cr_expect_str_eq(pb_offer_errmsg(o), want, "%s:%d", path, lineno);
-        pb_offer_free(o);
-        cases++;
-    }
-    fclose(f);
+    int cases =
+        test_each_case(TEST_PATH("tests/cases/offers/bad.txt"), 2, bad_file_case, NULL);
     cr_expect(cases >= 12);
 }
 
