@@ -6,19 +6,7 @@
 #include "payband/document.h"
 #include "testdb.h"
 
-static struct test_db db;
-
-static void setup(void)
-{
-    test_db_make(&db);
-}
-
-static void teardown(void)
-{
-    test_db_remove(&db);
-}
-
-TestSuite(document_store, .init = setup, .fini = teardown);
+TEST_DB_SUITE(document_store);
 
 static void import(pb_store *s, const char *rel)
 {

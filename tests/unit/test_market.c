@@ -14,24 +14,7 @@
 #include "payband/market.h"
 #include "testdb.h"
 
-static struct test_db db;
-static pb_store *store;
-
-static void setup(void)
-{
-    setenv("PAYBAND_TODAY", "2026-11-27", 1);
-    test_db_make(&db);
-}
-
-static void teardown(void)
-{
-    pb__alloc_fail_after(0);
-    pb_store_close(store);
-    store = NULL;
-    test_db_remove(&db);
-}
-
-TestSuite(market, .init = setup, .fini = teardown);
+TEST_DB_SUITE(market);
 
 /* The fixtures only, without the built-in dataset. */
 static void open_fixtures(void)

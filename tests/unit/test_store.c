@@ -15,21 +15,7 @@
 #include "embedded.h"
 #include "testdb.h"
 
-static struct test_db db;
-
-static void setup(void)
-{
-    setenv("PAYBAND_TODAY", "2026-11-27", 1);
-    test_db_make(&db);
-}
-
-static void teardown(void)
-{
-    pb__alloc_fail_after(0);
-    test_db_remove(&db);
-}
-
-TestSuite(store, .init = setup, .fini = teardown);
+TEST_DB_SUITE(store);
 
 /* Every row of every table, as text: equal snapshots mean equal databases. */
 static char *snapshot(pb_store *s)

@@ -1,6 +1,6 @@
-/* testdb.h — helpers for unit tests that use a store: a fresh database in
- * its own temporary directory per test, facts fixtures loaded into it, and
- * one-number SQL queries against it. */
+/* testdb.h — helpers for unit tests that use a store: a suite whose every
+ * test gets a fresh database in its own temporary directory, facts fixtures
+ * loaded into it, and one-number SQL queries against it. */
 #ifndef PB_TESTDB_H
 #define PB_TESTDB_H
 
@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "payband/store.h"
 #include "store_internal.h"
 #include "testutil.h"
@@ -41,6 +42,28 @@ static inline void test_db_remove(struct test_db *t)
     rmdir(t->dir);
     t->dir[0] = '\0';
 }
+
+/* Declare the Criterion suite `name` whose tests each get a new database:
+ * `db` names it (open it with test_db_open), and a test may keep its open
+ * store in `store`. Before each test PAYBAND_TODAY is 2026-11-27; after it
+ * allocation failures are switched off, `store` is closed and the database
+ * removed. */
+#define TEST_DB_SUITE(name)                                                                       \
+    static struct test_db db;                                                                     \
+    static pb_store *store;                                                                       \
+    static void name##_db_setup(void)                                                             \
+    {                                                                                             \
+        setenv("PAYBAND_TODAY", "2026-11-27", 1);                                                 \
+        test_db_make(&db);                                                                        \
+    }                                                                                             \
+    static void name##_db_teardown(void)                                                          \
+    {                                                                                             \
+        pb__alloc_fail_after(0);                                                                  \
+        pb_store_close(store);                                                                    \
+        store = NULL;                                                                             \
+        test_db_remove(&db);                                                                      \
+    }                                                                                             \
+    TestSuite(name, .init = name##_db_setup, .fini = name##_db_teardown)
 
 /* Open the test database, failing the test with the store's message. */
 static inline pb_store *test_db_open(const struct test_db *t, unsigned flags)
