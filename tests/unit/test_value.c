@@ -48,6 +48,20 @@ static json_t *run(pb_valuation *v)
     return r;
 }
 
+/* The result of valuing `a` against `b` over `sims` paths, other settings
+ * left at their defaults. */
+static json_t *run_pair(pb_offer *a, pb_offer *b, long sims)
+{
+    pb_valuation *v = pb_valuation_new();
+    cr_assert(v);
+    pb_valuation_set(v, "simulations", (double)sims);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    json_t *r = run(v);
+    pb_valuation_free(v);
+    return r;
+}
+
 Test(value, black_scholes_oracles)
 {
     double a = pb_black_scholes_call(21, 21, 0.05, 0.36, 0.30);
@@ -172,14 +186,9 @@ Test(value, identical_offers_split_even)
     pb_offer *a = load("examples/offers/google-paris-l4.yaml");
     pb_offer *b = load("examples/offers/google-paris-l4.yaml");
     pb_offer_set_name(b, "twin");
-    pb_valuation *v = pb_valuation_new();
-    pb_valuation_set(v, "simulations", 10000);
-    pb_valuation_add(v, a);
-    pb_valuation_add(v, b);
-    json_t *r = run(v);
+    json_t *r = run_pair(a, b, 10000);
     cr_expect_eq(num(json_object_get(offer_result(r, 0), "p_beats"), "twin"), 0.5);
     json_decref(r);
-    pb_valuation_free(v);
     pb_offer_free(a);
     pb_offer_free(b);
 }
@@ -219,6 +228,26 @@ Test(value, same_seed_same_result_whatever_the_threads)
     json_decref(other);
 }
 
+/* Offer A of breakeven_really_breaks_even (alpha, a four-year public grant)
+ * with `base` and `grant`, valued against `b`: A's median, or its certainty
+ * equivalent when `ce`. */
+static double alpha_against(pb_offer *b, double base, double grant, bool ce)
+{
+    char yaml[512];
+    snprintf(yaml, sizeof yaml,
+             "name: a\ncompany: alpha\ncurrency: EUR\nbase: %.2f\n"
+             "equity:\n  - {kind: public_rsu, value: %.2f, vesting: {years: 4}}\n",
+             base, grant);
+    pb_offer *a = parse(yaml);
+    json_t *r = run_pair(a, b, 20000);
+    json_t *ra = offer_result(r, 0);
+    double got =
+        ce ? num(ra, "certainty_equivalent") : num(json_object_get(ra, "simulated"), "p50");
+    json_decref(r);
+    pb_offer_free(a);
+    return got;
+}
+
 Test(value, breakeven_really_breaks_even)
 {
     /* Two public offers at different companies. Scaling A's grant by the
@@ -229,11 +258,7 @@ Test(value, breakeven_really_breaks_even)
     const char *b_yaml = "name: b\ncompany: beta\ncurrency: EUR\nbase: 150000\n"
                          "equity:\n  - {kind: public_rsu, value: 400000, vesting: {years: 4}}\n";
     pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
-    pb_valuation *v = pb_valuation_new();
-    pb_valuation_set(v, "simulations", 20000);
-    pb_valuation_add(v, a);
-    pb_valuation_add(v, b);
-    json_t *r = run(v);
+    json_t *r = run_pair(a, b, 20000);
     json_t *be = json_object_get(json_object_get(offer_result(r, 0), "breakeven"), "at_median");
     double target = num(json_object_get(offer_result(r, 1), "simulated"), "p50");
     cr_expect_eq(num(be, "target_value"), target);
@@ -245,78 +270,22 @@ Test(value, breakeven_really_breaks_even)
     double ce_grant = num(ce_side, "equity_grant");
     double ce_base = num(ce_side, "base");
     json_decref(r);
-    pb_valuation_free(v);
     pb_offer_free(a);
 
-    char yaml[512];
-    snprintf(yaml, sizeof yaml,
-             "name: a\ncompany: alpha\ncurrency: EUR\nbase: 100000\n"
-             "equity:\n  - {kind: public_rsu, value: %.2f, vesting: {years: 4}}\n",
-             grant);
-    a = parse(yaml);
-    v = pb_valuation_new();
-    pb_valuation_set(v, "simulations", 20000);
-    pb_valuation_add(v, a);
-    pb_valuation_add(v, b);
-    r = run(v);
-    double got = num(json_object_get(offer_result(r, 0), "simulated"), "p50");
+    double got = alpha_against(b, 100000, grant, false);
     cr_expect(fabs(got - target) < 5, "with grant %.2f median %.2f, target %.2f", grant, got,
               target);
-    json_decref(r);
-    pb_valuation_free(v);
-    pb_offer_free(a);
-
-    snprintf(yaml, sizeof yaml,
-             "name: a\ncompany: alpha\ncurrency: EUR\nbase: %.2f\n"
-             "equity:\n  - {kind: public_rsu, value: 200000, vesting: {years: 4}}\n",
-             base);
-    a = parse(yaml);
-    v = pb_valuation_new();
-    pb_valuation_set(v, "simulations", 20000);
-    pb_valuation_add(v, a);
-    pb_valuation_add(v, b);
-    r = run(v);
-    got = num(json_object_get(offer_result(r, 0), "simulated"), "p50");
+    got = alpha_against(b, base, 200000, false);
     cr_expect(fabs(got - target) < 5, "with base %.2f median %.2f, target %.2f", base, got,
               target);
-    json_decref(r);
-    pb_valuation_free(v);
-    pb_offer_free(a);
 
     /* And at the certainty equivalent. */
-    snprintf(yaml, sizeof yaml,
-             "name: a\ncompany: alpha\ncurrency: EUR\nbase: 100000\n"
-             "equity:\n  - {kind: public_rsu, value: %.2f, vesting: {years: 4}}\n",
-             ce_grant);
-    a = parse(yaml);
-    v = pb_valuation_new();
-    pb_valuation_set(v, "simulations", 20000);
-    pb_valuation_add(v, a);
-    pb_valuation_add(v, b);
-    r = run(v);
-    got = num(offer_result(r, 0), "certainty_equivalent");
+    got = alpha_against(b, 100000, ce_grant, true);
     cr_expect(fabs(got - ce_target) < 5, "with grant %.2f CE %.2f, target %.2f", ce_grant, got,
               ce_target);
-    json_decref(r);
-    pb_valuation_free(v);
-    pb_offer_free(a);
-
-    snprintf(yaml, sizeof yaml,
-             "name: a\ncompany: alpha\ncurrency: EUR\nbase: %.2f\n"
-             "equity:\n  - {kind: public_rsu, value: 200000, vesting: {years: 4}}\n",
-             ce_base);
-    a = parse(yaml);
-    v = pb_valuation_new();
-    pb_valuation_set(v, "simulations", 20000);
-    pb_valuation_add(v, a);
-    pb_valuation_add(v, b);
-    r = run(v);
-    got = num(offer_result(r, 0), "certainty_equivalent");
+    got = alpha_against(b, ce_base, 200000, true);
     cr_expect(fabs(got - ce_target) < 5, "with base %.2f CE %.2f, target %.2f", ce_base, got,
               ce_target);
-    json_decref(r);
-    pb_valuation_free(v);
-    pb_offer_free(a);
     pb_offer_free(b);
 }
 
@@ -329,11 +298,7 @@ Test(value, exit_multiple_breakeven)
                          "vesting: {years: 4}}\nvaluation: {dilution_pct: 0}\n";
     const char *b_yaml = "name: b\ncompany: beta\ncurrency: EUR\nbase: 125000\n";
     pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
-    pb_valuation *v = pb_valuation_new();
-    pb_valuation_set(v, "simulations", 2000);
-    pb_valuation_add(v, a);
-    pb_valuation_add(v, b);
-    json_t *r = run(v);
+    json_t *r = run_pair(a, b, 2000);
     json_t *be = json_object_get(json_object_get(offer_result(r, 0), "breakeven"), "at_median");
     cr_expect(fabs(num(be, "exit_multiple") - 1.0) < 1e-6, "multiple %.6f",
               num(be, "exit_multiple"));
@@ -341,7 +306,6 @@ Test(value, exit_multiple_breakeven)
         json_object_get(json_object_get(offer_result(r, 1), "breakeven"), "at_median"),
         "exit_multiple")));
     json_decref(r);
-    pb_valuation_free(v);
     pb_offer_free(a);
     pb_offer_free(b);
 }
@@ -558,14 +522,9 @@ Test(value, dominance_holds_with_refreshers_too)
                          "equity:\n  - {kind: public_rsu, value: 300000, vesting: {years: 4}}\n"
                          "valuation: {volatility_pct: 60}\n";
     pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
-    pb_valuation *v = pb_valuation_new();
-    pb_valuation_set(v, "simulations", 30000);
-    pb_valuation_add(v, a);
-    pb_valuation_add(v, b);
-    json_t *r = run(v);
+    json_t *r = run_pair(a, b, 30000);
     cr_expect_eq(num(json_object_get(offer_result(r, 0), "p_beats"), "b"), 1.0);
     json_decref(r);
-    pb_valuation_free(v);
     pb_offer_free(a);
     pb_offer_free(b);
 }
