@@ -48,15 +48,27 @@ static json_t *run(pb_valuation *v)
     return r;
 }
 
-/* The result of valuing `a` against `b` over `sims` paths, other settings
- * left at their defaults. */
-static json_t *run_pair(pb_offer *a, pb_offer *b, long sims)
+/* A valuation setting, for run_offers. */
+struct setting {
+    const char *name;
+    double value;
+};
+
+/* The settings listed, as run_offers takes them. */
+#define SETTINGS(...) ((const struct setting[]){__VA_ARGS__, {NULL, 0}})
+
+/* The result of valuing `a` (and `b` unless NULL) with `settings`, applied
+ * in order, and every other setting at its default. */
+static json_t *run_offers(pb_offer *a, pb_offer *b, const struct setting *settings)
 {
     pb_valuation *v = pb_valuation_new();
     cr_assert(v);
-    pb_valuation_set(v, "simulations", (double)sims);
+    for (const struct setting *s = settings; s->name; s++)
+        cr_assert(pb_valuation_set(v, s->name, s->value) == PB_OK, "%s: %s", s->name,
+                  pb_valuation_errmsg(v));
     pb_valuation_add(v, a);
-    pb_valuation_add(v, b);
+    if (b)
+        pb_valuation_add(v, b);
     json_t *r = run(v);
     pb_valuation_free(v);
     return r;
@@ -76,12 +88,7 @@ Test(value, black_scholes_oracles)
 Test(value, scenario_expected_payoff_is_197500)
 {
     pb_offer *o = load("tests/cases/offers/options-1pct.yaml");
-    pb_valuation *v = pb_valuation_new();
-    cr_assert(v);
-    pb_valuation_set(v, "scenarios", 1);
-    pb_valuation_set(v, "simulations", 1000);
-    pb_valuation_add(v, o);
-    json_t *r = run(v);
+    json_t *r = run_offers(o, NULL, SETTINGS({"scenarios", 1}, {"simulations", 1000}));
     json_t *sc = json_object_get(offer_result(r, 0), "scenarios");
     double expected = num(sc, "expected_private_equity");
     cr_expect(fabs(expected - 197500) < 1e-6, "expected payoff %.2f, want 197,500", expected);
@@ -94,23 +101,18 @@ Test(value, scenario_expected_payoff_is_197500)
                   "scenario %zu", i);
     cr_expect(fabs(num(sc, "expected_total") - (400000 + 197500)) < 1e-6);
     json_decref(r);
-    pb_valuation_free(v);
     pb_offer_free(o);
 }
 
 Test(value, option_under_water_pays_nothing)
 {
     pb_offer *o = load("tests/cases/offers/underwater.yaml");
-    pb_valuation *v = pb_valuation_new();
-    pb_valuation_set(v, "simulations", 20000);
-    pb_valuation_add(v, o);
-    json_t *r = run(v);
+    json_t *r = run_offers(o, NULL, SETTINGS({"simulations", 20000}));
     json_t *or = offer_result(r, 0);
     cr_expect_eq(num(or, "p_zero_equity"), 1.0);
     cr_expect_eq(num(json_object_get(or, "simulated"), "mean"), 400000);
     cr_expect_eq(num(json_object_get(or, "simulated"), "p95"), 400000);
     json_decref(r);
-    pb_valuation_free(v);
     pb_offer_free(o);
 }
 
@@ -118,12 +120,8 @@ Test(value, no_uncertainty_means_deterministic_value)
 {
     pb_offer *a = load("tests/cases/offers/certain-private.yaml");
     pb_offer *b = load("examples/offers/google-paris-l4.yaml");
-    pb_valuation *v = pb_valuation_new();
-    pb_valuation_set(v, "simulations", 5000);
-    pb_valuation_set(v, "volatility_pct", 0); /* the flag reaches the public offer too */
-    pb_valuation_add(v, a);
-    pb_valuation_add(v, b);
-    json_t *r = run(v);
+    /* The volatility setting reaches the public offer too. */
+    json_t *r = run_offers(a, b, SETTINGS({"simulations", 5000}, {"volatility_pct", 0}));
     for (size_t i = 0; i < 2; i++) {
         json_t *or = offer_result(r, i);
         double det = num(or, "deterministic_total");
@@ -137,7 +135,6 @@ Test(value, no_uncertainty_means_deterministic_value)
     /* 90K x 4 + 9K x 4 + 200K = 596K. */
     cr_expect_eq(num(offer_result(r, 0), "deterministic_total"), 596000);
     json_decref(r);
-    pb_valuation_free(v);
     pb_offer_free(a);
     pb_offer_free(b);
 }
@@ -148,18 +145,13 @@ Test(value, lognormal_exit_mean)
      * multiple's standard deviation is 0.53 x its mean, so over 400,000
      * paths one standard error is 0.08%: 1% is about 12 of them. */
     pb_offer *o = load("tests/cases/offers/lognormal.yaml");
-    pb_valuation *v = pb_valuation_new();
-    pb_valuation_set(v, "simulations", 400000);
-    pb_valuation_set(v, "years", 1);
-    pb_valuation_add(v, o);
-    json_t *r = run(v);
+    json_t *r = run_offers(o, NULL, SETTINGS({"simulations", 400000}, {"years", 1}));
     double want = 100000 * 1.5 * exp(0.5 * 0.5 * 0.5);
     double mean = num(json_object_get(offer_result(r, 0), "simulated"), "mean");
     cr_expect(fabs(mean / want - 1) < 0.01, "mean %.0f, want %.0f", mean, want);
     double median = num(json_object_get(offer_result(r, 0), "simulated"), "p50");
     cr_expect(fabs(median / 150000 - 1) < 0.01, "median %.0f, want 150000", median);
     json_decref(r);
-    pb_valuation_free(v);
     pb_offer_free(o);
 }
 
@@ -167,16 +159,10 @@ Test(value, dominant_offer_always_wins)
 {
     pb_offer *a = load("tests/cases/offers/dominant-a.yaml");
     pb_offer *b = load("tests/cases/offers/dominant-b.yaml");
-    pb_valuation *v = pb_valuation_new();
-    pb_valuation_set(v, "simulations", 50000);
-    pb_valuation_set(v, "liquidity_pct", 30);
-    pb_valuation_add(v, a);
-    pb_valuation_add(v, b);
-    json_t *r = run(v);
+    json_t *r = run_offers(a, b, SETTINGS({"simulations", 50000}, {"liquidity_pct", 30}));
     cr_expect_eq(num(json_object_get(offer_result(r, 0), "p_beats"), "b"), 1.0);
     cr_expect_eq(num(json_object_get(offer_result(r, 1), "p_beats"), "a"), 0.0);
     json_decref(r);
-    pb_valuation_free(v);
     pb_offer_free(a);
     pb_offer_free(b);
 }
@@ -186,7 +172,7 @@ Test(value, identical_offers_split_even)
     pb_offer *a = load("examples/offers/google-paris-l4.yaml");
     pb_offer *b = load("examples/offers/google-paris-l4.yaml");
     pb_offer_set_name(b, "twin");
-    json_t *r = run_pair(a, b, 10000);
+    json_t *r = run_offers(a, b, SETTINGS({"simulations", 10000}));
     cr_expect_eq(num(json_object_get(offer_result(r, 0), "p_beats"), "twin"), 0.5);
     json_decref(r);
     pb_offer_free(a);
@@ -239,7 +225,7 @@ static double alpha_against(pb_offer *b, double base, double grant, bool ce)
              "equity:\n  - {kind: public_rsu, value: %.2f, vesting: {years: 4}}\n",
              base, grant);
     pb_offer *a = parse(yaml);
-    json_t *r = run_pair(a, b, 20000);
+    json_t *r = run_offers(a, b, SETTINGS({"simulations", 20000}));
     json_t *ra = offer_result(r, 0);
     double got =
         ce ? num(ra, "certainty_equivalent") : num(json_object_get(ra, "simulated"), "p50");
@@ -258,7 +244,7 @@ Test(value, breakeven_really_breaks_even)
     const char *b_yaml = "name: b\ncompany: beta\ncurrency: EUR\nbase: 150000\n"
                          "equity:\n  - {kind: public_rsu, value: 400000, vesting: {years: 4}}\n";
     pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
-    json_t *r = run_pair(a, b, 20000);
+    json_t *r = run_offers(a, b, SETTINGS({"simulations", 20000}));
     json_t *be = json_object_get(json_object_get(offer_result(r, 0), "breakeven"), "at_median");
     double target = num(json_object_get(offer_result(r, 1), "simulated"), "p50");
     cr_expect_eq(num(be, "target_value"), target);
@@ -298,7 +284,7 @@ Test(value, exit_multiple_breakeven)
                          "vesting: {years: 4}}\nvaluation: {dilution_pct: 0}\n";
     const char *b_yaml = "name: b\ncompany: beta\ncurrency: EUR\nbase: 125000\n";
     pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
-    json_t *r = run_pair(a, b, 2000);
+    json_t *r = run_offers(a, b, SETTINGS({"simulations", 2000}));
     json_t *be = json_object_get(json_object_get(offer_result(r, 0), "breakeven"), "at_median");
     cr_expect(fabs(num(be, "exit_multiple") - 1.0) < 1e-6, "multiple %.6f",
               num(be, "exit_multiple"));
@@ -355,17 +341,13 @@ Test(value, risk_aversion_orders_certainty_equivalents)
     double ra[3] = {0, 1, 4};
     for (int i = 0; i < 3; i++) {
         pb_offer *o = load("examples/offers/startup-paris-options.yaml");
-        pb_valuation *v = pb_valuation_new();
-        pb_valuation_set(v, "simulations", 20000);
-        pb_valuation_set(v, "risk_aversion", ra[i]);
-        pb_valuation_add(v, o);
-        json_t *r = run(v);
+        json_t *r =
+            run_offers(o, NULL, SETTINGS({"simulations", 20000}, {"risk_aversion", ra[i]}));
         ce[i] = num(offer_result(r, 0), "certainty_equivalent");
         if (i == 0)
             cr_expect(fabs(ce[0] - num(json_object_get(offer_result(r, 0), "simulated"), "mean")) <
                       0.01);
         json_decref(r);
-        pb_valuation_free(v);
         pb_offer_free(o);
     }
     cr_expect(ce[0] > ce[1] && ce[1] > ce[2], "%.0f %.0f %.0f", ce[0], ce[1], ce[2]);
@@ -522,7 +504,7 @@ Test(value, dominance_holds_with_refreshers_too)
                          "equity:\n  - {kind: public_rsu, value: 300000, vesting: {years: 4}}\n"
                          "valuation: {volatility_pct: 60}\n";
     pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
-    json_t *r = run_pair(a, b, 30000);
+    json_t *r = run_offers(a, b, SETTINGS({"simulations", 30000}));
     cr_expect_eq(num(json_object_get(offer_result(r, 0), "p_beats"), "b"), 1.0);
     json_decref(r);
     pb_offer_free(a);
