@@ -11,29 +11,36 @@
 #include "payband/offer.h"
 #include "testutil.h"
 
-static json_t *schedule_of(const char *name, const char *yaml, int years)
+/* The schedule with `opt` of the offer `o` that parsing or loading `name`
+ * gave with status `st`; frees the offer. */
+static json_t *schedule_offer(const char *name, pb_status st, pb_offer *o,
+                              const pb_schedule_options *opt)
 {
-    pb_offer *o = NULL;
-    pb_status st = pb_offer_parse(name, yaml, strlen(yaml), &o);
     cr_assert(st == PB_OK, "%s: %s", name, o ? pb_offer_errmsg(o) : "no memory");
     json_t *s = NULL;
-    pb_schedule_options opt = {.years = years};
-    st = pb_offer_schedule(o, &opt, &s);
+    st = pb_offer_schedule(o, opt, &s);
     cr_assert(st == PB_OK, "%s: %s", name, pb_offer_errmsg(o));
     pb_offer_free(o);
     return s;
+}
+
+static json_t *schedule_with(const char *name, const char *yaml, const pb_schedule_options *opt)
+{
+    pb_offer *o = NULL;
+    pb_status st = pb_offer_parse(name, yaml, strlen(yaml), &o);
+    return schedule_offer(name, st, o, opt);
+}
+
+static json_t *schedule_of(const char *name, const char *yaml, int years)
+{
+    return schedule_with(name, yaml, &(pb_schedule_options){.years = years});
 }
 
 static json_t *schedule_file(const char *rel, int years)
 {
     pb_offer *o = NULL;
     pb_status st = pb_offer_load(TEST_PATH(rel), &o);
-    cr_assert(st == PB_OK, "%s: %s", rel, o ? pb_offer_errmsg(o) : "no memory");
-    json_t *s = NULL;
-    pb_schedule_options opt = {.years = years};
-    cr_assert(pb_offer_schedule(o, &opt, &s) == PB_OK, "%s", pb_offer_errmsg(o));
-    pb_offer_free(o);
-    return s;
+    return schedule_offer(rel, st, o, &(pb_schedule_options){.years = years});
 }
 
 static double num(json_t *o, const char *key)
@@ -195,11 +202,8 @@ Test(offer, vest_events_follow_cliff_and_period)
 {
     const char *yaml = "company: x\ncurrency: EUR\nbase: 0\nequity:\n  - kind: public_rsu\n"
                        "    value: 48000\n    vesting: {years: 4, cliff_months: 12, period: monthly}\n";
-    pb_offer *o = NULL;
-    cr_assert(pb_offer_parse("events", yaml, strlen(yaml), &o) == PB_OK);
-    json_t *s = NULL;
     pb_schedule_options opt = {.years = 4, .events = 1};
-    cr_assert(pb_offer_schedule(o, &opt, &s) == PB_OK);
+    json_t *s = schedule_with("events", yaml, &opt);
     json_t *ev = json_object_get(json_array_get(json_object_get(s, "grants"), 0), "events");
     cr_assert_eq(json_array_size(ev), 37); /* the cliff, then 36 monthly vests */
     cr_expect_eq(num(json_array_get(ev, 0), "month"), 12);
@@ -208,18 +212,15 @@ Test(offer, vest_events_follow_cliff_and_period)
     cr_expect_eq(num(json_array_get(ev, 1), "amount"), 1000);
     cr_expect_eq(num(json_array_get(ev, 36), "month"), 48);
     json_decref(s);
-    pb_offer_free(o);
 
     const char *q = "company: x\ncurrency: EUR\nbase: 0\nequity:\n  - kind: public_rsu\n"
                     "    value: 1000\n    vesting: {years: 1, period: quarterly}\n";
-    cr_assert(pb_offer_parse("events", q, strlen(q), &o) == PB_OK);
-    cr_assert(pb_offer_schedule(o, &opt, &s) == PB_OK);
+    s = schedule_with("events", q, &opt);
     ev = json_object_get(json_array_get(json_object_get(s, "grants"), 0), "events");
     cr_assert_eq(json_array_size(ev), 4);
     cr_expect_eq(num(json_array_get(ev, 3), "month"), 12);
     cr_expect_eq(num(json_array_get(ev, 3), "amount"), 250);
     json_decref(s);
-    pb_offer_free(o);
 }
 
 Test(offer, converted_schedule_states_rate_and_adds_up)
