@@ -544,8 +544,47 @@ Test(fx, each_visits_every_rate_and_stops_on_error)
 
 /* ---- allocation failures ----------------------------------------------- */
 
-/* Fail allocation n = 1, 2, ... of an operation until it succeeds; each
- * failure must report PB_ERR_NOMEM and leave the table as it was. */
+/* Fail allocation n = 1, 2, ... of `op` (below `limit`) until it succeeds;
+ * each failure must report PB_ERR_NOMEM, with the message `msg` unless it
+ * is NULL, and leave the table as it was. Returns the n that succeeded. */
+static unsigned long fail_until_ok(pb_fx *fx, pb_status (*op)(pb_fx *, void *), void *ctx,
+                                   unsigned long limit, const char *msg)
+{
+    char *before = snapshot(fx);
+    unsigned long n;
+    pb_status st = PB_ERR_NOMEM;
+    for (n = 1; n < limit; n++) {
+        pb__alloc_fail_after(n);
+        st = op(fx, ctx);
+        pb__alloc_fail_after(0);
+        if (st == PB_OK)
+            break;
+        cr_assert_eq(st, PB_ERR_NOMEM, "allocation %lu: status %d: %s", n, st,
+                     pb_fx_errmsg(fx));
+        if (msg)
+            cr_expect_str_eq(pb_fx_errmsg(fx), msg);
+        char *after = snapshot(fx);
+        cr_assert_str_eq(after, before, "allocation %lu failed and changed the table", n);
+        free(after);
+    }
+    cr_assert_eq(st, PB_OK);
+    free(before);
+    return n;
+}
+
+struct text {
+    const char *text;
+    size_t len;
+};
+
+static pb_status load_mem(pb_fx *fx, void *ctx)
+{
+    const struct text *t = ctx;
+    return pb_fx_load_ecb_text(fx, "mem", t->text, t->len);
+}
+
+/* Load `fixture` (into a table holding `base_fixture` unless NULL) under
+ * allocation failures. */
 static void load_under_failures(const char *base_fixture, const char *fixture)
 {
     size_t len = 0;
@@ -555,22 +594,8 @@ static void load_under_failures(const char *base_fixture, const char *fixture)
     if (base_fixture)
         load_ok(fx, base_fixture);
     char *before = snapshot(fx);
-    unsigned long n;
-    pb_status st = PB_ERR_NOMEM;
-    for (n = 1; n < 10000; n++) {
-        pb__alloc_fail_after(n);
-        st = pb_fx_load_ecb_text(fx, "mem", text, len);
-        pb__alloc_fail_after(0);
-        if (st == PB_OK)
-            break;
-        cr_assert_eq(st, PB_ERR_NOMEM, "allocation %lu: status %d: %s", n, st,
-                     pb_fx_errmsg(fx));
-        cr_expect_str_eq(pb_fx_errmsg(fx), "mem: out of memory loading rates");
-        char *after = snapshot(fx);
-        cr_assert_str_eq(after, before, "allocation %lu failed and changed the table", n);
-        free(after);
-    }
-    cr_assert_eq(st, PB_OK);
+    unsigned long n = fail_until_ok(fx, load_mem, &(struct text){text, len}, 10000,
+                                    "mem: out of memory loading rates");
     cr_expect_gt(n, 1, "loading allocated nothing?");
     char *loaded = snapshot(fx);
     cr_expect_str_neq(loaded, before);
@@ -590,28 +615,19 @@ Test(fx, load_into_full_table_survives_allocation_failures)
     load_under_failures(FIXTURE("good.csv"), FIXTURE("gaps.csv"));
 }
 
+static pb_status add_usd_chf(pb_fx *fx, void *ctx)
+{
+    (void)ctx;
+    return pb_fx_add(fx, D("2026-06-05"), "USD", "CHF", 0.8, "new source");
+}
+
 Test(fx, add_survives_allocation_failures)
 {
     pb_fx *fx = new_fx();
     load_ok(fx, FIXTURE("good.csv"));
-    char *before = snapshot(fx);
-    unsigned long n;
-    pb_status st = PB_ERR_NOMEM;
-    for (n = 1; n < 100; n++) {
-        pb__alloc_fail_after(n);
-        st = pb_fx_add(fx, D("2026-06-05"), "USD", "CHF", 0.8, "new source");
-        pb__alloc_fail_after(0);
-        if (st == PB_OK)
-            break;
-        cr_assert_eq(st, PB_ERR_NOMEM);
-        char *after = snapshot(fx);
-        cr_assert_str_eq(after, before);
-        free(after);
-    }
-    cr_assert_eq(st, PB_OK);
+    unsigned long n = fail_until_ok(fx, add_usd_chf, NULL, 100, NULL);
     cr_expect_gt(n, 2, "a new series and a new source need allocations");
     expect_rate(fx, "USD", "CHF", "2026-06-05", 0.8, "2026-06-05", "new source");
-    free(before);
     pb_fx_free(fx);
 
     pb__alloc_fail_after(1);
