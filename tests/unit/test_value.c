@@ -58,19 +58,34 @@ struct setting {
 #define SETTINGS(...) ((const struct setting[]){__VA_ARGS__, {NULL, 0}})
 
 /* The result of valuing `a` (and `b` unless NULL) with `settings`, applied
- * in order, and every other setting at its default. */
+ * in order ("seed" is given to pb_valuation_set_seed), and every other
+ * setting at its default. */
 static json_t *run_offers(pb_offer *a, pb_offer *b, const struct setting *settings)
 {
     pb_valuation *v = pb_valuation_new();
     cr_assert(v);
-    for (const struct setting *s = settings; s->name; s++)
-        cr_assert(pb_valuation_set(v, s->name, s->value) == PB_OK, "%s: %s", s->name,
-                  pb_valuation_errmsg(v));
+    for (const struct setting *s = settings; s->name; s++) {
+        if (strcmp(s->name, "seed") == 0)
+            pb_valuation_set_seed(v, (uint64_t)s->value);
+        else
+            cr_assert(pb_valuation_set(v, s->name, s->value) == PB_OK, "%s: %s", s->name,
+                      pb_valuation_errmsg(v));
+    }
     pb_valuation_add(v, a);
     if (b)
         pb_valuation_add(v, b);
     json_t *r = run(v);
     pb_valuation_free(v);
+    return r;
+}
+
+/* The same for the offer files `f1` and `f2` (unless NULL). */
+static json_t *run_files(const char *f1, const char *f2, const struct setting *settings)
+{
+    pb_offer *a = load(f1), *b = f2 ? load(f2) : NULL;
+    json_t *r = run_offers(a, b, settings);
+    pb_offer_free(a);
+    pb_offer_free(b);
     return r;
 }
 
@@ -87,8 +102,8 @@ Test(value, black_scholes_oracles)
 
 Test(value, scenario_expected_payoff_is_197500)
 {
-    pb_offer *o = load("tests/cases/offers/options-1pct.yaml");
-    json_t *r = run_offers(o, NULL, SETTINGS({"scenarios", 1}, {"simulations", 1000}));
+    json_t *r = run_files("tests/cases/offers/options-1pct.yaml", NULL,
+                          SETTINGS({"scenarios", 1}, {"simulations", 1000}));
     json_t *sc = json_object_get(offer_result(r, 0), "scenarios");
     double expected = num(sc, "expected_private_equity");
     cr_expect(fabs(expected - 197500) < 1e-6, "expected payoff %.2f, want 197,500", expected);
@@ -101,27 +116,25 @@ Test(value, scenario_expected_payoff_is_197500)
                   "scenario %zu", i);
     cr_expect(fabs(num(sc, "expected_total") - (400000 + 197500)) < 1e-6);
     json_decref(r);
-    pb_offer_free(o);
 }
 
 Test(value, option_under_water_pays_nothing)
 {
-    pb_offer *o = load("tests/cases/offers/underwater.yaml");
-    json_t *r = run_offers(o, NULL, SETTINGS({"simulations", 20000}));
+    json_t *r =
+        run_files("tests/cases/offers/underwater.yaml", NULL, SETTINGS({"simulations", 20000}));
     json_t *or = offer_result(r, 0);
     cr_expect_eq(num(or, "p_zero_equity"), 1.0);
     cr_expect_eq(num(json_object_get(or, "simulated"), "mean"), 400000);
     cr_expect_eq(num(json_object_get(or, "simulated"), "p95"), 400000);
     json_decref(r);
-    pb_offer_free(o);
 }
 
 Test(value, no_uncertainty_means_deterministic_value)
 {
-    pb_offer *a = load("tests/cases/offers/certain-private.yaml");
-    pb_offer *b = load("examples/offers/google-paris-l4.yaml");
     /* The volatility setting reaches the public offer too. */
-    json_t *r = run_offers(a, b, SETTINGS({"simulations", 5000}, {"volatility_pct", 0}));
+    json_t *r = run_files("tests/cases/offers/certain-private.yaml",
+                          "examples/offers/google-paris-l4.yaml",
+                          SETTINGS({"simulations", 5000}, {"volatility_pct", 0}));
     for (size_t i = 0; i < 2; i++) {
         json_t *or = offer_result(r, i);
         double det = num(or, "deterministic_total");
@@ -135,8 +148,6 @@ Test(value, no_uncertainty_means_deterministic_value)
     /* 90K x 4 + 9K x 4 + 200K = 596K. */
     cr_expect_eq(num(offer_result(r, 0), "deterministic_total"), 596000);
     json_decref(r);
-    pb_offer_free(a);
-    pb_offer_free(b);
 }
 
 Test(value, lognormal_exit_mean)
@@ -144,27 +155,24 @@ Test(value, lognormal_exit_mean)
     /* Stated tolerance: 1% of exp(mu + sigma^2 / 2). With sigma = 0.5 the
      * multiple's standard deviation is 0.53 x its mean, so over 400,000
      * paths one standard error is 0.08%: 1% is about 12 of them. */
-    pb_offer *o = load("tests/cases/offers/lognormal.yaml");
-    json_t *r = run_offers(o, NULL, SETTINGS({"simulations", 400000}, {"years", 1}));
+    json_t *r = run_files("tests/cases/offers/lognormal.yaml", NULL,
+                          SETTINGS({"simulations", 400000}, {"years", 1}));
     double want = 100000 * 1.5 * exp(0.5 * 0.5 * 0.5);
     double mean = num(json_object_get(offer_result(r, 0), "simulated"), "mean");
     cr_expect(fabs(mean / want - 1) < 0.01, "mean %.0f, want %.0f", mean, want);
     double median = num(json_object_get(offer_result(r, 0), "simulated"), "p50");
     cr_expect(fabs(median / 150000 - 1) < 0.01, "median %.0f, want 150000", median);
     json_decref(r);
-    pb_offer_free(o);
 }
 
 Test(value, dominant_offer_always_wins)
 {
-    pb_offer *a = load("tests/cases/offers/dominant-a.yaml");
-    pb_offer *b = load("tests/cases/offers/dominant-b.yaml");
-    json_t *r = run_offers(a, b, SETTINGS({"simulations", 50000}, {"liquidity_pct", 30}));
+    json_t *r =
+        run_files("tests/cases/offers/dominant-a.yaml", "tests/cases/offers/dominant-b.yaml",
+                  SETTINGS({"simulations", 50000}, {"liquidity_pct", 30}));
     cr_expect_eq(num(json_object_get(offer_result(r, 0), "p_beats"), "b"), 1.0);
     cr_expect_eq(num(json_object_get(offer_result(r, 1), "p_beats"), "a"), 0.0);
     json_decref(r);
-    pb_offer_free(a);
-    pb_offer_free(b);
 }
 
 Test(value, identical_offers_split_even)
@@ -181,18 +189,8 @@ Test(value, identical_offers_split_even)
 
 static json_t *run_with(const char *f1, const char *f2, uint64_t seed, int threads, long sims)
 {
-    pb_offer *a = load(f1), *b = load(f2);
-    pb_valuation *v = pb_valuation_new();
-    pb_valuation_set_seed(v, seed);
-    pb_valuation_set(v, "threads", threads);
-    pb_valuation_set(v, "simulations", (double)sims);
-    pb_valuation_add(v, a);
-    pb_valuation_add(v, b);
-    json_t *r = run(v);
-    pb_valuation_free(v);
-    pb_offer_free(a);
-    pb_offer_free(b);
-    return r;
+    return run_files(f1, f2, SETTINGS({"seed", (double)seed}, {"threads", threads},
+                                      {"simulations", (double)sims}));
 }
 
 Test(value, same_seed_same_result_whatever_the_threads)
@@ -340,15 +338,13 @@ Test(value, risk_aversion_orders_certainty_equivalents)
     double ce[3];
     double ra[3] = {0, 1, 4};
     for (int i = 0; i < 3; i++) {
-        pb_offer *o = load("examples/offers/startup-paris-options.yaml");
-        json_t *r =
-            run_offers(o, NULL, SETTINGS({"simulations", 20000}, {"risk_aversion", ra[i]}));
+        json_t *r = run_files("examples/offers/startup-paris-options.yaml", NULL,
+                              SETTINGS({"simulations", 20000}, {"risk_aversion", ra[i]}));
         ce[i] = num(offer_result(r, 0), "certainty_equivalent");
         if (i == 0)
             cr_expect(fabs(ce[0] - num(json_object_get(offer_result(r, 0), "simulated"), "mean")) <
                       0.01);
         json_decref(r);
-        pb_offer_free(o);
     }
     cr_expect(ce[0] > ce[1] && ce[1] > ce[2], "%.0f %.0f %.0f", ce[0], ce[1], ce[2]);
 }
