@@ -36,28 +36,29 @@ static void write_file(const char *data, size_t n)
     fclose(f);
 }
 
+/* Write the `n` bytes of `data` and read them back under the limit
+ * `limit`: the same bytes, their length, and a NUL after them. */
+static void expect_reads_back(const char *data, size_t n, size_t limit)
+{
+    write_file(data, n);
+    char *text = NULL;
+    size_t len = n + 1;
+    pb__diag diag;
+    cr_assert_eq(pb__read_file(path, limit, &text, &len, &diag), PB_OK, "%s", diag.msg);
+    cr_assert_eq(len, n);
+    cr_expect(memcmp(text, data, n) == 0);
+    cr_expect_eq(text[n], '\0');
+    pb__free(text);
+}
+
 Test(fileio, reads_text_and_terminates_it)
 {
-    write_file("a: 1\nb: 2\n", 10);
-    char *text = NULL;
-    size_t len = 0;
-    pb__diag diag;
-    cr_assert_eq(pb__read_file(path, 100, &text, &len, &diag), PB_OK, "%s", diag.msg);
-    cr_expect_eq(len, 10);
-    cr_expect_str_eq(text, "a: 1\nb: 2\n");
-    pb__free(text);
+    expect_reads_back("a: 1\nb: 2\n", 10, 100);
 }
 
 Test(fileio, empty_file_is_empty_text)
 {
-    write_file("", 0);
-    char *text = NULL;
-    size_t len = 99;
-    pb__diag diag;
-    cr_assert_eq(pb__read_file(path, 100, &text, &len, &diag), PB_OK);
-    cr_expect_eq(len, 0);
-    cr_expect_str_eq(text, "");
-    pb__free(text);
+    expect_reads_back("", 0, 100);
 }
 
 Test(fileio, large_file_grows_the_buffer)
@@ -67,15 +68,7 @@ Test(fileio, large_file_grows_the_buffer)
     cr_assert(data);
     for (size_t i = 0; i < n; i++)
         data[i] = i % 80 == 79 ? '\n' : (char)('a' + i % 26);
-    write_file(data, n);
-    char *text = NULL;
-    size_t len = 0;
-    pb__diag diag;
-    cr_assert_eq(pb__read_file(path, n, &text, &len, &diag), PB_OK, "%s", diag.msg);
-    cr_expect_eq(len, n);
-    cr_expect(memcmp(text, data, n) == 0);
-    cr_expect_eq(text[n], '\0');
-    pb__free(text);
+    expect_reads_back(data, n, n);
     free(data);
 }
 
