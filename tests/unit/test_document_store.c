@@ -36,15 +36,10 @@ Test(document_store, every_kind_of_fact_is_stored)
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
     import(s, "tests/fixtures/guides/table-only.md");
     import(s, "tests/fixtures/briefings/criteo-platform.txt");
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), 2);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM relative_band"), 1);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM level_node"), 4);
+    test_db_expect_rows(s, "band=2 relative_band=1 level_node=4");
     cr_expect_eq(test_db_int(s, "SELECT count(*) FROM offer_mention WHERE stated_total IS NOT NULL"),
                  2);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM target"), 4);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM premium"), 1);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM extra_ask"), 4);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM citation"), 2);
+    test_db_expect_rows(s, "target=4 premium=1 extra_ask=4 citation=2");
     /* the briefing's twelve figures, three of them equivalents, one unattributed */
     cr_expect_eq(test_db_int(s, "SELECT count(*) FROM mention m JOIN source s ON s.id = "
                                 "m.source_id WHERE s.kind = 'briefing'"),

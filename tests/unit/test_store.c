@@ -105,12 +105,11 @@ Test(store, builtin_dataset_loads_on_first_use)
 Test(store, no_builtin_flag_keeps_the_database_empty)
 {
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source"), 0);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), 0);
+    test_db_expect_rows(s, "source=0 band=0");
     pb_store_close(s);
     /* the choice is remembered: a later open without the flag stays empty */
     s = test_db_open(&db, 0);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source"), 0);
+    test_db_expect_rows(s, "source=0");
     pb_store_close(s);
 }
 
@@ -142,35 +141,19 @@ Test(store, reimport_replaces_rather_than_duplicates)
 {
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
     test_db_import(s, "facts/good.yaml");
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source"), 1);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), 2);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM relative_band"), 1);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM level_map"), 1);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM level_node"), 2);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM fx_rate"), 1);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM offer_mention"), 1);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM premium"), 2);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM target"), 2);
+    test_db_expect_rows(s, "source=1 band=2 relative_band=1 level_map=1 level_node=2 fx_rate=1 "
+                           "offer_mention=1 premium=2 target=2");
     cr_expect_eq(test_db_int(s, "SELECT base_high FROM band WHERE line = 8"), 9000050);
 
     test_db_import(s, "facts/good.yaml");
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source"), 1);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), 2);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM level_node"), 2);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM fx_rate"), 1);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM premium"), 2);
+    test_db_expect_rows(s, "source=1 band=2 level_node=2 fx_rate=1 premium=2");
     cr_expect_eq(test_db_int(s, "SELECT count(*) FROM company"), 2, "names are not repeated");
 
     /* a new edition under the same key replaces every fact of the old one */
     test_db_import(s, "facts/good-v2.yaml");
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source"), 1);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), 1);
+    test_db_expect_rows(s, "source=1 band=1");
     cr_expect_eq(test_db_int(s, "SELECT base_low FROM band"), 7500000);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM relative_band"), 0);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM level_node"), 0);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM fx_rate"), 0);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM premium"), 0);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM target"), 0);
+    test_db_expect_rows(s, "relative_band=0 level_node=0 fx_rate=0 premium=0 target=0");
     char *title = test_db_text(s, "SELECT title FROM source");
     cr_expect_str_eq(title, "Example Labs data engineer guide, second edition");
     free(title);
@@ -182,13 +165,10 @@ Test(store, rejected_file_changes_nothing)
     pb_store *s = test_db_open(&db, 0);
     test_db_import(s, "facts/good.yaml");
     char *before = snapshot(s);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/fixtures/facts/bad-unknown-key.yaml", test_root());
-    cr_expect_eq(pb_store_import_facts(s, path), PB_ERR_PARSE);
+    cr_expect_eq(test_db_try_import(s, "facts/bad-unknown-key.yaml"), PB_ERR_PARSE);
     cr_expect(strstr(pb_store_errmsg(s), "bad-unknown-key.yaml:16: unknown key 'bse'"), "%s",
               pb_store_errmsg(s));
-    snprintf(path, sizeof path, "%s/tests/fixtures/facts/no-such-file.yaml", test_root());
-    cr_expect_eq(pb_store_import_facts(s, path), PB_ERR_IO);
+    cr_expect_eq(test_db_try_import(s, "facts/no-such-file.yaml"), PB_ERR_IO);
     cr_expect(strstr(pb_store_errmsg(s), "no-such-file.yaml: cannot open:"), "%s",
               pb_store_errmsg(s));
     char *after = snapshot(s);
@@ -211,9 +191,7 @@ Test(store, failure_during_write_rolls_back_everything)
                               NULL, NULL, NULL),
                  SQLITE_OK);
     char *before = snapshot(s);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/fixtures/facts/good.yaml", test_root());
-    cr_expect_eq(pb_store_import_facts(s, path), PB_ERR_DB);
+    cr_expect_eq(test_db_try_import(s, "facts/good.yaml"), PB_ERR_DB);
     cr_expect(strstr(pb_store_errmsg(s), "refused by test"), "%s", pb_store_errmsg(s));
     char *after = snapshot(s);
     cr_expect_str_eq(after, before, "a failed write left a partial import");
@@ -264,7 +242,7 @@ Test(store, remove_source)
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
     test_db_import(s, "facts/good.yaml");
     cr_expect_eq(pb__store_remove_source(s, "fixture-good"), PB_OK);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), 0);
+    test_db_expect_rows(s, "band=0");
     cr_expect_eq(test_db_int(s, "SELECT count(*) FROM level_node"), 0, "cascades to nodes");
     cr_expect_eq(pb__store_remove_source(s, "fixture-good"), PB_ERR_NOT_FOUND);
     cr_expect_str_eq(pb_store_errmsg(s), "no source 'fixture-good'");
@@ -279,13 +257,11 @@ Test(store, allocation_failures_during_import)
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
     test_db_import(s, "facts/good.yaml");
     char *before = snapshot(s);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/fixtures/facts/good-v2.yaml", test_root());
     pb_status st = PB_ERR_NOMEM;
     unsigned long n;
     for (n = 1; n < 100000 && st != PB_OK; n++) {
         pb__alloc_fail_after(n);
-        st = pb_store_import_facts(s, path);
+        st = test_db_try_import(s, "facts/good-v2.yaml");
         pb__alloc_fail_after(0);
         if (st != PB_OK) {
             cr_assert_eq(st, PB_ERR_NOMEM, "allocation %lu: %s", n, pb_store_errmsg(s));

@@ -74,12 +74,18 @@ static inline pb_store *test_db_open(const struct test_db *t, unsigned flags)
     return s;
 }
 
-/* Import tests/fixtures/<rel>, failing the test with the store's message. */
-static inline void test_db_import(pb_store *s, const char *rel)
+/* Import tests/fixtures/<rel>, giving back the status. */
+static inline pb_status test_db_try_import(pb_store *s, const char *rel)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/tests/fixtures/%s", test_root(), rel);
-    pb_status st = pb_store_import_facts(s, path);
+    return pb_store_import_facts(s, path);
+}
+
+/* Import tests/fixtures/<rel>, failing the test with the store's message. */
+static inline void test_db_import(pb_store *s, const char *rel)
+{
+    pb_status st = test_db_try_import(s, rel);
     cr_assert_eq(st, PB_OK, "import %s: %s", rel, pb_store_errmsg(s));
 }
 
@@ -94,6 +100,30 @@ static inline long long test_db_int(pb_store *s, const char *sql)
         v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return v;
+}
+
+/* Expect the row counts `spec` gives as "table=n table=n ...", one check a
+ * table; a failure names the caller's file and line, and the table. */
+#define test_db_expect_rows(s, spec) test_db_expect_rows_at(__FILE__, __LINE__, (s), (spec))
+static inline void test_db_expect_rows_at(const char *file, int line, pb_store *s,
+                                          const char *spec)
+{
+    const char *p = spec;
+    int checked = 0;
+    while (*p) {
+        char table[64], sql[128];
+        long long want = -1;
+        int used = 0;
+        cr_assert(sscanf(p, " %63[a-z_]=%lld %n", table, &want, &used) == 2 && used > 0,
+                  "%s:%d: bad row counts '%s'", file, line, p);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+        long long got = test_db_int(s, sql);
+        cr_expect_eq(got, want, "%s:%d: %s has %lld rows, expected %lld", file, line, table, got,
+                     want);
+        p += used;
+        checked++;
+    }
+    cr_assert(checked > 0, "%s:%d: no row counts", file, line);
 }
 
 /* The first column of the first row of `sql` as text (malloc'd; "" for none). */
