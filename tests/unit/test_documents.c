@@ -166,26 +166,23 @@ static void dump_findings(json_t *findings, struct lines *out)
     }
 }
 
+/* The number of `what` ("bands", "claims", ...) the document gave: a case's
+ * name is the name of the list it counts. */
 static size_t count_facts(const pb__facts *f, const char *what, const pb_document *doc)
 {
-    if (strcmp(what, "bands") == 0)
-        return f->bands.count;
-    if (strcmp(what, "relative_bands") == 0)
-        return f->relative_bands.count;
-    if (strcmp(what, "level_maps") == 0)
-        return f->level_maps.count;
-    if (strcmp(what, "offers") == 0)
-        return f->offers.count;
-    if (strcmp(what, "targets") == 0)
-        return f->targets.count;
-    if (strcmp(what, "premiums") == 0)
-        return f->premiums.count;
-    if (strcmp(what, "extra_asks") == 0)
-        return f->extra_asks.count;
-    if (strcmp(what, "mentions") == 0)
-        return f->mentions.count;
-    if (strcmp(what, "citations") == 0)
-        return f->citations.count;
+#define COUNT(list)                                                                                \
+    if (strcmp(what, #list) == 0)                                                                  \
+        return f->list.count;
+    COUNT(bands)
+    COUNT(relative_bands)
+    COUNT(level_maps)
+    COUNT(offers)
+    COUNT(targets)
+    COUNT(premiums)
+    COUNT(extra_asks)
+    COUNT(mentions)
+    COUNT(citations)
+#undef COUNT
     if (strcmp(what, "claims") == 0)
         return doc->claims.count;
     cr_assert_fail("unknown count '%s'", what);
@@ -394,8 +391,6 @@ static void allocation_failures(const char *rel)
     free(text);
 }
 
-/* Every allocation failure is reported, never a crash or a leak (the ASan
- * build checks the leaks). */
 Test(documents, survives_allocation_failures)
 {
     allocation_failures("tests/fixtures/guides/table-only.md");
