@@ -56,6 +56,16 @@ static char *snapshot(pb_store *s)
     return out;
 }
 
+/* Expect the database to be as the snapshot `before` shows it, saying `why`
+ * when it is not; frees `before`. */
+static void expect_unchanged(pb_store *s, char *before, const char *why)
+{
+    char *after = snapshot(s);
+    cr_expect_str_eq(after, before, "%s", why);
+    free(before);
+    free(after);
+}
+
 static int latest_migration(void)
 {
     int latest = 0;
@@ -95,10 +105,7 @@ Test(store, builtin_dataset_loads_on_first_use)
     pb_store_close(s);
     /* opening again loads nothing twice */
     s = test_db_open(&db, 0);
-    char *after = snapshot(s);
-    cr_expect_str_eq(after, before, "a second open changed the database");
-    free(before);
-    free(after);
+    expect_unchanged(s, before, "a second open changed the database");
     pb_store_close(s);
 }
 
@@ -171,10 +178,7 @@ Test(store, rejected_file_changes_nothing)
     cr_expect_eq(test_db_try_import(s, "facts/no-such-file.yaml"), PB_ERR_IO);
     cr_expect(strstr(pb_store_errmsg(s), "no-such-file.yaml: cannot open:"), "%s",
               pb_store_errmsg(s));
-    char *after = snapshot(s);
-    cr_expect_str_eq(after, before, "a rejected import changed the database");
-    free(before);
-    free(after);
+    expect_unchanged(s, before, "a rejected import changed the database");
     pb_store_close(s);
 }
 
@@ -193,10 +197,7 @@ Test(store, failure_during_write_rolls_back_everything)
     char *before = snapshot(s);
     cr_expect_eq(test_db_try_import(s, "facts/good.yaml"), PB_ERR_DB);
     cr_expect(strstr(pb_store_errmsg(s), "refused by test"), "%s", pb_store_errmsg(s));
-    char *after = snapshot(s);
-    cr_expect_str_eq(after, before, "a failed write left a partial import");
-    free(before);
-    free(after);
+    expect_unchanged(s, before, "a failed write left a partial import");
     /* and the store still works */
     cr_assert_eq(sqlite3_exec(pb__store_db(s), "DROP TRIGGER refuse", NULL, NULL, NULL),
                  SQLITE_OK);
