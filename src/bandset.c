@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "jsonutil.h"
 #include "facts.h"
 #include "store_internal.h"
 
@@ -384,34 +385,9 @@ pb_status pb__bandset_load(pb_store *store, const pb_band_query *q, pb__bandset 
     return rc;
 }
 
-json_t *pb__money_json(int64_t minor, const char *currency)
-{
-    int e = pb_currency_exponent(currency);
-    int64_t f = 1;
-    for (int i = 0; i < e; i++)
-        f *= 10;
-    if (minor % f == 0)
-        return json_integer(minor / f);
-    return json_real((double)minor / (double)f);
-}
-
-static json_t *date_json(pb_date d)
-{
-    char buf[11];
-    if (d == PB_DATE_NONE)
-        return json_null();
-    pb_date_format(d, buf);
-    return json_string(buf);
-}
-
-static json_t *str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 static json_t *pair_json(bool present, const int64_t v[2], int i, const char *currency)
 {
-    return present && currency ? pb__money_json(v[i], currency) : json_null();
+    return present && currency ? pb__json_money(v[i], currency) : json_null();
 }
 
 static json_t *pct_json(bool present, int32_t bp)
@@ -427,7 +403,7 @@ json_t *pb__quote_json(const pb_fx_quote *q);
 json_t *pb__quote_json(const pb_fx_quote *q)
 {
     return json_pack("{s:s, s:s, s:f, s:o, s:s}", "from", q->from, "to", q->to, "rate", q->rate,
-                     "date", date_json(q->date), "source", q->source);
+                     "date", pb__json_date(q->date), "source", q->source);
 }
 
 json_t *pb__band_json(const struct pb__bandrow *r)
@@ -440,9 +416,9 @@ json_t *pb__band_json(const struct pb__bandrow *r)
     json_object_set_new(o, "company_name", json_string(r->company_name));
     json_object_set_new(o, "role", json_string(r->role));
     json_object_set_new(o, "role_name", json_string(r->role_name));
-    json_object_set_new(o, "level", str_or_null(r->level));
+    json_object_set_new(o, "level", pb__json_str(r->level));
     json_object_set_new(o, "region", json_string(r->region));
-    json_object_set_new(o, "currency", str_or_null(cur));
+    json_object_set_new(o, "currency", pb__json_str(cur));
     json_object_set_new(o, "base_low", pair_json(r->has_base, r->base, 0, cur));
     json_object_set_new(o, "base_high", pair_json(r->has_base, r->base, 1, cur));
     json_object_set_new(o, "equity_low", pair_json(r->has_equity, r->equity, 0, cur));
@@ -470,12 +446,12 @@ json_t *pb__band_json(const struct pb__bandrow *r)
         json_object_set_new(o, "original_currency", json_null());
         json_object_set_new(o, "fx", json_null());
     }
-    json_object_set_new(o, "note", str_or_null(r->note));
+    json_object_set_new(o, "note", pb__json_str(r->note));
     json_object_set_new(o, "source", json_string(r->source));
     json_object_set_new(o, "source_title", json_string(r->source_title));
     json_object_set_new(o, "line", r->line > 0 ? json_integer(r->line) : json_null());
-    json_object_set_new(o, "as_of", date_json(r->as_of));
-    json_object_set_new(o, "review_due", date_json(r->review_due));
+    json_object_set_new(o, "as_of", pb__json_date(r->as_of));
+    json_object_set_new(o, "review_due", pb__json_date(r->review_due));
     json_object_set_new(o, "review_assumed", json_boolean(r->review_assumed));
     json_object_set_new(o, "stale", json_boolean(r->stale));
     return o;
