@@ -33,5 +33,11 @@ const struct cli_command cli_commands[] = {
     {"import-facts", cmd_import_facts, "FILE...", "load facts files in payband's YAML format"},
     {"init", cmd_init, "[--empty]", "create the database (--empty: without the built-in data)"},
     {"version", cmd_version, "", "print the version"},
+    {"offer", cmd_offer, "FILE [--years N] [--currency CUR] [--events] [--format table|json|csv]",
+     "year-by-year schedule and totals of one offer"},
+    {"compare", cmd_compare,
+     "FILE FILE... [--years N] [--simulations S] [--seed K] [--risk-aversion R] "
+     "[--currency CUR] [--scenarios] [--black-scholes] [--format table|json|csv]",
+     "compare offers: totals, value under uncertainty, odds, break-even"},
     {NULL, NULL, NULL, NULL},
 };

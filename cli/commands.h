@@ -11,5 +11,7 @@ int cmd_sources(int argc, char **argv);
 int cmd_rates(int argc, char **argv);
 int cmd_import_facts(int argc, char **argv);
 int cmd_tour(int argc, char **argv);
+int cmd_offer(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

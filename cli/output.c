@@ -216,25 +216,41 @@ void cli_print_rows(json_t *rows, const struct cli_column *cols, size_t ncols, c
     size_t *width = calloc(ncols, sizeof *width);
     if (!width)
         return;
-    for (size_t c = 0; c < ncols; c++)
-        width[c] = display_width(cols[c].header);
-    for (size_t r = 0; r < nrows; r++)
-        for (size_t c = 0; c < ncols; c++) {
+    /* a column empty in every row is left out of the table */
+    size_t last = 0;
+    for (size_t c = 0; c < ncols; c++) {
+        size_t widest = 0;
+        for (size_t r = 0; r < nrows; r++) {
             cell_text(json_array_get(rows, r), &cols[c], buf, sizeof buf, false);
             size_t w = display_width(buf);
-            if (w > width[c])
-                width[c] = w;
+            if (w > widest)
+                widest = w;
         }
-    for (size_t c = 0; c < ncols; c++)
-        printf("%s%-*s", c ? "  " : "", c + 1 < ncols ? (int)width[c] : 0, cols[c].header);
+        width[c] = widest == 0 ? 0 : widest > display_width(cols[c].header)
+                                         ? widest
+                                         : display_width(cols[c].header);
+        if (width[c])
+            last = c;
+    }
+    bool first = true;
+    for (size_t c = 0; c < ncols; c++) {
+        if (!width[c])
+            continue;
+        printf("%s%-*s", first ? "" : "  ", c < last ? (int)width[c] : 0, cols[c].header);
+        first = false;
+    }
     fputc('\n', stdout);
     for (size_t r = 0; r < nrows; r++) {
+        first = true;
         for (size_t c = 0; c < ncols; c++) {
+            if (!width[c])
+                continue;
             cell_text(json_array_get(rows, r), &cols[c], buf, sizeof buf, false);
             size_t pad = width[c] - display_width(buf);
-            printf("%s%s", c ? "  " : "", buf);
-            if (c + 1 < ncols)
+            printf("%s%s", first ? "" : "  ", buf);
+            if (c < last)
                 printf("%*s", (int)pad, "");
+            first = false;
         }
         fputc('\n', stdout);
     }

@@ -219,7 +219,8 @@ static void series_prepare(pb_fx *fx, struct series *s)
 {
     if (s->sorted)
         return;
-    qsort(s->pts, s->len, sizeof *s->pts, point_cmp);
+    if (s->len > 1)
+        qsort(s->pts, s->len, sizeof *s->pts, point_cmp);
     size_t out = 0;
     for (size_t i = 0; i < s->len; i++) {
         if (out > 0 && s->pts[out - 1].date == s->pts[i].date)
@@ -641,7 +642,8 @@ pb_status pb_fx_load_ecb_text(pb_fx *fx, const char *name, const char *text, siz
         goto nomem;
 
     /* Two rows for one date: the file contradicts itself. */
-    qsort(rows, nrows, sizeof *rows, row_date_cmp);
+    if (nrows > 1)
+        qsort(rows, nrows, sizeof *rows, row_date_cmp);
     for (size_t i = 1; i < nrows; i++)
         if (rows[i].date == rows[i - 1].date) {
             char d[11];

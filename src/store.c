@@ -350,7 +350,8 @@ static pb_status write_bands(pb_store *s, const pb__facts *f, sqlite3_int64 src)
         const struct pb__band *b = &f->bands.items[i];
         sqlite3_int64 c, r, l, g;
         if ((rc = company_id(s, f, b->company, &c)) != PB_OK ||
-            (rc = role_id(s, f, b->role, &r)) != PB_OK || (rc = level_id(s, c, b->level, &l)) ||
+            (rc = role_id(s, f, b->role, &r)) != PB_OK ||
+            (rc = level_id(s, c, b->level, &l)) != PB_OK ||
             (rc = region_id(s, b->region, &g)) != PB_OK)
             break;
         sqlite3_bind_int64(st, 1, src);
@@ -857,7 +858,7 @@ pb_status pb_store_fx(pb_store *s, pb_fx **out)
         return pb__diag_set(&s->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     pb_status rc = prepare(s,
                            "SELECT r.date, r.base, r.quote, r.rate, s.key FROM fx_rate r "
-                           "JOIN source s ON s.id = r.source_id",
+                           "JOIN source s ON s.id = r.source_id ORDER BY r.base, r.quote, r.date",
                            &st);
     int step;
     while (rc == PB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {

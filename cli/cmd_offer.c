@@ -1,0 +1,274 @@
+/* cmd_offer.c — `payband offer FILE`: the year-by-year schedule of one offer
+ * with its N-year, first-year and annualised totals. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "offer_cli.h"
+#include "payband/date.h"
+#include "payband/money.h"
+
+int offer_cli_quote(const char *db, pb_store **store, const char *from, const char *to,
+                    pb_fx_quote *quote)
+{
+    if (!*store) {
+        *store = cli_open_store(db ? db : cli_global_db);
+        if (!*store)
+            return CLI_EXIT_FAIL;
+    }
+    pb_fx *fx = NULL;
+    pb_status st = pb_store_fx(*store, &fx);
+    if (st != PB_OK)
+        return cli_fail("cannot read exchange rates: %s", pb_store_errmsg(*store));
+    pb_date today = pb_date_today();
+    st = pb_fx_rate(fx, from, to, today, quote);
+    if (st != PB_OK) {
+        char day[11];
+        pb_date_format(today, day);
+        return cli_fail("no exchange rate from %s to %s on or before %s in the database "
+                        "(import rates with `payband rates import FILE`)",
+                        from, to, day);
+    }
+    return CLI_EXIT_OK;
+}
+
+pb_offer *offer_cli_load(const char *path)
+{
+    pb_offer *offer = NULL;
+    pb_status st = pb_offer_load(path, &offer);
+    if (st != PB_OK) {
+        if (offer)
+            cli_fail("%s", pb_offer_errmsg(offer));
+        else
+            cli_fail("%s: %s", path, pb_strerror(st));
+        pb_offer_free(offer);
+        return NULL;
+    }
+    return offer;
+}
+
+void offer_cli_describe_quote(const pb_fx_quote *q, char *buf, size_t cap)
+{
+    char day[11];
+    pb_date_format(q->date, day);
+    snprintf(buf, cap, "1 %s = %.6g %s (%s, %s)", q->from, q->rate, q->to,
+             q->source[0] ? q->source : "store", day);
+}
+
+static const char USAGE_NAME[] = "offer";
+
+/* Flatten the schedule rows for the table and CSV renderers: one column per
+ * grant, a total row at the bottom. */
+static int print_schedule(json_t *s, cli_format format)
+{
+    const char *currency = json_string_value(json_object_get(s, "currency"));
+    json_t *grants = json_object_get(s, "grants");
+    size_t ngrants = json_array_size(grants);
+    size_t ncols = 5 + ngrants;
+    struct cli_column *cols = calloc(ncols, sizeof *cols);
+    char **headers = calloc(ngrants ? ngrants : 1, sizeof *headers);
+    json_t *rows = json_array();
+    int rc = CLI_EXIT_FAIL;
+    if (!cols || !headers || !rows)
+        goto done;
+    size_t c = 0;
+    cols[c++] = (struct cli_column){"year", "year", CLI_COL_TEXT, NULL};
+    cols[c++] = (struct cli_column){"base", "base", CLI_COL_MONEY, NULL};
+    cols[c++] = (struct cli_column){"bonus", "bonus", CLI_COL_MONEY, NULL};
+    cols[c++] = (struct cli_column){"sign_on", "sign_on", CLI_COL_MONEY, NULL};
+    for (size_t i = 0; i < ngrants; i++) {
+        json_t *g = json_array_get(grants, i);
+        const char *name = json_string_value(json_object_get(g, "name"));
+        bool counts = json_is_true(json_object_get(g, "counts"));
+        size_t len = strlen(name) + 40;
+        headers[i] = malloc(len);
+        if (!headers[i])
+            goto done;
+        snprintf(headers[i], len, counts ? "%s" : "%s (preferred spread, not in total)", name);
+        if (!headers[i])
+            goto done;
+        cols[c++] = (struct cli_column){headers[i], headers[i], CLI_COL_MONEY, NULL};
+    }
+    cols[c++] = (struct cli_column){"total", "total", CLI_COL_MONEY, NULL};
+
+    json_t *sched = json_object_get(s, "schedule");
+    json_t *sum = json_object();
+    if (!sum)
+        goto done;
+    json_object_set_new(sum, "year", json_string("total"));
+    json_object_set_new(sum, "currency", json_string(currency));
+    for (size_t r = 0; r < json_array_size(sched); r++) {
+        json_t *in = json_array_get(sched, r);
+        json_t *row = json_object();
+        if (!row)
+            break;
+        json_array_append_new(rows, row);
+        json_object_set_new(row, "currency", json_string(currency));
+        static const char *const cash[] = {"year", "base", "bonus", "sign_on", "total"};
+        for (size_t k = 0; k < sizeof cash / sizeof cash[0]; k++) {
+            json_t *v = json_object_get(in, cash[k]);
+            json_object_set(row, cash[k], v);
+            if (k > 0) {
+                double prev = json_number_value(json_object_get(sum, cash[k]));
+                json_object_set_new(sum, cash[k], json_real(prev + json_number_value(v)));
+            }
+        }
+        for (size_t i = 0; i < ngrants; i++) {
+            const char *name = json_string_value(json_object_get(json_array_get(grants, i), "name"));
+            json_t *v = json_object_get(json_object_get(in, "equity"), name);
+            if (!v)
+                v = json_object_get(json_object_get(in, "not_counted"), name);
+            if (!v)
+                continue;
+            json_object_set(row, headers[i], v);
+            double prev = json_number_value(json_object_get(sum, headers[i]));
+            json_object_set_new(sum, headers[i], json_real(prev + json_number_value(v)));
+        }
+    }
+    /* The exact N-year total from the library, not the float sum. */
+    json_object_set(sum, "total", json_object_get(s, "total"));
+    json_array_append_new(rows, sum);
+
+    if (format == CLI_FORMAT_TABLE) {
+        const char *label[] = {"company", "role", "level", "region"};
+        printf("%s:", json_string_value(json_object_get(s, "name")));
+        for (size_t i = 0; i < 4; i++) {
+            const char *v = json_string_value(json_object_get(s, label[i]));
+            if (v)
+                printf(" %s", v);
+        }
+        printf(" (%s)\n", currency);
+        json_t *fx = json_object_get(s, "fx");
+        if (json_is_object(fx)) {
+            char day[16];
+            snprintf(day, sizeof day, "%s", json_string_value(json_object_get(fx, "date")));
+            printf("converted from %s at 1 %s = %.6g %s (%s, %s)\n",
+                   json_string_value(json_object_get(fx, "from")),
+                   json_string_value(json_object_get(fx, "from")),
+                   json_number_value(json_object_get(fx, "rate")),
+                   json_string_value(json_object_get(fx, "to")),
+                   json_string_value(json_object_get(fx, "source")), day);
+        }
+        printf("\n");
+    }
+    cli_print_rows(rows, cols, ncols, format);
+    if (format == CLI_FORMAT_TABLE) {
+        char a[64], b[64], d[64];
+        cli_format_money(json_number_value(json_object_get(s, "total")), currency, a, sizeof a);
+        cli_format_money(json_number_value(json_object_get(s, "first_year_total")), currency, b,
+                         sizeof b);
+        cli_format_money(json_number_value(json_object_get(s, "annualised_total")), currency, d,
+                         sizeof d);
+        printf("\n%lld-year total: %s\n", (long long)json_integer_value(json_object_get(s, "years")),
+               a);
+        printf("first-year total: %s\n", b);
+        printf("annualised total: %s (%s)\n", d,
+               json_string_value(json_object_get(s, "annualised_basis")));
+        for (size_t i = 0; i < ngrants; i++) {
+            json_t *g = json_array_get(grants, i);
+            char v[64];
+            cli_format_money(json_number_value(json_object_get(g, "value")), currency, v, sizeof v);
+            printf("%s: %s %s, %s (%s), vesting %s from year %lld\n",
+                   json_string_value(json_object_get(g, "name")),
+                   json_string_value(json_object_get(g, "kind")), v,
+                   json_string_value(json_object_get(g, "basis")),
+                   json_is_true(json_object_get(g, "counts")) ? "counted" : "not counted",
+                   json_string_value(json_object_get(g, "vesting")),
+                   (long long)json_integer_value(json_object_get(g, "start_year")));
+            json_t *events = json_object_get(g, "events");
+            for (size_t e = 0; e < json_array_size(events); e++) {
+                json_t *ev = json_array_get(events, e);
+                cli_format_money(json_number_value(json_object_get(ev, "amount")), currency, v,
+                                 sizeof v);
+                printf("  month %lld: %s\n",
+                       (long long)json_integer_value(json_object_get(ev, "month")), v);
+            }
+        }
+        json_t *notes = json_object_get(s, "notes");
+        for (size_t i = 0; i < json_array_size(notes); i++)
+            printf("note: %s\n", json_string_value(json_array_get(notes, i)));
+    }
+    rc = CLI_EXIT_OK;
+done:
+    if (rc != CLI_EXIT_OK)
+        cli_fail("out of memory");
+    for (size_t i = 0; headers && i < ngrants; i++)
+        free(headers[i]);
+    free(headers);
+    free(cols);
+    json_decref(rows);
+    return rc;
+}
+
+int cmd_offer(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"years", required_argument, NULL, 'y'},
+        {"currency", required_argument, NULL, 'c'},
+        {"events", no_argument, NULL, 'e'},
+        {"db", required_argument, NULL, CLI_OPT_DB},
+        {"format", required_argument, NULL, CLI_OPT_FORMAT},
+        {"help", no_argument, NULL, CLI_OPT_HELP},
+        {NULL, 0, NULL, 0}};
+    int years = 4;
+    const char *currency = NULL;
+    struct cli_common common = {0};
+    bool events = false;
+    int ch, rc;
+    optind = 1;
+    while ((ch = cli_getopt(argc, argv, longopts)) != -1) {
+        char *end = NULL;
+        switch (ch) {
+        case 'y':
+            years = (int)strtol(optarg, &end, 10);
+            if (!*optarg || *end || years < 1 || years > 50)
+                return cli_usage_error(USAGE_NAME,
+                                       "--years must be a whole number from 1 to 50, not '%s'",
+                                       optarg);
+            break;
+        case 'c':
+            if (!pb_currency_known(optarg))
+                return cli_usage_error(USAGE_NAME, "unknown currency '%s'", optarg);
+            currency = optarg;
+            break;
+        case 'e': events = true; break;
+        default:
+            if ((rc = cli_common_option(USAGE_NAME, ch, optarg, &common)) != 0)
+                return rc < 0 ? CLI_EXIT_OK : rc;
+        }
+    }
+    const char *db = common.db;
+    cli_format format = common.format;
+    if (optind + 1 != argc)
+        return cli_usage_error(USAGE_NAME, optind >= argc ? "no offer file given"
+                                                          : "give exactly one offer file");
+    pb_offer *offer = offer_cli_load(argv[optind]);
+    if (!offer)
+        return CLI_EXIT_FAIL;
+    pb_store *store = NULL;
+    pb_fx_quote quote;
+    pb_schedule_options opt = {.years = years, .events = events};
+    rc = CLI_EXIT_OK;
+    json_t *s = NULL;
+    if (currency && strcmp(currency, pb_offer_currency(offer)) != 0) {
+        rc = offer_cli_quote(db, &store, pb_offer_currency(offer), currency, &quote);
+        if (rc != CLI_EXIT_OK)
+            goto done;
+        opt.quote = &quote;
+    }
+    if (pb_offer_schedule(offer, &opt, &s) != PB_OK) {
+        rc = cli_fail("%s", pb_offer_errmsg(offer));
+        goto done;
+    }
+    if (format == CLI_FORMAT_JSON)
+        cli_print_json(s);
+    else
+        rc = print_schedule(s, format);
+done:
+    json_decref(s);
+    pb_offer_free(offer);
+    if (store)
+        pb_store_close(store);
+    return rc;
+}

@@ -1,0 +1,55 @@
+/* offer.h — a job offer read from a YAML offer file (docs/offers.md), and its
+ * year-by-year pay schedule.
+ *
+ * Ownership: a pb_offer is owned by the caller and freed with pb_offer_free.
+ * Every json_t * result is a new reference the caller owns (json_decref).
+ * Strings returned by accessors are borrowed from the offer and live as long
+ * as it does. Amounts in results are numbers in major units of the result's
+ * "currency" field; the schedule's arithmetic is exact in minor units. */
+#ifndef PAYBAND_OFFER_H
+#define PAYBAND_OFFER_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "payband/fx.h"
+#include "payband/status.h"
+
+typedef struct pb_offer pb_offer;
+
+/* Read an offer file. Like pb_store_open, *out is set whenever memory allows,
+ * also on failure, so that pb_offer_errmsg gives the "file:line: why"
+ * message; free it either way. */
+pb_status pb_offer_load(const char *path, pb_offer **out);
+/* The same from memory; `name` stands for the file in messages. */
+pb_status pb_offer_parse(const char *name, const char *text, size_t len, pb_offer **out);
+void pb_offer_free(pb_offer *offer);
+/* The detailed message of the last failure on this offer. */
+const char *pb_offer_errmsg(const pb_offer *offer);
+
+/* The offer's name (its `name:` key, else the file name without .yaml),
+ * company, and currency (ISO 4217). */
+const char *pb_offer_name(const pb_offer *offer);
+const char *pb_offer_company(const pb_offer *offer);
+const char *pb_offer_currency(const pb_offer *offer);
+/* Rename (compare gives offers with the same name distinct names). */
+pb_status pb_offer_set_name(pb_offer *offer, const char *name);
+
+/* Options for pb_offer_schedule. */
+typedef struct pb_schedule_options {
+    int years;                 /* horizon, 1..50; 0 means 4 */
+    const pb_fx_quote *quote;  /* NULL: the offer's currency; else convert every
+                                  amount with this rate (quote->from must be the
+                                  offer's currency) */
+    int events;                /* nonzero: add each grant's vest events */
+} pb_schedule_options;
+
+/* The year-by-year schedule. Fields (documented in docs/offers.md):
+ * name, company, role, level, region, currency, native_currency, fx (or
+ * null), years, grants[] {name, kind, basis, value, counts, vesting, start_year,
+ * events[]?}, schedule[] {year, base, bonus, sign_on, equity {grant: amount},
+ * equity_total, total}, total, first_year_total, annualised_total,
+ * annualised_basis, sign_on_clawback_months, notes[]. */
+pb_status pb_offer_schedule(pb_offer *offer, const pb_schedule_options *options, json_t **out);
+
+#endif

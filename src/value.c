@@ -1,0 +1,1205 @@
+/* value.c — valuation of offers under uncertainty.
+ *
+ * For each offer: the cash (base with raises, bonus, sign-on) is certain; the
+ * equity follows one of two models (docs/offers.md, "the model"):
+ *  - public stock: the price is a geometric Brownian motion with yearly steps;
+ *    what vests in a year is valued at that year's closing price;
+ *  - private stock (private RSUs, options of a private company): each year the
+ *    company fails (everything is lost) or has a liquidity event with given
+ *    chances; at an exit in year k each share is worth the last-round price
+ *    x M x (1 - dilution)^k with M lognormal; vested private equity with no
+ *    exit within the horizon counts nothing.
+ * Paths are simulated in fixed blocks, each block with its own random stream
+ * keyed by (seed, company and model, block), so results do not depend on the
+ * number of threads, and offers at the same company share their draws
+ * (common random numbers). From the paths: quantiles, mean, P(beats),
+ * certainty equivalents (CRRA) and break-evens; besides, discrete exit
+ * scenarios and Black–Scholes values of option grants. */
+#include "payband/value.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "diag.h"
+#include "offer_internal.h"
+#include "payband/money.h"
+#include "rng.h"
+
+enum {
+    MAX_OFFERS = 16,
+    MAX_YEARS = 50,
+    MAX_RATES = 16,
+    MAX_THREADS = 16,
+    BLOCK = 4096,        /* paths per random stream */
+    MAX_SIMULATIONS = 20000000,
+};
+
+/* ---- assumptions ------------------------------------------------------- */
+
+typedef enum akey {
+    A_VOLATILITY, A_DRIFT, A_LIQUIDITY, A_FAILURE, A_DILUTION, A_EXIT_MEDIAN, A_EXIT_SIGMA,
+    A_RISK_FREE, A_TERM, A_COUNT
+} akey;
+
+static const struct {
+    const char *name;
+    double lo, hi;
+} ANAMES[A_COUNT] = {
+    {"volatility_pct", 0, 500},        {"drift_pct", -100, 100},
+    {"liquidity_pct", 0, 100},         {"failure_pct", 0, 100},
+    {"dilution_pct", 0, 99},           {"exit_multiple_median", 0.0001, 1e6},
+    {"exit_multiple_sigma", 0, 5},     {"risk_free_pct", -10, 50},
+    {"option_term_years", 0.01, 30},
+};
+
+/* Defaults by stage: payband's own round-number assumptions, not data. */
+static const struct stage_defaults {
+    const char *stage;
+    double a[A_COUNT];
+} STAGE_DEFAULTS[] = {
+    /*             vol  drift liq  fail dil  med  sig  rf  term */
+    {"seed",     {90, 0, 2, 15, 15, 1, 1.2, 4, 10}},
+    {"series_a", {80, 0, 3, 10, 12, 1, 1.0, 4, 10}},
+    {"series_b", {70, 0, 5, 7, 10, 1, 0.9, 4, 10}},
+    {"series_c", {60, 0, 7, 5, 7, 1, 0.8, 4, 10}},
+    {"series_d", {55, 0, 10, 3, 5, 1, 0.7, 4, 10}},
+    {"late",     {50, 0, 15, 2, 3, 1, 0.6, 4, 10}},
+    {"public",   {30, 0, 100, 0, 0, 1, 0.3, 4, 10}},
+};
+
+static double file_value(const pb__company_facts *f, akey k)
+{
+    switch (k) {
+    case A_VOLATILITY: return f->volatility_pct;
+    case A_DRIFT: return f->drift_pct;
+    case A_LIQUIDITY: return f->liquidity_pct;
+    case A_FAILURE: return f->failure_pct;
+    case A_DILUTION: return f->dilution_pct;
+    case A_EXIT_MEDIAN: return f->exit_multiple_median;
+    case A_EXIT_SIGMA: return f->exit_multiple_sigma;
+    case A_RISK_FREE: return f->risk_free_pct;
+    case A_TERM: return f->option_term_years;
+    case A_COUNT: break;
+    }
+    return NAN;
+}
+
+/* ---- per-offer model ----------------------------------------------------- */
+
+typedef struct pub_option {
+    double shares[MAX_YEARS + 1]; /* vesting in each year */
+    double strike, p0;            /* native major units */
+} pub_option;
+
+typedef struct priv_option {
+    double shares; /* vested by the horizon */
+    double strike, p0;
+} priv_option;
+
+typedef struct model {
+    pb_offer *offer;
+    char name[128];
+    double rate; /* native -> report currency */
+    const pb_fx_quote *quote;
+    const char *stage;
+    const char *stage_source;
+    double a[A_COUNT];
+    const char *asrc[A_COUNT];
+    char default_src[64];
+
+    json_t *schedule; /* deterministic, converted */
+    double det_total, cash, base_factor;
+
+    bool has_public, has_private;
+    int max_ref;                                 /* highest price-reference year */
+    double pub_coef[MAX_YEARS + 1][MAX_YEARS + 1]; /* [ref year][vest year], report cur. */
+    size_t npub_opt;
+    pub_option *pub_opt;
+    double priv_rsu;    /* private RSU value at last-round price vested by N, report cur. */
+    size_t npriv_opt;
+    priv_option *priv_opt;
+    double equity_stated; /* initial grants at their schedule basis, native */
+    uint64_t stream_pub, stream_priv;
+
+    double *paths;       /* equity per path, report currency */
+    unsigned long exits; /* paths with a liquidity event */
+    unsigned long zeros; /* paths whose equity is worth nothing */
+
+    /* results */
+    double q[5], mean, ce, eq_median;
+    bool ce_ok;
+} model;
+
+struct pb_valuation {
+    pb__diag diag;
+    int years;
+    long simulations;
+    uint64_t seed;
+    double risk_aversion, wealth;
+    int threads;
+    bool scenarios, black_scholes, summary_only;
+    double override_[A_COUNT];
+    char currency[4];
+    size_t nrates;
+    pb_fx_quote rates[MAX_RATES];
+    size_t noffers;
+    pb_offer *offers[MAX_OFFERS];
+    model *models; /* after a run */
+    size_t nmodels;
+    double *scratch;
+};
+
+pb_valuation *pb_valuation_new(void)
+{
+    pb_valuation *v = pb__calloc(1, sizeof *v);
+    if (!v)
+        return NULL;
+    v->years = 4;
+    v->simulations = 100000;
+    v->seed = 1;
+    v->risk_aversion = 2;
+    v->wealth = 0;
+    v->threads = 2;
+    for (int k = 0; k < A_COUNT; k++)
+        v->override_[k] = NAN;
+    return v;
+}
+
+static void free_models(pb_valuation *v)
+{
+    for (size_t i = 0; i < v->nmodels; i++) {
+        json_decref(v->models[i].schedule);
+        pb__free(v->models[i].pub_opt);
+        pb__free(v->models[i].priv_opt);
+        pb__free(v->models[i].paths);
+    }
+    pb__free(v->models);
+    v->models = NULL;
+    v->nmodels = 0;
+    pb__free(v->scratch);
+    v->scratch = NULL;
+}
+
+void pb_valuation_free(pb_valuation *v)
+{
+    if (!v)
+        return;
+    free_models(v);
+    pb__free(v);
+}
+
+const char *pb_valuation_errmsg(const pb_valuation *v)
+{
+    return v ? v->diag.msg : "out of memory";
+}
+
+pb_status pb_valuation_set(pb_valuation *v, const char *name, double value)
+{
+    if (!isfinite(value))
+        return pb__diag_set(&v->diag, PB_ERR_USAGE, NULL, 0, "%s must be a number", name);
+    for (int k = 0; k < A_COUNT; k++)
+        if (strcmp(ANAMES[k].name, name) == 0) {
+            if (value < ANAMES[k].lo || value > ANAMES[k].hi)
+                return pb__diag_set(&v->diag, PB_ERR_USAGE, NULL, 0,
+                                    "%s must be between %g and %g", name, ANAMES[k].lo,
+                                    ANAMES[k].hi);
+            v->override_[k] = value;
+            return PB_OK;
+        }
+    struct {
+        const char *name;
+        double lo, hi;
+    } run[] = {{"years", 1, MAX_YEARS},          {"simulations", 1, MAX_SIMULATIONS},
+               {"risk_aversion", 0, 50},         {"wealth", 0, 1e13},
+               {"threads", 1, MAX_THREADS},      {"scenarios", 0, 1},
+               {"black_scholes", 0, 1},          {"summary_only", 0, 1}};
+    for (size_t i = 0; i < sizeof run / sizeof run[0]; i++) {
+        if (strcmp(run[i].name, name) != 0)
+            continue;
+        if (value < run[i].lo || value > run[i].hi)
+            return pb__diag_set(&v->diag, PB_ERR_USAGE, NULL, 0, "%s must be between %g and %g",
+                                name, run[i].lo, run[i].hi);
+        switch (i) {
+        case 0: v->years = (int)value; break;
+        case 1: v->simulations = (long)value; break;
+        case 2: v->risk_aversion = value; break;
+        case 3: v->wealth = value; break;
+        case 4: v->threads = (int)value; break;
+        case 5: v->scenarios = value != 0; break;
+        case 6: v->black_scholes = value != 0; break;
+        default: v->summary_only = value != 0; break;
+        }
+        return PB_OK;
+    }
+    return pb__diag_set(&v->diag, PB_ERR_USAGE, NULL, 0, "unknown setting '%s'", name);
+}
+
+pb_status pb_valuation_set_seed(pb_valuation *v, uint64_t seed)
+{
+    v->seed = seed;
+    return PB_OK;
+}
+
+pb_status pb_valuation_set_currency(pb_valuation *v, const char *currency)
+{
+    if (!pb_currency_known(currency))
+        return pb__diag_set(&v->diag, PB_ERR_CURRENCY, NULL, 0, "unknown currency '%s'",
+                            currency);
+    memcpy(v->currency, currency, 4);
+    return PB_OK;
+}
+
+pb_status pb_valuation_add_rate(pb_valuation *v, const pb_fx_quote *quote)
+{
+    if (v->nrates >= MAX_RATES)
+        return pb__diag_set(&v->diag, PB_ERR_RANGE, NULL, 0, "too many rates");
+    v->rates[v->nrates++] = *quote;
+    return PB_OK;
+}
+
+pb_status pb_valuation_add(pb_valuation *v, pb_offer *offer)
+{
+    if (v->noffers >= MAX_OFFERS)
+        return pb__diag_set(&v->diag, PB_ERR_RANGE, NULL, 0, "at most %d offers", MAX_OFFERS);
+    v->offers[v->noffers++] = offer;
+    return PB_OK;
+}
+
+const double *pb_valuation_paths(const pb_valuation *v, size_t i, size_t *count)
+{
+    if (!v->models || i >= v->nmodels)
+        return NULL;
+    *count = (size_t)v->simulations;
+    return v->models[i].paths;
+}
+
+/* ---- Black–Scholes ---------------------------------------------------- */
+
+static double norm_cdf(double x)
+{
+    return 0.5 * erfc(-x / sqrt(2.0));
+}
+
+double pb_black_scholes_call(double s, double k, double r, double t, double sigma)
+{
+    if (s <= 0)
+        return 0;
+    if (k <= 0)
+        return s;
+    if (t <= 0 || sigma <= 0)
+        return fmax(0.0, s - k * exp(-r * fmax(t, 0.0)));
+    double sq = sigma * sqrt(t);
+    double d1 = (log(s / k) + (r + 0.5 * sigma * sigma) * t) / sq;
+    double d2 = d1 - sq;
+    return s * norm_cdf(d1) - k * exp(-r * t) * norm_cdf(d2);
+}
+
+/* ---- building the models ------------------------------------------------ */
+
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a over the lower-cased text */
+    for (; s && *s; s++) {
+        h ^= (unsigned char)tolower((unsigned char)*s);
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static bool grant_is_public(const pb_offer *o, const pb__grant *g)
+{
+    if (g->kind == PB__PUBLIC_RSU)
+        return true;
+    if (g->kind == PB__PRIVATE_RSU)
+        return false;
+    return o->facts.stage && strcmp(o->facts.stage, "public") == 0;
+}
+
+static const char *default_stage(const pb_offer *o)
+{
+    for (size_t i = 0; i < o->ngrants; i++)
+        if (o->grants[i].kind != PB__PUBLIC_RSU)
+            return "series_c";
+    return "public";
+}
+
+static void resolve_assumptions(const pb_valuation *v, model *m)
+{
+    const pb_offer *o = m->offer;
+    m->stage = o->facts.stage ? o->facts.stage : default_stage(o);
+    m->stage_source = o->facts.stage ? "file" : "default";
+    const struct stage_defaults *d = &STAGE_DEFAULTS[0];
+    for (size_t i = 0; i < sizeof STAGE_DEFAULTS / sizeof STAGE_DEFAULTS[0]; i++)
+        if (strcmp(STAGE_DEFAULTS[i].stage, m->stage) == 0)
+            d = &STAGE_DEFAULTS[i];
+    snprintf(m->default_src, sizeof m->default_src, "default for %s", m->stage);
+    for (int k = 0; k < A_COUNT; k++) {
+        double f = file_value(&o->facts, (akey)k);
+        if (!isnan(v->override_[k])) {
+            m->a[k] = v->override_[k];
+            m->asrc[k] = "flag";
+        } else if (!isnan(f)) {
+            m->a[k] = f;
+            m->asrc[k] = "file";
+        } else {
+            m->a[k] = d->a[k];
+            m->asrc[k] = m->default_src;
+        }
+    }
+}
+
+static const pb_fx_quote *find_rate(const pb_valuation *v, const char *from, const char *to)
+{
+    for (size_t i = 0; i < v->nrates; i++)
+        if (strcmp(v->rates[i].from, from) == 0 && strcmp(v->rates[i].to, to) == 0)
+            return &v->rates[i];
+    return NULL;
+}
+
+static double minor_to_major(int64_t minor, const char *currency)
+{
+    pb_money m = {minor, ""};
+    memcpy(m.currency, currency, 4);
+    return pb_money_major(m);
+}
+
+static double jnum(json_t *obj, const char *key)
+{
+    return json_number_value(json_object_get(obj, key));
+}
+
+static pb_status build_model(pb_valuation *v, model *m, pb_offer *o)
+{
+    int n = v->years;
+    m->offer = o;
+    snprintf(m->name, sizeof m->name, "%s", pb_offer_name(o));
+    resolve_assumptions(v, m);
+    m->rate = 1;
+    if (strcmp(o->currency, v->currency) != 0) {
+        m->quote = find_rate(v, o->currency, v->currency);
+        if (!m->quote)
+            return pb__diag_set(&v->diag, PB_ERR_NO_RATE, NULL, 0,
+                                "no exchange rate from %s to %s for offer '%s'", o->currency,
+                                v->currency, m->name);
+        m->rate = m->quote->rate;
+    }
+    pb_schedule_options so = {.years = n, .quote = m->quote};
+    pb_status st = pb_offer_schedule(o, &so, &m->schedule);
+    if (st != PB_OK)
+        return pb__diag_set(&v->diag, st, NULL, 0, "%s", pb_offer_errmsg(o));
+    m->det_total = jnum(m->schedule, "total");
+    json_t *rows = json_object_get(m->schedule, "schedule");
+    for (size_t i = 0; i < json_array_size(rows); i++) {
+        json_t *r = json_array_get(rows, i);
+        m->cash += jnum(r, "base") + jnum(r, "bonus") + jnum(r, "sign_on");
+    }
+    for (int y = 1; y <= n; y++)
+        m->base_factor += (o->raise_pct == 0 ? 1.0 : pow(1 + o->raise_pct / 100.0, y - 1)) *
+                          (1 + o->bonus_target_pct / 100.0 * o->bonus_payout_pct / 100.0);
+
+    size_t cap = o->ngrants ? o->ngrants * (size_t)(MAX_YEARS + 1) : 1;
+    m->pub_opt = pb__calloc(cap, sizeof *m->pub_opt);
+    m->priv_opt = pb__calloc(cap, sizeof *m->priv_opt);
+    if (!m->pub_opt || !m->priv_opt)
+        return pb__diag_set(&v->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    uint64_t company = hash_text(o->company);
+    m->stream_pub = company ^ 0x5055424C4943ULL;  /* "PUBLIC" */
+    m->stream_priv = company ^ 0x505249564154ULL; /* "PRIVAT" */
+
+    for (size_t gi = 0; gi < o->ngrants; gi++) {
+        const pb__grant *g = &o->grants[gi];
+        const char *basis;
+        bool counts;
+        int64_t value = pb__grant_value(o, g, &basis, &counts);
+        if (!g->refresh)
+            m->equity_stated += minor_to_major(value, o->currency);
+        int first = g->refresh ? g->start_year : g->start_year;
+        int last = g->refresh ? n : g->start_year;
+        bool pub = grant_is_public(o, g);
+        /* The price an option is modelled from: preferred, else common. */
+        double p0 = !isnan(g->price) ? g->price : g->common_price;
+        for (int s = first; s <= last; s++) {
+            int ref = g->refresh && pub ? s - 1 : 0;
+            if (g->kind != PB__OPTION) {
+                double val = (g->value_minor >= 0 ? minor_to_major(g->value_minor, o->currency)
+                                                  : g->shares * g->price) *
+                             m->rate;
+                if (pub) {
+                    m->has_public = true;
+                    if (ref > m->max_ref)
+                        m->max_ref = ref;
+                    for (int y = s; y <= n; y++)
+                        m->pub_coef[ref][y] += val * pb__vest_frac_in_year(&g->vest, s, y);
+                } else {
+                    m->has_private = true;
+                    for (int y = s; y <= n; y++)
+                        m->priv_rsu += val * pb__vest_frac_in_year(&g->vest, s, y);
+                }
+            } else if (pub) {
+                m->has_public = true;
+                pub_option *po = &m->pub_opt[m->npub_opt++];
+                po->strike = g->strike;
+                po->p0 = p0;
+                for (int y = s; y <= n; y++)
+                    po->shares[y] = g->shares * pb__vest_frac_in_year(&g->vest, s, y);
+            } else {
+                m->has_private = true;
+                priv_option *po = &m->priv_opt[m->npriv_opt++];
+                po->strike = g->strike;
+                po->p0 = p0;
+                for (int y = s; y <= n; y++)
+                    po->shares += g->shares * pb__vest_frac_in_year(&g->vest, s, y);
+            }
+        }
+    }
+    m->paths = pb__malloc((size_t)v->simulations * sizeof *m->paths);
+    if (!m->paths)
+        return pb__diag_set(&v->diag, PB_ERR_NOMEM, NULL, 0, "out of memory for %ld paths",
+                            v->simulations);
+    return PB_OK;
+}
+
+/* ---- simulation ------------------------------------------------------------ */
+
+/* Private equity payoff when each share is worth `factor` x its last-round
+ * price. */
+static double private_payoff(const model *m, double factor)
+{
+    double value = m->priv_rsu * factor;
+    for (size_t i = 0; i < m->npriv_opt; i++) {
+        const priv_option *po = &m->priv_opt[i];
+        double spread = po->p0 * factor - po->strike;
+        if (spread > 0)
+            value += po->shares * spread * m->rate;
+    }
+    return value;
+}
+
+static void simulate_block(const pb_valuation *v, model *m, long block)
+{
+    int n = v->years;
+    long first = block * BLOCK;
+    long last = first + BLOCK < v->simulations ? first + BLOCK : v->simulations;
+    pb__rng pub, priv;
+    pb__rng_stream(&pub, v->seed, m->stream_pub, (uint64_t)block);
+    pb__rng_stream(&priv, v->seed, m->stream_priv, (uint64_t)block);
+    double sig = m->a[A_VOLATILITY] / 100.0;
+    double step = m->a[A_DRIFT] / 100.0 - 0.5 * sig * sig;
+    double fail = m->a[A_FAILURE] / 100.0;
+    double exit_p = fail + (1 - fail) * m->a[A_LIQUIDITY] / 100.0;
+    double mu = log(m->a[A_EXIT_MEDIAN]), msig = m->a[A_EXIT_SIGMA];
+    double keep = 1 - m->a[A_DILUTION] / 100.0;
+    double keep_pow[MAX_YEARS + 1];
+    keep_pow[0] = 1;
+    for (int y = 1; y <= n; y++)
+        keep_pow[y] = keep_pow[y - 1] * keep;
+    unsigned long exits = 0, zeros = 0;
+    double ratio[MAX_YEARS + 1];
+    ratio[0] = 1;
+    for (long p = first; p < last; p++) {
+        double eq = 0;
+        if (m->has_public) {
+            double lr = 0;
+            for (int y = 1; y <= n; y++) {
+                lr += step + sig * pb__rng_normal(&pub);
+                ratio[y] = exp(lr);
+            }
+            for (int r = 0; r <= m->max_ref; r++) {
+                double part = 0;
+                for (int y = r + 1; y <= n; y++)
+                    part += m->pub_coef[r][y] * ratio[y];
+                eq += part / ratio[r];
+            }
+            for (size_t i = 0; i < m->npub_opt; i++) {
+                const pub_option *po = &m->pub_opt[i];
+                for (int y = 1; y <= n; y++) {
+                    double spread = po->p0 * ratio[y] - po->strike;
+                    if (spread > 0)
+                        eq += po->shares[y] * spread * m->rate;
+                }
+            }
+        }
+        if (m->has_private) {
+            int k = 0;
+            bool failed = false;
+            for (int y = 1; y <= n; y++) {
+                double u = pb__rng_uniform(&priv);
+                if (k || failed)
+                    continue;
+                if (u < fail)
+                    failed = true;
+                else if (u < exit_p)
+                    k = y;
+            }
+            double z = pb__rng_normal(&priv);
+            if (k) {
+                exits++;
+                eq += private_payoff(m, exp(mu + msig * z) * keep_pow[k]);
+            }
+        }
+        if (!(eq > 0))
+            zeros++;
+        m->paths[p] = eq;
+    }
+    __atomic_fetch_add(&m->exits, exits, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&m->zeros, zeros, __ATOMIC_RELAXED);
+}
+
+typedef struct job {
+    pb_valuation *v;
+    int index, count;
+} job;
+
+static void *worker(void *arg)
+{
+    job *j = arg;
+    long nblocks = (j->v->simulations + BLOCK - 1) / BLOCK;
+    for (long b = j->index; b < nblocks; b += j->count)
+        for (size_t i = 0; i < j->v->nmodels; i++)
+            simulate_block(j->v, &j->v->models[i], b);
+    return NULL;
+}
+
+static void simulate(pb_valuation *v)
+{
+    pb__rng_normal_init();
+    long nblocks = (v->simulations + BLOCK - 1) / BLOCK;
+    int nthreads = v->threads;
+    if (nthreads > nblocks)
+        nthreads = (int)nblocks;
+    pthread_t tids[MAX_THREADS];
+    job jobs[MAX_THREADS];
+    int started = 0;
+    for (int t = 0; t < nthreads; t++)
+        jobs[t] = (job){v, t, nthreads};
+    for (int t = 1; t < nthreads; t++) {
+        if (pthread_create(&tids[t], NULL, worker, &jobs[t]) != 0)
+            break;
+        started = t;
+    }
+    /* Blocks of threads that could not start run here. */
+    for (int t = started + 1; t < nthreads; t++)
+        worker(&jobs[t]);
+    worker(&jobs[0]);
+    for (int t = 1; t <= started; t++)
+        pthread_join(tids[t], NULL);
+}
+
+/* ---- statistics ---------------------------------------------------------- */
+
+static void swap(double *a, double *b)
+{
+    double t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Rearrange x[lo..hi] so that x[k] is the k-th smallest (Hoare selection with
+ * median-of-three pivots). */
+static void select_kth(double *x, long lo, long hi, long k)
+{
+    while (hi > lo) {
+        long mid = lo + (hi - lo) / 2;
+        if (x[mid] < x[lo])
+            swap(&x[mid], &x[lo]);
+        if (x[hi] < x[lo])
+            swap(&x[hi], &x[lo]);
+        if (x[hi] < x[mid])
+            swap(&x[hi], &x[mid]);
+        double pivot = x[mid];
+        long i = lo, j = hi;
+        while (i <= j) {
+            while (x[i] < pivot)
+                i++;
+            while (x[j] > pivot)
+                j--;
+            if (i <= j) {
+                swap(&x[i], &x[j]);
+                i++;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return;
+    }
+}
+
+static double min_of(const double *x, long lo, long hi)
+{
+    double m = x[lo];
+    for (long i = lo + 1; i <= hi; i++)
+        if (x[i] < m)
+            m = x[i];
+    return m;
+}
+
+/* Quantiles p[0..np) (ascending) of x[0..n) with linear interpolation
+ * between order statistics (numpy's default); x is rearranged. */
+static void quantiles(double *x, long n, const double *p, int np, double *out)
+{
+    long lo = 0;
+    for (int i = 0; i < np; i++) {
+        double h = (double)(n - 1) * p[i];
+        long k = (long)floor(h);
+        select_kth(x, lo, n - 1, k);
+        double a = x[k];
+        double b = k + 1 < n ? min_of(x, k + 1, n - 1) : a;
+        out[i] = a + (h - (double)k) * (b - a);
+        lo = k;
+    }
+}
+
+/* Certainty equivalent of w + cash + scale * paths[i] under CRRA with
+ * relative risk aversion r; false when some outcome is not positive. */
+static bool certainty_equivalent(const double *paths, long n, double cash, double scale,
+                                 double w, double r, double *out)
+{
+    double base = w + cash;
+    if (r == 0) {
+        double s = 0;
+        for (long i = 0; i < n; i++)
+            s += paths[i];
+        *out = cash + scale * s / (double)n;
+        return true;
+    }
+    /* Normalise by a typical magnitude to keep powers in range. */
+    double norm = 0;
+    for (long i = 0; i < n; i++)
+        norm += paths[i];
+    norm = base + scale * norm / (double)n;
+    if (!(norm > 0))
+        return false;
+    double acc = 0;
+    if (r == 1) {
+        for (long i = 0; i < n; i++) {
+            double x = (base + scale * paths[i]) / norm;
+            if (!(x > 0))
+                return false;
+            acc += log(x);
+        }
+        *out = norm * exp(acc / (double)n) - w;
+        return true;
+    }
+    if (r == 2) {
+        for (long i = 0; i < n; i++) {
+            double x = (base + scale * paths[i]) / norm;
+            if (!(x > 0))
+                return false;
+            acc += 1.0 / x;
+        }
+        *out = norm * (double)n / acc - w;
+        return true;
+    }
+    for (long i = 0; i < n; i++) {
+        double x = (base + scale * paths[i]) / norm;
+        if (!(x > 0))
+            return false;
+        acc += pow(x, 1 - r);
+    }
+    *out = norm * pow(acc / (double)n, 1 / (1 - r)) - w;
+    return true;
+}
+
+/* Solve f(x) = target for increasing f on [lo, hi] by the Illinois method. */
+typedef bool (*mono_fn)(void *ctx, double x, double *y);
+
+static bool solve_increasing(mono_fn f, void *ctx, double lo, double hi, double target,
+                             double *out)
+{
+    double flo, fhi;
+    if (!f(ctx, lo, &flo) || !f(ctx, hi, &fhi))
+        return false;
+    flo -= target;
+    fhi -= target;
+    if (flo > 0 || fhi < 0)
+        return false;
+    int side = 0;
+    for (int it = 0; it < 200; it++) {
+        double x = fhi == flo ? 0.5 * (lo + hi) : (lo * fhi - hi * flo) / (fhi - flo);
+        if (!(x > lo && x < hi))
+            x = 0.5 * (lo + hi);
+        double fx;
+        if (!f(ctx, x, &fx))
+            return false;
+        fx -= target;
+        if (fabs(fx) <= 1e-9 * fabs(target) + 1e-9 || hi - lo <= 1e-12 * fabs(hi)) {
+            *out = x;
+            return true;
+        }
+        if (fx < 0) {
+            lo = x;
+            flo = fx;
+            if (side == -1)
+                fhi *= 0.5;
+            side = -1;
+        } else {
+            hi = x;
+            fhi = fx;
+            if (side == 1)
+                flo *= 0.5;
+            side = 1;
+        }
+    }
+    *out = 0.5 * (lo + hi);
+    return true;
+}
+
+typedef struct ce_ctx {
+    const model *m;
+    long n;
+    double w, r;
+    bool shift; /* true: x is a cash shift; false: x scales the equity */
+} ce_ctx;
+
+static bool ce_of(void *arg, double x, double *y)
+{
+    ce_ctx *c = arg;
+    if (c->shift)
+        return certainty_equivalent(c->m->paths, c->n, c->m->cash + x, 1, c->w, c->r, y);
+    return certainty_equivalent(c->m->paths, c->n, c->m->cash, x, c->w, c->r, y);
+}
+
+/* The value of an offer when the company exits at the horizon at `multiple`,
+ * with public equity at its expected value (mean of the paths' public part is
+ * not kept, so the stated value is used). */
+typedef struct exit_ctx {
+    const model *m;
+    double public_value;
+    double keep_n;
+} exit_ctx;
+
+static bool value_at_multiple(void *arg, double multiple, double *y)
+{
+    exit_ctx *c = arg;
+    *y = c->m->cash + c->public_value + private_payoff(c->m, multiple * c->keep_n);
+    return true;
+}
+
+/* ---- output ------------------------------------------------------------------ */
+
+static double cents(double x)
+{
+    return round(x * 100.0) / 100.0;
+}
+
+static json_t *jmoney(double x)
+{
+    double c = cents(x);
+    if (c == floor(c) && fabs(c) < 9e15)
+        return json_integer((json_int_t)c);
+    return json_real(c);
+}
+
+static double prob(double x)
+{
+    return round(x * 1e6) / 1e6;
+}
+
+static pb_status nomem(pb_valuation *v)
+{
+    return pb__diag_set(&v->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+}
+
+static json_t *assumptions_json(const model *m, int years)
+{
+    json_t *list = json_array();
+    if (!list)
+        return NULL;
+    json_t *st = json_pack("{s:s, s:s, s:s}", "name", "stage", "value", m->stage, "source",
+                           m->stage_source);
+    if (!st || json_array_append_new(list, st) != 0)
+        goto fail;
+    for (int k = 0; k < A_COUNT; k++) {
+        json_t *a = json_pack("{s:s, s:f, s:s}", "name", ANAMES[k].name, "value", m->a[k],
+                              "source", m->asrc[k]);
+        if (!a || json_array_append_new(list, a) != 0)
+            goto fail;
+    }
+    json_t *h = json_pack("{s:s, s:i, s:s}", "name", "horizon_years", "value", years, "source",
+                          "run");
+    if (!h || json_array_append_new(list, h) != 0)
+        goto fail;
+    return list;
+fail:
+    json_decref(list);
+    return NULL;
+}
+
+/* Expected value of public equity at the stated price (drift 0: exact mean). */
+static double public_stated(const model *m, int n)
+{
+    double s = 0;
+    for (int r = 0; r <= m->max_ref; r++)
+        for (int y = 1; y <= n; y++)
+            s += m->pub_coef[r][y];
+    for (size_t i = 0; i < m->npub_opt; i++)
+        for (int y = 1; y <= n; y++)
+            s += m->pub_opt[i].shares[y] * fmax(0.0, m->pub_opt[i].p0 - m->pub_opt[i].strike) *
+                 m->rate;
+    return s;
+}
+
+static json_t *breakeven_side(const pb_valuation *v, const model *m, double target, double own,
+                              bool at_median, const char *target_name)
+{
+    long n = v->simulations;
+    const pb_offer *o = m->offer;
+    json_t *b = json_object();
+    if (!b)
+        return NULL;
+    json_object_set_new(b, "target", json_string(target_name));
+    json_object_set_new(b, "target_value", jmoney(target));
+    json_object_set_new(b, "own_value", jmoney(own));
+
+    /* Equity: scale all equity (grants and refreshers) by k. */
+    double k = NAN;
+    const char *eq_note = NULL;
+    if (m->equity_stated <= 0) {
+        eq_note = "no equity grant to scale";
+    } else if (at_median) {
+        if (m->eq_median > 0)
+            k = (target - m->cash) / m->eq_median;
+        else
+            eq_note = "the median equity outcome is zero: no grant size moves the median";
+    } else {
+        ce_ctx c = {m, n, v->wealth, v->risk_aversion, false};
+        double hi = 1;
+        double y;
+        bool ok = true;
+        while (ok && (ok = ce_of(&c, hi, &y)) && y < target && hi < 1e6)
+            hi *= 2;
+        if (!ok || !solve_increasing(ce_of, &c, 0, hi, target, &k)) {
+            double y0;
+            if (ce_of(&c, 0, &y0) && y0 >= target)
+                k = 0;
+            else
+                eq_note = "no grant size reaches the target: the outcomes where the equity pays "
+                          "nothing cap the certainty equivalent";
+        }
+    }
+    if (!isnan(k) && k < 0) {
+        k = 0;
+        eq_note = "the cash alone matches the target";
+    }
+    json_object_set_new(b, "equity_scale", isnan(k) ? json_null() : json_real(k));
+    json_object_set_new(b, "equity_grant",
+                        isnan(k) ? json_null() : jmoney(k * m->equity_stated));
+    if (eq_note)
+        json_object_set_new(b, "equity_note", json_string(eq_note));
+
+    /* Base: a cash shift c in report currency, then back to a base. */
+    double c = NAN;
+    if (at_median) {
+        c = target - own;
+    } else {
+        ce_ctx cc = {m, n, v->wealth, v->risk_aversion, true};
+        double span = fabs(target - own) + 1;
+        double lo = -span, hi = span;
+        double y;
+        while (hi < 1e13 && ce_of(&cc, hi, &y) && y < target)
+            hi *= 2;
+        while (lo > -m->cash - v->wealth && (!ce_of(&cc, lo, &y) || y > target))
+            lo = fmax(lo * 2, -m->cash - v->wealth);
+        if (!solve_increasing(ce_of, &cc, lo, hi, target, &c))
+            c = NAN;
+    }
+    double base_native = NAN;
+    if (!isnan(c) && m->base_factor > 0)
+        base_native = minor_to_major(o->base_minor, o->currency) + c / (m->rate * m->base_factor);
+    if (!isnan(base_native) && base_native < 0) {
+        json_object_set_new(b, "base", json_integer(0));
+        json_object_set_new(b, "base_note", json_string("matches the target even with no base"));
+    } else {
+        json_object_set_new(b, "base", isnan(base_native) ? json_null() : jmoney(base_native));
+    }
+
+    /* Exit multiple, for offers with private equity. */
+    if (m->has_private) {
+        exit_ctx ec = {m, public_stated(m, v->years), pow(1 - m->a[A_DILUTION] / 100.0, v->years)};
+        double y0, mult = NAN;
+        value_at_multiple(&ec, 0, &y0);
+        if (y0 >= target) {
+            mult = 0;
+        } else {
+            double hi = 1;
+            double y;
+            while (value_at_multiple(&ec, hi, &y) && y < target && hi < 1e6)
+                hi *= 2;
+            if (y >= target && !solve_increasing(value_at_multiple, &ec, 0, hi, target, &mult))
+                mult = NAN;
+        }
+        json_object_set_new(b, "exit_multiple", isnan(mult) ? json_null() : json_real(mult));
+    } else {
+        json_object_set_new(b, "exit_multiple", json_null());
+    }
+    json_object_set_new(b, "currency", json_string(o->currency));
+    return b;
+}
+
+/* Discrete exit scenarios: the company exits at the horizon with each
+ * scenario's value or multiple; public equity counts at its stated value. */
+static json_t *scenarios_json(const pb_valuation *v, const model *m)
+{
+    const pb_offer *o = m->offer;
+    const pb__company_facts *f = &o->facts;
+    json_t *s = json_object(), *list = json_array();
+    if (!s || !list) {
+        json_decref(s);
+        json_decref(list);
+        return NULL;
+    }
+    json_object_set_new(s, "scenarios", list);
+    if (f->nscenarios == 0) {
+        json_object_set_new(s, "note", json_string("the offer file gives no exit scenarios"));
+        return s;
+    }
+    double keep_n = pow(1 - m->a[A_DILUTION] / 100.0, v->years);
+    double pub = public_stated(m, v->years);
+    double expected_equity = 0, expected_total = 0;
+    for (size_t i = 0; i < f->nscenarios; i++) {
+        const pb__scenario *sc = &f->scenarios[i];
+        double eq = 0;
+        /* Private RSUs by value scale with the company's multiple; grants in
+         * shares are priced per share. */
+        for (size_t gi = 0; gi < o->ngrants; gi++) {
+            const pb__grant *g = &o->grants[gi];
+            if (grant_is_public(o, g))
+                continue;
+            int first = g->start_year, last = g->refresh ? v->years : g->start_year;
+            double frac = 0;
+            for (int st = first; st <= last; st++)
+                for (int y = st; y <= v->years; y++)
+                    frac += pb__vest_frac_in_year(&g->vest, st, y);
+            double p0 = !isnan(g->price) ? g->price : g->common_price;
+            double pps; /* price per share at the exit */
+            if (!isnan(sc->multiple))
+                pps = p0 * sc->multiple * keep_n;
+            else if (!isnan(f->fully_diluted_shares))
+                pps = sc->value / f->fully_diluted_shares * keep_n;
+            else
+                pps = p0 * sc->value / f->valuation * keep_n;
+            if (g->kind == PB__OPTION) {
+                eq += frac * g->shares * fmax(0.0, pps - g->strike);
+            } else if (g->value_minor >= 0) {
+                double mult = !isnan(sc->multiple) ? sc->multiple
+                              : !isnan(f->valuation)
+                                  ? sc->value / f->valuation
+                                  : sc->value / (f->fully_diluted_shares * f->share_price);
+                eq += frac * minor_to_major(g->value_minor, o->currency) * mult * keep_n;
+            } else {
+                eq += frac * g->shares * pps;
+            }
+        }
+        eq *= m->rate;
+        double total = m->cash + pub + eq;
+        expected_equity += sc->probability / 100.0 * eq;
+        expected_total += sc->probability / 100.0 * total;
+        json_t *row = json_object();
+        if (!row || json_array_append_new(list, row) != 0)
+            goto fail;
+        json_object_set_new(row, "label", sc->label ? json_string(sc->label) : json_null());
+        json_object_set_new(row, "exit_value",
+                            isnan(sc->value) ? json_null() : jmoney(sc->value));
+        json_object_set_new(row, "exit_multiple",
+                            isnan(sc->multiple) ? json_null() : json_real(sc->multiple));
+        json_object_set_new(row, "probability", json_real(sc->probability / 100.0));
+        json_object_set_new(row, "private_equity_value", jmoney(eq));
+        json_object_set_new(row, "total", jmoney(total));
+    }
+    json_object_set_new(s, "expected_private_equity", jmoney(expected_equity));
+    json_object_set_new(s, "expected_total", jmoney(expected_total));
+    return s;
+fail:
+    json_decref(s);
+    return NULL;
+}
+
+static json_t *black_scholes_json(const model *m)
+{
+    const pb_offer *o = m->offer;
+    json_t *list = json_array();
+    if (!list)
+        return NULL;
+    double r = m->a[A_RISK_FREE] / 100.0, t = m->a[A_TERM], sig = m->a[A_VOLATILITY] / 100.0;
+    for (size_t gi = 0; gi < o->ngrants; gi++) {
+        const pb__grant *g = &o->grants[gi];
+        if (g->kind != PB__OPTION)
+            continue;
+        bool common = !isnan(g->common_price);
+        double spot = common ? g->common_price : g->price;
+        double per = pb_black_scholes_call(spot, g->strike, r, t, sig);
+        json_t *row = json_pack(
+            "{s:s, s:f, s:s, s:f, s:f, s:f, s:f, s:f, s:o, s:o}", "grant", g->name, "spot", spot,
+            "spot_basis", common ? "409a common price" : "preferred price (overstates value)",
+            "strike", g->strike, "rate", r, "years", t, "volatility", sig, "per_option",
+            round(per * 1e4) / 1e4, "grant_value_native",
+            jmoney(per * g->shares), "grant_value", jmoney(per * g->shares * m->rate));
+        if (!row || json_array_append_new(list, row) != 0) {
+            json_decref(list);
+            return NULL;
+        }
+        if (g->refresh)
+            json_object_set_new(row, "note", json_string("one year's refresher"));
+    }
+    return list;
+}
+
+pb_status pb_valuation_run(pb_valuation *v, json_t **out)
+{
+    *out = NULL;
+    free_models(v);
+    pb__diag_clear(&v->diag);
+    if (v->noffers == 0)
+        return pb__diag_set(&v->diag, PB_ERR_USAGE, NULL, 0, "no offers to value");
+    if (!v->currency[0])
+        memcpy(v->currency, pb_offer_currency(v->offers[0]), 4);
+    v->models = pb__calloc(v->noffers, sizeof *v->models);
+    if (!v->models)
+        return nomem(v);
+    v->nmodels = v->noffers;
+    pb_status st = PB_OK;
+    for (size_t i = 0; i < v->noffers && st == PB_OK; i++)
+        st = build_model(v, &v->models[i], v->offers[i]);
+    if (st != PB_OK)
+        return st;
+    simulate(v);
+
+    long n = v->simulations;
+    v->scratch = pb__malloc((size_t)n * sizeof *v->scratch);
+    if (!v->scratch)
+        return nomem(v);
+    static const double P[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
+    for (size_t i = 0; i < v->nmodels; i++) {
+        model *m = &v->models[i];
+        double sum = 0;
+        for (long p = 0; p < n; p++) {
+            v->scratch[p] = m->paths[p];
+            sum += m->paths[p];
+        }
+        double eq_q[5];
+        quantiles(v->scratch, n, P, 5, eq_q);
+        for (int k = 0; k < 5; k++)
+            m->q[k] = m->cash + eq_q[k];
+        m->eq_median = eq_q[2];
+        m->mean = m->cash + sum / (double)n;
+        if (!v->summary_only)
+            m->ce_ok = certainty_equivalent(m->paths, n, m->cash, 1, v->wealth, v->risk_aversion,
+                                            &m->ce);
+    }
+
+    json_t *root = json_object(), *fxs = json_array(), *offers = json_array();
+    if (!root || !fxs || !offers) {
+        json_decref(root);
+        json_decref(fxs);
+        json_decref(offers);
+        return nomem(v);
+    }
+    json_object_set_new(root, "years", json_integer(v->years));
+    json_object_set_new(root, "simulations", json_integer(v->simulations));
+    char seed[24];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)v->seed);
+    json_object_set_new(root, "seed", json_string(seed));
+    json_object_set_new(root, "risk_aversion", json_real(v->risk_aversion));
+    json_object_set_new(root, "wealth", jmoney(v->wealth));
+    json_object_set_new(root, "currency", json_string(v->currency));
+    json_object_set_new(root, "fx", fxs);
+    json_object_set_new(root, "offers", offers);
+    for (size_t i = 0; i < v->nmodels; i++) {
+        const pb_fx_quote *q = v->models[i].quote;
+        bool seen = false;
+        for (size_t j = 0; j < i; j++)
+            seen = seen || v->models[j].quote == q;
+        if (!q || seen)
+            continue;
+        char day[11];
+        pb_date_format(q->date, day);
+        json_array_append_new(fxs, json_pack("{s:s, s:s, s:f, s:s, s:s}", "from", q->from, "to",
+                                             q->to, "rate", q->rate, "date", day, "source",
+                                             q->source));
+    }
+
+    for (size_t i = 0; i < v->nmodels; i++) {
+        model *m = &v->models[i];
+        json_t *o = json_object();
+        if (!o || json_array_append_new(offers, o) != 0)
+            goto nomem_root;
+        json_object_set_new(o, "name", json_string(m->name));
+        json_object_set_new(o, "file", json_string(m->offer->file));
+        json_object_set_new(o, "company", json_string(pb_offer_company(m->offer)));
+        json_object_set_new(o, "native_currency", json_string(m->offer->currency));
+        json_object_set(o, "deterministic_total", json_object_get(m->schedule, "total"));
+        json_object_set(o, "first_year_total", json_object_get(m->schedule, "first_year_total"));
+        json_object_set(o, "annualised_total", json_object_get(m->schedule, "annualised_total"));
+        json_object_set_new(o, "cash_total", jmoney(m->cash));
+        json_object_set_new(o, "assumptions", assumptions_json(m, v->years));
+        json_t *sim = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "p5", jmoney(m->q[0]), "p25",
+                                jmoney(m->q[1]), "p50", jmoney(m->q[2]), "p75", jmoney(m->q[3]),
+                                "p95", jmoney(m->q[4]), "mean", jmoney(m->mean));
+        if (!sim || json_object_set_new(o, "simulated", sim) != 0)
+            goto nomem_root;
+        json_object_set_new(o, "p_exit",
+                            m->has_private ? json_real(prob((double)m->exits / (double)n))
+                                           : json_null());
+        json_object_set_new(o, "p_zero_equity", json_real(prob((double)m->zeros / (double)n)));
+        if (v->summary_only)
+            continue;
+        json_object_set_new(o, "certainty_equivalent", m->ce_ok ? jmoney(m->ce) : json_null());
+        json_t *beats = json_object();
+        if (!beats || json_object_set_new(o, "p_beats", beats) != 0)
+            goto nomem_root;
+        for (size_t j = 0; j < v->nmodels; j++) {
+            if (j == i)
+                continue;
+            const model *b = &v->models[j];
+            double wins = 0;
+            double ca = m->cash, cb = b->cash;
+            for (long p = 0; p < n; p++) {
+                double xa = ca + m->paths[p], xb = cb + b->paths[p];
+                wins += xa > xb ? 1.0 : xa == xb ? 0.5 : 0.0;
+            }
+            json_object_set_new(beats, b->name, json_real(prob(wins / (double)n)));
+        }
+        /* Break-even against the best other offer, by median and by CE. */
+        if (v->nmodels > 1) {
+            size_t best_med = SIZE_MAX, best_ce = SIZE_MAX;
+            for (size_t j = 0; j < v->nmodels; j++) {
+                if (j == i)
+                    continue;
+                if (best_med == SIZE_MAX || v->models[j].q[2] > v->models[best_med].q[2])
+                    best_med = j;
+                if (v->models[j].ce_ok &&
+                    (best_ce == SIZE_MAX || v->models[j].ce > v->models[best_ce].ce))
+                    best_ce = j;
+            }
+            json_t *be = json_object();
+            if (!be || json_object_set_new(o, "breakeven", be) != 0)
+                goto nomem_root;
+            json_object_set_new(be, "at_median",
+                                breakeven_side(v, m, v->models[best_med].q[2], m->q[2], true,
+                                               v->models[best_med].name));
+            if (best_ce != SIZE_MAX && m->ce_ok)
+                json_object_set_new(be, "at_certainty_equivalent",
+                                    breakeven_side(v, m, v->models[best_ce].ce, m->ce, false,
+                                                   v->models[best_ce].name));
+            else
+                json_object_set_new(be, "at_certainty_equivalent", json_null());
+        }
+        if (v->scenarios)
+            json_object_set_new(o, "scenarios", scenarios_json(v, m));
+        if (v->black_scholes)
+            json_object_set_new(o, "black_scholes", black_scholes_json(m));
+    }
+    *out = root;
+    return PB_OK;
+nomem_root:
+    json_decref(root);
+    return nomem(v);
+}

@@ -1,0 +1,322 @@
+/* test_offer.c — offer files and their schedules: vesting case table
+ * (tests/cases/vesting.txt), the seeds' competing offers
+ * (tests/cases/seed_offers.txt), bad files (tests/cases/offers/bad.txt),
+ * refreshers, raises, bonus, sign-on, options and currency conversion. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "payband/offer.h"
+#include "testutil.h"
+
+static json_t *schedule_of(const char *name, const char *yaml, int years)
+{
+    pb_offer *o = NULL;
+    pb_status st = pb_offer_parse(name, yaml, strlen(yaml), &o);
+    cr_assert(st == PB_OK, "%s: %s", name, o ? pb_offer_errmsg(o) : "no memory");
+    json_t *s = NULL;
+    pb_schedule_options opt = {.years = years};
+    st = pb_offer_schedule(o, &opt, &s);
+    cr_assert(st == PB_OK, "%s: %s", name, pb_offer_errmsg(o));
+    pb_offer_free(o);
+    return s;
+}
+
+static json_t *schedule_file(const char *rel, int years)
+{
+    pb_offer *o = NULL;
+    pb_status st = pb_offer_load(TEST_PATH(rel), &o);
+    cr_assert(st == PB_OK, "%s: %s", rel, o ? pb_offer_errmsg(o) : "no memory");
+    json_t *s = NULL;
+    pb_schedule_options opt = {.years = years};
+    cr_assert(pb_offer_schedule(o, &opt, &s) == PB_OK, "%s", pb_offer_errmsg(o));
+    pb_offer_free(o);
+    return s;
+}
+
+static double num(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    cr_assert(json_is_number(v), "missing number '%s'", key);
+    return json_number_value(v);
+}
+
+static double year_field(json_t *s, int year, const char *key)
+{
+    return num(json_array_get(json_object_get(s, "schedule"), (size_t)year - 1), key);
+}
+
+Test(offer, vesting_case_table)
+{
+    const char *path = TEST_PATH("tests/cases/vesting.txt");
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "cannot open %s", path);
+    char line[512];
+    int lineno = 0, cases = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *fl[8];
+        int n = test_split_fields(line, fl, 8);
+        if (n == 0)
+            continue;
+        cr_assert(n == 8, "%s:%d: malformed case", path, lineno);
+        char yaml[1024];
+        snprintf(yaml, sizeof yaml,
+                 "company: x\ncurrency: EUR\nbase: 0\nequity:\n  - kind: public_rsu\n"
+                 "    value: %s\n    start_year: %s\n    vesting: {years: %s, cliff_months: %s, "
+                 "period: %s, shape: %s}\n",
+                 fl[4], fl[5], fl[0], fl[1], fl[2], fl[3]);
+        int horizon = (int)strtol(fl[6], NULL, 10);
+        json_t *s = schedule_of(path, yaml, horizon);
+        char *save = fl[7];
+        double sum = 0;
+        for (int y = 1; y <= horizon; y++) {
+            char *end = NULL;
+            double want = strtod(save, &end);
+            cr_assert(end != save, "%s:%d: too few amounts", path, lineno);
+            save = end;
+            double got = year_field(s, y, "equity_total");
+            cr_expect(fabs(got - want) < 1e-9, "%s:%d: year %d vests %.2f, expected %.2f", path,
+                      lineno, y, got, want);
+            sum += got;
+        }
+        cr_expect(fabs(sum - num(s, "total")) < 1e-6, "%s:%d: total is the sum of years", path,
+                  lineno);
+        json_decref(s);
+        cases++;
+    }
+    fclose(f);
+    cr_expect(cases >= 12, "only %d cases", cases);
+}
+
+Test(offer, seed_competing_offers)
+{
+    const char *path = TEST_PATH("tests/cases/seed_offers.txt");
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "cannot open %s", path);
+    char line[512];
+    int lineno = 0, cases = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *fl[5];
+        int n = test_split_fields(line, fl, 5);
+        if (n == 0)
+            continue;
+        cr_assert(n == 5, "%s:%d: malformed case", path, lineno);
+        /* "X base with Y/year RSUs": a four-year grant of 4 x Y. */
+        char yaml[512];
+        snprintf(yaml, sizeof yaml,
+                 "company: x\ncurrency: %s\nbase: %s\nequity:\n  - kind: public_rsu\n"
+                 "    value: %.0f\n    vesting: {years: 4, cliff_months: 12}\n",
+                 fl[2], fl[0], 4 * strtod(fl[1], NULL));
+        json_t *s = schedule_of(path, yaml, 4);
+        double want = strtod(fl[3], NULL), printed = strtod(fl[4], NULL);
+        cr_expect(num(s, "total") == want, "%s:%d: four-year total %.0f, expected %.0f", path,
+                  lineno, num(s, "total"), want);
+        cr_expect(num(s, "total") != printed, "%s:%d: repeats the document's mistake", path,
+                  lineno);
+        cr_expect(num(s, "annualised_total") == want / 4, "%s:%d: annualised", path, lineno);
+        json_decref(s);
+        cases++;
+    }
+    fclose(f);
+    cr_expect(cases == 6);
+}
+
+Test(offer, example_google_paris_is_780k)
+{
+    json_t *s = schedule_file("examples/offers/google-paris-l4.yaml", 4);
+    cr_expect_eq(num(s, "total"), 780000);
+    cr_expect_eq(num(s, "first_year_total"), 195000);
+    cr_expect_eq(num(s, "annualised_total"), 195000);
+    cr_expect_str_eq(json_string_value(json_object_get(s, "currency")), "EUR");
+    json_decref(s);
+}
+
+Test(offer, refresher_from_year_two_stacks)
+{
+    json_t *s = schedule_file("tests/cases/offers/refresh-y2.yaml", 4);
+    /* Initial 25K a year; refreshers of 40K over 4 years = 10K a year each. */
+    double want[5] = {0, 25000, 35000, 45000, 55000};
+    for (int y = 1; y <= 4; y++)
+        cr_expect_eq(year_field(s, y, "equity_total"), want[y], "year %d", y);
+    json_t *grants = json_object_get(s, "grants");
+    cr_expect_eq(json_array_size(grants), 4); /* grant + refreshers of years 2, 3, 4 */
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(grants, 1), "name")),
+                     "refresh y2");
+    /* The annualised view counts the initial grant only. */
+    cr_expect_eq(num(s, "annualised_total"), 125000);
+    json_decref(s);
+}
+
+Test(offer, raise_bonus_sign_on)
+{
+    const char *yaml = "company: x\ncurrency: USD\nbase: 100000\nraise_pct: 5\n"
+                       "bonus_target_pct: 10\nbonus_payout_pct: 80\n"
+                       "sign_on: {amount: [30000, 10000], clawback_months: 24}\n";
+    json_t *s = schedule_of("raise", yaml, 3);
+    cr_expect_eq(year_field(s, 1, "base"), 100000);
+    cr_expect_eq(year_field(s, 2, "base"), 105000);
+    cr_expect_eq(year_field(s, 3, "base"), 110250);
+    cr_expect_eq(year_field(s, 1, "bonus"), 8000); /* 10% target paid at 80% */
+    cr_expect_eq(year_field(s, 3, "bonus"), 8820);
+    cr_expect_eq(year_field(s, 1, "sign_on"), 30000);
+    cr_expect_eq(year_field(s, 2, "sign_on"), 10000);
+    cr_expect_eq(year_field(s, 3, "sign_on"), 0);
+    cr_expect_eq(num(s, "total"), 100000 + 105000 + 110250 + 8000 + 8400 + 8820 + 40000);
+    /* Annualised: base + target bonus + sign-on / 4 (no grants: 4 years). */
+    cr_expect_eq(num(s, "annualised_total"), 100000 + 10000 + 10000);
+    cr_expect_eq(num(s, "sign_on_clawback_months"), 24);
+    json_decref(s);
+}
+
+Test(offer, options_at_409a_and_preferred_spread_kept_apart)
+{
+    const char *yaml = "company: x\ncurrency: USD\nbase: 0\nequity:\n"
+                       "  - {kind: option, name: with409a, shares: 1000, strike: 5, "
+                       "common_price: 8, price: 20, vesting: {years: 4}}\n"
+                       "  - {kind: option, name: preferred, shares: 1000, strike: 5, price: 20, "
+                       "vesting: {years: 4}}\n";
+    json_t *s = schedule_of("options", yaml, 4);
+    json_t *g = json_object_get(s, "grants");
+    cr_expect_eq(num(json_array_get(g, 0), "value"), 3000); /* (8 - 5) x 1000 */
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(g, 0), "basis")),
+                     "409a spread");
+    cr_expect_eq(num(json_array_get(g, 1), "value"), 15000);
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(g, 1), "basis")),
+                     "preferred spread");
+    cr_expect(json_is_false(json_object_get(json_array_get(g, 1), "counts")));
+    /* Only the 409A spread is in the totals. */
+    cr_expect_eq(num(s, "total"), 3000);
+    json_t *row = json_array_get(json_object_get(s, "schedule"), 0);
+    cr_expect_eq(num(json_object_get(row, "not_counted"), "preferred"), 3750);
+    cr_expect(json_array_size(json_object_get(s, "notes")) >= 2);
+    json_decref(s);
+}
+
+Test(offer, option_under_water_is_worth_nothing)
+{
+    json_t *s = schedule_file("tests/cases/offers/underwater.yaml", 4);
+    cr_expect_eq(num(json_array_get(json_object_get(s, "grants"), 0), "value"), 0);
+    cr_expect_eq(num(s, "total"), 400000);
+    json_decref(s);
+}
+
+Test(offer, vest_events_follow_cliff_and_period)
+{
+    const char *yaml = "company: x\ncurrency: EUR\nbase: 0\nequity:\n  - kind: public_rsu\n"
+                       "    value: 48000\n    vesting: {years: 4, cliff_months: 12, period: monthly}\n";
+    pb_offer *o = NULL;
+    cr_assert(pb_offer_parse("events", yaml, strlen(yaml), &o) == PB_OK);
+    json_t *s = NULL;
+    pb_schedule_options opt = {.years = 4, .events = 1};
+    cr_assert(pb_offer_schedule(o, &opt, &s) == PB_OK);
+    json_t *ev = json_object_get(json_array_get(json_object_get(s, "grants"), 0), "events");
+    cr_assert_eq(json_array_size(ev), 37); /* the cliff, then 36 monthly vests */
+    cr_expect_eq(num(json_array_get(ev, 0), "month"), 12);
+    cr_expect_eq(num(json_array_get(ev, 0), "amount"), 12000);
+    cr_expect_eq(num(json_array_get(ev, 1), "month"), 13);
+    cr_expect_eq(num(json_array_get(ev, 1), "amount"), 1000);
+    cr_expect_eq(num(json_array_get(ev, 36), "month"), 48);
+    json_decref(s);
+    pb_offer_free(o);
+
+    const char *q = "company: x\ncurrency: EUR\nbase: 0\nequity:\n  - kind: public_rsu\n"
+                    "    value: 1000\n    vesting: {years: 1, period: quarterly}\n";
+    cr_assert(pb_offer_parse("events", q, strlen(q), &o) == PB_OK);
+    cr_assert(pb_offer_schedule(o, &opt, &s) == PB_OK);
+    ev = json_object_get(json_array_get(json_object_get(s, "grants"), 0), "events");
+    cr_assert_eq(json_array_size(ev), 4);
+    cr_expect_eq(num(json_array_get(ev, 3), "month"), 12);
+    cr_expect_eq(num(json_array_get(ev, 3), "amount"), 250);
+    json_decref(s);
+    pb_offer_free(o);
+}
+
+Test(offer, converted_schedule_states_rate_and_adds_up)
+{
+    pb_offer *o = NULL;
+    cr_assert(pb_offer_load(TEST_PATH("examples/offers/google-paris-l4.yaml"), &o) == PB_OK);
+    pb_fx_quote q = {.rate = 1.0813, .from = "EUR", .to = "USD", .source = "test"};
+    pb_date_parse("2026-11-26", &q.date);
+    pb_schedule_options opt = {.years = 4, .quote = &q};
+    json_t *s = NULL;
+    cr_assert(pb_offer_schedule(o, &opt, &s) == PB_OK, "%s", pb_offer_errmsg(o));
+    cr_expect_str_eq(json_string_value(json_object_get(s, "currency")), "USD");
+    cr_expect_str_eq(json_string_value(json_object_get(s, "native_currency")), "EUR");
+    cr_expect_str_eq(json_string_value(json_object_get(json_object_get(s, "fx"), "date")),
+                     "2026-11-26");
+    /* 105,000 x 1.0813 = 113,536.50; 90,000 x 1.0813 = 97,317. */
+    cr_expect(fabs(year_field(s, 1, "base") - 113536.5) < 1e-9);
+    cr_expect(fabs(num(s, "total") - 4 * (113536.5 + 97317)) < 1e-6);
+    json_decref(s);
+    /* A rate for another currency is refused. */
+    pb_fx_quote wrong = q;
+    memcpy(wrong.from, "GBP", 4);
+    opt.quote = &wrong;
+    cr_expect(pb_offer_schedule(o, &opt, &s) == PB_ERR_USAGE);
+    pb_offer_free(o);
+}
+
+Test(offer, bad_files_case_table)
+{
+    const char *path = TEST_PATH("tests/cases/offers/bad.txt");
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "cannot open %s", path);
+    char line[512];
+    int lineno = 0, cases = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *fl[2];
+        int n = test_split_fields(line, fl, 2);
+        if (n == 0)
+            continue;
+        cr_assert(n == 2, "%s:%d: malformed case", path, lineno);
+        char rel[256], want[512];
+        snprintf(rel, sizeof rel, "tests/cases/offers/bad/%s", fl[0]);
+        snprintf(want, sizeof want, "%s:%s", TEST_PATH(rel), fl[1]);
+        pb_offer *o = NULL;
+        pb_status st = pb_offer_load(TEST_PATH(rel), &o);
+        cr_expect(st != PB_OK, "%s:%d: %s loaded", path, lineno, fl[0]);
+        cr_assert(o, "no handle for the message");
+        cr_expect_str_eq(pb_offer_errmsg(o), want, "%s:%d", path, lineno);
+        pb_offer_free(o);
+        cases++;
+    }
+    fclose(f);
+    cr_expect(cases >= 12);
+}
+
+Test(offer, missing_file)
+{
+    pb_offer *o = NULL;
+    cr_expect(pb_offer_load("/nonexistent/offer.yaml", &o) == PB_ERR_IO);
+    cr_assert(o);
+    cr_expect(strstr(pb_offer_errmsg(o), "/nonexistent/offer.yaml: cannot open") != NULL,
+              "%s", pb_offer_errmsg(o));
+    pb_offer_free(o);
+}
+
+Test(offer, every_allocation_failure_is_reported)
+{
+    size_t len = 0;
+    char *text = test_read_file(TEST_PATH("examples/offers/startup-paris-options.yaml"), &len);
+    cr_assert(text);
+    for (unsigned long n = 1; n < 200; n++) {
+        pb__alloc_fail_after(n);
+        pb_offer *o = NULL;
+        pb_status st = pb_offer_parse("x.yaml", text, len, &o);
+        json_t *s = NULL;
+        if (st == PB_OK)
+            st = pb_offer_schedule(o, &(pb_schedule_options){.years = 4}, &s);
+        pb__alloc_fail_after(0);
+        json_decref(s);
+        pb_offer_free(o);
+        if (st == PB_OK)
+            break;
+        cr_expect(st == PB_ERR_NOMEM, "allocation %lu: status %d", n, st);
+    }
+    free(text);
+}

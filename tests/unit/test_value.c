@@ -1,0 +1,460 @@
+/* test_value.c — valuation under uncertainty: Black–Scholes oracles, the
+ * discrete-scenario expected payoff (and the textbook mistake it must not
+ * repeat), under-water options, the Monte Carlo agreeing with the
+ * deterministic schedule when nothing is uncertain, the lognormal mean,
+ * dominance, determinism across thread counts, break-evens that really
+ * break even, and the random number generator itself. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "payband/value.h"
+#include "rng.h"
+#include "testutil.h"
+
+static pb_offer *load(const char *rel)
+{
+    pb_offer *o = NULL;
+    pb_status st = pb_offer_load(TEST_PATH(rel), &o);
+    cr_assert(st == PB_OK, "%s: %s", rel, o ? pb_offer_errmsg(o) : "no memory");
+    return o;
+}
+
+static pb_offer *parse(const char *yaml)
+{
+    pb_offer *o = NULL;
+    pb_status st = pb_offer_parse("inline.yaml", yaml, strlen(yaml), &o);
+    cr_assert(st == PB_OK, "%s", o ? pb_offer_errmsg(o) : "no memory");
+    return o;
+}
+
+static double num(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    cr_assert(json_is_number(v), "missing number '%s'", key);
+    return json_number_value(v);
+}
+
+static json_t *offer_result(json_t *r, size_t i)
+{
+    return json_array_get(json_object_get(r, "offers"), i);
+}
+
+static json_t *run(pb_valuation *v)
+{
+    json_t *r = NULL;
+    pb_status st = pb_valuation_run(v, &r);
+    cr_assert(st == PB_OK, "%s", pb_valuation_errmsg(v));
+    return r;
+}
+
+Test(value, black_scholes_oracles)
+{
+    double a = pb_black_scholes_call(21, 21, 0.05, 0.36, 0.30);
+    cr_expect(fabs(a - 1.687) < 0.0005, "S=K=21, r=5%%, T=0.36, sigma=30%%: %.4f", a);
+    double b = pb_black_scholes_call(40, 40, 0.06, 0.25, 0.40);
+    cr_expect(fabs(b - 3.47) < 0.005, "S=K=40, r=6%%, T=0.25, sigma=40%%: %.4f", b);
+    /* Limits: no time or no volatility leave the discounted intrinsic value. */
+    cr_expect(fabs(pb_black_scholes_call(50, 40, 0.0, 0.0, 0.3) - 10) < 1e-12);
+    cr_expect_eq(pb_black_scholes_call(30, 40, 0.0, 1.0, 0.0), 0);
+}
+
+Test(value, scenario_expected_payoff_is_197500)
+{
+    pb_offer *o = load("tests/cases/offers/options-1pct.yaml");
+    pb_valuation *v = pb_valuation_new();
+    cr_assert(v);
+    pb_valuation_set(v, "scenarios", 1);
+    pb_valuation_set(v, "simulations", 1000);
+    pb_valuation_add(v, o);
+    json_t *r = run(v);
+    json_t *sc = json_object_get(offer_result(r, 0), "scenarios");
+    double expected = num(sc, "expected_private_equity");
+    cr_expect(fabs(expected - 197500) < 1e-6, "expected payoff %.2f, want 197,500", expected);
+    /* Applying the probabilities twice gives 27,025: never that. */
+    cr_expect(fabs(expected - 27025) > 1);
+    json_t *list = json_object_get(sc, "scenarios");
+    double want[4] = {0, 95000, 495000, 995000};
+    for (size_t i = 0; i < 4; i++)
+        cr_expect(fabs(num(json_array_get(list, i), "private_equity_value") - want[i]) < 1e-6,
+                  "scenario %zu", i);
+    cr_expect(fabs(num(sc, "expected_total") - (400000 + 197500)) < 1e-6);
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(o);
+}
+
+Test(value, option_under_water_pays_nothing)
+{
+    pb_offer *o = load("tests/cases/offers/underwater.yaml");
+    pb_valuation *v = pb_valuation_new();
+    pb_valuation_set(v, "simulations", 20000);
+    pb_valuation_add(v, o);
+    json_t *r = run(v);
+    json_t *or = offer_result(r, 0);
+    cr_expect_eq(num(or, "p_zero_equity"), 1.0);
+    cr_expect_eq(num(json_object_get(or, "simulated"), "mean"), 400000);
+    cr_expect_eq(num(json_object_get(or, "simulated"), "p95"), 400000);
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(o);
+}
+
+Test(value, no_uncertainty_means_deterministic_value)
+{
+    pb_offer *a = load("tests/cases/offers/certain-private.yaml");
+    pb_offer *b = load("examples/offers/google-paris-l4.yaml");
+    pb_valuation *v = pb_valuation_new();
+    pb_valuation_set(v, "simulations", 5000);
+    pb_valuation_set(v, "volatility_pct", 0); /* the flag reaches the public offer too */
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    json_t *r = run(v);
+    for (size_t i = 0; i < 2; i++) {
+        json_t *or = offer_result(r, i);
+        double det = num(or, "deterministic_total");
+        json_t *sim = json_object_get(or, "simulated");
+        cr_expect(fabs(num(sim, "mean") - det) < 0.01, "offer %zu: mean %.2f vs %.2f", i,
+                  num(sim, "mean"), det);
+        cr_expect(fabs(num(sim, "p5") - det) < 0.01);
+        cr_expect(fabs(num(sim, "p95") - det) < 0.01);
+        cr_expect(fabs(num(or, "certainty_equivalent") - det) < 0.01);
+    }
+    /* 90K x 4 + 9K x 4 + 200K = 596K. */
+    cr_expect_eq(num(offer_result(r, 0), "deterministic_total"), 596000);
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
+Test(value, lognormal_exit_mean)
+{
+    /* Stated tolerance: 1% of exp(mu + sigma^2 / 2). With sigma = 0.5 the
+     * multiple's standard deviation is 0.53 x its mean, so over 400,000
+     * paths one standard error is 0.08%: 1% is about 12 of them. */
+    pb_offer *o = load("tests/cases/offers/lognormal.yaml");
+    pb_valuation *v = pb_valuation_new();
+    pb_valuation_set(v, "simulations", 400000);
+    pb_valuation_set(v, "years", 1);
+    pb_valuation_add(v, o);
+    json_t *r = run(v);
+    double want = 100000 * 1.5 * exp(0.5 * 0.5 * 0.5);
+    double mean = num(json_object_get(offer_result(r, 0), "simulated"), "mean");
+    cr_expect(fabs(mean / want - 1) < 0.01, "mean %.0f, want %.0f", mean, want);
+    double median = num(json_object_get(offer_result(r, 0), "simulated"), "p50");
+    cr_expect(fabs(median / 150000 - 1) < 0.01, "median %.0f, want 150000", median);
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(o);
+}
+
+Test(value, dominant_offer_always_wins)
+{
+    pb_offer *a = load("tests/cases/offers/dominant-a.yaml");
+    pb_offer *b = load("tests/cases/offers/dominant-b.yaml");
+    pb_valuation *v = pb_valuation_new();
+    pb_valuation_set(v, "simulations", 50000);
+    pb_valuation_set(v, "liquidity_pct", 30);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    json_t *r = run(v);
+    cr_expect_eq(num(json_object_get(offer_result(r, 0), "p_beats"), "b"), 1.0);
+    cr_expect_eq(num(json_object_get(offer_result(r, 1), "p_beats"), "a"), 0.0);
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
+Test(value, identical_offers_split_even)
+{
+    pb_offer *a = load("examples/offers/google-paris-l4.yaml");
+    pb_offer *b = load("examples/offers/google-paris-l4.yaml");
+    pb_offer_set_name(b, "twin");
+    pb_valuation *v = pb_valuation_new();
+    pb_valuation_set(v, "simulations", 10000);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    json_t *r = run(v);
+    cr_expect_eq(num(json_object_get(offer_result(r, 0), "p_beats"), "twin"), 0.5);
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
+static json_t *run_with(const char *f1, const char *f2, uint64_t seed, int threads, long sims)
+{
+    pb_offer *a = load(f1), *b = load(f2);
+    pb_valuation *v = pb_valuation_new();
+    pb_valuation_set_seed(v, seed);
+    pb_valuation_set(v, "threads", threads);
+    pb_valuation_set(v, "simulations", (double)sims);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    json_t *r = run(v);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+    pb_offer_free(b);
+    return r;
+}
+
+Test(value, same_seed_same_result_whatever_the_threads)
+{
+    const char *f1 = "examples/offers/google-paris-l4.yaml";
+    const char *f2 = "examples/offers/startup-paris-options.yaml";
+    json_t *one = run_with(f1, f2, 42, 1, 30000);
+    json_t *two = run_with(f1, f2, 42, 2, 30000);
+    json_t *four = run_with(f1, f2, 42, 4, 30000);
+    json_t *other = run_with(f1, f2, 43, 2, 30000);
+    cr_expect(json_equal(one, two), "1 vs 2 threads differ");
+    cr_expect(json_equal(one, four), "1 vs 4 threads differ");
+    json_t *s1 = json_object_get(offer_result(one, 0), "simulated");
+    json_t *s2 = json_object_get(offer_result(other, 0), "simulated");
+    cr_expect(num(s1, "mean") != num(s2, "mean"), "another seed gives other paths");
+    json_decref(one);
+    json_decref(two);
+    json_decref(four);
+    json_decref(other);
+}
+
+Test(value, breakeven_really_breaks_even)
+{
+    /* Two public offers at different companies. Scaling A's grant by the
+     * reported factor (its paths scale exactly) must bring A's median to B's;
+     * so must the reported base. */
+    const char *a_yaml = "name: a\ncompany: alpha\ncurrency: EUR\nbase: 100000\n"
+                         "equity:\n  - {kind: public_rsu, value: 200000, vesting: {years: 4}}\n";
+    const char *b_yaml = "name: b\ncompany: beta\ncurrency: EUR\nbase: 150000\n"
+                         "equity:\n  - {kind: public_rsu, value: 400000, vesting: {years: 4}}\n";
+    pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
+    pb_valuation *v = pb_valuation_new();
+    pb_valuation_set(v, "simulations", 20000);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    json_t *r = run(v);
+    json_t *be = json_object_get(json_object_get(offer_result(r, 0), "breakeven"), "at_median");
+    double target = num(json_object_get(offer_result(r, 1), "simulated"), "p50");
+    cr_expect_eq(num(be, "target_value"), target);
+    double grant = num(be, "equity_grant"), base = num(be, "base");
+    cr_expect(grant > 200000 && base > 100000, "grant %.0f base %.0f", grant, base);
+    json_t *ce_side =
+        json_object_get(json_object_get(offer_result(r, 0), "breakeven"), "at_certainty_equivalent");
+    double ce_target = num(offer_result(r, 1), "certainty_equivalent");
+    double ce_grant = num(ce_side, "equity_grant");
+    double ce_base = num(ce_side, "base");
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+
+    char yaml[512];
+    snprintf(yaml, sizeof yaml,
+             "name: a\ncompany: alpha\ncurrency: EUR\nbase: 100000\n"
+             "equity:\n  - {kind: public_rsu, value: %.2f, vesting: {years: 4}}\n",
+             grant);
+    a = parse(yaml);
+    v = pb_valuation_new();
+    pb_valuation_set(v, "simulations", 20000);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    r = run(v);
+    double got = num(json_object_get(offer_result(r, 0), "simulated"), "p50");
+    cr_expect(fabs(got - target) < 5, "with grant %.2f median %.2f, target %.2f", grant, got,
+              target);
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+
+    snprintf(yaml, sizeof yaml,
+             "name: a\ncompany: alpha\ncurrency: EUR\nbase: %.2f\n"
+             "equity:\n  - {kind: public_rsu, value: 200000, vesting: {years: 4}}\n",
+             base);
+    a = parse(yaml);
+    v = pb_valuation_new();
+    pb_valuation_set(v, "simulations", 20000);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    r = run(v);
+    got = num(json_object_get(offer_result(r, 0), "simulated"), "p50");
+    cr_expect(fabs(got - target) < 5, "with base %.2f median %.2f, target %.2f", base, got,
+              target);
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+
+    /* And at the certainty equivalent. */
+    snprintf(yaml, sizeof yaml,
+             "name: a\ncompany: alpha\ncurrency: EUR\nbase: 100000\n"
+             "equity:\n  - {kind: public_rsu, value: %.2f, vesting: {years: 4}}\n",
+             ce_grant);
+    a = parse(yaml);
+    v = pb_valuation_new();
+    pb_valuation_set(v, "simulations", 20000);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    r = run(v);
+    got = num(offer_result(r, 0), "certainty_equivalent");
+    cr_expect(fabs(got - ce_target) < 5, "with grant %.2f CE %.2f, target %.2f", ce_grant, got,
+              ce_target);
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+
+    snprintf(yaml, sizeof yaml,
+             "name: a\ncompany: alpha\ncurrency: EUR\nbase: %.2f\n"
+             "equity:\n  - {kind: public_rsu, value: 200000, vesting: {years: 4}}\n",
+             ce_base);
+    a = parse(yaml);
+    v = pb_valuation_new();
+    pb_valuation_set(v, "simulations", 20000);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    r = run(v);
+    got = num(offer_result(r, 0), "certainty_equivalent");
+    cr_expect(fabs(got - ce_target) < 5, "with base %.2f CE %.2f, target %.2f", ce_base, got,
+              ce_target);
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
+Test(value, exit_multiple_breakeven)
+{
+    /* Cash 400K; 10,000 private RSU shares at 10 (100K vested by year 4),
+     * no dilution. Matching a certain 500K needs an exit at 1x. */
+    const char *a_yaml = "name: a\ncompany: alpha\ncurrency: EUR\nbase: 100000\n"
+                         "equity:\n  - {kind: private_rsu, shares: 10000, price: 10, "
+                         "vesting: {years: 4}}\nvaluation: {dilution_pct: 0}\n";
+    const char *b_yaml = "name: b\ncompany: beta\ncurrency: EUR\nbase: 125000\n";
+    pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
+    pb_valuation *v = pb_valuation_new();
+    pb_valuation_set(v, "simulations", 2000);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    json_t *r = run(v);
+    json_t *be = json_object_get(json_object_get(offer_result(r, 0), "breakeven"), "at_median");
+    cr_expect(fabs(num(be, "exit_multiple") - 1.0) < 1e-6, "multiple %.6f",
+              num(be, "exit_multiple"));
+    cr_expect(json_is_null(json_object_get(
+        json_object_get(json_object_get(offer_result(r, 1), "breakeven"), "at_median"),
+        "exit_multiple")));
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
+Test(value, currencies_need_a_rate)
+{
+    pb_offer *a = load("examples/offers/google-paris-l4.yaml");
+    pb_offer *b = load("examples/offers/amazon-seattle.yaml");
+    pb_valuation *v = pb_valuation_new();
+    pb_valuation_set(v, "simulations", 1000);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    json_t *r = NULL;
+    cr_expect(pb_valuation_run(v, &r) == PB_ERR_NO_RATE);
+    cr_expect_str_eq(pb_valuation_errmsg(v),
+                     "no exchange rate from USD to EUR for offer 'amazon-seattle'");
+    pb_fx_quote q = {.rate = 0.9, .from = "USD", .to = "EUR", .source = "test"};
+    pb_date_parse("2026-11-26", &q.date);
+    pb_valuation_add_rate(v, &q);
+    r = run(v);
+    /* 925K... over four years: 740K + 105K + 400K = 1,245,000 USD x 0.9. */
+    cr_expect(fabs(num(offer_result(r, 1), "deterministic_total") - 1120500) < 0.01);
+    cr_expect_eq(json_array_size(json_object_get(r, "fx")), 1);
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
+Test(value, settings_are_checked)
+{
+    pb_valuation *v = pb_valuation_new();
+    cr_expect(pb_valuation_set(v, "liquidity_pct", 101) == PB_ERR_USAGE);
+    cr_expect_str_eq(pb_valuation_errmsg(v), "liquidity_pct must be between 0 and 100");
+    cr_expect(pb_valuation_set(v, "nonsense", 1) == PB_ERR_USAGE);
+    cr_expect(pb_valuation_set(v, "simulations", 0) == PB_ERR_USAGE);
+    cr_expect(pb_valuation_set(v, "risk_aversion", 3) == PB_OK);
+    json_t *r = NULL;
+    cr_expect(pb_valuation_run(v, &r) == PB_ERR_USAGE); /* no offers */
+    pb_valuation_free(v);
+}
+
+Test(value, risk_aversion_orders_certainty_equivalents)
+{
+    /* More risk aversion, lower certainty equivalent; zero: the mean. */
+    double ce[3];
+    double ra[3] = {0, 1, 4};
+    for (int i = 0; i < 3; i++) {
+        pb_offer *o = load("examples/offers/startup-paris-options.yaml");
+        pb_valuation *v = pb_valuation_new();
+        pb_valuation_set(v, "simulations", 20000);
+        pb_valuation_set(v, "risk_aversion", ra[i]);
+        pb_valuation_add(v, o);
+        json_t *r = run(v);
+        ce[i] = num(offer_result(r, 0), "certainty_equivalent");
+        if (i == 0)
+            cr_expect(fabs(ce[0] - num(json_object_get(offer_result(r, 0), "simulated"), "mean")) <
+                      0.01);
+        json_decref(r);
+        pb_valuation_free(v);
+        pb_offer_free(o);
+    }
+    cr_expect(ce[0] > ce[1] && ce[1] > ce[2], "%.0f %.0f %.0f", ce[0], ce[1], ce[2]);
+}
+
+Test(rng, normal_moments_and_tails)
+{
+    pb__rng_normal_init();
+    pb__rng r;
+    pb__rng_seed(&r, 12345);
+    const long n = 2000000;
+    double s = 0, s2 = 0, s4 = 0;
+    long tail3 = 0;
+    for (long i = 0; i < n; i++) {
+        double z = pb__rng_normal(&r);
+        s += z;
+        s2 += z * z;
+        s4 += z * z * z * z;
+        if (fabs(z) > 3)
+            tail3++;
+    }
+    double mean = s / (double)n, var = s2 / (double)n - mean * mean;
+    /* Standard errors: mean 0.0007, variance 0.001, kurtosis 0.0035. */
+    cr_expect(fabs(mean) < 0.004, "mean %g", mean);
+    cr_expect(fabs(var - 1) < 0.006, "variance %g", var);
+    cr_expect(fabs(s4 / (double)n - 3) < 0.03, "fourth moment %g", s4 / (double)n);
+    double p3 = (double)tail3 / (double)n; /* 0.0026998 */
+    cr_expect(fabs(p3 - 0.0027) < 0.0003, "P(|Z| > 3) = %g", p3);
+}
+
+Test(rng, uniform_and_streams)
+{
+    pb__rng a, b, c;
+    pb__rng_stream(&a, 1, 7, 0);
+    pb__rng_stream(&b, 1, 7, 0);
+    pb__rng_stream(&c, 1, 7, 1);
+    int same = 0;
+    double s = 0;
+    for (int i = 0; i < 100000; i++) {
+        uint64_t x = pb__rng_next(&a), y = pb__rng_next(&b), z = pb__rng_next(&c);
+        cr_assert_eq(x, y);
+        same += x == z;
+        double u = pb__rng_uniform(&a);
+        pb__rng_uniform(&b);
+        pb__rng_uniform(&c);
+        cr_assert(u >= 0 && u < 1);
+        s += u;
+    }
+    cr_expect_eq(same, 0);
+    cr_expect(fabs(s / 100000 - 0.5) < 0.005);
+    /* The reference xoshiro256** output for state {1, 2, 3, 4}. */
+    pb__rng ref = {{1, 2, 3, 4}};
+    cr_expect_eq(pb__rng_next(&ref), 11520ULL);
+    cr_expect_eq(pb__rng_next(&ref), 0ULL);
+    cr_expect_eq(pb__rng_next(&ref), 1509978240ULL);
+}
