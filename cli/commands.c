@@ -30,6 +30,11 @@ const struct cli_command cli_commands[] = {
      "import FILE | add DATE BASE QUOTE RATE [--source KEY] | convert AMOUNT --to CUR "
      "[--date DATE]",
      "exchange rates: import ECB history, add a rate, convert"},
+    {"plan", cmd_plan,
+     "--company C --role R --region X [--offer FILE] [--competing FILE]...\n"
+     "  [--profile FILE] [--currency CUR] [--years N] [--format md|json] [--output FILE]\n"
+     "  [--seed K] [--simulations S] [--as-of DATE]",
+     "a negotiation plan: ask, accept-at floor, levers, additional asks, scripts"},
     {"import-facts", cmd_import_facts, "FILE...", "load facts files in payband's YAML format"},
     {"init", cmd_init, "[--empty]", "create the database (--empty: without the built-in data)"},
     {"version", cmd_version, "", "print the version"},
