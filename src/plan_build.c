@@ -177,6 +177,7 @@ struct competitor {
     int64_t equity_year; /* even yearly equity when simple */
     bool simple;         /* total == N x (base + equity a year) */
     bool has_bonus, has_sign_on, has_options;
+    bool assumed_vest; /* the document gave no vesting period */
     int64_t stated_total;
     int stated_years;
     json_t *value; /* valuation of the target against this offer */
@@ -299,6 +300,39 @@ static pb_status use_source(struct ctx *c, const char *key, const char *what)
     return PB_OK;
 }
 
+/* The next character of a string's slug (pb__slugify without allocating):
+ * letters and digits lower-cased, each run of anything else one '-' between
+ * them; 0 at the end. */
+static int slug_next(const char **p, bool *started)
+{
+    bool gap = false;
+    while (**p && !isalnum((unsigned char)**p)) {
+        gap = true;
+        (*p)++;
+    }
+    if (!**p)
+        return 0;
+    if (gap && *started)
+        return '-';
+    *started = true;
+    return tolower((unsigned char)*(*p)++);
+}
+
+/* Do two texts have the same slug ("Agentic AI" and "agentic-ai")? */
+static bool same_slug(const char *a, const char *b)
+{
+    if (!a || !b)
+        return false;
+    bool sa = false, sb = false;
+    for (;;) {
+        int x = slug_next(&a, &sa), y = slug_next(&b, &sb);
+        if (x != y)
+            return false;
+        if (x == 0)
+            return true;
+    }
+}
+
 static char *col_dup(sqlite3_stmt *st, int i, bool *oom)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
@@ -414,8 +448,8 @@ static pb_status load_premiums(struct ctx *c)
         p.line = sqlite3_column_int(st, 8);
         p.as_of = col_date(st, 9);
         bool known = p.as_of == PB_DATE_NONE || p.as_of <= c->as_of;
-        bool mine = (!p.company || pb__slug_match(c->band->company, p.company)) &&
-                    (!p.role || pb__slug_match(c->band->role, p.role));
+        bool mine = (!p.company || same_slug(c->band->company, p.company)) &&
+                    (!p.role || same_slug(c->band->role, p.role));
         struct premium *slot = NULL;
         if (!oom && p.name && p.applies_to && known)
             slot = mine ? PB__PUSH(c->premiums) : PB__PUSH(c->all_names);
@@ -440,7 +474,7 @@ static struct premium *premium_for(struct ctx *c, const char *skill, size_t *ind
     struct premium *best = NULL;
     for (size_t i = 0; i < c->premiums.count; i++) {
         struct premium *p = &c->premiums.items[i];
-        if (!pb__slug_match(skill, p->name))
+        if (!same_slug(skill, p->name))
             continue;
         bool own = strcmp(p->source, c->band->source) == 0;
         bool best_own = best && strcmp(best->source, c->band->source) == 0;
@@ -468,7 +502,7 @@ static pb_status resolve_skills(struct ctx *c)
             pb_status st = use_source(c, p->source, "premium");
             if (st != PB_OK)
                 return st;
-            if (pb__slug_match("open-source-maintainer", p->name) &&
+            if (same_slug("open-source-maintainer", p->name) &&
                 prof->maintained_projects == 0) {
                 st = note(c,
                           "the %s premium is claimed with no maintained projects in the profile "
@@ -482,7 +516,7 @@ static pb_status resolve_skills(struct ctx *c)
         /* known elsewhere, or not at all */
         const struct premium *other = NULL;
         for (size_t k = 0; k < c->all_names.count && !other; k++)
-            if (pb__slug_match(s->name, c->all_names.items[k].name))
+            if (same_slug(s->name, c->all_names.items[k].name))
                 other = &c->all_names.items[k];
         if (other) {
             pb_status st =
@@ -585,8 +619,10 @@ static pb_status mention_offer(struct ctx *c, sqlite3_stmt *st, struct competito
         rc = nomem(c);
         goto done;
     }
-    if (vest <= 0)
+    if (vest <= 0) {
         vest = c->band->vest_years > 0 ? c->band->vest_years : 4;
+        k->assumed_vest = has_grant && !per_year;
+    }
     int64_t value = per_year ? eq_year * vest : has_grant ? grant : 0;
     char b[40], v[40], s[40];
     snprintf(b, sizeof b, "%.2f", major_of(base, cur));
@@ -646,9 +682,9 @@ static pb_status load_mentions(struct ctx *c)
         const char *company = (const char *)sqlite3_column_text(st, 0);
         const char *region = (const char *)sqlite3_column_text(st, 4);
         const char *cur = (const char *)sqlite3_column_text(st, 5);
-        if (!company || !cur || pb__slug_match(c->band->company, company))
+        if (!company || !cur || same_slug(c->band->company, company))
             continue;
-        if (region ? !pb__slug_match(c->band->region, region) : strcmp(cur, native) != 0)
+        if (region ? !same_slug(c->band->region, region) : strcmp(cur, native) != 0)
             continue;
         struct competitor *k = &c->comps[c->ncomps];
         memset(k, 0, sizeof *k);
@@ -795,7 +831,7 @@ static pb_status offer_in_hand(struct ctx *c)
     c->offer_vest = vest;
     json_decref(sch);
     if (st == PB_OK && pb_offer_company(o) &&
-        !pb__slug_match(pb_offer_company(o), c->band->company))
+        !same_slug(pb_offer_company(o), c->band->company))
         st = note(c, "the offer in hand names company '%s', not %s", pb_offer_company(o),
                   c->band->company);
     return st;
@@ -1062,6 +1098,16 @@ static json_t *competitor_json(struct ctx *c, struct competitor *k)
                                              : "as its offer file describes it"));
     json_object_set_new(j, "native_currency", json_string(o->currency));
     json_object_set_new(j, "fx", k->converted ? pb__quote_json(&k->quote) : json_null());
+    json_t *assumptions = json_array();
+    if (assumptions && k->assumed_vest) {
+        char *a = pb__asprintf("the document gives no vesting period for the grant: %d years "
+                               "assumed, like the band's",
+                               c->band->vest_years > 0 ? c->band->vest_years : 4);
+        if (a)
+            json_array_append_new(assumptions, json_string(a));
+        pb__free(a);
+    }
+    json_object_set_new(j, "assumptions", assumptions ? assumptions : json_array());
     json_object_set_new(j, "base", jm(k->base1, c->cur));
     json_object_set_new(j, "bonus_first_year", jm(k->bonus1, c->cur));
     json_object_set_new(j, "sign_on_total", jm(k->sign_on_total, c->cur));
@@ -1404,7 +1450,7 @@ static pb_status premium_levers(struct ctx *c, lever_list *ls)
         char lo[16], hi[16], am[48], with[48];
         fmt_pct(p->low_bp / 100.0, lo, sizeof lo);
         fmt_pct(p->high_bp / 100.0, hi, sizeof hi);
-        mtext((int64_t)llround(amount), c->cur, am, sizeof am);
+        mtext((int64_t)llround(amount / (double)c->unit) * c->unit, c->cur, am, sizeof am);
         mtext(comp == PB__COMP_BASE ? r->ask_base.amount : r->ask_equity.amount, c->cur, with,
               sizeof with);
         const struct pb__skill *s = skill_for(c, i);
@@ -1421,7 +1467,8 @@ static pb_status premium_levers(struct ctx *c, lever_list *ls)
             s && s->evidence ? s->evidence : p->name, s && s->evidence ? "" : " work",
             (int)(strlen(lo) - 1), lo, hi, p->applies_to, p->name, with,
             comp == PB__COMP_BASE ? "base" : "in equity");
-        pb_status st = add_lever(c, ls, TIER_PREMIUM, (int64_t)llround(amount), "premium",
+        int64_t strength = (int64_t)llround(amount / (double)c->unit) * c->unit;
+        pb_status st = add_lever(c, ls, TIER_PREMIUM, strength, "premium",
                                  title, evidence, p->source, script);
         if (st != PB_OK)
             return st;
@@ -1492,6 +1539,24 @@ static pb_status market_lever(struct ctx *c, lever_list *ls)
     return add_lever(c, ls, TIER_MARKET, room, "market-band", title, evidence, b->source, script);
 }
 
+/* Is `level` one end of the range `range` ("L4" of "L4–L5")? */
+static bool level_range_has(const char *range, const char *level)
+{
+    if (!range || !level)
+        return false;
+    const char *dash = strstr(range, "\xE2\x80\x93");
+    size_t dl = 3;
+    if (!dash) {
+        dash = strchr(range, '-');
+        dl = 1;
+    }
+    if (!dash)
+        return false;
+    size_t n = strlen(level);
+    return ((size_t)(dash - range) == n && strncmp(range, level, n) == 0) ||
+           strcmp(dash + dl, level) == 0;
+}
+
 /* Bands at other companies the level mapping calls equivalent, in the same
  * region; and the briefings' bands for the region (scarcity). */
 static pb_status peer_and_scarcity_levers(struct ctx *c, lever_list *ls, json_t *levels)
@@ -1518,7 +1583,7 @@ static pb_status peer_and_scarcity_levers(struct ctx *c, lever_list *ls, json_t 
     json_t *eqs = json_object_get(levels, "equivalents");
     for (size_t i = 0; st == PB_OK && i < set.count; i++) {
         const struct pb__bandrow *r = &set.rows[i];
-        if (r->relative || pb__slug_match(b->company, r->company))
+        if (r->relative || same_slug(b->company, r->company))
             continue;
         bool peer = false;
         size_t k;
@@ -1529,10 +1594,12 @@ static pb_status peer_and_scarcity_levers(struct ctx *c, lever_list *ls, json_t 
             const char *ec = json_string_value(json_object_get(e, "company"));
             const char *el = json_string_value(json_object_get(e, "level"));
             const char *er = json_string_value(json_object_get(e, "role"));
-            if (!ec || !pb__slug_match(ec, r->company))
+            bool via_range = json_is_true(json_object_get(e, "via_range"));
+            if (!ec || !same_slug(ec, r->company))
                 continue;
-            if ((el && r->level && strcmp(el, r->level) == 0) ||
-                (er && pb__slug_match(er, r->role)))
+            if (via_range ? level_range_has(r->level, el)
+                          : ((el && r->level && strcmp(el, r->level) == 0) ||
+                             (er && same_slug(er, r->role))))
                 peer = true;
         }
         char day[11], lo[48], hi[48];
@@ -1739,10 +1806,11 @@ static json_t *additional_asks(struct ctx *c, const char *best_label)
         char why[256];
         if (oss)
             snprintf(why, sizeof why,
-                     "the profile counts %lld contributions and %lld maintained projects; "
+                     "the profile counts %lld contributions and %lld maintained project%s; "
                      "talks and publications keep that reputation working for the company",
                      (long long)(p->contributions > 0 ? p->contributions : 0),
-                     (long long)(p->maintained_projects > 0 ? p->maintained_projects : 0));
+                     (long long)(p->maintained_projects > 0 ? p->maintained_projects : 0),
+                     p->maintained_projects == 1 ? "" : "s");
         else
             snprintf(why, sizeof why,
                      "publishing and speaking are part of how the role is judged in the field");

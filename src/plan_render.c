@@ -334,6 +334,13 @@ static void competing_offers(struct sb *b, json_t *p)
                     (int)num(k, "stated_years"), stated);
         }
         put(b, ". First-year cash: %s.", y1);
+        json_t *as = json_object_get(k, "assumptions");
+        size_t ai;
+        json_t *a;
+        json_array_foreach(as, ai, a) {
+            const char *t = json_string_value(a);
+            put(b, " Assumed: %s.", t ? t : "");
+        }
         if (has(k, "fx")) {
             json_t *fx = json_object_get(k, "fx");
             put(b, " Converted at 1 %s = %g %s (%s, %s).", str(fx, "from"), num(fx, "rate"),
@@ -494,6 +501,8 @@ static void strategy(struct sb *b, json_t *p)
     if (json_is_object(aeq)) {
         mt(aeq, "amount", cur, ae, sizeof ae);
         put(b, " with %s equity over %s years", ae, years_word(vest));
+        if (json_is_true(json_object_get(aeq, "above_band")))
+            put(b, " (above the band: the premium takes it there)");
     }
     if (sign_on)
         put(b, " and a %s signing bonus", so);
@@ -523,6 +532,8 @@ static void strategy(struct sb *b, json_t *p)
     if (json_is_object(feq)) {
         mt(feq, "amount", cur, fe, sizeof fe);
         put(b, " with %s equity over %s years", fe, years_word(vest));
+        if (json_is_true(json_object_get(feq, "above_band")))
+            put(b, " (above the band: the premium takes it there)");
     }
     put(b, ".");
     json_t *extra = json_object_get(p, "additional_asks");
