@@ -57,7 +57,7 @@ $(BUILD)/libpayband.a: $(LIB_OBJ)
 $(BUILD)/payband: $(CLI_OBJ) $(BUILD)/libpayband.a
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpayband.a tests/unit/testutil.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpayband.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(shell pkg-config --cflags criterion) $< \
 	    $(BUILD)/libpayband.a $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs criterion) -o $@

@@ -42,15 +42,21 @@ static const struct cli_column columns[] = {
     {"B vs A (% of A)", "b_vs_a", CLI_COL_TEXT, NULL},
 };
 
-static void add_words(json_t *row)
+/* "12.5% below", or "n/a" when the base of the percentage is zero. */
+static json_t *pct_words(json_t *pct)
 {
     char buf[64];
-    double pb = json_number_value(json_object_get(row, "pct_of_b"));
-    double pa = json_number_value(json_object_get(row, "pct_of_a"));
-    snprintf(buf, sizeof buf, "%.1f%% %s", fabs(pb), pb < 0 ? "below" : pb > 0 ? "above" : "equal");
-    json_object_set_new(row, "a_vs_b", json_string(buf));
-    snprintf(buf, sizeof buf, "%.1f%% %s", fabs(pa), pa < 0 ? "below" : pa > 0 ? "above" : "equal");
-    json_object_set_new(row, "b_vs_a", json_string(buf));
+    if (!json_is_number(pct))
+        return json_string("n/a");
+    double p = json_number_value(pct);
+    snprintf(buf, sizeof buf, "%.1f%% %s", fabs(p), p < 0 ? "below" : p > 0 ? "above" : "equal");
+    return json_string(buf);
+}
+
+static void add_words(json_t *row)
+{
+    json_object_set_new(row, "a_vs_b", pct_words(json_object_get(row, "pct_of_b")));
+    json_object_set_new(row, "b_vs_a", pct_words(json_object_get(row, "pct_of_a")));
 }
 
 int cmd_gap(int argc, char **argv)

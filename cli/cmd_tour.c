@@ -3,6 +3,7 @@
  * companies, and what is stale. */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -16,8 +17,10 @@ struct step {
 int cmd_tour(int argc, char **argv)
 {
     const char *db = NULL;
-    if (argc == 3 && argv[1][0] == '-' && argv[1][1] == '-' && argv[1][2] == 'd')
+    if (argc == 3 && strcmp(argv[1], "--db") == 0)
         db = argv[2];
+    else if (argc == 2 && strncmp(argv[1], "--db=", 5) == 0 && argv[1][5])
+        db = argv[1] + 5;
     else if (argc != 1)
         return cli_usage_error("tour", "tour takes no arguments except --db PATH");
     const char *dbflag = db ? "--db" : NULL;

@@ -25,6 +25,10 @@ int main(int argc, char **argv)
         } else if (strncmp(argv[i], "--db=", 5) == 0) {
             cli_global_db = argv[i] + 5;
             i++;
+        } else if (strcmp(argv[i], "--db") == 0) {
+            fprintf(stderr, "payband: error: option '--db' needs a value\n");
+            print_help(stderr);
+            return CLI_EXIT_USAGE;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             print_help(stdout);
             return CLI_EXIT_OK;

@@ -105,7 +105,18 @@ static void range_text(json_t *row, const struct cli_column *col, char *buf, siz
         snprintf(buf, cap, "%s\xE2\x80\x93%s", lo, hi);
 }
 
-/* Render one cell as text. Returns 0 when the cell is empty. */
+/* A money figure for programs: exact to the currency's minor unit, without
+ * trailing zero cents ("85098", "181818.18"). */
+static void csv_money(double major, const char *currency, char *buf, size_t cap)
+{
+    int e = currency ? pb_currency_exponent(currency) : -1;
+    if (e <= 0 || fabs(major - round(major)) < 1e-9)
+        snprintf(buf, cap, "%.0f", major);
+    else
+        snprintf(buf, cap, "%.*f", e, major);
+}
+
+/* Render one cell as text into buf ("" when the cell is empty). */
 static void cell_text(json_t *row, const struct cli_column *col, char *buf, size_t cap,
                       bool for_csv)
 {
@@ -121,7 +132,8 @@ static void cell_text(json_t *row, const struct cli_column *col, char *buf, size
     case CLI_COL_MONEY:
         if (json_is_number(v)) {
             if (for_csv)
-                snprintf(buf, cap, "%.0f", json_number_value(v));
+                csv_money(json_number_value(v),
+                          json_string_value(json_object_get(row, "currency")), buf, cap);
             else
                 cli_format_money(json_number_value(v),
                                  json_string_value(json_object_get(row, "currency")), buf, cap);

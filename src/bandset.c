@@ -3,6 +3,7 @@
  * currency conversion. */
 #include "bandset.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,13 +13,37 @@
 #include "facts.h"
 #include "store_internal.h"
 
+/* The next character of the slug of the text at *p (as pb__slugify would
+ * write it), advancing *p; 0 at the end. Allocation-free, so that matching
+ * cannot fail and silently drop a row. */
+static int slug_next(const char **p, bool *emitted)
+{
+    const char *s = *p;
+    bool gap = false;
+    while (*s && !isalnum((unsigned char)*s)) {
+        s++;
+        gap = true;
+    }
+    *p = s;
+    if (!*s)
+        return 0;
+    if (gap && *emitted)
+        return '-'; /* the letter itself comes on the next call */
+    *emitted = true;
+    *p = s + 1;
+    return tolower((unsigned char)*s);
+}
+
 bool pb__slug_match(const char *text, const char *slug)
 {
-    char *a = pb__slugify(text), *b = pb__slugify(slug);
-    bool same = a && b && strcmp(a, b) == 0;
-    pb__free(a);
-    pb__free(b);
-    return same;
+    bool ea = false, eb = false;
+    for (;;) {
+        int a = slug_next(&text, &ea), b = slug_next(&slug, &eb);
+        if (a != b)
+            return false;
+        if (a == 0)
+            return true;
+    }
 }
 
 pb_date pb__review_due(pb_date as_of, pb_date review_due, bool *assumed)

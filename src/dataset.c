@@ -136,6 +136,9 @@ static pb_status read_source(struct reader *r, yaml_node_t *root)
                                        "data_quality", "period", "notes", NULL};
     yaml_node_t *m = pb__yaml_get(&r->y, root, "source");
     struct pb__source *s = &r->facts->source;
+    if (pb__yaml_is_null(m))
+        return pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, pb__yaml_line(&r->y, root),
+                            "missing 'source'");
     pb_status st = pb__yaml_expect(&r->y, m, YAML_MAPPING_NODE, "source", r->diag);
     if (st == PB_OK)
         st = pb__yaml_check_keys(&r->y, m, keys, r->diag);
@@ -351,6 +354,9 @@ static pb_status read_level_map(struct reader *r, yaml_node_t *m)
         return NOMEM(r);
     pb_status st = read_line(r, m, &map->line);
     yaml_node_t *chain = pb__yaml_get(&r->y, m, "chain");
+    if (st == PB_OK && pb__yaml_is_null(chain))
+        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, pb__yaml_line(&r->y, m),
+                          "missing 'chain'");
     if (st == PB_OK)
         st = pb__yaml_expect(&r->y, chain, YAML_SEQUENCE_NODE, "chain", r->diag);
     size_t n = pb__yaml_seq_len(chain);
@@ -482,7 +488,8 @@ static pb_status read_premium(struct reader *r, yaml_node_t *m)
         st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file,
                           pb__yaml_line(&r->y, pb__yaml_get(&r->y, m, "applies_to")),
                           "applies_to must be base, equity or total");
-    if (st == PB_OK && pb__yaml_get(&r->y, m, "company"))
+    /* a role alone would be dropped unseen: read_who then asks for the company */
+    if (st == PB_OK && (pb__yaml_get(&r->y, m, "company") || pb__yaml_get(&r->y, m, "role")))
         st = read_who(r, m, false, &p->company, &p->role);
     if (st == PB_OK)
         st = read_pair(r, m, "pct", NULL, &present, &lo, &hi);

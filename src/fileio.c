@@ -36,7 +36,7 @@ pb_status pb__read_file(const char *path, size_t max_bytes, char **text, size_t 
         }
         if (got == 0) {
             if (ferror(f))
-                st = pb__diag_set(diag, PB_ERR_IO, path, 0, "read error");
+                st = pb__diag_set(diag, PB_ERR_IO, path, 0, "read error: %s", strerror(errno));
             break;
         }
     }

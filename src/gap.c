@@ -118,22 +118,39 @@ static double round1(double x)
     return round(x * 10.0) / 10.0;
 }
 
+/* "x% below/above" of one figure against a base, or null when the base is
+ * zero (no percentage of nothing). */
+static json_t *pct_json(int64_t value, int64_t base, double *pct)
+{
+    if (base == 0)
+        return json_null();
+    *pct = (double)(value - base) * 100.0 / (double)base;
+    return json_real(round1(*pct));
+}
+
 static json_t *measure_json(const char *measure, int64_t a, int64_t b, const char *currency)
 {
-    double pct_of_b = b ? (double)(a - b) * 100.0 / (double)b : 0;
-    double pct_of_a = a ? (double)(b - a) * 100.0 / (double)a : 0;
-    char reading[160];
+    double pct_of_b = 0, pct_of_a = 0;
+    json_t *jb = pct_json(a, b, &pct_of_b), *ja = pct_json(b, a, &pct_of_a);
+    char reading[200], of_b[90], of_a[90];
+    if (b)
+        snprintf(of_b, sizeof of_b, "A is %.1f%% %s B (percent of B)", fabs(pct_of_b),
+                 a < b ? "below" : "above");
+    else
+        snprintf(of_b, sizeof of_b, "B is zero, so A is no percentage of B");
+    if (a)
+        snprintf(of_a, sizeof of_a, "B is %.1f%% %s A (percent of A)", fabs(pct_of_a),
+                 b > a ? "above" : "below");
+    else
+        snprintf(of_a, sizeof of_a, "A is zero, so B is no percentage of A");
     if (a == b)
         snprintf(reading, sizeof reading, "A equals B");
     else
-        snprintf(reading, sizeof reading, "A is %.1f%% %s B (percent of B); B is %.1f%% %s A "
-                                          "(percent of A)",
-                 fabs(pct_of_b), a < b ? "below" : "above", fabs(pct_of_a),
-                 b > a ? "above" : "below");
-    return json_pack("{s:s, s:o, s:o, s:o, s:f, s:f, s:s}", "measure", measure, "a",
+        snprintf(reading, sizeof reading, "%s; %s", of_b, of_a);
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "measure", measure, "a",
                      pb__money_json(a, currency), "b", pb__money_json(b, currency),
-                     "difference", pb__money_json(a - b, currency), "pct_of_b",
-                     round1(pct_of_b), "pct_of_a", round1(pct_of_a), "reading", reading);
+                     "difference", pb__money_json(a - b, currency), "pct_of_b", jb, "pct_of_a",
+                     ja, "reading", reading);
 }
 
 pb_status pb_market_gap(pb_store *store, const char *a_sel, const char *b_sel,

@@ -20,6 +20,7 @@ struct mention {
     char *source;  /* source key */
     long line;
     char *company, *company_name, *role, *level, *title, *region;
+    bool is_range; /* the level is a range ("L4–L5"), set by expand_mention */
 };
 
 struct node {
@@ -197,6 +198,7 @@ static pb_status expand_mention(struct graph *g, size_t mi, struct expanded *x)
     if (n < 0)
         return PB_ERR_NOMEM;
     x->range = n > 0;
+    g->mentions.items[mi].is_range = n > 0;
     if (n == 0) {
         x->count = 1;
         x->nodes[0] = node_for(g, m, m->level, true);
@@ -361,7 +363,8 @@ pb_status pb_market_levels(pb_store *store, const char *company, const char *rol
         if (!o || json_array_append_new(equivalents, o) != 0)
             rc = PB_ERR_NOMEM;
     }
-    /* conflicts: a company with two or more distinct levels in the closure */
+    /* conflicts: a company with two or more distinct levels in the closure;
+     * the levels of one range mention ("L4–L5") are one claim, not two */
     for (size_t i = 0; conflicts && i < g.nodes.count; i++) {
         const struct node *n = &g.nodes.items[i];
         if (n->hops < 0)
@@ -375,8 +378,22 @@ pb_status pb_market_levels(pb_store *store, const char *company, const char *rol
         json_t *levels = json_array();
         for (size_t j = i; levels && j < g.nodes.count; j++) {
             const struct node *o = &g.nodes.items[j];
-            if (o->hops >= 0 && strcmp(o->company, n->company) == 0)
-                json_array_append_new(levels, json_string(o->role ? o->role : o->label));
+            if (o->hops < 0 || strcmp(o->company, n->company) != 0)
+                continue;
+            const char *claim = o->role ? o->role : o->label;
+            if (o->prev_edge >= 0) {
+                const struct edge *e = &g.edges.items[o->prev_edge];
+                const struct mention *m =
+                    &g.mentions.items[e->b == (int)j ? e->mention_b : e->mention_a];
+                if (m->is_range)
+                    claim = m->level;
+            }
+            bool seen = false;
+            size_t k;
+            json_t *v;
+            json_array_foreach(levels, k, v) seen |= strcmp(json_string_value(v), claim) == 0;
+            if (!seen)
+                json_array_append_new(levels, json_string(claim));
         }
         if (json_array_size(levels) > 1) {
             char reason[200];

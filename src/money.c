@@ -587,6 +587,8 @@ int pb_money_format_compact(pb_money m, char *buf, size_t cap)
     }
     if (major_rounded >= 1000000) {
         uint64_t hundredths = (a / f + 5000) / 10000; /* millions, 2 decimals */
+        if (hundredths >= 100000) /* rounds up to a billion */
+            return snprintf(buf, cap, "%s1B", prefix);
         if (hundredths % 100 == 0)
             return snprintf(buf, cap, "%s%lluM", prefix, (unsigned long long)(hundredths / 100));
         if (hundredths % 10 == 0)

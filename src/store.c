@@ -19,6 +19,7 @@ struct pb_store {
 
 #define MAX_FACTS_FILE (16u << 20)
 #define ECB_SOURCE_KEY "ecb-reference-rates"
+#define BUSY_TIMEOUT_MS 5000
 
 sqlite3 *pb__store_db(pb_store *store)
 {
@@ -59,18 +60,26 @@ static void drop_fx_cache(pb_store *s)
 
 /* ---- meta ------------------------------------------------------------- */
 
-static char *meta_get(pb_store *s, const char *key)
+/* The value of a meta key in *value (caller frees), NULL when unset. */
+static pb_status meta_get(pb_store *s, const char *key, char **value)
 {
     sqlite3_stmt *st = NULL;
-    char *value = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) ==
-        SQLITE_OK) {
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            value = pb__strdup((const char *)sqlite3_column_text(st, 0));
+    pb_status rc = PB_OK;
+    *value = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return db_error(s, "meta");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *value = pb__strdup((const char *)sqlite3_column_text(st, 0));
+        if (!*value)
+            rc = pb__diag_set(&s->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    } else if (step != SQLITE_DONE) {
+        rc = db_error(s, "meta");
     }
     sqlite3_finalize(st);
-    return value;
+    return rc;
 }
 
 static pb_status meta_set(pb_store *s, const char *key, const char *value)
@@ -121,6 +130,16 @@ static pb_status migrate(pb_store *s, bool *created)
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", n);
         if (exec(s, "BEGIN IMMEDIATE") != PB_OK)
             return PB_ERR_DB;
+        /* another process may have migrated while this one waited for the lock */
+        int now = user_version(s);
+        if (now >= n) {
+            if (exec(s, "COMMIT") != PB_OK)
+                return PB_ERR_DB;
+            if (now > have)
+                have = now;
+            *created = false; /* and that process settled the built-in flag */
+            continue;
+        }
         if (exec(s, f->text) != PB_OK || exec(s, pragma) != PB_OK) {
             char keep[sizeof s->diag.msg];
             snprintf(keep, sizeof keep, "%s", s->diag.msg);
@@ -666,6 +685,22 @@ static pb_status load_builtin(pb_store *s, const char *hash)
     return finish(s, rc);
 }
 
+/* Switch to WAL. SQLite answers SQLITE_BUSY at once, without calling the
+ * busy handler, when two connections both need the exclusive lock for the
+ * switch (two processes opening a new database together), so retry here for
+ * as long as the busy timeout would wait. */
+static pb_status set_wal(pb_store *s)
+{
+    for (int tries = 0;; tries++) {
+        int rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return PB_OK;
+        if ((rc & 0xff) != SQLITE_BUSY || tries >= BUSY_TIMEOUT_MS / 10)
+            return db_error(s, "journal mode");
+        sqlite3_sleep(10);
+    }
+}
+
 pb_status pb_store_open(const char *path, unsigned flags, pb_store **out)
 {
     pb_store *s = pb__calloc(1, sizeof *s);
@@ -676,27 +711,30 @@ pb_status pb_store_open(const char *path, unsigned flags, pb_store **out)
         SQLITE_OK)
         return pb__diag_set(&s->diag, PB_ERR_DB, path, 0, "cannot open database: %s",
                             s->db ? sqlite3_errmsg(s->db) : "out of memory");
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
     bool created = false;
     pb_status rc = exec(s, "PRAGMA foreign_keys = ON");
     if (rc == PB_OK)
-        rc = exec(s, "PRAGMA journal_mode = WAL");
+        rc = set_wal(s);
     if (rc == PB_OK)
         rc = exec(s, "PRAGMA synchronous = NORMAL");
     if (rc != PB_OK)
-        return pb__diag_set(&s->diag, rc, path, 0, "not a payband database, or unreadable");
+        return pb__diag_set(&s->diag, rc, path, 0, "not a payband database, or unreadable (%s)",
+                            sqlite3_errmsg(s->db));
     rc = migrate(s, &created);
     if (rc != PB_OK)
         return rc;
     if (created)
         rc = meta_set(s, "builtin", (flags & PB_STORE_NO_BUILTIN) ? "off" : "on");
-    if (rc != PB_OK)
+    if (rc != PB_OK || (flags & PB_STORE_NO_BUILTIN))
         return rc;
-    char *builtin = meta_get(s, "builtin");
-    char *have = meta_get(s, "builtin_hash");
+    char *builtin = NULL, *have = NULL;
     char want[17];
     builtin_hash(want);
-    if (builtin && strcmp(builtin, "on") == 0 && (!have || strcmp(have, want) != 0))
+    rc = meta_get(s, "builtin", &builtin);
+    if (rc == PB_OK)
+        rc = meta_get(s, "builtin_hash", &have);
+    if (rc == PB_OK && builtin && strcmp(builtin, "on") == 0 && (!have || strcmp(have, want) != 0))
         rc = load_builtin(s, want);
     pb__free(builtin);
     pb__free(have);
@@ -860,7 +898,7 @@ pb_status pb_store_fx(pb_store *s, pb_fx **out)
                            "SELECT r.date, r.base, r.quote, r.rate, s.key FROM fx_rate r "
                            "JOIN source s ON s.id = r.source_id ORDER BY r.base, r.quote, r.date",
                            &st);
-    int step;
+    int step = SQLITE_DONE;
     while (rc == PB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         pb_date d;
         if (pb_date_parse((const char *)sqlite3_column_text(st, 0), &d) != PB_OK) {
@@ -873,6 +911,8 @@ pb_status pb_store_fx(pb_store *s, pb_fx **out)
         if (rc != PB_OK)
             pb__diag_set(&s->diag, rc, NULL, 0, "%s", pb_fx_errmsg(fx));
     }
+    if (rc == PB_OK && step != SQLITE_DONE)
+        rc = db_error(s, "exchange rates");
     sqlite3_finalize(st);
     if (rc != PB_OK) {
         pb_fx_free(fx);

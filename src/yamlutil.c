@@ -6,6 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The parser's error as "file:line: invalid yaml: problem context". */
+static pb_status load_error(const yaml_parser_t *parser, const char *file, long line_offset,
+                            pb__diag *diag)
+{
+    long line = (long)parser->problem_mark.line + 1 + line_offset;
+    pb_status st = parser->error == YAML_MEMORY_ERROR ? PB_ERR_NOMEM : PB_ERR_PARSE;
+    return pb__diag_set(diag, st, file, line, "invalid yaml: %s%s%s",
+                        parser->problem ? parser->problem : "unknown problem",
+                        parser->context ? " " : "", parser->context ? parser->context : "");
+}
+
 pb_status pb__yaml_load(pb__yaml *y, const char *file, const char *text, size_t len,
                         long line_offset, pb__diag *diag)
 {
@@ -17,13 +28,29 @@ pb_status pb__yaml_load(pb__yaml *y, const char *file, const char *text, size_t 
         return pb__diag_set(diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &y->doc)) {
-        long line = (long)parser.problem_mark.line + 1 + line_offset;
-        pb_status st = parser.error == YAML_MEMORY_ERROR ? PB_ERR_NOMEM : PB_ERR_PARSE;
-        pb__diag_set(diag, st, file, line, "invalid yaml: %s%s%s",
-                     parser.problem ? parser.problem : "unknown problem",
-                     parser.context ? " " : "", parser.context ? parser.context : "");
+        pb_status st = load_error(&parser, file, line_offset, diag);
         yaml_parser_delete(&parser);
         return st;
+    }
+    /* A second document ("---") would otherwise be dropped unseen. */
+    if (yaml_document_get_root_node(&y->doc)) {
+        yaml_document_t next;
+        pb_status st = PB_OK;
+        if (!yaml_parser_load(&parser, &next)) {
+            st = load_error(&parser, file, line_offset, diag);
+        } else {
+            yaml_node_t *root = yaml_document_get_root_node(&next);
+            if (root)
+                st = pb__diag_set(diag, PB_ERR_PARSE, file,
+                                  (long)root->start_mark.line + 1 + line_offset,
+                                  "more than one yaml document");
+            yaml_document_delete(&next);
+        }
+        if (st != PB_OK) {
+            yaml_document_delete(&y->doc);
+            yaml_parser_delete(&parser);
+            return st;
+        }
     }
     yaml_parser_delete(&parser);
     y->loaded = true;

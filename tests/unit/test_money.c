@@ -87,6 +87,10 @@ Test(money, format_compact)
     expect_compact(50000, "EUR", "€500");
     expect_compact(-1200000, "EUR", "-€12K");
     expect_compact(450000000000, "USD", "$4.5B");
+    /* rounding up across a unit: the next unit, never "1000K" or "1000M" */
+    expect_compact(99999500000, "USD", "$1B");
+    expect_compact(99999400000, "USD", "$999.99M");
+    expect_compact(99995000, "EUR", "€1M");
 }
 
 Test(money, format_full)

@@ -1,0 +1,411 @@
+/* test_store.c — the SQLite store (src/store.c): creation and migration, the
+ * built-in dataset on first use, imports that replace rather than duplicate,
+ * failed imports that change nothing, a schema from a newer payband,
+ * allocation failures, concurrent first opens, and the store's rates. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "embedded.h"
+#include "testdb.h"
+
+static struct test_db db;
+
+static void setup(void)
+{
+    setenv("PAYBAND_TODAY", "2026-11-27", 1);
+    test_db_make(&db);
+}
+
+static void teardown(void)
+{
+    pb__alloc_fail_after(0);
+    test_db_remove(&db);
+}
+
+TestSuite(store, .init = setup, .fini = teardown);
+
+/* Every row of every table, as text: equal snapshots mean equal databases. */
+static char *snapshot(pb_store *s)
+{
+    sqlite3 *h = pb__store_db(s);
+    sqlite3_stmt *tables = NULL;
+    size_t cap = 1 << 16, len = 0;
+    char *out = malloc(cap);
+    cr_assert(out);
+    out[0] = '\0';
+    cr_assert_eq(sqlite3_prepare_v2(h,
+                                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                    "ORDER BY name",
+                                    -1, &tables, NULL),
+                 SQLITE_OK);
+    while (sqlite3_step(tables) == SQLITE_ROW) {
+        char sql[200];
+        sqlite3_stmt *rows = NULL;
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"",
+                 (const char *)sqlite3_column_text(tables, 0));
+        cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &rows, NULL), SQLITE_OK, "%s", sql);
+        while (sqlite3_step(rows) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(rows); c++) {
+                const char *v = (const char *)sqlite3_column_text(rows, c);
+                size_t need = strlen(v ? v : "NULL") + 3;
+                if (len + need + 1 > cap) {
+                    cap = (cap + need) * 2;
+                    out = realloc(out, cap);
+                    cr_assert(out);
+                }
+                len += (size_t)snprintf(out + len, cap - len, "%s%s", v ? v : "NULL",
+                                        c + 1 < sqlite3_column_count(rows) ? "|" : "\n");
+            }
+        }
+        sqlite3_finalize(rows);
+    }
+    sqlite3_finalize(tables);
+    return out;
+}
+
+static int latest_migration(void)
+{
+    int latest = 0;
+    for (const struct pb__embedded_file *f = pb__embedded_sql; f->name; f++)
+        if (atoi(f->name) > latest)
+            latest = atoi(f->name);
+    return latest;
+}
+
+Test(store, open_creates_and_migrates)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    cr_expect_gt(latest_migration(), 0);
+    cr_expect_eq(test_db_int(s, "PRAGMA user_version"), latest_migration());
+    char *mode = test_db_text(s, "PRAGMA journal_mode");
+    cr_expect_str_eq(mode, "wal");
+    free(mode);
+    cr_expect_eq(test_db_int(s, "PRAGMA foreign_keys"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'band'"), 1);
+    pb_store_close(s);
+    /* a second open finds the schema current and changes nothing */
+    s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    cr_expect_eq(test_db_int(s, "PRAGMA user_version"), latest_migration());
+    cr_expect_eq(test_db_int(s, "PRAGMA foreign_keys"), 1, "foreign keys are per connection");
+    pb_store_close(s);
+}
+
+Test(store, builtin_dataset_loads_on_first_use)
+{
+    pb_store *s = test_db_open(&db, 0);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source WHERE builtin = 1"), 5);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source WHERE builtin = 0"), 0);
+    long long bands = test_db_int(s, "SELECT count(*) FROM band");
+    cr_expect_gt(bands, 20);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM meta WHERE key = 'builtin_hash'"), 1);
+    char *before = snapshot(s);
+    pb_store_close(s);
+    /* opening again loads nothing twice */
+    s = test_db_open(&db, 0);
+    char *after = snapshot(s);
+    cr_expect_str_eq(after, before, "a second open changed the database");
+    free(before);
+    free(after);
+    pb_store_close(s);
+}
+
+Test(store, no_builtin_flag_keeps_the_database_empty)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source"), 0);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), 0);
+    pb_store_close(s);
+    /* the choice is remembered: a later open without the flag stays empty */
+    s = test_db_open(&db, 0);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source"), 0);
+    pb_store_close(s);
+}
+
+/* A built-in dataset older than the binary's is replaced on open, but never
+ * when the caller asks for no built-in data. */
+Test(store, stale_builtin_is_refreshed_unless_told_not_to)
+{
+    pb_store *s = test_db_open(&db, 0);
+    long long bands = test_db_int(s, "SELECT count(*) FROM band");
+    cr_assert_eq(sqlite3_exec(pb__store_db(s),
+                              "DELETE FROM band; UPDATE meta SET value = 'old' "
+                              "WHERE key = 'builtin_hash'",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    pb_store_close(s);
+    s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), 0,
+                 "PB_STORE_NO_BUILTIN loaded the built-in dataset");
+    pb_store_close(s);
+    s = test_db_open(&db, 0);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), bands);
+    char *hash = test_db_text(s, "SELECT value FROM meta WHERE key = 'builtin_hash'");
+    cr_expect_str_neq(hash, "old");
+    free(hash);
+    pb_store_close(s);
+}
+
+Test(store, reimport_replaces_rather_than_duplicates)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    test_db_import(s, "facts/good.yaml");
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), 2);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM relative_band"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM level_map"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM level_node"), 2);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM fx_rate"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM offer_mention"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM premium"), 2);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM target"), 2);
+    cr_expect_eq(test_db_int(s, "SELECT base_high FROM band WHERE line = 8"), 9000050);
+
+    test_db_import(s, "facts/good.yaml");
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), 2);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM level_node"), 2);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM fx_rate"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM premium"), 2);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM company"), 2, "names are not repeated");
+
+    /* a new edition under the same key replaces every fact of the old one */
+    test_db_import(s, "facts/good-v2.yaml");
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT base_low FROM band"), 7500000);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM relative_band"), 0);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM level_node"), 0);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM fx_rate"), 0);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM premium"), 0);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM target"), 0);
+    char *title = test_db_text(s, "SELECT title FROM source");
+    cr_expect_str_eq(title, "Example Labs data engineer guide, second edition");
+    free(title);
+    pb_store_close(s);
+}
+
+Test(store, rejected_file_changes_nothing)
+{
+    pb_store *s = test_db_open(&db, 0);
+    test_db_import(s, "facts/good.yaml");
+    char *before = snapshot(s);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/fixtures/facts/bad-unknown-key.yaml", test_root());
+    cr_expect_eq(pb_store_import_facts(s, path), PB_ERR_PARSE);
+    cr_expect(strstr(pb_store_errmsg(s), "bad-unknown-key.yaml:16: unknown key 'bse'"), "%s",
+              pb_store_errmsg(s));
+    snprintf(path, sizeof path, "%s/tests/fixtures/facts/no-such-file.yaml", test_root());
+    cr_expect_eq(pb_store_import_facts(s, path), PB_ERR_IO);
+    cr_expect(strstr(pb_store_errmsg(s), "no-such-file.yaml: cannot open:"), "%s",
+              pb_store_errmsg(s));
+    char *after = snapshot(s);
+    cr_expect_str_eq(after, before, "a rejected import changed the database");
+    free(before);
+    free(after);
+    pb_store_close(s);
+}
+
+/* A write that fails half-way (here: a trigger refuses the second band,
+ * after the old facts were deleted and the first band written) is rolled
+ * back whole: the previous edition is still there, row for row. */
+Test(store, failure_during_write_rolls_back_everything)
+{
+    pb_store *s = test_db_open(&db, 0);
+    test_db_import(s, "facts/good.yaml");
+    cr_assert_eq(sqlite3_exec(pb__store_db(s),
+                              "CREATE TRIGGER refuse BEFORE INSERT ON band WHEN NEW.line = 9 "
+                              "BEGIN SELECT RAISE(ABORT, 'refused by test'); END",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    char *before = snapshot(s);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/fixtures/facts/good.yaml", test_root());
+    cr_expect_eq(pb_store_import_facts(s, path), PB_ERR_DB);
+    cr_expect(strstr(pb_store_errmsg(s), "refused by test"), "%s", pb_store_errmsg(s));
+    char *after = snapshot(s);
+    cr_expect_str_eq(after, before, "a failed write left a partial import");
+    free(before);
+    free(after);
+    /* and the store still works */
+    cr_assert_eq(sqlite3_exec(pb__store_db(s), "DROP TRIGGER refuse", NULL, NULL, NULL),
+                 SQLITE_OK);
+    test_db_import(s, "facts/good-v2.yaml");
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band WHERE source_id = "
+                                "(SELECT id FROM source WHERE key = 'fixture-good')"),
+                 1);
+    pb_store_close(s);
+}
+
+Test(store, newer_schema_is_refused)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    pb_store_close(s);
+    sqlite3 *h = NULL;
+    cr_assert_eq(sqlite3_open(db.path, &h), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(h, "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    s = NULL;
+    cr_expect_eq(pb_store_open(db.path, 0, &s), PB_ERR_SCHEMA);
+    cr_assert(s, "the handle is returned for its message");
+    char want[120];
+    snprintf(want, sizeof want, "database schema version 999 is newer than this payband's %d",
+             latest_migration());
+    cr_expect_str_eq(pb_store_errmsg(s), want);
+    pb_store_close(s);
+}
+
+Test(store, not_a_database_is_refused)
+{
+    FILE *f = fopen(db.path, "w");
+    cr_assert(f);
+    fputs("this is a text file, not a database, and it is long enough to have a header\n", f);
+    fclose(f);
+    pb_store *s = NULL;
+    cr_expect_eq(pb_store_open(db.path, 0, &s), PB_ERR_DB);
+    cr_expect(strstr(pb_store_errmsg(s), "not a payband database"), "%s", pb_store_errmsg(s));
+    pb_store_close(s);
+}
+
+Test(store, remove_source)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    test_db_import(s, "facts/good.yaml");
+    cr_expect_eq(pb__store_remove_source(s, "fixture-good"), PB_OK);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), 0);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM level_node"), 0, "cascades to nodes");
+    cr_expect_eq(pb__store_remove_source(s, "fixture-good"), PB_ERR_NOT_FOUND);
+    cr_expect_str_eq(pb_store_errmsg(s), "no source 'fixture-good'");
+    pb_store_close(s);
+}
+
+/* Each allocation of an import may fail: the import reports it and the
+ * store keeps the previous edition exactly; once allocations succeed the new
+ * edition is in. The sanitizer build checks that nothing leaks. */
+Test(store, allocation_failures_during_import)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    test_db_import(s, "facts/good.yaml");
+    char *before = snapshot(s);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/fixtures/facts/good-v2.yaml", test_root());
+    pb_status st = PB_ERR_NOMEM;
+    unsigned long n;
+    for (n = 1; n < 100000 && st != PB_OK; n++) {
+        pb__alloc_fail_after(n);
+        st = pb_store_import_facts(s, path);
+        pb__alloc_fail_after(0);
+        if (st != PB_OK) {
+            cr_assert_eq(st, PB_ERR_NOMEM, "allocation %lu: %s", n, pb_store_errmsg(s));
+            char *now = snapshot(s);
+            cr_assert_str_eq(now, before, "allocation %lu: partial write", n);
+            free(now);
+        }
+    }
+    cr_expect_gt(n, 3, "the import made only %lu allocations", n);
+    cr_expect_eq(test_db_int(s, "SELECT base_low FROM band"), 7500000);
+    free(before);
+    pb_store_close(s);
+}
+
+/* Each allocation of a first open (which loads the built-in dataset) may
+ * fail: the open reports it, and a later open completes the job. An open
+ * that succeeds has the whole built-in dataset. */
+Test(store, allocation_failures_during_first_open)
+{
+    pb_status st = PB_ERR_NOMEM;
+    unsigned long n;
+    for (n = 1; n < 1000000 && st != PB_OK; n += 1 + n / 64) {
+        pb_store *s = NULL;
+        pb__alloc_fail_after(n);
+        st = pb_store_open(db.path, 0, &s);
+        pb__alloc_fail_after(0);
+        if (st != PB_OK) {
+            cr_assert_eq(st, PB_ERR_NOMEM, "allocation %lu: %s", n, pb_store_errmsg(s));
+        } else {
+            cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source WHERE builtin = 1"), 5,
+                         "allocation %lu: open succeeded without the built-in dataset", n);
+        }
+        pb_store_close(s);
+    }
+    cr_expect_gt(n, 10);
+}
+
+/* Several processes opening one new database at once: each must succeed,
+ * and the database ends with one schema and one built-in dataset. */
+Test(store, concurrent_first_opens)
+{
+    enum { PROCS = 4, ROUNDS = 5 };
+    for (int round = 0; round < ROUNDS; round++) {
+        int go[2];
+        cr_assert_eq(pipe(go), 0);
+        pid_t kids[PROCS];
+        for (int i = 0; i < PROCS; i++) {
+            kids[i] = fork();
+            cr_assert_neq(kids[i], -1);
+            if (kids[i] == 0) {
+                char c;
+                close(go[1]);
+                if (read(go[0], &c, 1) < 0)
+                    _exit(3);
+                pb_store *s = NULL;
+                pb_status st = pb_store_open(db.path, 0, &s);
+                if (st != PB_OK)
+                    fprintf(stderr, "child %d: %s\n", i, pb_store_errmsg(s));
+                pb_store_close(s);
+                _exit(st == PB_OK ? 0 : 1);
+            }
+        }
+        close(go[0]);
+        close(go[1]); /* releases every child at once */
+        for (int i = 0; i < PROCS; i++) {
+            int status = 0;
+            waitpid(kids[i], &status, 0);
+            cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                      "round %d: child %d failed to open", round, i);
+        }
+        pb_store *s = test_db_open(&db, 0);
+        cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source WHERE builtin = 1"), 5);
+        pb_store_close(s);
+        test_db_remove(&db);
+        test_db_make(&db);
+    }
+}
+
+Test(store, rates_added_and_read_back)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    pb_date d;
+    cr_assert_eq(pb_date_parse("2026-03-01", &d), PB_OK);
+    cr_expect_eq(pb_store_add_rate(s, d, "EUR", "USD", 1.25, "test-rates"), PB_OK, "%s",
+                 pb_store_errmsg(s));
+    cr_expect_eq(pb_store_add_rate(s, d, "EUR", "XYZ", 1.25, "test-rates"), PB_ERR_CURRENCY);
+    cr_expect_eq(pb_store_add_rate(s, d, "EUR", "GBP", 0, "test-rates"), PB_ERR_RANGE);
+    pb_fx *fx = NULL;
+    cr_assert_eq(pb_store_fx(s, &fx), PB_OK, "%s", pb_store_errmsg(s));
+    cr_expect_eq(pb_fx_count(fx), 1);
+    pb_fx_quote q;
+    pb_money out;
+    cr_assert_eq(pb_fx_convert(fx, pb_money_of(100, "EUR"), "USD", d + 3, &out, &q), PB_OK);
+    cr_expect_eq(out.minor, 12500);
+    cr_expect_eq(q.date, d);
+    cr_expect_str_eq(q.source, "test-rates");
+    /* a write drops the cached rates, so the next read sees it */
+    cr_expect_eq(pb_store_add_rate(s, d + 1, "EUR", "USD", 1.5, "test-rates"), PB_OK);
+    cr_assert_eq(pb_store_fx(s, &fx), PB_OK);
+    cr_expect_eq(pb_fx_count(fx), 2);
+    char ecb[4096];
+    snprintf(ecb, sizeof ecb, "%s/tests/fixtures/fx/good.csv", test_root());
+    size_t imported = 0;
+    cr_expect_eq(pb_store_import_rates(s, ecb, &imported), PB_OK, "%s", pb_store_errmsg(s));
+    cr_expect_gt(imported, 0);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source WHERE key = 'ecb-reference-rates'"),
+                 1);
+    pb_store_close(s);
+}
