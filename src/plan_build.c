@@ -300,39 +300,6 @@ static pb_status use_source(struct ctx *c, const char *key, const char *what)
     return PB_OK;
 }
 
-/* The next character of a string's slug (pb__slugify without allocating):
- * letters and digits lower-cased, each run of anything else one '-' between
- * them; 0 at the end. */
-static int slug_next(const char **p, bool *started)
-{
-    bool gap = false;
-    while (**p && !isalnum((unsigned char)**p)) {
-        gap = true;
-        (*p)++;
-    }
-    if (!**p)
-        return 0;
-    if (gap && *started)
-        return '-';
-    *started = true;
-    return tolower((unsigned char)*(*p)++);
-}
-
-/* Do two texts have the same slug ("Agentic AI" and "agentic-ai")? */
-static bool same_slug(const char *a, const char *b)
-{
-    if (!a || !b)
-        return false;
-    bool sa = false, sb = false;
-    for (;;) {
-        int x = slug_next(&a, &sa), y = slug_next(&b, &sb);
-        if (x != y)
-            return false;
-        if (x == 0)
-            return true;
-    }
-}
-
 static char *col_dup(sqlite3_stmt *st, int i, bool *oom)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
@@ -448,8 +415,8 @@ static pb_status load_premiums(struct ctx *c)
         p.line = sqlite3_column_int(st, 8);
         p.as_of = col_date(st, 9);
         bool known = p.as_of == PB_DATE_NONE || p.as_of <= c->as_of;
-        bool mine = (!p.company || same_slug(c->band->company, p.company)) &&
-                    (!p.role || same_slug(c->band->role, p.role));
+        bool mine = (!p.company || pb__slug_match(c->band->company, p.company)) &&
+                    (!p.role || pb__slug_match(c->band->role, p.role));
         struct premium *slot = NULL;
         if (!oom && p.name && p.applies_to && known)
             slot = mine ? PB__PUSH(c->premiums) : PB__PUSH(c->all_names);
@@ -474,7 +441,7 @@ static struct premium *premium_for(struct ctx *c, const char *skill, size_t *ind
     struct premium *best = NULL;
     for (size_t i = 0; i < c->premiums.count; i++) {
         struct premium *p = &c->premiums.items[i];
-        if (!same_slug(skill, p->name))
+        if (!pb__slug_match(skill, p->name))
             continue;
         bool own = strcmp(p->source, c->band->source) == 0;
         bool best_own = best && strcmp(best->source, c->band->source) == 0;
@@ -502,7 +469,7 @@ static pb_status resolve_skills(struct ctx *c)
             pb_status st = use_source(c, p->source, "premium");
             if (st != PB_OK)
                 return st;
-            if (same_slug("open-source-maintainer", p->name) &&
+            if (pb__slug_match("open-source-maintainer", p->name) &&
                 prof->maintained_projects == 0) {
                 st = note(c,
                           "the %s premium is claimed with no maintained projects in the profile "
@@ -516,7 +483,7 @@ static pb_status resolve_skills(struct ctx *c)
         /* known elsewhere, or not at all */
         const struct premium *other = NULL;
         for (size_t k = 0; k < c->all_names.count && !other; k++)
-            if (same_slug(s->name, c->all_names.items[k].name))
+            if (pb__slug_match(s->name, c->all_names.items[k].name))
                 other = &c->all_names.items[k];
         if (other) {
             pb_status st =
@@ -682,9 +649,9 @@ static pb_status load_mentions(struct ctx *c)
         const char *company = (const char *)sqlite3_column_text(st, 0);
         const char *region = (const char *)sqlite3_column_text(st, 4);
         const char *cur = (const char *)sqlite3_column_text(st, 5);
-        if (!company || !cur || same_slug(c->band->company, company))
+        if (!company || !cur || pb__slug_match(c->band->company, company))
             continue;
-        if (region ? !same_slug(c->band->region, region) : strcmp(cur, native) != 0)
+        if (region ? !pb__slug_match(c->band->region, region) : strcmp(cur, native) != 0)
             continue;
         struct competitor *k = &c->comps[c->ncomps];
         memset(k, 0, sizeof *k);
@@ -831,7 +798,7 @@ static pb_status offer_in_hand(struct ctx *c)
     c->offer_vest = vest;
     json_decref(sch);
     if (st == PB_OK && pb_offer_company(o) &&
-        !same_slug(pb_offer_company(o), c->band->company))
+        !pb__slug_match(pb_offer_company(o), c->band->company))
         st = note(c, "the offer in hand names company '%s', not %s", pb_offer_company(o),
                   c->band->company);
     return st;
@@ -1583,7 +1550,7 @@ static pb_status peer_and_scarcity_levers(struct ctx *c, lever_list *ls, json_t 
     json_t *eqs = json_object_get(levels, "equivalents");
     for (size_t i = 0; st == PB_OK && i < set.count; i++) {
         const struct pb__bandrow *r = &set.rows[i];
-        if (r->relative || same_slug(b->company, r->company))
+        if (r->relative || pb__slug_match(b->company, r->company))
             continue;
         bool peer = false;
         size_t k;
@@ -1595,11 +1562,11 @@ static pb_status peer_and_scarcity_levers(struct ctx *c, lever_list *ls, json_t 
             const char *el = json_string_value(json_object_get(e, "level"));
             const char *er = json_string_value(json_object_get(e, "role"));
             bool via_range = json_is_true(json_object_get(e, "via_range"));
-            if (!ec || !same_slug(ec, r->company))
+            if (!ec || !pb__slug_match(ec, r->company))
                 continue;
             if (via_range ? level_range_has(r->level, el)
                           : ((el && r->level && strcmp(el, r->level) == 0) ||
-                             (er && same_slug(er, r->role))))
+                             (er && pb__slug_match(er, r->role))))
                 peer = true;
         }
         char day[11], lo[48], hi[48];
