@@ -956,9 +956,9 @@ static pb_status valuations(struct ctx *c)
         struct competitor *k = &c->comps[i];
         if (strcmp(pb_offer_name(k->offer), pb_offer_name(target)) == 0)
             return pb__diag_set(c->diag, PB_ERR_USAGE, NULL, 0,
-                                "the competing offer %s has the same name as the offer in "
-                                "hand; give one of them another `name:`",
-                                k->from);
+                                "the competing offer %s is named '%s' like the offer it is "
+                                "compared with; give it another `name:`",
+                                k->from, pb_offer_name(target));
         pb_status st = value_pair(c, target, k, &k->value);
         if (st != PB_OK)
             return st;

@@ -483,6 +483,14 @@ static void levers(struct sb *b, json_t *p)
     put(b, "\n");
 }
 
+/* Why a figure is above its band: a premium, or the offer in hand. */
+static const char *above_why(json_t *fig)
+{
+    return json_is_true(json_object_get(fig, "raised_to_offer"))
+               ? "the offer in hand already pays it"
+               : "the premium takes it there";
+}
+
 static void strategy(struct sb *b, json_t *p)
 {
     const char *cur = str(p, "currency");
@@ -498,11 +506,13 @@ static void strategy(struct sb *b, json_t *p)
            "agree a package that makes the choice easy.",
         str(p, "company_name"), str(p, "role_name"), str(json_object_get(p, "band"), "region"));
     put(b, " My ask is %s base", ab);
+    if (json_is_true(json_object_get(json_object_get(ask, "base"), "above_band")))
+        put(b, " (above the band: %s)", above_why(json_object_get(ask, "base")));
     if (json_is_object(aeq)) {
         mt(aeq, "amount", cur, ae, sizeof ae);
         put(b, " with %s equity over %s years", ae, years_word(vest));
         if (json_is_true(json_object_get(aeq, "above_band")))
-            put(b, " (above the band: the premium takes it there)");
+            put(b, " (above the band: %s)", above_why(aeq));
     }
     if (sign_on)
         put(b, " and a %s signing bonus", so);
@@ -529,11 +539,13 @@ static void strategy(struct sb *b, json_t *p)
         }
     }
     put(b, " My accept-at floor is %s base", fb);
+    if (json_is_true(json_object_get(json_object_get(floor, "base"), "above_band")))
+        put(b, " (above the band: %s)", above_why(json_object_get(floor, "base")));
     if (json_is_object(feq)) {
         mt(feq, "amount", cur, fe, sizeof fe);
         put(b, " with %s equity over %s years", fe, years_word(vest));
         if (json_is_true(json_object_get(feq, "above_band")))
-            put(b, " (above the band: the premium takes it there)");
+            put(b, " (above the band: %s)", above_why(feq));
     }
     put(b, ".");
     json_t *extra = json_object_get(p, "additional_asks");
