@@ -268,6 +268,22 @@ static json_t *jpct(double v)
     return json_real(r);
 }
 
+/* "one year", "four years". */
+static const char *years_word(int n)
+{
+    static const char *const words[] = {"zero years", "one year",   "two years", "three years",
+                                        "four years", "five years", "six years", "seven years",
+                                        "eight years", "nine years", "ten years"};
+    return n >= 0 && n <= 10 ? words[n] : "many years";
+}
+
+/* "1 year", "4 years" (digits), in a buffer of the caller's. */
+static const char *years_num(int n, char buf[24])
+{
+    snprintf(buf, 24, "%d year%s", n, n == 1 ? "" : "s");
+    return buf;
+}
+
 /* A note for the plan's notes list (printf-style). */
 __attribute__((format(printf, 2, 3))) static pb_status note(struct ctx *c, const char *fmt, ...)
 {
@@ -367,10 +383,10 @@ static pb_status load_band(struct ctx *c)
     for (int i = 0; i < e; i++)
         c->unit *= 10;
     if (c->other_bands > 0)
-        st = note(c, "%zu other document%s give%s a band for this role and region; the plan "
-                     "uses %s (%s)",
-                  c->other_bands, c->other_bands == 1 ? "" : "s",
-                  c->other_bands == 1 ? "s" : "", best->source, best->source_title);
+        st = note(c, "%zu other band%s on record for this role and region; the plan uses "
+                     "the one%s%s from %s",
+                  c->other_bands, c->other_bands == 1 ? " is" : "s are",
+                  best->level ? " at level " : "", best->level ? best->level : "", best->source);
     if (st == PB_OK)
         st = use_source(c, best->source, "band");
     return st;
@@ -1067,9 +1083,10 @@ static json_t *competitor_json(struct ctx *c, struct competitor *k)
     json_object_set_new(j, "fx", k->converted ? pb__quote_json(&k->quote) : json_null());
     json_t *assumptions = json_array();
     if (assumptions && k->assumed_vest) {
-        char *a = pb__asprintf("the document gives no vesting period for the grant: %d years "
+        char *a = pb__asprintf("the document gives no vesting period for the grant: %s "
                                "assumed, like the band's",
-                               c->band->vest_years > 0 ? c->band->vest_years : 4);
+                               years_num(c->band->vest_years > 0 ? c->band->vest_years : 4,
+                                         (char[24]){0}));
         if (a)
             json_array_append_new(assumptions, json_string(a));
         pb__free(a);
@@ -1192,9 +1209,9 @@ static void leverage_text(struct ctx *c, char *buf, size_t cap)
     mtext(r->band_mid_total, c->cur, mt, sizeof mt);
     mtext(r->band_top_total, c->cur, tt, sizeof tt);
     snprintf(buf, cap,
-             "the leverage of %s (%s: %s over %d years against %s for the band's middle "
+             "the leverage of %s (%s: %s over %s against %s for the band's middle "
              "package and %s for its top)",
-             k->label, lv, ct, c->years, mt, tt);
+             k->label, lv, ct, years_num(c->years, (char[24]){0}), mt, tt);
 }
 
 /* Premium wording for a component, e.g. "+25% for agentic-ai (20–35%, midpoint)". */
@@ -1281,13 +1298,6 @@ static char *sign_on_rule(struct ctx *c)
                         k->label, fc, ours, gap);
 }
 
-static const char *years_word(int n)
-{
-    static const char *const words[] = {"zero", "one", "two", "three", "four", "five",
-                                        "six",  "seven", "eight", "nine", "ten"};
-    return n >= 0 && n <= 10 ? words[n] : "many";
-}
-
 /* ---- levers --------------------------------------------------------------------- */
 
 enum { TIER_OFFER = 1, TIER_PREMIUM, TIER_MARKET, TIER_PEER, TIER_TRACK, TIER_SCARCITY };
@@ -1365,20 +1375,21 @@ static pb_status competitor_levers(struct ctx *c, lever_list *ls)
         mtext(reference_total(c), c->cur, ref, sizeof ref);
         char *title = pb__asprintf("Competing offer: %s", k->label);
         char *evidence = pb__asprintf(
-            "%s is worth %s over %d years, %s more than %s (%s)", k->label, tot, c->years, g,
+            "%s is worth %s over %s, %s more than %s (%s)", k->label, tot,
+            years_num(c->years, (char[24]){0}), g,
             c->has_offer ? "the offer in hand" : "the middle of the band", ref);
         char *script;
         const char *where = k->region ? k->region : NULL;
         if (k->simple)
             script = pb__asprintf(
-                "%s has made me an offer%s%s: %s base with %s/year in RSUs. That's %s over %s "
-                "years, counting every year of base. I'd still rather build here, and a "
+                "%s has made me an offer%s%s: %s base with %s/year in RSUs. That's %s over %s, "
+                "counting every year of base. I'd still rather build here, and a "
                 "package of %s base with %s in equity is what lets me say yes.",
                 k->company_name, where ? " in " : "", where ? where : "", b, e, tot,
                 years_word(c->years), ask_b, ask_e);
         else
             script = pb__asprintf(
-                "%s has made me an offer%s%s that its schedule puts at %s across %s years, "
+                "%s has made me an offer%s%s that its schedule puts at %s across %s, "
                 "with %s base in the first year. I'd still rather build here, and a package "
                 "of %s base with %s in equity is what lets me say yes.",
                 k->company_name, where ? " in " : "", where ? where : "", tot,
@@ -1424,9 +1435,9 @@ static pb_status premium_levers(struct ctx *c, lever_list *ls)
         char *title = pb__asprintf("Premium: %s", p->name);
         char *evidence = pb__asprintf(
             "a %.*s\xE2\x80\x93%s premium on %s for %s (%s line %ld); at its midpoint it is worth "
-            "%s over %d years here",
+            "%s over %s here",
             (int)(strlen(lo) - 1), lo, hi, p->applies_to, p->name, p->source, p->line, am,
-            c->years);
+            years_num(c->years, (char[24]){0}));
         char *script = pb__asprintf(
             "%s%s%s. The market pays a %.*s\xE2\x80\x93%s premium on %s for %s experience, and I'd "
             "like the offer to carry it: %s %s.",
@@ -1474,8 +1485,8 @@ static pb_status market_lever(struct ctx *c, lever_list *ls)
         char *title = pb__strdup("Market position of the offer");
         char *evidence = pb__asprintf(
             "the offer's %s base sits at %s of the %s\xE2\x80\x93%s band (as of %s); bringing base "
-            "and equity to the middle is worth %s over %d years",
-            ob, pos, lo, hi, day, g, c->years);
+            "and equity to the middle is worth %s over %s",
+            ob, pos, lo, hi, day, g, years_num(c->years, (char[24]){0}));
         char *script = pb__asprintf(
             "The published range for this role in %s runs from %s to %s, and the offer's %s "
             "base sits in the lower part of it. With my experience I'd expect to land above the "
@@ -1492,8 +1503,8 @@ static pb_status market_lever(struct ctx *c, lever_list *ls)
     char *title = pb__strdup("The published band");
     char *evidence = pb__asprintf(
         "%s base band %s\xE2\x80\x93%s (as of %s); the ask sits above its %s middle, worth %s "
-        "over %d years against the middle package",
-        b->region, lo, hi, day, mid, g, c->years);
+        "over %s against the middle package",
+        b->region, lo, hi, day, mid, g, years_num(c->years, (char[24]){0}));
     const pb_profile *p = c->plan->profile;
     char exp[64] = "";
     if (p && p->experience_years >= 0)
@@ -1584,10 +1595,10 @@ static pb_status peer_and_scarcity_levers(struct ctx *c, lever_list *ls, json_t 
                                        r->level ? r->level : r->role_name,
                                        " in ", r->region);
             char *evidence = pb__asprintf(
-                "%s %s pays %s\xE2\x80\x93%s base in %s (as of %s), a middle %s over %d years "
+                "%s %s pays %s\xE2\x80\x93%s base in %s (as of %s), a middle %s over %s "
                 "above this band's",
                 r->company_name, r->level ? r->level : r->role_name, lo, hi, r->region, day, g,
-                c->years);
+                years_num(c->years, (char[24]){0}));
             char *script = pb__asprintf(
                 "The level I'd join at is matched to %s %s, where base runs %s to %s in %s. "
                 "I'm asking for a base that keeps me level with that market.",
@@ -1721,8 +1732,8 @@ static json_t *additional_asks(struct ctx *c, const char *best_label)
         if (json_is_number(pe))
             snprintf(why, sizeof why,
                      "the grant is private equity and pays only on a liquidity event; the "
-                     "simulation gives a %.0f%% chance of one within %d years",
-                     json_number_value(pe) * 100, c->years);
+                     "simulation gives a %.0f%% chance of one within %s",
+                     json_number_value(pe) * 100, years_num(c->years, (char[24]){0}));
         else
             snprintf(why, sizeof why,
                      "the grant is private equity and pays only on a liquidity event");
@@ -1811,8 +1822,8 @@ static json_t *scripts(struct ctx *c)
                  (long long)p->experience_years);
     char equity_part[160] = "", sign_part[96] = "", floor_eq[128] = "";
     if (eq)
-        snprintf(equity_part, sizeof equity_part, ", an equity grant of %s over %d years", ae,
-                 b->vest_years);
+        snprintf(equity_part, sizeof equity_part, ", an equity grant of %s over %s", ae,
+                 years_num(b->vest_years, (char[24]){0}));
     if (r->sign_on > 0)
         snprintf(sign_part, sizeof sign_part, " and a %s signing bonus", so);
     if (eq)

@@ -106,11 +106,13 @@ static void pct_text(double v, char *buf, size_t cap)
         snprintf(buf, cap, "%.2f%%", r);
 }
 
+/* "one year", "four years". */
 static const char *years_word(int n)
 {
-    static const char *const words[] = {"zero", "one", "two", "three", "four", "five",
-                                        "six",  "seven", "eight", "nine", "ten"};
-    return n >= 0 && n <= 10 ? words[n] : "many";
+    static const char *const words[] = {"zero years", "one year",   "two years", "three years",
+                                        "four years", "five years", "six years", "seven years",
+                                        "eight years", "nine years", "ten years"};
+    return n >= 0 && n <= 10 ? words[n] : "many years";
 }
 
 /* A YAML double-quoted scalar. */
@@ -225,7 +227,7 @@ static void header(struct sb *b, json_t *p)
         put(b, " (past its review date, %s: STALE)", str(band, "review_due"));
     else if (has(band, "review_due"))
         put(b, " (review due %s)", str(band, "review_due"));
-    put(b, " | %s | %s-year horizon\n\n", risk_text, years_word((int)num(p, "years")));
+    put(b, " | %s | horizon of %s\n\n", risk_text, years_word((int)num(p, "years")));
 
     int vest = has(band, "vest_years") ? (int)num(band, "vest_years") : 4;
     put(b, "| Region | Base Salary | Equity (grant/%dyr) | Bonus | Total Comp |\n", vest);
@@ -280,7 +282,7 @@ static void where_you_stand(struct sb *b, json_t *p)
     }
     char total[48];
     mt(offer, "n_year_total", cur, total, sizeof total);
-    put(b, "The offer in hand (%s) comes to %s across %s years in payband's schedule.\n\n",
+    put(b, "The offer in hand (%s) comes to %s across %s in payband's schedule.\n\n",
         str(offer, "name"), total, years_word((int)num(p, "years")));
     position_item(b, "Base", json_object_get(offer, "base"), cur, NULL);
     json_t *eq = json_object_get(offer, "equity");
@@ -288,8 +290,8 @@ static void where_you_stand(struct sb *b, json_t *p)
         char grant[48], extra[128] = "";
         mt(eq, "grant", cur, grant, sizeof grant);
         if (json_is_true(json_object_get(eq, "compared_per_year")))
-            snprintf(extra, sizeof extra, " (a %s grant over %d years, compared per year)", grant,
-                     (int)num(eq, "vest_years"));
+            snprintf(extra, sizeof extra, " (a %s grant over %s, compared per year)", grant,
+                     years_word((int)num(eq, "vest_years")));
         position_item(b, "Equity grant", eq, cur, extra);
     }
     position_item(b, "Annual total comp", json_object_get(offer, "tc"), cur, NULL);
@@ -316,12 +318,12 @@ static void competing_offers(struct sb *b, json_t *p)
         put(b, "- **%s** (from %s): ", str(k, "name"), str(k, "from"));
         if (json_is_true(json_object_get(k, "simple"))) {
             mt(k, "equity_per_year", cur, eq, sizeof eq);
-            put(b, "%s base and %s a year in equity, %s over %s years with every year of base "
+            put(b, "%s base and %s a year in equity, %s over %s with every year of base "
                    "counted",
                 base, eq, total, years_word(years));
         } else {
             put(b, "%s base in the first year; payband's year-by-year schedule puts it at %s "
-                   "across %s years",
+                   "across %s",
                 base, total, years_word(years));
         }
         if (has(k, "stated_total")) {
@@ -330,8 +332,8 @@ static void competing_offers(struct sb *b, json_t *p)
                        sizeof stated);
             if (fabs(num(k, "stated_total") - num(k, "n_year_total")) > 0.5 ||
                 strcmp(str(k, "native_currency"), cur) != 0)
-                put(b, " (the document's own figure for %d years, %s, does not add up to this)",
-                    (int)num(k, "stated_years"), stated);
+                put(b, " (the document's own figure for %s, %s, does not add up to this)",
+                    years_word((int)num(k, "stated_years")), stated);
         }
         put(b, ". First-year cash: %s.", y1);
         json_t *as = json_object_get(k, "assumptions");
@@ -418,7 +420,7 @@ static void ask_and_floor(struct sb *b, json_t *p)
     figure_item(b, "Base", json_object_get(ask, "base"), cur, vest, false);
     if (json_is_object(json_object_get(ask, "equity"))) {
         char label[64];
-        snprintf(label, sizeof label, "Equity grant over %s years", years_word(vest));
+        snprintf(label, sizeof label, "Equity grant over %s", years_word(vest));
         json_t *e = json_object_get(ask, "equity");
         char v[48], at[16];
         mt(e, "amount", cur, v, sizeof v);
@@ -438,7 +440,7 @@ static void ask_and_floor(struct sb *b, json_t *p)
         char v[48], at[16];
         mt(e, "amount", cur, v, sizeof v);
         pct_text(num(e, "position_pct"), at, sizeof at);
-        put(b, "- Equity grant over %s years: %s (%s the band, at %s of its range). Rule: %s.\n",
+        put(b, "- Equity grant over %s: %s (%s the band, at %s of its range). Rule: %s.\n",
             years_word(vest), v, str(e, "where"), at, str(e, "rule"));
     }
     put(b, "- The floor needs no signing bonus; it is the package below which the plan says "
@@ -446,19 +448,23 @@ static void ask_and_floor(struct sb *b, json_t *p)
     json_t *lev = json_object_get(p, "leverage");
     char pct[16];
     pct_text(num(lev, "value"), pct, sizeof pct);
-    put(b, "Risk appetite sets where in the band the ask and floor start; the best competing "
-           "offer gives leverage %s",
-        pct);
+    put(b, "Risk appetite sets where in the band the ask and floor start; ");
+    if (!has(lev, "best"))
+        put(b, "no competing offer gives leverage");
+    else
+        put(b, "the best competing offer gives leverage %s", pct);
     if (has(lev, "best")) {
         char bt[48], mid[48], top[48];
         mt(lev, "best_total", cur, bt, sizeof bt);
         mt(lev, "band_mid_total", cur, mid, sizeof mid);
         mt(lev, "band_top_total", cur, top, sizeof top);
-        put(b, " (%s: %s across %s years, against %s for the band's middle package and %s for "
+        put(b, " (%s: %s across %s, against %s for the band's middle package and %s for "
                "its top)",
             str(lev, "best"), bt, years_word((int)num(p, "years")), mid, top);
     }
-    put(b, ". Equity is valued as %s.\n\n", str(p, "equity_model"));
+    if (json_is_object(json_object_get(ask, "equity")))
+        put(b, ". Equity is valued as %s", str(p, "equity_model"));
+    put(b, ".\n\n");
 }
 
 static void levers(struct sb *b, json_t *p)
@@ -474,7 +480,7 @@ static void levers(struct sb *b, json_t *p)
         if (has(l, "strength")) {
             char s[48];
             mt(l, "strength", cur, s, sizeof s);
-            put(b, "; strength %s across %s years", s, years_word((int)num(p, "years")));
+            put(b, "; strength %s across %s", s, years_word((int)num(p, "years")));
         }
         put(b, ".\n");
     }
@@ -510,7 +516,7 @@ static void strategy(struct sb *b, json_t *p)
         put(b, " (above the band: %s)", above_why(json_object_get(ask, "base")));
     if (json_is_object(aeq)) {
         mt(aeq, "amount", cur, ae, sizeof ae);
-        put(b, " with %s equity over %s years", ae, years_word(vest));
+        put(b, " with %s equity over %s", ae, years_word(vest));
         if (json_is_true(json_object_get(aeq, "above_band")))
             put(b, " (above the band: %s)", above_why(aeq));
     }
@@ -532,10 +538,10 @@ static void strategy(struct sb *b, json_t *p)
             level[0] ? " " : "", level, region[0] ? " in " : "", region);
         if (json_is_true(json_object_get(k, "simple"))) {
             mt(k, "equity_per_year", cur, eq, sizeof eq);
-            put(b, " at %s base with %s/year RSUs, %s over %s years.", base, eq, total,
+            put(b, " at %s base with %s/year RSUs, %s over %s.", base, eq, total,
                 years_word(years));
         } else {
-            put(b, " that its schedule puts at %s across %s years.", total, years_word(years));
+            put(b, " that its schedule puts at %s across %s.", total, years_word(years));
         }
     }
     put(b, " My accept-at floor is %s base", fb);
@@ -543,7 +549,7 @@ static void strategy(struct sb *b, json_t *p)
         put(b, " (above the band: %s)", above_why(json_object_get(floor, "base")));
     if (json_is_object(feq)) {
         mt(feq, "amount", cur, fe, sizeof fe);
-        put(b, " with %s equity over %s years", fe, years_word(vest));
+        put(b, " with %s equity over %s", fe, years_word(vest));
         if (json_is_true(json_object_get(feq, "above_band")))
             put(b, " (above the band: %s)", above_why(feq));
     }
