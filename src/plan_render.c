@@ -508,10 +508,10 @@ static void strategy(struct sb *b, json_t *p)
     json_t *aeq = json_object_get(ask, "equity"), *feq = json_object_get(floor, "equity");
     mt(json_object_get(ask, "sign_on"), "amount", cur, so, sizeof so);
     bool sign_on = num(json_object_get(ask, "sign_on"), "amount") > 0;
-    put(b, "> **Negotiate Up Strategy:** \"I want to join %s as %s in %s, and I'd like us to "
-           "agree a package that makes the choice easy.",
+    put(b, "> **Negotiate Up Strategy:** \"Joining %s as %s in %s is my first choice, and "
+           "I'd like a package that makes it an easy one.",
         str(p, "company_name"), str(p, "role_name"), str(json_object_get(p, "band"), "region"));
-    put(b, " My ask is %s base", ab);
+    put(b, " I'm asking for %s base", ab);
     if (json_is_true(json_object_get(json_object_get(ask, "base"), "above_band")))
         put(b, " (above the band: %s)", above_why(json_object_get(ask, "base")));
     if (json_is_object(aeq)) {
@@ -534,17 +534,18 @@ static void strategy(struct sb *b, json_t *p)
         const char *company = str(k, "company_name");
         const char *level = str(k, "level");
         const char *region = str(k, "region");
-        put(b, " I %s an offer from %s%s%s%s%s", i == 0 ? "have" : "also have", company,
-            level[0] ? " " : "", level, region[0] ? " in " : "", region);
+        put(b, " %s has %soffered me %s%s%s%s", company, i == 0 ? "" : "also ",
+            level[0] ? level : "the role", region[0] ? " in " : "", region,
+            json_is_true(json_object_get(k, "simple")) ? " at" : ",");
         if (json_is_true(json_object_get(k, "simple"))) {
             mt(k, "equity_per_year", cur, eq, sizeof eq);
-            put(b, " at %s base with %s/year RSUs, %s over %s.", base, eq, total,
+            put(b, " %s base with %s/year RSUs, %s over %s.", base, eq, total,
                 years_word(years));
         } else {
-            put(b, " that its schedule puts at %s across %s.", total, years_word(years));
+            put(b, " worth %s across %s in its schedule.", total, years_word(years));
         }
     }
-    put(b, " My accept-at floor is %s base", fb);
+    put(b, " The accept-at floor I hold to is %s base", fb);
     if (json_is_true(json_object_get(json_object_get(floor, "base"), "above_band")))
         put(b, " (above the band: %s)", above_why(json_object_get(floor, "base")));
     if (json_is_object(feq)) {
