@@ -398,17 +398,16 @@ static void competing_offers(struct sb *b, json_t *p)
     put(b, "\n");
 }
 
-static void figure_item(struct sb *b, const char *what, json_t *f, const char *cur, int vest,
-                        bool grant)
+/* "- Base: €102K (inside the band, at 88.89% of its range). Rule: …" */
+static void figure_item(struct sb *b, const char *what, json_t *f, const char *cur)
 {
     if (!json_is_object(f))
         return;
     char v[48], at[16];
     mt(f, "amount", cur, v, sizeof v);
     pct_text(num(f, "position_pct"), at, sizeof at);
-    put(b, "- %s: %s%s%s (%s the band, at %s of its range). Rule: %s.\n", what, v,
-        grant ? " over " : "", grant ? years_word(vest) : "", str(f, "where"), at, str(f, "rule"));
-    (void)grant;
+    put(b, "- %s: %s (%s the band, at %s of its range). Rule: %s.\n", what, v, str(f, "where"),
+        at, str(f, "rule"));
 }
 
 static void ask_and_floor(struct sb *b, json_t *p)
@@ -416,33 +415,19 @@ static void ask_and_floor(struct sb *b, json_t *p)
     const char *cur = str(p, "currency");
     json_t *ask = json_object_get(p, "ask"), *floor = json_object_get(p, "floor");
     int vest = has(ask, "vest_years") ? (int)num(ask, "vest_years") : 4;
+    char grant[64];
+    snprintf(grant, sizeof grant, "Equity grant over %s", years_word(vest));
     put(b, "**The Ask**\n\n");
-    figure_item(b, "Base", json_object_get(ask, "base"), cur, vest, false);
-    if (json_is_object(json_object_get(ask, "equity"))) {
-        char label[64];
-        snprintf(label, sizeof label, "Equity grant over %s", years_word(vest));
-        json_t *e = json_object_get(ask, "equity");
-        char v[48], at[16];
-        mt(e, "amount", cur, v, sizeof v);
-        pct_text(num(e, "position_pct"), at, sizeof at);
-        put(b, "- %s: %s (%s the band, at %s of its range). Rule: %s.\n", label, v,
-            str(e, "where"), at, str(e, "rule"));
-    }
+    figure_item(b, "Base", json_object_get(ask, "base"), cur);
+    figure_item(b, grant, json_object_get(ask, "equity"), cur);
     json_t *so = json_object_get(ask, "sign_on");
     char s[48];
     mt(so, "amount", cur, s, sizeof s);
     put(b, "- Signing bonus: %s. Rule: %s.\n\n", num(so, "amount") > 0 ? s : "none",
         str(so, "rule"));
     put(b, "**The Accept-At Floor**\n\n");
-    figure_item(b, "Base", json_object_get(floor, "base"), cur, vest, false);
-    if (json_is_object(json_object_get(floor, "equity"))) {
-        json_t *e = json_object_get(floor, "equity");
-        char v[48], at[16];
-        mt(e, "amount", cur, v, sizeof v);
-        pct_text(num(e, "position_pct"), at, sizeof at);
-        put(b, "- Equity grant over %s: %s (%s the band, at %s of its range). Rule: %s.\n",
-            years_word(vest), v, str(e, "where"), at, str(e, "rule"));
-    }
+    figure_item(b, "Base", json_object_get(floor, "base"), cur);
+    figure_item(b, grant, json_object_get(floor, "equity"), cur);
     put(b, "- The floor needs no signing bonus; it is the package below which the plan says "
            "walk away.\n\n");
     json_t *lev = json_object_get(p, "leverage");
