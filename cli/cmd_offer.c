@@ -76,7 +76,7 @@ static int print_schedule(json_t *s, cli_format format)
     cols[c++] = (struct cli_column){"year", "year", CLI_COL_TEXT, NULL};
     cols[c++] = (struct cli_column){"base", "base", CLI_COL_MONEY, NULL};
     cols[c++] = (struct cli_column){"bonus", "bonus", CLI_COL_MONEY, NULL};
-    cols[c++] = (struct cli_column){"sign_on", "sign_on", CLI_COL_MONEY, NULL};
+    cols[c++] = (struct cli_column){"sign-on", "sign_on", CLI_COL_MONEY, NULL};
     for (size_t i = 0; i < ngrants; i++) {
         json_t *g = json_array_get(grants, i);
         const char *name = json_string_value(json_object_get(g, "name"));

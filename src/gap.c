@@ -108,8 +108,8 @@ static json_t *side_json(const struct pb__bandrow *r, const int64_t v[2], const 
                           pb__money_json(v[1], currency), "mid",
                           pb__money_json((v[0] + v[1]) / 2, currency), "source", r->source,
                           "stale", json_boolean(r->stale));
-    if (o && r->converted)
-        json_object_set_new(o, "fx", pb__quote_json(&r->quote));
+    if (o)
+        json_object_set_new(o, "fx", r->converted ? pb__quote_json(&r->quote) : json_null());
     return o;
 }
 

@@ -322,11 +322,26 @@ static pb_status write_source(pb_store *s, const struct pb__source *src, bool bu
                               sqlite3_int64 *id)
 {
     sqlite3_stmt *st = NULL;
-    pb_status rc = prepare(s, "DELETE FROM source WHERE key = ?", &st);
+    /* a user's document never replaces the built-in dataset's facts: the next
+     * built-in refresh would silently undo it */
+    pb_status rc = prepare(s, "DELETE FROM source WHERE key = ?1 AND builtin = ?2", &st);
     if (rc != PB_OK)
         return rc;
     sqlite3_bind_text(st, 1, src->key, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, builtin);
     rc = step_done(s, st, "source");
+    sqlite3_finalize(st);
+    if (rc != PB_OK)
+        return rc;
+    rc = prepare(s, "SELECT 1 FROM source WHERE key = ?", &st);
+    if (rc != PB_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, src->key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        rc = pb__diag_set(&s->diag, PB_ERR_USAGE, NULL, 0,
+                          "source key '%s' belongs to the built-in dataset; give your "
+                          "document another key",
+                          src->key);
     sqlite3_finalize(st);
     if (rc != PB_OK)
         return rc;

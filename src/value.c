@@ -27,6 +27,7 @@
 #include "diag.h"
 #include "offer_internal.h"
 #include "payband/money.h"
+#include "fastmath.h"
 #include "rng.h"
 
 enum {
@@ -35,6 +36,7 @@ enum {
     MAX_RATES = 16,
     MAX_THREADS = 16,
     BLOCK = 4096,        /* paths per random stream */
+    CHUNK = 128,         /* paths simulated side by side */
     MAX_SIMULATIONS = 20000000,
 };
 
@@ -126,6 +128,7 @@ typedef struct model {
     uint64_t stream_pub, stream_priv;
 
     double *paths;       /* equity per path, report currency */
+    double *blk_sum, *blk_min, *blk_max; /* per block of paths */
     unsigned long exits; /* paths with a liquidity event */
     unsigned long zeros; /* paths whose equity is worth nothing */
 
@@ -150,7 +153,6 @@ struct pb_valuation {
     pb_offer *offers[MAX_OFFERS];
     model *models; /* after a run */
     size_t nmodels;
-    double *scratch;
 };
 
 pb_valuation *pb_valuation_new(void)
@@ -176,12 +178,13 @@ static void free_models(pb_valuation *v)
         pb__free(v->models[i].pub_opt);
         pb__free(v->models[i].priv_opt);
         pb__free(v->models[i].paths);
+        pb__free(v->models[i].blk_sum);
+        pb__free(v->models[i].blk_min);
+        pb__free(v->models[i].blk_max);
     }
     pb__free(v->models);
     v->models = NULL;
     v->nmodels = 0;
-    pb__free(v->scratch);
-    v->scratch = NULL;
 }
 
 void pb_valuation_free(pb_valuation *v)
@@ -456,8 +459,12 @@ static pb_status build_model(pb_valuation *v, model *m, pb_offer *o)
             }
         }
     }
+    size_t nblocks = (size_t)((v->simulations + BLOCK - 1) / BLOCK);
     m->paths = pb__malloc((size_t)v->simulations * sizeof *m->paths);
-    if (!m->paths)
+    m->blk_sum = pb__malloc(nblocks * sizeof *m->blk_sum);
+    m->blk_min = pb__malloc(nblocks * sizeof *m->blk_min);
+    m->blk_max = pb__malloc(nblocks * sizeof *m->blk_max);
+    if (!m->paths || !m->blk_sum || !m->blk_min || !m->blk_max)
         return pb__diag_set(&v->diag, PB_ERR_NOMEM, NULL, 0, "out of memory for %ld paths",
                             v->simulations);
     return PB_OK;
@@ -479,72 +486,137 @@ static double private_payoff(const model *m, double factor)
     return value;
 }
 
-static void simulate_block(const pb_valuation *v, model *m, long block)
+/* The private model draws one uniform per path and reads the year of the
+ * first event off the cumulative chances: in year y the company fails with
+ * chance f and otherwise has a liquidity event with chance q, given neither
+ * happened before. fail_to[y] and exit_to[y] are the cumulative chances of
+ * "an event before year y, or a failure in year y" and "... or an exit in
+ * year y". */
+static void event_thresholds(const model *m, int n, double *fail_to, double *exit_to)
+{
+    double f = m->a[A_FAILURE] / 100.0;
+    double q = (1 - f) * m->a[A_LIQUIDITY] / 100.0;
+    double reach = 1, cum = 0;
+    for (int y = 1; y <= n; y++) {
+        cum += reach * f;
+        fail_to[y] = cum;
+        cum += reach * q;
+        exit_to[y] = cum;
+        reach *= 1 - f - q;
+    }
+}
+
+static void simulate_block(const pb_valuation *v, model *m, long block,
+                           double (*zbuf)[CHUNK])
 {
     int n = v->years;
     long first = block * BLOCK;
     long last = first + BLOCK < v->simulations ? first + BLOCK : v->simulations;
-    pb__rng pub, priv;
-    pb__rng_stream(&pub, v->seed, m->stream_pub, (uint64_t)block);
+    pb__rng priv;
+    pb__rng4 pub4, priv4;
+    pb__rng4_stream(&priv4, v->seed, m->stream_priv ^ 0x4C414E4553ULL /* "LANES" */,
+                    (uint64_t)block);
+    pb__rng4_stream(&pub4, v->seed, m->stream_pub ^ 0x4C414E4553ULL /* "LANES" */,
+                    (uint64_t)block);
     pb__rng_stream(&priv, v->seed, m->stream_priv, (uint64_t)block);
     double sig = m->a[A_VOLATILITY] / 100.0;
     double step = m->a[A_DRIFT] / 100.0 - 0.5 * sig * sig;
-    double fail = m->a[A_FAILURE] / 100.0;
-    double exit_p = fail + (1 - fail) * m->a[A_LIQUIDITY] / 100.0;
     double mu = log(m->a[A_EXIT_MEDIAN]), msig = m->a[A_EXIT_SIGMA];
     double keep = 1 - m->a[A_DILUTION] / 100.0;
-    double keep_pow[MAX_YEARS + 1];
+    double keep_pow[MAX_YEARS + 1], fail_to[MAX_YEARS + 1], exit_to[MAX_YEARS + 1];
     keep_pow[0] = 1;
     for (int y = 1; y <= n; y++)
         keep_pow[y] = keep_pow[y - 1] * keep;
+    event_thresholds(m, n, fail_to, exit_to);
+    double coef[MAX_YEARS + 1];
+    for (int y = 0; y <= n; y++)
+        coef[y] = m->pub_coef[0][y];
+    bool simple_public = m->max_ref == 0 && m->npub_opt == 0;
     unsigned long exits = 0, zeros = 0;
+    double sum = 0, lo = INFINITY, hi = -INFINITY;
     double ratio[MAX_YEARS + 1];
     ratio[0] = 1;
-    for (long p = first; p < last; p++) {
-        double eq = 0;
-        if (m->has_public) {
-            double lr = 0;
+    /* Paths go in chunks, year by year within a chunk, so that the
+     * exponentials of different paths overlap in the processor. */
+    double eq[CHUNK], lr[CHUNK], zs[CHUNK];
+    double(*zyear)[CHUNK] = m->has_public && !simple_public ? zbuf : NULL;
+    int exit_at[CHUNK], exit_year[CHUNK];
+    double thr[2 * MAX_YEARS];
+    for (int y = 1; y <= n; y++) {
+        thr[2 * y - 2] = fail_to[y];
+        thr[2 * y - 1] = exit_to[y];
+    }
+    for (long c0 = first; c0 < last; c0 += CHUNK) {
+        int cn = (int)(last - c0 < CHUNK ? last - c0 : CHUNK);
+        for (int i = 0; i < cn; i++)
+            eq[i] = lr[i] = 0;
+        if (m->has_public && simple_public) {
             for (int y = 1; y <= n; y++) {
-                lr += step + sig * pb__rng_normal(&pub);
-                ratio[y] = exp(lr);
+                double cy = coef[y];
+                pb__rng4_normals(&pub4, zs, cn);
+                pb__gbm_step(lr, zs, eq, step, sig, cy, cn);
             }
-            for (int r = 0; r <= m->max_ref; r++) {
-                double part = 0;
-                for (int y = r + 1; y <= n; y++)
-                    part += m->pub_coef[r][y] * ratio[y];
-                eq += part / ratio[r];
-            }
-            for (size_t i = 0; i < m->npub_opt; i++) {
-                const pub_option *po = &m->pub_opt[i];
+        } else if (m->has_public) {
+            /* The same draws as above, year by year, so that offers at one
+             * company share their prices whatever their grants. */
+            for (int y = 1; y <= n; y++)
+                pb__rng4_normals(&pub4, zyear[y], cn);
+            for (int i = 0; i < cn; i++) {
+                double l = 0;
                 for (int y = 1; y <= n; y++) {
-                    double spread = po->p0 * ratio[y] - po->strike;
-                    if (spread > 0)
-                        eq += po->shares[y] * spread * m->rate;
+                    l += step + sig * zyear[y][i];
+                    ratio[y] = pb__exp_one(l);
+                }
+                for (int r = 0; r <= m->max_ref; r++) {
+                    double part = 0;
+                    for (int y = r + 1; y <= n; y++)
+                        part += m->pub_coef[r][y] * ratio[y];
+                    eq[i] += part / ratio[r];
+                }
+                for (size_t g = 0; g < m->npub_opt; g++) {
+                    const pub_option *po = &m->pub_opt[g];
+                    for (int y = 1; y <= n; y++) {
+                        double spread = po->p0 * ratio[y] - po->strike;
+                        if (spread > 0)
+                            eq[i] += po->shares[y] * spread * m->rate;
+                    }
                 }
             }
         }
         if (m->has_private) {
-            int k = 0;
-            bool failed = false;
-            for (int y = 1; y <= n; y++) {
-                double u = pb__rng_uniform(&priv);
-                if (k || failed)
-                    continue;
-                if (u < fail)
-                    failed = true;
-                else if (u < exit_p)
-                    k = y;
+            /* Without branches, the number of thresholds at or below u: odd
+             * means an exit in year (j + 1) / 2. The exits are listed, then
+             * valued. */
+            int ne = 0;
+            pb__rng4_uniforms(&priv4, zs, cn);
+            for (int i = 0; i < cn; i++) {
+                double u = zs[i];
+                int j = 0;
+                for (int t = 0; t < 2 * n; t++)
+                    j += u >= thr[t];
+                exit_at[ne] = i;
+                exit_year[ne] = (j + 1) >> 1;
+                ne += j & 1;
             }
-            double z = pb__rng_normal(&priv);
-            if (k) {
-                exits++;
-                eq += private_payoff(m, exp(mu + msig * z) * keep_pow[k]);
+            for (int e = 0; e < ne; e++) {
+                double z = pb__rng_normal(&priv); /* the exit multiple */
+                eq[exit_at[e]] +=
+                    private_payoff(m, pb__exp(mu + msig * z) * keep_pow[exit_year[e]]);
             }
+            exits += (unsigned long)ne;
         }
-        if (!(eq > 0))
-            zeros++;
-        m->paths[p] = eq;
+        for (int i = 0; i < cn; i++) {
+            double e = eq[i];
+            zeros += !(e > 0);
+            m->paths[c0 + i] = e;
+            sum += e;
+            lo = e < lo ? e : lo;
+            hi = e > hi ? e : hi;
+        }
     }
+    m->blk_sum[block] = sum;
+    m->blk_min[block] = lo;
+    m->blk_max[block] = hi;
     __atomic_fetch_add(&m->exits, exits, __ATOMIC_RELAXED);
     __atomic_fetch_add(&m->zeros, zeros, __ATOMIC_RELAXED);
 }
@@ -557,10 +629,11 @@ typedef struct job {
 static void *worker(void *arg)
 {
     job *j = arg;
+    static _Thread_local double zbuf[MAX_YEARS + 1][CHUNK]; /* normals by year */
     long nblocks = (j->v->simulations + BLOCK - 1) / BLOCK;
     for (long b = j->index; b < nblocks; b += j->count)
         for (size_t i = 0; i < j->v->nmodels; i++)
-            simulate_block(j->v, &j->v->models[i], b);
+            simulate_block(j->v, &j->v->models[i], b, zbuf);
     return NULL;
 }
 
@@ -632,29 +705,104 @@ static void select_kth(double *x, long lo, long hi, long k)
     }
 }
 
-static double min_of(const double *x, long lo, long hi)
-{
-    double m = x[lo];
-    for (long i = lo + 1; i <= hi; i++)
-        if (x[i] < m)
-            m = x[i];
-    return m;
-}
 
-/* Quantiles p[0..np) (ascending) of x[0..n) with linear interpolation
- * between order statistics (numpy's default); x is rearranged. */
-static void quantiles(double *x, long n, const double *p, int np, double *out)
+enum { NBINS = 4096, MAX_RANKS = 10 };
+
+/* Quantiles p[0..np) (ascending, np <= 5) of x[0..n), whose smallest and
+ * largest values are lo and hi, with linear interpolation between order
+ * statistics (numpy's default); x is left as it is. One pass counts the
+ * values in NBINS equal-width bins (and those equal to lo, which need no
+ * search); a second copies the values of the bins that hold the wanted
+ * order statistics into `scratch` (room for n values), where they are
+ * selected. Exact, and linear in n. */
+static void quantiles(const double *x, long n, double lo, double hi, const double *p, int np,
+                      double *scratch, double *out)
 {
-    long lo = 0;
+    if (!(hi > lo)) {
+        for (int i = 0; i < np; i++)
+            out[i] = lo;
+        return;
+    }
+    static _Thread_local long count[NBINS], part[4][NBINS];
+    static _Thread_local int slot_of[NBINS];
+    memset(part, 0, sizeof part);
+    double inv = (double)NBINS / (hi - lo);
+    long at_lo = 0;
+    /* Four sets of counters, so that runs of equal values do not wait on
+     * one counter. */
+    long i4 = 0;
+    for (; i4 + 4 <= n; i4 += 4)
+        for (int q = 0; q < 4; q++) {
+            double d = x[i4 + q] - lo;
+            long b = (long)(d * inv);
+            part[q][b < NBINS - 1 ? b : NBINS - 1]++;
+            at_lo += d == 0;
+        }
+    for (; i4 < n; i4++) {
+        double d = x[i4] - lo;
+        long b = (long)(d * inv);
+        part[0][b < NBINS - 1 ? b : NBINS - 1]++;
+        at_lo += d == 0;
+    }
+    for (long b = 0; b < NBINS; b++)
+        count[b] = part[0][b] + part[1][b] + part[2][b] + part[3][b];
+    long rank[MAX_RANKS], rbin[MAX_RANKS], rbefore[MAX_RANKS];
+    double val[MAX_RANKS], frac[5];
+    int nr = 0;
     for (int i = 0; i < np; i++) {
         double h = (double)(n - 1) * p[i];
         long k = (long)floor(h);
-        select_kth(x, lo, n - 1, k);
-        double a = x[k];
-        double b = k + 1 < n ? min_of(x, k + 1, n - 1) : a;
-        out[i] = a + (h - (double)k) * (b - a);
-        lo = k;
+        frac[i] = h - (double)k;
+        rank[nr++] = k;
+        rank[nr++] = k + 1 < n ? k + 1 : k;
     }
+    /* Bin of each rank (ranks ascend), and the values before that bin. */
+    long before = 0;
+    int r = 0;
+    for (long b = 0; b < NBINS && r < nr; b++) {
+        while (r < nr && rank[r] < before + count[b]) {
+            rbin[r] = b;
+            rbefore[r++] = before;
+        }
+        before += count[b];
+    }
+    /* Slots in scratch for the bins that need a search. */
+    for (long b = 0; b < NBINS; b++)
+        slot_of[b] = -1;
+    long slot_start[MAX_RANKS + 1], slot_fill[MAX_RANKS];
+    long nslots = 0, used = 0;
+    for (int i = 0; i < nr; i++) {
+        if (rbin[i] == 0 && rank[i] < at_lo)
+            continue;
+        if (slot_of[rbin[i]] >= 0)
+            continue;
+        slot_of[rbin[i]] = (int)nslots;
+        slot_start[nslots] = used;
+        slot_fill[nslots] = used;
+        used += count[rbin[i]];
+        nslots++;
+    }
+    if (nslots) {
+        for (long i = 0; i < n; i++) {
+            long b = (long)((x[i] - lo) * inv);
+            int sl = slot_of[b < NBINS - 1 ? b : NBINS - 1];
+            if (sl >= 0)
+                scratch[slot_fill[sl]++] = x[i];
+        }
+    }
+    for (int i = 0; i < nr; i++) {
+        if (rbin[i] == 0 && rank[i] < at_lo) {
+            val[i] = lo;
+            continue;
+        }
+        int sl = slot_of[rbin[i]];
+        long first = slot_start[sl], size = count[rbin[i]];
+        long k = first + (rank[i] - rbefore[i]);
+        select_kth(scratch, first, first + size - 1, k);
+        val[i] = scratch[k];
+    }
+    for (int i = 0; i < np; i++)
+        out[i] = val[2 * i] + frac[i] * (val[2 * i + 1] - val[2 * i]);
 }
 
 /* Certainty equivalent of w + cash + scale * paths[i] under CRRA with
@@ -1052,6 +1200,73 @@ static json_t *black_scholes_json(const model *m)
     return list;
 }
 
+/* Mean, quantiles and certainty equivalent of one offer's paths. */
+static bool summarise(pb_valuation *v, model *m)
+{
+    static const double P[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
+    long n = v->simulations;
+    long nblocks = (n + BLOCK - 1) / BLOCK;
+    double sum = 0, lo = INFINITY, hi = -INFINITY;
+    for (long b = 0; b < nblocks; b++) { /* in block order: the same sum always */
+        sum += m->blk_sum[b];
+        lo = fmin(lo, m->blk_min[b]);
+        hi = fmax(hi, m->blk_max[b]);
+    }
+    double *scratch = pb__malloc((size_t)n * sizeof *scratch);
+    if (!scratch)
+        return false;
+    double eq_q[5];
+    quantiles(m->paths, n, lo, hi, P, 5, scratch, eq_q);
+    pb__free(scratch);
+    for (int k = 0; k < 5; k++)
+        m->q[k] = m->cash + eq_q[k];
+    m->eq_median = eq_q[2];
+    m->mean = m->cash + sum / (double)n;
+    if (!v->summary_only)
+        m->ce_ok =
+            certainty_equivalent(m->paths, n, m->cash, 1, v->wealth, v->risk_aversion, &m->ce);
+    return true;
+}
+
+typedef struct stats_job {
+    pb_valuation *v;
+    size_t first, step;
+    bool ok;
+} stats_job;
+
+static void *stats_worker(void *arg)
+{
+    stats_job *j = arg;
+    j->ok = true;
+    for (size_t i = j->first; i < j->v->nmodels; i += j->step)
+        j->ok = summarise(j->v, &j->v->models[i]) && j->ok;
+    return NULL;
+}
+
+/* Summaries of the offers, one thread per offer up to the thread count. */
+static bool summarise_all(pb_valuation *v)
+{
+    size_t nt = (size_t)v->threads < v->nmodels ? (size_t)v->threads : v->nmodels;
+    pthread_t tids[MAX_THREADS];
+    stats_job jobs[MAX_THREADS];
+    bool started[MAX_THREADS] = {false};
+    for (size_t t = 0; t < nt; t++)
+        jobs[t] = (stats_job){v, t, nt, true};
+    for (size_t t = 1; t < nt; t++)
+        started[t] = pthread_create(&tids[t], NULL, stats_worker, &jobs[t]) == 0;
+    for (size_t t = 1; t < nt; t++)
+        if (!started[t])
+            stats_worker(&jobs[t]);
+    stats_worker(&jobs[0]);
+    bool ok = true;
+    for (size_t t = 0; t < nt; t++) {
+        if (t > 0 && started[t])
+            pthread_join(tids[t], NULL);
+        ok = ok && jobs[t].ok;
+    }
+    return ok;
+}
+
 pb_status pb_valuation_run(pb_valuation *v, json_t **out)
 {
     *out = NULL;
@@ -1073,27 +1288,8 @@ pb_status pb_valuation_run(pb_valuation *v, json_t **out)
     simulate(v);
 
     long n = v->simulations;
-    v->scratch = pb__malloc((size_t)n * sizeof *v->scratch);
-    if (!v->scratch)
+    if (!summarise_all(v))
         return nomem(v);
-    static const double P[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
-    for (size_t i = 0; i < v->nmodels; i++) {
-        model *m = &v->models[i];
-        double sum = 0;
-        for (long p = 0; p < n; p++) {
-            v->scratch[p] = m->paths[p];
-            sum += m->paths[p];
-        }
-        double eq_q[5];
-        quantiles(v->scratch, n, P, 5, eq_q);
-        for (int k = 0; k < 5; k++)
-            m->q[k] = m->cash + eq_q[k];
-        m->eq_median = eq_q[2];
-        m->mean = m->cash + sum / (double)n;
-        if (!v->summary_only)
-            m->ce_ok = certainty_equivalent(m->paths, n, m->cash, 1, v->wealth, v->risk_aversion,
-                                            &m->ce);
-    }
 
     json_t *root = json_object(), *fxs = json_array(), *offers = json_array();
     if (!root || !fxs || !offers) {

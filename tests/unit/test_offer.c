@@ -274,7 +274,7 @@ Test(offer, bad_files_case_table)
         if (n == 0)
             continue;
         cr_assert(n == 2, "%s:%d: malformed case", path, lineno);
-        char rel[256], want[512];
+        char rel[256], want[4096 + 512];
         snprintf(rel, sizeof rel, "tests/cases/offers/bad/%s", fl[0]);
         snprintf(want, sizeof want, "%s:%s", TEST_PATH(rel), fl[1]);
         pb_offer *o = NULL;

@@ -458,3 +458,134 @@ Test(rng, uniform_and_streams)
     cr_expect_eq(pb__rng_next(&ref), 0ULL);
     cr_expect_eq(pb__rng_next(&ref), 1509978240ULL);
 }
+
+#include "fastmath.h"
+
+Test(fastmath, exp_matches_the_c_library)
+{
+    double worst = 0, worst_arr = 0;
+    double xs[1000], out[1000];
+    for (int i = 0; i < 1000; i++)
+        xs[i] = -40 + 80.0 * i / 999.0 + 1e-3 * (i % 7);
+    pb__exp_array(xs, out, 1000);
+    for (int i = 0; i < 1000; i++) {
+        double want = exp(xs[i]);
+        worst = fmax(worst, fabs(pb__exp(xs[i]) / want - 1));
+        worst_arr = fmax(worst_arr, fabs(out[i] / want - 1));
+        /* The vector and scalar forms give the same bits. */
+        cr_expect_eq(out[i], pb__exp_one(xs[i]), "x = %.17g", xs[i]);
+    }
+    cr_expect(worst < 1e-15, "pb__exp relative error %g", worst);
+    cr_expect(worst_arr < 1e-15, "pb__exp_array relative error %g", worst_arr);
+    cr_expect_eq(pb__exp(0), 1.0);
+    cr_expect_eq(pb__exp(-1000), 0.0);
+}
+
+Test(rng, bulk_normals_moments)
+{
+    pb__rng_normal_init();
+    pb__rng r;
+    pb__rng_seed(&r, 99);
+    enum { N = 1000000 };
+    static double z[N];
+    pb__rng_normals(&r, z, N);
+    double s = 0, s2 = 0;
+    long tail = 0;
+    for (long i = 0; i < N; i++) {
+        s += z[i];
+        s2 += z[i] * z[i];
+        tail += fabs(z[i]) > 2.5;
+    }
+    cr_expect(fabs(s / N) < 0.005, "mean %g", s / N);
+    cr_expect(fabs(s2 / N - 1) < 0.008, "variance %g", s2 / N);
+    /* P(|Z| > 2.5) = 0.012419 */
+    cr_expect(fabs((double)tail / N - 0.012419) < 0.0007, "tail %g", (double)tail / N);
+}
+
+Test(rng, four_lanes_same_numbers_with_or_without_avx2)
+{
+    pb__rng_normal_init();
+    enum { N = 100003 }; /* not a multiple of 8: the tail too */
+    static double a[N], b[N];
+    pb__rng4 r1, r2;
+    pb__rng4_stream(&r1, 5, 6, 7);
+    pb__rng4_stream(&r2, 5, 6, 7);
+    pb__rng4_force_scalar = 0;
+    for (int k = 0; k + 128 <= N; k += 128)
+        pb__rng4_normals(&r1, a + k, 128);
+    pb__rng4_normals(&r1, a + N / 128 * 128, N % 128);
+    pb__rng4_force_scalar = 1;
+    for (int k = 0; k + 128 <= N; k += 128)
+        pb__rng4_normals(&r2, b + k, 128);
+    pb__rng4_normals(&r2, b + N / 128 * 128, N % 128);
+    pb__rng4_force_scalar = 0;
+    double s = 0, s2 = 0;
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(a[i], b[i], "normal %d differs: %.17g vs %.17g", i, a[i], b[i]);
+        s += a[i];
+        s2 += a[i] * a[i];
+    }
+    cr_expect(fabs(s / N) < 0.015, "mean %g", s / N);
+    cr_expect(fabs(s2 / N - 1) < 0.03, "variance %g", s2 / N);
+    cr_expect_eq(memcmp(&r1, &r2, sizeof r1), 0, "the lanes end in the same state");
+}
+
+Test(value, same_results_without_vector_instructions)
+{
+    /* What a machine without AVX2 computes: the very same figures. */
+    const char *f1 = "examples/offers/amazon-seattle.yaml";
+    const char *f2 = "tests/cases/offers/dominant-a.yaml";
+    json_t *fast = run_with(f1, f2, 11, 2, 20000);
+    pb__fastmath_force_scalar = 1;
+    pb__rng4_force_scalar = 1;
+    json_t *plain = run_with(f1, f2, 11, 2, 20000);
+    pb__fastmath_force_scalar = 0;
+    pb__rng4_force_scalar = 0;
+    cr_expect(json_equal(fast, plain), "vector and scalar paths differ");
+    json_decref(fast);
+    json_decref(plain);
+}
+
+Test(value, dominance_holds_with_refreshers_too)
+{
+    /* A's grant is larger and A has refreshers too; B has none. Same
+     * company, so the same prices: A wins on every path. */
+    const char *a_yaml = "name: a\ncompany: same\ncurrency: USD\nbase: 150000\n"
+                         "equity:\n  - {kind: public_rsu, value: 400000, vesting: {years: 4}}\n"
+                         "refresh: {kind: public_rsu, value: 50000, vesting: {years: 4}}\n"
+                         "valuation: {volatility_pct: 60}\n";
+    const char *b_yaml = "name: b\ncompany: same\ncurrency: USD\nbase: 150000\n"
+                         "equity:\n  - {kind: public_rsu, value: 300000, vesting: {years: 4}}\n"
+                         "valuation: {volatility_pct: 60}\n";
+    pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
+    pb_valuation *v = pb_valuation_new();
+    pb_valuation_set(v, "simulations", 30000);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    json_t *r = run(v);
+    cr_expect_eq(num(json_object_get(offer_result(r, 0), "p_beats"), "b"), 1.0);
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
+Test(rng, four_lane_uniforms_same_with_or_without_avx2)
+{
+    enum { N = 4099 };
+    static double a[N], b[N];
+    pb__rng4 r1, r2;
+    pb__rng4_stream(&r1, 8, 9, 10);
+    pb__rng4_stream(&r2, 8, 9, 10);
+    pb__rng4_uniforms(&r1, a, N);
+    pb__rng4_force_scalar = 1;
+    pb__rng4_uniforms(&r2, b, N);
+    pb__rng4_force_scalar = 0;
+    double s = 0;
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(a[i], b[i], "uniform %d differs", i);
+        cr_assert(a[i] >= 0 && a[i] < 1);
+        s += a[i];
+    }
+    cr_expect(fabs(s / N - 0.5) < 0.02, "mean %g", s / N);
+}
