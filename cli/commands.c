@@ -35,6 +35,10 @@ const struct cli_command cli_commands[] = {
      "  [--profile FILE] [--currency CUR] [--years N] [--format md|json] [--output FILE]\n"
      "  [--seed K] [--simulations S] [--as-of DATE]",
      "a negotiation plan: ask, accept-at floor, levers, additional asks, scripts"},
+    {"import", cmd_import, "FILE... [--type guide|briefing] [--as-of DATE] [--format table|json]",
+     "read negotiation guides and market briefings into the store"},
+    {"check", cmd_check, "FILE... [--type guide|briefing] [--no-store] [--format table|json|csv]",
+     "recompute every numeric claim of guides and briefings"},
     {"import-facts", cmd_import_facts, "FILE...", "load facts files in payband's YAML format"},
     {"init", cmd_init, "[--empty]", "create the database (--empty: without the built-in data)"},
     {"version", cmd_version, "", "print the version"},

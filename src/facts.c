@@ -113,6 +113,25 @@ void pb__facts_free(pb__facts *f)
         pb__free(t->region);
         pb__free(t->currency);
     }
+    for (size_t i = 0; i < f->mentions.count; i++) {
+        struct pb__mention *m = &f->mentions.items[i];
+        pb__free(m->company);
+        pb__free(m->role);
+        pb__free(m->region);
+        pb__free(m->level);
+        pb__free(m->component);
+        pb__free(m->currency);
+        pb__free(m->text);
+        pb__free(m->sentence);
+    }
+    for (size_t i = 0; i < f->extra_asks.count; i++) {
+        struct pb__extra_ask *a = &f->extra_asks.items[i];
+        pb__free(a->kind);
+        pb__free(a->text);
+        pb__free(a->currency);
+    }
+    for (size_t i = 0; i < f->citations.count; i++)
+        pb__free(f->citations.items[i].text);
     pb__free(f->companies.items);
     pb__free(f->roles.items);
     pb__free(f->bands.items);
@@ -122,6 +141,9 @@ void pb__facts_free(pb__facts *f)
     pb__free(f->offers.items);
     pb__free(f->premiums.items);
     pb__free(f->targets.items);
+    pb__free(f->mentions.items);
+    pb__free(f->extra_asks.items);
+    pb__free(f->citations.items);
     pb__free(f);
 }
 
@@ -137,7 +159,15 @@ pb_status pb__facts_name(pb__facts *f, bool company, const char *slug, const cha
         return PB_ERR_NOMEM;
     n->slug = pb__strdup(slug);
     n->display = pb__strdup(display ? display : slug);
-    return n->slug && n->display ? PB_OK : PB_ERR_NOMEM;
+    if (n->slug && n->display)
+        return PB_OK;
+    pb__free(n->slug);
+    pb__free(n->display);
+    if (company)
+        f->companies.count--;
+    else
+        f->roles.count--;
+    return PB_ERR_NOMEM;
 }
 
 char *pb__slugify(const char *text)

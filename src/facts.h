@@ -112,6 +112,37 @@ struct pb__target {
     long line;
 };
 
+/* A money figure a briefing (or a guide's prose) mentions, with the sentence
+ * it stands in. company/role/region/component are NULL when the sentence
+ * does not name them: such mentions are kept unattributed, never guessed. */
+struct pb__mention {
+    char *company, *role, *region, *level;
+    char *component;     /* "base", "equity", "total", "valuation", or NULL */
+    char *currency;
+    int64_t low, high;   /* a single figure has low == high */
+    bool approximate;    /* written with ~ or "approximately" */
+    bool company_inferred; /* company is the document's subject, not named in the sentence */
+    long equivalent_of;  /* index of the mention this one converts ("~$196K equiv"), or -1 */
+    char *text;          /* the figure as written */
+    char *sentence;      /* the sentence it stands in */
+    long line;
+};
+
+/* An additional ask of a strategy block ("double-trigger acceleration"). */
+struct pb__extra_ask {
+    char *kind;     /* "acceleration", "refresh", "sign-on", "title", "budget", "support", "other" */
+    char *text;     /* as written */
+    char *currency; /* NULL unless the ask names an amount */
+    int64_t amount; /* -1 when none */
+    long line;
+};
+
+/* A source a document cites for its figures ("Levels.fyi", an evidence bullet). */
+struct pb__citation {
+    char *text;
+    long line;
+};
+
 #define PB__LIST(type)                                                                         \
     struct {                                                                                   \
         type *items;                                                                           \
@@ -129,6 +160,9 @@ typedef struct pb__facts {
     PB__LIST(struct pb__offer_mention) offers;
     PB__LIST(struct pb__premium) premiums;
     PB__LIST(struct pb__target) targets;
+    PB__LIST(struct pb__mention) mentions;
+    PB__LIST(struct pb__extra_ask) extra_asks;
+    PB__LIST(struct pb__citation) citations;
 } pb__facts;
 
 pb__facts *pb__facts_new(void);

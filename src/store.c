@@ -118,7 +118,7 @@ static pb_status migrate(pb_store *s, bool *created)
     int have = user_version(s);
     if (have < 0)
         return db_error(s, "cannot read schema version");
-    *created = have == 0;
+    *created = false; /* set by the process that applies the first migration */
     int latest = 0;
     for (const struct pb__embedded_file *f = pb__embedded_sql; f->name; f++) {
         int n = (int)strtol(f->name, NULL, 10);
@@ -136,10 +136,11 @@ static pb_status migrate(pb_store *s, bool *created)
             if (exec(s, "COMMIT") != PB_OK)
                 return PB_ERR_DB;
             if (now > have)
-                have = now;
-            *created = false; /* and that process settled the built-in flag */
+                have = now; /* that process, not this one, created the schema */
             continue;
         }
+        if (now == 0)
+            *created = true;
         if (exec(s, f->text) != PB_OK || exec(s, pragma) != PB_OK) {
             char keep[sizeof s->diag.msg];
             snprintf(keep, sizeof keep, "%s", s->diag.msg);
@@ -597,6 +598,76 @@ static pb_status write_targets(pb_store *s, const pb__facts *f, sqlite3_int64 sr
 }
 
 /* Everything of one document, inside an open transaction. */
+/* Money figures of prose, additional asks and cited sources (002_documents). */
+static pb_status write_mentions(pb_store *s, const pb__facts *f, sqlite3_int64 src)
+{
+    sqlite3_stmt *st = NULL;
+    pb_status rc = prepare(s,
+                           "INSERT INTO mention(source_id, line, position, company_id, "
+                           "company_inferred, role, level, region, component, currency, low, "
+                           "high, approximate, equivalent_of, text, sentence) "
+                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           &st);
+    for (size_t i = 0; rc == PB_OK && i < f->mentions.count; i++) {
+        const struct pb__mention *m = &f->mentions.items[i];
+        sqlite3_int64 c = 0;
+        if (m->company && (rc = company_id(s, f, m->company, &c)) != PB_OK)
+            break;
+        sqlite3_bind_int64(st, 1, src);
+        bind_line(st, 2, m->line);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
+        bind_id(st, 4, c);
+        sqlite3_bind_int(st, 5, m->company_inferred);
+        bind_text_or_null(st, 6, m->role);
+        bind_text_or_null(st, 7, m->level);
+        bind_text_or_null(st, 8, m->region);
+        bind_text_or_null(st, 9, m->component);
+        sqlite3_bind_text(st, 10, m->currency, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 11, m->low);
+        sqlite3_bind_int64(st, 12, m->high);
+        sqlite3_bind_int(st, 13, m->approximate);
+        if (m->equivalent_of >= 0)
+            sqlite3_bind_int64(st, 14, m->equivalent_of);
+        else
+            sqlite3_bind_null(st, 14);
+        sqlite3_bind_text(st, 15, m->text, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 16, m->sentence, -1, SQLITE_STATIC);
+        rc = step_done(s, st, "mention");
+    }
+    sqlite3_finalize(st);
+    if (rc != PB_OK)
+        return rc;
+    rc = prepare(s,
+                 "INSERT INTO extra_ask(source_id, line, kind, text, currency, amount) "
+                 "VALUES (?,?,?,?,?,?)",
+                 &st);
+    for (size_t i = 0; rc == PB_OK && i < f->extra_asks.count; i++) {
+        const struct pb__extra_ask *a = &f->extra_asks.items[i];
+        sqlite3_bind_int64(st, 1, src);
+        bind_line(st, 2, a->line);
+        sqlite3_bind_text(st, 3, a->kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, a->text, -1, SQLITE_STATIC);
+        bind_text_or_null(st, 5, a->currency);
+        if (a->amount >= 0)
+            sqlite3_bind_int64(st, 6, a->amount);
+        else
+            sqlite3_bind_null(st, 6);
+        rc = step_done(s, st, "additional ask");
+    }
+    sqlite3_finalize(st);
+    if (rc != PB_OK)
+        return rc;
+    rc = prepare(s, "INSERT INTO citation(source_id, line, text) VALUES (?,?,?)", &st);
+    for (size_t i = 0; rc == PB_OK && i < f->citations.count; i++) {
+        sqlite3_bind_int64(st, 1, src);
+        bind_line(st, 2, f->citations.items[i].line);
+        sqlite3_bind_text(st, 3, f->citations.items[i].text, -1, SQLITE_STATIC);
+        rc = step_done(s, st, "citation");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static pb_status write_facts(pb_store *s, const pb__facts *f, bool builtin)
 {
     sqlite3_int64 src = 0;
@@ -623,6 +694,8 @@ static pb_status write_facts(pb_store *s, const pb__facts *f, bool builtin)
         rc = write_premiums(s, f, src);
     if (rc == PB_OK)
         rc = write_targets(s, f, src);
+    if (rc == PB_OK)
+        rc = write_mentions(s, f, src);
     return rc;
 }
 

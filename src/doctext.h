@@ -1,0 +1,109 @@
+/* doctext.h — text tools the document readers share (internal): line
+ * numbers of source offsets, text assembled from Markdown with its source
+ * positions, scanners for money and percentage figures in running text,
+ * sentence boundaries, and payband's dictionaries of company, region, role
+ * and component words.
+ *
+ * Scanners only find where a figure is; the figure itself is always parsed
+ * by money.h (pb_money_range_parse, pb_pct_range_parse). */
+#ifndef PB_DOCTEXT_H
+#define PB_DOCTEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "payband/money.h"
+#include "payband/status.h"
+
+/* ---- line numbers ------------------------------------------------------ */
+
+typedef struct pb__lines {
+    size_t *starts; /* byte offset where each line starts */
+    size_t count;
+} pb__lines;
+
+pb_status pb__lines_build(pb__lines *lines, const char *text, size_t len);
+/* 1-based line of a byte offset. */
+long pb__lines_at(const pb__lines *lines, size_t offset);
+void pb__lines_release(pb__lines *lines);
+
+/* ---- text with source positions ---------------------------------------- */
+
+/* Text assembled from pieces of a source document. Each run records where
+ * its bytes came from, so any position maps back to a source line. */
+struct pb__run {
+    size_t at;     /* position in the assembled text */
+    size_t source; /* byte offset in the source document */
+};
+
+typedef struct pb__ptext {
+    char *s;
+    size_t len, cap;
+    struct pb__run *runs;
+    size_t nruns, runcap;
+} pb__ptext;
+
+/* Append `n` bytes that start at `source` in the document. */
+pb_status pb__ptext_add(pb__ptext *t, const char *bytes, size_t n, size_t source);
+/* Source offset of a position (the start of the run holding it). */
+size_t pb__ptext_source(const pb__ptext *t, size_t pos);
+void pb__ptext_release(pb__ptext *t);
+
+/* ---- scanning ----------------------------------------------------------- */
+
+/* A money figure or range found in running text. */
+struct pb__money_tok {
+    size_t start, end;   /* the span [start, end) as written */
+    pb_money_range range;
+    bool approximate;    /* "~", "approximately", "about", "roughly" before it */
+};
+
+/* Find the next money figure at or after `from`. Returns false when none. */
+bool pb__scan_money(const char *s, size_t len, size_t from, struct pb__money_tok *tok);
+
+struct pb__pct_tok {
+    size_t start, end;
+    pb_pct_range pct;
+    bool approximate;
+};
+
+/* Find the next percentage ("40 percent", "25 to 30 percent", "20–35%"). */
+bool pb__scan_pct(const char *s, size_t len, size_t from, struct pb__pct_tok *tok);
+
+/* End (exclusive) of the sentence starting at `from`, after its closing
+ * punctuation and quotes. */
+size_t pb__sentence_end(const char *s, size_t len, size_t from);
+
+/* ---- dictionaries -------------------------------------------------------- */
+
+/* A company name written at `pos` (whole word). Returns its slug and sets
+ * *n to the length matched, or NULL. `extra_name`/`extra_slug` add the
+ * document's own company ("Hugging Face Enterprise"). */
+const char *pb__company_at(const char *s, size_t len, size_t pos, size_t *n,
+                           const char *extra_name, const char *extra_slug);
+/* Display name of a known company slug, or NULL. */
+const char *pb__company_display(const char *slug);
+/* A region written at `pos` (whole word): its canonical name, or NULL. */
+const char *pb__region_at(const char *s, size_t len, size_t pos, size_t *n);
+/* Canonical name of a region as written ("NYC" -> "New York"), or NULL. */
+const char *pb__region_canonical(const char *text, size_t len);
+/* A level code at `pos` ("L4", "E6", "IC5", "L4–L5"): length matched, 0 if none. */
+size_t pb__level_at(const char *s, size_t len, size_t pos);
+/* Copy of a level code with dashes normalised ("L4–L5" -> "L4-L5"). */
+char *pb__level_normalise(const char *s, size_t n);
+
+/* ---- small helpers ------------------------------------------------------- */
+
+/* Case-insensitive search for `word` in s[from, to); whole words only when
+ * `whole`. Returns the position or (size_t)-1. */
+size_t pb__find_word(const char *s, size_t from, size_t to, const char *word, bool whole);
+bool pb__is_word_char(unsigned char c);
+/* Length of the UTF-8 dash at `p` (en dash, em dash, "-", "--"), else 0. */
+size_t pb__dash_len(const char *p, size_t avail);
+/* Copy with surrounding spaces trimmed and runs of whitespace collapsed. */
+char *pb__clean_copy(const char *s, size_t n);
+/* Whether the bytes are valid UTF-8 without NUL; *bad_at gets the first bad byte. */
+bool pb__valid_text(const char *s, size_t len, size_t *bad_at);
+
+#endif

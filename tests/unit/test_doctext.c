@@ -1,0 +1,124 @@
+/* test_doctext.c — the scanners the document readers use to find money,
+ * percentages, sentence ends and level codes in running text, from the case
+ * table tests/cases/doctext.txt. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "doctext.h"
+#include "alloc.h"
+#include "testutil.h"
+
+static void append(char *buf, size_t cap, const char *text)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, cap - n, "%s%s", n ? " ; " : "", text);
+}
+
+static void major_text(int64_t minor, const char *cur, char *buf, size_t cap)
+{
+    int e = pb_currency_exponent(cur);
+    int64_t f = 1;
+    for (int i = 0; i < e; i++)
+        f *= 10;
+    snprintf(buf, cap, "%lld", (long long)(minor / f));
+}
+
+static void run(const char *kind, const char *in, char *got, size_t cap)
+{
+    size_t n = strlen(in);
+    got[0] = '\0';
+    if (strcmp(kind, "money") == 0) {
+        struct pb__money_tok t;
+        size_t pos = 0;
+        while (pb__scan_money(in, n, pos, &t)) {
+            char lo[32], hi[32], item[256];
+            major_text(t.range.low.minor, t.range.low.currency, lo, sizeof lo);
+            major_text(t.range.high.minor, t.range.high.currency, hi, sizeof hi);
+            snprintf(item, sizeof item, "%.*s=%s %s-%s%s", (int)(t.end - t.start), in + t.start,
+                     t.range.low.currency, lo, hi, t.approximate ? "~" : "");
+            append(got, cap, item);
+            pos = t.end;
+        }
+    } else if (strcmp(kind, "pct") == 0) {
+        struct pb__pct_tok t;
+        size_t pos = 0;
+        while (pb__scan_pct(in, n, pos, &t)) {
+            char item[256];
+            snprintf(item, sizeof item, "%.*s=%g-%g", (int)(t.end - t.start), in + t.start,
+                     t.pct.low_bp / 100.0, t.pct.high_bp / 100.0);
+            append(got, cap, item);
+            pos = t.end;
+        }
+    } else if (strcmp(kind, "sentence") == 0) {
+        size_t e = pb__sentence_end(in, n, 0);
+        snprintf(got, cap, "%.*s", (int)e, in);
+    } else if (strcmp(kind, "level") == 0) {
+        size_t l = pb__level_at(in, n, 0);
+        char *norm = l ? pb__level_normalise(in, l) : NULL;
+        snprintf(got, cap, "%s", norm ? norm : "");
+        pb__free(norm);
+    } else {
+        cr_assert_fail("unknown kind '%s'", kind);
+    }
+    if (!got[0])
+        snprintf(got, cap, "-");
+}
+
+Test(doctext, case_table)
+{
+    const char *path = TEST_PATH("tests/cases/doctext.txt");
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "cannot open %s", path);
+    char line[1024];
+    int lineno = 0, cases = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *fields[8];
+        int n = test_split_fields(line, fields, 8);
+        if (n == 0)
+            continue;
+        cr_assert(n >= 3, "%s:%d: malformed case", path, lineno);
+        /* the expectation may itself hold " ; " but never " | " */
+        char got[1024];
+        run(fields[0], fields[1], got, sizeof got);
+        cr_expect_str_eq(got, fields[2], "%s:%d: %s '%s'", path, lineno, fields[0], fields[1]);
+        cases++;
+    }
+    fclose(f);
+    cr_expect(cases >= 25, "only %d cases", cases);
+}
+
+Test(doctext, lines_and_positions)
+{
+    static const char text[] = "one\ntwo\n\nfour";
+    pb__lines l;
+    cr_assert_eq(pb__lines_build(&l, text, sizeof text - 1), PB_OK);
+    cr_expect_eq(pb__lines_at(&l, 0), 1);
+    cr_expect_eq(pb__lines_at(&l, 4), 2);
+    cr_expect_eq(pb__lines_at(&l, 8), 3);
+    cr_expect_eq(pb__lines_at(&l, 9), 4);
+    cr_expect_eq(pb__lines_at(&l, 12), 4);
+    pb__lines_release(&l);
+
+    size_t bad = 0;
+    cr_expect(pb__valid_text("caf\xC3\xA9 \xE2\x82\xAC", 9, &bad));
+    cr_expect(!pb__valid_text("ab\xC3", 3, &bad));
+    cr_expect_eq(bad, 2);
+    cr_expect(!pb__valid_text("a\0b", 3, &bad));
+    cr_expect_eq(bad, 1);
+    cr_expect(!pb__valid_text("\xFF", 1, &bad));
+}
+
+Test(doctext, dictionaries)
+{
+    size_t n = 0;
+    static const char s[] = "at Google DeepMind Paris and HF's NYC office";
+    cr_expect_str_eq(pb__company_at(s, sizeof s - 1, 3, &n, NULL, NULL), "google-deepmind");
+    cr_expect_eq(n, strlen("Google DeepMind"));
+    cr_expect_str_eq(pb__region_at(s, sizeof s - 1, 19, &n), "Paris");
+    cr_expect_str_eq(pb__company_at(s, sizeof s - 1, 29, &n, NULL, NULL), "hugging-face");
+    cr_expect_str_eq(pb__region_at(s, sizeof s - 1, 34, &n), "New York");
+    cr_expect_null(pb__company_at("Metadata", 8, 0, &n, NULL, NULL));
+    cr_expect_str_eq(pb__company_at("Acme Robotics", 13, 0, &n, "Acme Robotics", "acme"), "acme");
+}

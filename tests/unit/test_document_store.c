@@ -1,0 +1,138 @@
+/* test_document_store.c — importing documents into the store: every kind of
+ * fact lands in its table, a re-import replaces, and a document that fails
+ * to read leaves every table exactly as it was. */
+#include <criterion/criterion.h>
+
+#include "payband/document.h"
+#include "testdb.h"
+
+static struct test_db db;
+
+static void setup(void)
+{
+    test_db_make(&db);
+}
+
+static void teardown(void)
+{
+    test_db_remove(&db);
+}
+
+TestSuite(document_store, .init = setup, .fini = teardown);
+
+static void import(pb_store *s, const char *rel)
+{
+    pb_document *doc = NULL;
+    cr_assert_eq(pb_document_read(TEST_PATH(rel), PB_DOCUMENT_AUTO, &doc), PB_OK, "%s",
+                 pb_document_errmsg(doc));
+    cr_assert_eq(pb_document_import(doc, s), PB_OK, "%s", pb_store_errmsg(s));
+    pb_document_free(doc);
+}
+
+/* Rows of every table, as one comparable string. */
+static void table_counts(pb_store *s, char *buf, size_t cap)
+{
+    static const char *const tables[] = {
+        "source", "company", "role", "region", "band", "relative_band", "level_map",
+        "level_node", "offer_mention", "premium", "target", "mention", "extra_ask", "citation"};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
+        n += (size_t)snprintf(buf + n, cap - n, "%s=%lld ", tables[i], test_db_int(s, sql));
+    }
+}
+
+Test(document_store, every_kind_of_fact_is_stored)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    import(s, "tests/fixtures/guides/table-only.md");
+    import(s, "tests/fixtures/briefings/criteo-platform.txt");
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), 2);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM relative_band"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM level_node"), 4);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM offer_mention WHERE stated_total IS NOT NULL"),
+                 2);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM target"), 4);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM premium"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM extra_ask"), 4);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM citation"), 2);
+    /* the briefing's twelve figures, three of them equivalents, one unattributed */
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM mention m JOIN source s ON s.id = "
+                                "m.source_id WHERE s.kind = 'briefing'"),
+                 12);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM mention WHERE equivalent_of IS NOT NULL"),
+                 3);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM mention WHERE company_id IS NULL"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT low FROM mention WHERE text = 'CHF 200,000'"), 20000000);
+    pb_store_close(s);
+}
+
+Test(document_store, reimport_replaces)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    import(s, "tests/fixtures/guides/table-only.md");
+    import(s, "tests/fixtures/briefings/criteo-platform.txt");
+    char before[1024], after[1024];
+    table_counts(s, before, sizeof before);
+    import(s, "tests/fixtures/guides/table-only.md");
+    import(s, "tests/fixtures/briefings/criteo-platform.txt");
+    table_counts(s, after, sizeof after);
+    cr_expect_str_eq(after, before);
+    pb_store_close(s);
+}
+
+Test(document_store, a_document_that_fails_changes_nothing)
+{
+    static const char *const bad[] = {
+        "tests/fixtures/guides/missing-cell.md", "tests/fixtures/guides/bad-amount.md",
+        "tests/fixtures/guides/broken-yaml.md", "tests/fixtures/guides/binary.md",
+        "tests/fixtures/guides/empty.md"};
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    import(s, "tests/fixtures/guides/disagree.md");
+    char before[1024], after[1024];
+    table_counts(s, before, sizeof before);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        pb_document *doc = NULL;
+        pb_status st = pb_document_read(TEST_PATH(bad[i]), PB_DOCUMENT_AUTO, &doc);
+        cr_expect_neq(st, PB_OK, "%s read", bad[i]);
+        cr_expect(strstr(pb_document_errmsg(doc), ":") != NULL);
+        pb_document_free(doc);
+    }
+    table_counts(s, after, sizeof after);
+    cr_expect_str_eq(after, before);
+    /* the disagreeing front matter and table are both kept */
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band b JOIN region r ON r.id = b.region_id "
+                                "WHERE r.name = 'London'"),
+                 2);
+    pb_store_close(s);
+}
+
+Test(document_store, check_uses_reference_rates_only)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    pb_document *doc = NULL;
+    cr_assert_eq(pb_document_read(TEST_PATH("tests/fixtures/briefings/criteo-platform.txt"),
+                                  PB_DOCUMENT_AUTO, &doc),
+                 PB_OK);
+    pb_date d;
+    cr_assert_eq(pb_date_parse("2026-03-01", &d), PB_OK);
+    /* a rate a briefing implied is no reference */
+    cr_assert_eq(pb_store_add_rate(s, d, "GBP", "USD", 1.40, "briefing-something"), PB_OK, "%s",
+                 pb_store_errmsg(s));
+    json_t *findings = NULL;
+    cr_assert_eq(pb_document_check(doc, s, &findings), PB_OK);
+    json_t *gbp = json_array_get(findings, 1);
+    cr_expect_str_eq(json_string_value(json_object_get(gbp, "stated")), "$101K–$127K");
+    cr_expect_str_eq(json_string_value(json_object_get(gbp, "verdict")), "ok");
+    json_decref(findings);
+    cr_assert_eq(pb_store_add_rate(s, d - 1, "GBP", "USD", 1.40, "ecb"), PB_OK, "%s",
+                 pb_store_errmsg(s));
+    cr_assert_eq(pb_document_check(doc, s, &findings), PB_OK);
+    gbp = json_array_get(findings, 1);
+    cr_expect_str_eq(json_string_value(json_object_get(gbp, "verdict")), "wrong");
+    cr_expect_str_eq(json_string_value(json_object_get(gbp, "computed")), "$112K–$140K");
+    json_decref(findings);
+    pb_document_free(doc);
+    pb_store_close(s);
+}

@@ -1,0 +1,406 @@
+/* test_documents.c — the guide and briefing readers and the claim checker,
+ * driven by tests/cases/documents.txt: for each document (a seed from
+ * ../shared/seeds or one of our fixtures), the facts it must give, how many
+ * of each, the findings `check` must report, or the error reading must fail
+ * with. Facts and findings are rendered as one line each (see dump_facts)
+ * and looked up in those renderings. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "document_internal.h"
+#include "payband/document.h"
+#include "testutil.h"
+
+/* ---- rendering facts and findings as lines ------------------------------------ */
+
+struct lines {
+    char **items;
+    size_t count;
+};
+
+static void add_line(struct lines *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_line(struct lines *l, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    l->items = realloc(l->items, (l->count + 1) * sizeof *l->items);
+    cr_assert(l->items);
+    l->items[l->count++] = strdup(buf);
+}
+
+static void free_lines(struct lines *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        free(l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+static long long major(int64_t minor)
+{
+    return (long long)(minor / 100);
+}
+
+static const char *or_dash(const char *s)
+{
+    return s ? s : "-";
+}
+
+static void date_text(pb_date d, char buf[11])
+{
+    if (d == PB_DATE_NONE)
+        snprintf(buf, 11, "-");
+    else
+        pb_date_format(d, buf);
+}
+
+static void dump_facts(pb_document *doc, struct lines *out)
+{
+    const pb__facts *f = doc->facts;
+    char p[11], a[11], r[11];
+    date_text(f->source.published, p);
+    date_text(f->source.as_of, a);
+    date_text(f->source.review_due, r);
+    add_line(out, "source %s %s published=%s as_of=%s review=%s%s", f->source.key,
+             f->source.kind, p, a, r, f->source.review_assumed ? " (assumed)" : "");
+    for (size_t i = 0; i < f->companies.count; i++)
+        add_line(out, "company %s %s", f->companies.items[i].slug,
+                 f->companies.items[i].display);
+    for (size_t i = 0; i < f->roles.count; i++)
+        add_line(out, "role %s %s", f->roles.items[i].slug, or_dash(f->roles.items[i].display));
+    for (size_t i = 0; i < f->bands.count; i++) {
+        const struct pb__band *b = &f->bands.items[i];
+        char base[64] = "-", eq[64] = "-", bonus[32] = "-", tc[64] = "-";
+        if (b->has_base)
+            snprintf(base, sizeof base, "%lld-%lld", major(b->base_low), major(b->base_high));
+        if (b->has_equity)
+            snprintf(eq, sizeof eq, "%lld-%lld/%d", major(b->equity_low), major(b->equity_high),
+                     b->vest_years);
+        if (b->has_bonus)
+            snprintf(bonus, sizeof bonus, "%d-%d%%", b->bonus_low_bp / 100,
+                     b->bonus_high_bp / 100);
+        if (b->has_stated_tc)
+            snprintf(tc, sizeof tc, "%lld-%lld", major(b->stated_tc_low),
+                     major(b->stated_tc_high));
+        add_line(out, "band %s/%s %s %s base=%s equity=%s bonus=%s tc=%s line=%ld", b->company,
+                 b->role, b->region, b->currency, base, eq, bonus, tc, b->line);
+    }
+    for (size_t i = 0; i < f->relative_bands.count; i++) {
+        const struct pb__relative_band *b = &f->relative_bands.items[i];
+        add_line(out, "relative %s/%s %s of %s %d-%d%%%s line=%ld", b->company, b->role,
+                 b->region, b->of_region, b->pct_low_bp / 100, b->pct_high_bp / 100,
+                 b->equity_same ? " equity-same" : "", b->line);
+    }
+    for (size_t i = 0; i < f->level_maps.count; i++) {
+        const struct pb__level_map *m = &f->level_maps.items[i];
+        char buf[900] = "";
+        for (size_t j = 0; j < m->count; j++) {
+            const struct pb__level_node *n = &m->nodes[j];
+            size_t k = strlen(buf);
+            snprintf(buf + k, sizeof buf - k, "%s%s%s%s:%s%s%s", j ? " = " : "", n->company,
+                     n->role ? "/" : "", n->role ? n->role : "", or_dash(n->level),
+                     n->region ? "@" : "", n->region ? n->region : "");
+        }
+        add_line(out, "levels %s", buf);
+    }
+    for (size_t i = 0; i < f->offers.count; i++) {
+        const struct pb__offer_mention *o = &f->offers.items[i];
+        char eq[64], total[64] = "-";
+        if (o->equity_per_year >= 0)
+            snprintf(eq, sizeof eq, "%lld/yr", major(o->equity_per_year));
+        else
+            snprintf(eq, sizeof eq, "%lld/%dy", major(o->equity_grant), o->vest_years);
+        if (o->stated_total >= 0)
+            snprintf(total, sizeof total, "%lld/%dy", major(o->stated_total), o->stated_years);
+        add_line(out, "offer %s level=%s region=%s %s base=%lld equity=%s total=%s line=%ld",
+                 o->company, or_dash(o->level), or_dash(o->region), o->currency, major(o->base),
+                 eq, total, o->line);
+    }
+    for (size_t i = 0; i < f->targets.count; i++) {
+        const struct pb__target *t = &f->targets.items[i];
+        add_line(out, "%s %s %s base=%lld equity=%lld/%d sign-on=%lld", t->kind,
+                 or_dash(t->region), t->currency, t->base < 0 ? -1 : major(t->base),
+                 t->equity < 0 ? -1 : major(t->equity), t->vest_years,
+                 t->sign_on < 0 ? -1 : major(t->sign_on));
+    }
+    for (size_t i = 0; i < f->premiums.count; i++) {
+        const struct pb__premium *pr = &f->premiums.items[i];
+        add_line(out, "premium %s %s %d-%d%%", pr->name, pr->applies_to, pr->low_bp / 100,
+                 pr->high_bp / 100);
+    }
+    for (size_t i = 0; i < f->extra_asks.count; i++) {
+        const struct pb__extra_ask *x = &f->extra_asks.items[i];
+        if (x->amount >= 0)
+            add_line(out, "extra %s %s %lld", x->kind, x->currency, major(x->amount));
+        else
+            add_line(out, "extra %s", x->kind);
+    }
+    for (size_t i = 0; i < f->mentions.count; i++) {
+        const struct pb__mention *m = &f->mentions.items[i];
+        char eq[32] = "";
+        if (m->equivalent_of >= 0)
+            snprintf(eq, sizeof eq, " equiv-of=%ld", m->equivalent_of);
+        add_line(out, "mention %ld %s%s role=%s level=%s region=%s %s %s %lld-%lld%s", m->line,
+                 or_dash(m->company), m->company_inferred ? "(subject)" : "", or_dash(m->role),
+                 or_dash(m->level), or_dash(m->region), or_dash(m->component), m->currency,
+                 major(m->low), major(m->high), eq);
+    }
+}
+
+static void dump_findings(json_t *findings, struct lines *out)
+{
+    for (size_t i = 0; i < json_array_size(findings); i++) {
+        json_t *f = json_array_get(findings, i);
+        const char *computed = json_string_value(json_object_get(f, "computed"));
+        add_line(out, "%lld %s %s %s %s",
+                 (long long)json_integer_value(json_object_get(f, "line")),
+                 json_string_value(json_object_get(f, "kind")),
+                 json_string_value(json_object_get(f, "verdict")),
+                 json_string_value(json_object_get(f, "stated")), computed ? computed : "-");
+    }
+}
+
+static size_t count_facts(const pb__facts *f, const char *what, const pb_document *doc)
+{
+    if (strcmp(what, "bands") == 0)
+        return f->bands.count;
+    if (strcmp(what, "relative_bands") == 0)
+        return f->relative_bands.count;
+    if (strcmp(what, "level_maps") == 0)
+        return f->level_maps.count;
+    if (strcmp(what, "offers") == 0)
+        return f->offers.count;
+    if (strcmp(what, "targets") == 0)
+        return f->targets.count;
+    if (strcmp(what, "premiums") == 0)
+        return f->premiums.count;
+    if (strcmp(what, "extra_asks") == 0)
+        return f->extra_asks.count;
+    if (strcmp(what, "mentions") == 0)
+        return f->mentions.count;
+    if (strcmp(what, "citations") == 0)
+        return f->citations.count;
+    if (strcmp(what, "claims") == 0)
+        return doc->claims.count;
+    cr_assert_fail("unknown count '%s'", what);
+    return 0;
+}
+
+/* ---- the case file ------------------------------------------------------------- */
+
+struct loaded {
+    char where[512];
+    pb_document *doc;
+    pb_status status;
+    struct lines facts, findings;
+};
+
+static void load(struct loaded *l, const char *where, const char *path)
+{
+    if (strcmp(l->where, where) == 0)
+        return;
+    pb_document_free(l->doc);
+    free_lines(&l->facts);
+    free_lines(&l->findings);
+    snprintf(l->where, sizeof l->where, "%s", where);
+    l->doc = NULL;
+    l->status = pb_document_read(path, PB_DOCUMENT_AUTO, &l->doc);
+    if (l->status != PB_OK)
+        return;
+    dump_facts(l->doc, &l->facts);
+    json_t *findings = NULL;
+    cr_assert_eq(pb_document_check(l->doc, NULL, &findings), PB_OK);
+    dump_findings(findings, &l->findings);
+    json_decref(findings);
+    if (getenv("PB_DUMP")) {
+        for (size_t i = 0; i < l->facts.count; i++)
+            fprintf(stderr, "%s | fact | %s\n", where, l->facts.items[i]);
+        for (size_t i = 0; i < l->findings.count; i++)
+            fprintf(stderr, "%s | finding | %s\n", where, l->findings.items[i]);
+    }
+}
+
+static bool has_line(const struct lines *l, const char *want)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (strcmp(l->items[i], want) == 0)
+            return true;
+    return false;
+}
+
+/* Runs every case whose document is a seed (seeds) or a fixture. */
+static int run_cases(bool seeds)
+{
+    const char *cases = TEST_PATH("tests/cases/documents.txt");
+    FILE *f = fopen(cases, "r");
+    cr_assert(f, "cannot open %s", cases);
+    const char *seed_dir = test_seeds_dir();
+    struct loaded l = {0};
+    char line[2048];
+    int lineno = 0, ran = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *fields[3];
+        int n = test_split_fields(line, fields, 3);
+        if (n == 0)
+            continue;
+        cr_assert(n == 3, "%s:%d: want 'document | what | expected'", cases, lineno);
+        bool is_seed = strncmp(fields[0], "seed:", 5) == 0;
+        if (is_seed != seeds)
+            continue;
+        char path[8300];
+        if (is_seed)
+            snprintf(path, sizeof path, "%s/%s", seed_dir, fields[0] + 5);
+        else
+            snprintf(path, sizeof path, "%s", TEST_PATH(fields[0]));
+        load(&l, fields[0], path);
+        const char *what = fields[1], *want = fields[2];
+        ran++;
+        if (strcmp(what, "error") == 0) {
+            cr_expect(l.status != PB_OK, "%s:%d: %s read without error", cases, lineno,
+                      fields[0]);
+            if (l.status != PB_OK)
+                cr_expect(strstr(pb_document_errmsg(l.doc), want) != NULL,
+                          "%s:%d: error '%s' lacks '%s'", cases, lineno,
+                          pb_document_errmsg(l.doc), want);
+            continue;
+        }
+        cr_assert_eq(l.status, PB_OK, "%s:%d: %s: %s", cases, lineno, fields[0],
+                     pb_document_errmsg(l.doc));
+        if (strcmp(what, "fact") == 0) {
+            cr_expect(has_line(&l.facts, want), "%s:%d: %s gives no fact '%s'", cases, lineno,
+                      fields[0], want);
+        } else if (strcmp(what, "finding") == 0) {
+            cr_expect(has_line(&l.findings, want), "%s:%d: %s: no finding '%s'", cases, lineno,
+                      fields[0], want);
+        } else if (strcmp(what, "no finding") == 0) {
+            cr_expect(!has_line(&l.findings, want), "%s:%d: %s: unexpected finding '%s'", cases,
+                      lineno, fields[0], want);
+        } else if (strcmp(what, "type") == 0) {
+            cr_expect_str_eq(pb_document_type_name(pb_document_kind(l.doc)), want, "%s:%d", cases,
+                             lineno);
+        } else if (strncmp(what, "count ", 6) == 0) {
+            size_t got = count_facts(l.doc->facts, what + 6, l.doc);
+            cr_expect_eq(got, (size_t)strtoul(want, NULL, 10), "%s:%d: %s: %s is %zu, not %s",
+                         cases, lineno, fields[0], what + 6, got, want);
+        } else {
+            cr_assert_fail("%s:%d: unknown expectation '%s'", cases, lineno, what);
+        }
+    }
+    fclose(f);
+    pb_document_free(l.doc);
+    free_lines(&l.facts);
+    free_lines(&l.findings);
+    return ran;
+}
+
+Test(documents, fixtures)
+{
+    int ran = run_cases(false);
+    cr_expect(ran > 40, "only %d fixture cases", ran);
+}
+
+Test(documents, seeds)
+{
+    if (!test_seeds_dir())
+        cr_skip_test("seed documents not found (../shared/seeds)");
+    int ran = run_cases(true);
+    cr_expect(ran > 80, "only %d seed cases", ran);
+}
+
+/* ---- properties that are not data -------------------------------------------------- */
+
+Test(documents, reads_from_memory_and_detects_type)
+{
+    static const char guide[] = "### Analyst | Criteo Negotiation Guide\n\n"
+                                "| Region | Base | Total Comp |\n|---|---|---|\n"
+                                "| Paris | €60K–€70K | €60K–€70K |\n";
+    pb_document *doc = NULL;
+    cr_assert_eq(pb_document_read_text("mem.md", guide, sizeof guide - 1, PB_DOCUMENT_AUTO, &doc),
+                 PB_OK, "%s", pb_document_errmsg(doc));
+    cr_expect_eq(pb_document_kind(doc), PB_DOCUMENT_GUIDE);
+    json_t *summary = NULL;
+    cr_assert_eq(pb_document_summary(doc, &summary), PB_OK);
+    cr_expect_str_eq(json_string_value(json_object_get(summary, "company")), "criteo");
+    cr_expect_str_eq(json_string_value(json_object_get(summary, "role")), "analyst");
+    cr_expect_eq(json_integer_value(json_object_get(summary, "bands")), 1);
+    json_decref(summary);
+    pb_document_free(doc);
+
+    static const char prose[] = "Criteo pays analysts €60,000 base in Paris.\n";
+    cr_assert_eq(pb_document_read_text("mem.txt", prose, sizeof prose - 1, PB_DOCUMENT_AUTO, &doc),
+                 PB_OK, "%s", pb_document_errmsg(doc));
+    cr_expect_eq(pb_document_kind(doc), PB_DOCUMENT_BRIEFING);
+    pb_document_free(doc);
+}
+
+Test(documents, findings_have_the_documented_fields)
+{
+    pb_document *doc = NULL;
+    cr_assert_eq(pb_document_read(TEST_PATH("tests/fixtures/guides/table-only.md"),
+                                  PB_DOCUMENT_AUTO, &doc),
+                 PB_OK, "%s", pb_document_errmsg(doc));
+    json_t *findings = NULL;
+    cr_assert_eq(pb_document_check(doc, NULL, &findings), PB_OK);
+    cr_assert(json_array_size(findings) > 0);
+    static const char *const fields[] = {"file", "line", "kind", "claim", "stated",
+                                         "computed", "verdict", "reason"};
+    for (size_t i = 0; i < json_array_size(findings); i++)
+        for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+            cr_expect(json_object_get(json_array_get(findings, i), fields[k]),
+                      "finding %zu lacks '%s'", i, fields[k]);
+    json_decref(findings);
+    pb_document_free(doc);
+}
+
+/* Every allocation failure is reported, never a crash or a leak (the ASan
+ * build checks the leaks). */
+static void allocation_failures(const char *rel)
+{
+    size_t len = 0;
+    char *text = test_read_file(TEST_PATH(rel), &len);
+    cr_assert(text, "cannot read %s", rel);
+    int failures = 0, successes = 0;
+    for (unsigned long n = 1; successes < 40 && n < 40000; n++) {
+        pb__alloc_fail_after(n);
+        pb_document *doc = NULL;
+        json_t *findings = NULL, *summary = NULL;
+        pb_status st = pb_document_read_text("t.md", text, len, PB_DOCUMENT_AUTO, &doc);
+        if (st == PB_OK)
+            st = pb_document_check(doc, NULL, &findings);
+        if (st == PB_OK)
+            st = pb_document_summary(doc, &summary);
+        pb__alloc_fail_after(0);
+        if (st != PB_OK) {
+            failures++;
+            successes = 0;
+            cr_expect(doc == NULL || pb_document_errmsg(doc)[0] != '\0',
+                      "%s: failure %lu without a message", rel, n);
+        } else {
+            successes++;
+        }
+        json_decref(findings);
+        json_decref(summary);
+        pb_document_free(doc);
+    }
+    if (getenv("PB_DUMP"))
+        fprintf(stderr, "%s: %d failures\n", rel, failures);
+    cr_expect(failures > 10, "%s: only %d injected failures", rel, failures);
+    cr_expect(successes == 40, "%s: never read once allocations stopped failing", rel);
+    free(text);
+}
+
+/* Every allocation failure is reported, never a crash or a leak (the ASan
+ * build checks the leaks). */
+Test(documents, survives_allocation_failures)
+{
+    allocation_failures("tests/fixtures/guides/table-only.md");
+    allocation_failures("tests/fixtures/guides/front-matter-only.md");
+    allocation_failures("tests/fixtures/briefings/criteo-platform.txt");
+}
