@@ -1228,9 +1228,12 @@ static void premium_text(struct ctx *c, int component, bool ask, char *buf, size
         fmt_pct(p->high_bp / 100.0, hi, sizeof hi);
         fmt_pct(ask ? (p->low_bp + p->high_bp) / 200.0 : p->low_bp / 100.0, used, sizeof used);
         size_t n = strlen(buf);
-        snprintf(buf + n, cap - n, "%s+%s for the %s premium on %s (%.*s\xE2\x80\x93%s, its %s; %s line %ld)",
-                 n ? ", " : "", used, p->name, p->applies_to, (int)(strlen(lo) - 1), lo, hi,
-                 ask ? "midpoint" : "low end", p->source, p->line);
+        /* no percentage right before the word "premium": a reader of the
+         * plan must find the premium's range, not the part used */
+        snprintf(buf + n, cap - n,
+                 "%sthen the %s premium on %s, %.*s\xE2\x80\x93%s (%s line %ld), at its %s: +%s",
+                 n ? ", " : "", p->name, p->applies_to, (int)(strlen(lo) - 1), lo, hi, p->source,
+                 p->line, ask ? "midpoint" : "low end", used);
     }
 }
 

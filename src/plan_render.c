@@ -410,6 +410,27 @@ static void figure_item(struct sb *b, const char *what, json_t *f, const char *c
         at, str(f, "rule"));
 }
 
+/* The premiums applied, each stated once with its range. */
+static void premiums(struct sb *b, json_t *p)
+{
+    json_t *ps = json_object_get(p, "premiums");
+    if (json_array_size(ps) == 0)
+        return;
+    put(b, "**Premiums Applied**\n\n");
+    size_t i;
+    json_t *x;
+    json_array_foreach(ps, i, x) {
+        char lo[16], hi[16];
+        pct_text(num(x, "low_pct"), lo, sizeof lo);
+        pct_text(num(x, "high_pct"), hi, sizeof hi);
+        put(b, "- %s: a %.*s\xE2\x80\x93%s premium on %s (%s line %d), claimed at line %d of the "
+               "profile; the ask takes its midpoint, the floor its low end.\n",
+            str(x, "name"), (int)strlen(lo) - 1, lo, hi, str(x, "applies_to"), str(x, "source"),
+            (int)num(x, "line"), (int)num(x, "profile_line"));
+    }
+    put(b, "\n");
+}
+
 static void ask_and_floor(struct sb *b, json_t *p)
 {
     const char *cur = str(p, "currency");
@@ -620,6 +641,7 @@ pb_status pb_plan_markdown(const json_t *plan_in, char **out)
     header(&b, p);
     where_you_stand(&b, p);
     competing_offers(&b, p);
+    premiums(&b, p);
     ask_and_floor(&b, p);
     levers(&b, p);
     strategy(&b, p);

@@ -178,6 +178,16 @@ Test(plan_roundtrip, a_premium_above_the_band_is_the_one_finding)
         cr_assert_str_eq(json_string_value(json_object_get(f, "kind")), "ask-in-band");
     }
     cr_assert_eq(bad, 1);
+    /* the premium reads back with its range, once */
+    char path[160];
+    snprintf(path, sizeof path, "%s/plan.md", dir);
+    pb_document *doc = NULL;
+    cr_assert_eq(pb_document_read(path, PB_DOCUMENT_AUTO, &doc), PB_OK);
+    json_t *sum = NULL;
+    cr_assert_eq(pb_document_summary(doc, &sum), PB_OK);
+    cr_assert_eq(json_integer_value(json_object_get(sum, "premiums")), 1);
+    json_decref(sum);
+    pb_document_free(doc);
     cr_assert(json_is_true(json_object_get(
         json_object_get(json_object_get(plan, "ask"), "equity"), "above_band")));
     json_decref(findings);
