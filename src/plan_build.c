@@ -215,6 +215,7 @@ struct ctx {
     bool equity_private;
     json_t *notes;
     json_t *sources; /* key -> {used_for: []} */
+    json_t *files;   /* path of an offer or profile file -> {used_for: []} */
 };
 
 static pb_status nomem(struct ctx *c)
@@ -314,6 +315,16 @@ static pb_status use_source(struct ctx *c, const char *key, const char *what)
     if (json_array_append_new(entry, json_string(what)) != 0)
         return nomem(c);
     return PB_OK;
+}
+
+/* Record that a file given on the command line was used, and for what. */
+static pb_status use_file(struct ctx *c, const char *path, const char *what)
+{
+    json_t *saved = c->sources;
+    c->sources = c->files;
+    pb_status st = use_source(c, path, what);
+    c->sources = saved;
+    return st;
 }
 
 static char *col_dup(sqlite3_stmt *st, int i, bool *oom)
@@ -472,6 +483,11 @@ static struct premium *premium_for(struct ctx *c, const char *skill, size_t *ind
 static pb_status resolve_skills(struct ctx *c)
 {
     const pb_profile *prof = c->plan->profile;
+    if (prof) {
+        pb_status st = use_file(c, prof->file, "profile");
+        if (st != PB_OK)
+            return st;
+    }
     for (size_t i = 0; prof && i < prof->nskills; i++) {
         const struct pb__skill *s = &prof->skills[i];
         size_t idx = 0;
@@ -697,6 +713,9 @@ static pb_status user_competitors(struct ctx *c)
         k->from = pb__strdup(o->file ? o->file : pb_offer_name(o));
         if (!k->company_name || !k->label || !k->from)
             return nomem(c);
+        pb_status st = use_file(c, k->from, "competing offer");
+        if (st != PB_OK)
+            return st;
     }
     return PB_OK;
 }
@@ -784,7 +803,9 @@ static pb_status offer_in_hand(struct ctx *c)
     if (!o)
         return PB_OK;
     c->has_offer = true;
-    pb_status st = quote_for(c, o->currency, &c->offer_converted, &c->offer_quote);
+    pb_status st = use_file(c, o->file ? o->file : pb_offer_name(o), "offer in hand");
+    if (st == PB_OK)
+        st = quote_for(c, o->currency, &c->offer_converted, &c->offer_quote);
     json_t *sch = NULL;
     if (st == PB_OK)
         st = schedule_of(c, o, c->offer_converted, &c->offer_quote, &sch);
@@ -1441,12 +1462,13 @@ static pb_status premium_levers(struct ctx *c, lever_list *ls)
             "%s over %s here",
             (int)(strlen(lo) - 1), lo, hi, p->applies_to, p->name, p->source, p->line, am,
             years_num(c->years, (char[24]){0}));
+        char record[400] = "";
+        if (s && s->evidence)
+            snprintf(record, sizeof record, " What I bring to it: %s.", s->evidence);
         char *script = pb__asprintf(
-            "%s%s%s. The market pays a %.*s\xE2\x80\x93%s premium on %s for %s experience, and I'd "
-            "like the offer to carry it: %s %s.",
-            s && s->evidence ? "I have " : "My background includes ",
-            s && s->evidence ? s->evidence : p->name, s && s->evidence ? "" : " work",
-            (int)(strlen(lo) - 1), lo, hi, p->applies_to, p->name, with,
+            "The market pays a %.*s\xE2\x80\x93%s premium on %s for %s experience, and I have "
+            "it.%s I'd like the offer to carry the premium: %s %s.",
+            (int)(strlen(lo) - 1), lo, hi, p->applies_to, p->name, record, with,
             comp == PB__COMP_BASE ? "base" : "in equity");
         int64_t strength = (int64_t)llround(amount / (double)c->unit) * c->unit;
         pb_status st = add_lever(c, ls, TIER_PREMIUM, strength, "premium",
@@ -1490,11 +1512,14 @@ static pb_status market_lever(struct ctx *c, lever_list *ls)
             "the offer's %s base sits at %s of the %s\xE2\x80\x93%s band (as of %s); bringing base "
             "and equity to the middle is worth %s over %s",
             ob, pos, lo, hi, day, g, years_num(c->years, (char[24]){0}));
+        bool base_low = c->offer_base < mid_base;
+        bool eq_low = b->has_equity && c->offer_grant < mid_eq;
         char *script = pb__asprintf(
-            "The published range for this role in %s runs from %s to %s, and the offer's %s "
-            "base sits in the lower part of it. With my experience I'd expect to land above the "
-            "middle, at %s.",
-            b->region, lo, hi, ob, ask);
+            "The published range for this role in %s runs from %s to %s in base, and the offer "
+            "sits below its middle on %s. With my experience I'd expect to land above the "
+            "middle: %s base.",
+            b->region, lo, hi,
+            base_low && eq_low ? "both base and equity" : base_low ? "base" : "equity", ask);
         return add_lever(c, ls, TIER_MARKET, gap, "market-position", title, evidence, b->source,
                          script);
     }
@@ -1923,6 +1948,14 @@ static json_t *sources_json(struct ctx *c)
         }
     }
     sqlite3_finalize(st);
+    json_object_foreach(c->files, key, uses) {
+        json_t *o = ok ? json_pack("{s:s, s:O, s:s, s:s, s:s, s:n, s:n, s:b, s:b}", "key", key,
+                                   "used_for", uses, "kind", "file", "title", key, "file", key,
+                                   "as_of", "review_due", "review_assumed", 0, "stale", 0)
+                       : NULL;
+        if (!o || json_array_append_new(arr, o) != 0)
+            ok = false;
+    }
     if (!ok) {
         json_decref(arr);
         return NULL;
@@ -2152,6 +2185,7 @@ static void ctx_release(struct ctx *c)
     pb__bandset_release(&c->bands);
     json_decref(c->notes);
     json_decref(c->sources);
+    json_decref(c->files);
 }
 
 pb_status pb_plan_build(pb_plan *p, pb_store *store, json_t **out)
@@ -2170,8 +2204,9 @@ pb_status pb_plan_build(pb_plan *p, pb_store *store, json_t **out)
     c.gamma = p->profile ? pb_profile_risk_aversion(p->profile) : PB__GAMMA_MEDIUM;
     c.notes = json_array();
     c.sources = json_object();
+    c.files = json_object();
     json_t *levels = NULL;
-    pb_status st = c.notes && c.sources ? PB_OK : nomem(&c);
+    pb_status st = c.notes && c.sources && c.files ? PB_OK : nomem(&c);
     if (st == PB_OK)
         st = load_band(&c);
     if (st == PB_OK)

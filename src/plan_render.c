@@ -608,7 +608,10 @@ static void notes_and_sources(struct sb *b, json_t *p)
     put(b, "**Evidence & Sources**\n\n");
     json_t *sources = json_object_get(p, "sources");
     json_array_foreach(sources, i, n) {
-        put(b, "- %s: %s", str(n, "key"), str(n, "title"));
+        if (strcmp(str(n, "kind"), "file") == 0)
+            put(b, "- %s (a file given to this plan)", str(n, "key"));
+        else
+            put(b, "- %s: %s", str(n, "key"), str(n, "title"));
         if (has(n, "as_of")) {
             put(b, " (%s, as of %s", str(n, "kind"), str(n, "as_of"));
             if (has(n, "review_due"))
