@@ -123,6 +123,31 @@ __attribute__((target("avx2"))) static void gbm_avx2(double *lr, const double *z
 
 int pb__fastmath_force_scalar;
 
+#ifdef PB_HAVE_AVX2_PATH
+__attribute__((target("avx2"))) static void count_avx2(const double *u, int n,
+                                                       const double *thr, int nthr, int *out)
+{
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        __m256d v = _mm256_loadu_pd(u + i);
+        __m256i c = _mm256_setzero_si256();
+        for (int t = 0; t < nthr; t++) /* a true compare is all ones: -1 */
+            c = _mm256_sub_epi64(c, _mm256_castpd_si256(
+                                        _mm256_cmp_pd(_mm256_set1_pd(thr[t]), v, _CMP_LE_OQ)));
+        long long cc[4];
+        _mm256_storeu_si256((__m256i *)cc, c);
+        for (int l = 0; l < 4; l++)
+            out[i + l] = (int)cc[l];
+    }
+    for (; i < n; i++) {
+        int c = 0;
+        for (int t = 0; t < nthr; t++)
+            c += thr[t] <= u[i];
+        out[i] = c;
+    }
+}
+#endif
+
 static int have_avx2(void)
 {
     if (pb__fastmath_force_scalar)
@@ -164,5 +189,21 @@ void pb__gbm_step(double *lr, const double *z, double *eq, double step, double s
     for (int i = 0; i < n; i++) {
         lr[i] = lr[i] + (step + sig * z[i]);
         eq[i] = eq[i] + cy * pb__exp_one(lr[i]);
+    }
+}
+
+void pb__count_at_or_below(const double *u, int n, const double *thr, int nthr, int *out)
+{
+#ifdef PB_HAVE_AVX2_PATH
+    if (have_avx2()) {
+        count_avx2(u, n, thr, nthr, out);
+        return;
+    }
+#endif
+    for (int i = 0; i < n; i++) {
+        int c = 0;
+        for (int t = 0; t < nthr; t++)
+            c += thr[t] <= u[i];
+        out[i] = c;
     }
 }

@@ -48,6 +48,9 @@ static inline double pb__exp(double x)
  * the same IEEE operations in the same order either way: the same bits on
  * every machine. */
 void pb__exp_array(const double *x, double *out, int n);
+/* For each u[i], how many of thr[0..nthr) are <= u[i] (thr ascending or
+ * not): out[i]. Four at a time with AVX2 where the processor has it. */
+void pb__count_at_or_below(const double *u, int n, const double *thr, int nthr, int *out);
 /* Tests: nonzero makes the array forms take the one-at-a-time path. */
 extern int pb__fastmath_force_scalar;
 /* The one-at-a-time form of pb__exp_array (the same bits). */

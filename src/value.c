@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "alloc.h"
 #include "diag.h"
@@ -127,7 +128,8 @@ typedef struct model {
     double equity_stated; /* initial grants at their schedule basis, native */
     uint64_t stream_pub, stream_priv;
 
-    double *paths;       /* equity per path, report currency */
+    double *paths;       /* equity per path, report currency (inside paths_mem) */
+    void *paths_mem;
     double *blk_sum, *blk_min, *blk_max; /* per block of paths */
     unsigned long exits; /* paths with a liquidity event */
     unsigned long zeros; /* paths whose equity is worth nothing */
@@ -177,7 +179,7 @@ static void free_models(pb_valuation *v)
         json_decref(v->models[i].schedule);
         pb__free(v->models[i].pub_opt);
         pb__free(v->models[i].priv_opt);
-        pb__free(v->models[i].paths);
+        pb__free(v->models[i].paths_mem);
         pb__free(v->models[i].blk_sum);
         pb__free(v->models[i].blk_min);
         pb__free(v->models[i].blk_max);
@@ -375,6 +377,26 @@ static double jnum(json_t *obj, const char *key)
     return json_number_value(json_object_get(obj, key));
 }
 
+/* Room for n path values. Large arrays start on a 2 MiB boundary and ask
+ * for huge pages, so that first writes fault a few times, not thousands. */
+static double *alloc_paths(void **mem, size_t n)
+{
+    enum { HUGE = 2 << 20 };
+    size_t bytes = n * sizeof(double);
+    if (bytes < HUGE) {
+        *mem = pb__malloc(bytes);
+        return *mem;
+    }
+    *mem = pb__malloc(bytes + HUGE);
+    if (!*mem)
+        return NULL;
+    uintptr_t start = ((uintptr_t)*mem + HUGE - 1) & ~(uintptr_t)(HUGE - 1);
+#ifdef MADV_HUGEPAGE
+    madvise((void *)start, bytes & ~(size_t)(HUGE - 1), MADV_HUGEPAGE); /* a hint only */
+#endif
+    return (double *)start;
+}
+
 static pb_status build_model(pb_valuation *v, model *m, pb_offer *o)
 {
     int n = v->years;
@@ -460,7 +482,7 @@ static pb_status build_model(pb_valuation *v, model *m, pb_offer *o)
         }
     }
     size_t nblocks = (size_t)((v->simulations + BLOCK - 1) / BLOCK);
-    m->paths = pb__malloc((size_t)v->simulations * sizeof *m->paths);
+    m->paths = alloc_paths(&m->paths_mem, (size_t)v->simulations);
     m->blk_sum = pb__malloc(nblocks * sizeof *m->blk_sum);
     m->blk_min = pb__malloc(nblocks * sizeof *m->blk_min);
     m->blk_max = pb__malloc(nblocks * sizeof *m->blk_max);
@@ -588,15 +610,13 @@ static void simulate_block(const pb_valuation *v, model *m, long block,
              * means an exit in year (j + 1) / 2. The exits are listed, then
              * valued. */
             int ne = 0;
+            int count[CHUNK];
             pb__rng4_uniforms(&priv4, zs, cn);
+            pb__count_at_or_below(zs, cn, thr, 2 * n, count);
             for (int i = 0; i < cn; i++) {
-                double u = zs[i];
-                int j = 0;
-                for (int t = 0; t < 2 * n; t++)
-                    j += u >= thr[t];
                 exit_at[ne] = i;
-                exit_year[ne] = (j + 1) >> 1;
-                ne += j & 1;
+                exit_year[ne] = (count[i] + 1) >> 1;
+                ne += count[i] & 1;
             }
             for (int e = 0; e < ne; e++) {
                 double z = pb__rng_normal(&priv); /* the exit multiple */
@@ -623,17 +643,23 @@ static void simulate_block(const pb_valuation *v, model *m, long block,
 
 typedef struct job {
     pb_valuation *v;
-    int index, count;
+    long *next_block; /* shared: the next block nobody has taken */
 } job;
 
+/* Threads take blocks as they come free, so a core busy with other work
+ * slows the run less; a block's results do not depend on who runs it. */
 static void *worker(void *arg)
 {
     job *j = arg;
     static _Thread_local double zbuf[MAX_YEARS + 1][CHUNK]; /* normals by year */
     long nblocks = (j->v->simulations + BLOCK - 1) / BLOCK;
-    for (long b = j->index; b < nblocks; b += j->count)
+    for (;;) {
+        long b = __atomic_fetch_add(j->next_block, 1, __ATOMIC_RELAXED);
+        if (b >= nblocks)
+            break;
         for (size_t i = 0; i < j->v->nmodels; i++)
             simulate_block(j->v, &j->v->models[i], b, zbuf);
+    }
     return NULL;
 }
 
@@ -647,17 +673,15 @@ static void simulate(pb_valuation *v)
     pthread_t tids[MAX_THREADS];
     job jobs[MAX_THREADS];
     int started = 0;
+    long next_block = 0;
     for (int t = 0; t < nthreads; t++)
-        jobs[t] = (job){v, t, nthreads};
+        jobs[t] = (job){v, &next_block};
     for (int t = 1; t < nthreads; t++) {
         if (pthread_create(&tids[t], NULL, worker, &jobs[t]) != 0)
             break;
         started = t;
     }
-    /* Blocks of threads that could not start run here. */
-    for (int t = started + 1; t < nthreads; t++)
-        worker(&jobs[t]);
-    worker(&jobs[0]);
+    worker(&jobs[0]); /* and takes what threads that did not start would have */
     for (int t = 1; t <= started; t++)
         pthread_join(tids[t], NULL);
 }
