@@ -14,6 +14,7 @@
 #include "alloc.h"
 #include "bandset.h"
 #include "facts.h"
+#include "jsonutil.h"
 #include "offer_internal.h"
 #include "payband/market.h"
 #include "payband/value.h"
@@ -253,7 +254,7 @@ static double major_of(int64_t minor, const char *cur)
 
 static json_t *jm(int64_t minor, const char *cur)
 {
-    return pb__money_json(minor, cur);
+    return pb__json_money(minor, cur);
 }
 
 static json_t *jstr(const char *s)
