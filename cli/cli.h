@@ -84,6 +84,9 @@ struct cli_column {
  * columns, keys as headers) or JSON (the whole value, pretty). */
 void cli_print_rows(json_t *rows, const struct cli_column *columns, size_t ncolumns,
                     cli_format format);
+/* Print "converted: 1 EUR = 1.091 USD, rate of DATE (source)" for a quote
+ * object of the JSON results (nothing for null). */
+void cli_print_fx(const char *indent, json_t *fx);
 /* Print any JSON value, pretty, with a trailing newline. */
 void cli_print_json(json_t *value);
 /* Format a number of major units in the compact money style into buf. */

@@ -88,12 +88,7 @@ static void print_notes(json_t *bands)
         if (json_object_get(seen, key))
             continue;
         json_object_set_new(seen, key, json_true());
-        printf("converted: 1 %s = %.6g %s, rate of %s (%s)\n",
-               json_string_value(json_object_get(fx, "from")),
-               json_number_value(json_object_get(fx, "rate")),
-               json_string_value(json_object_get(fx, "to")),
-               json_string_value(json_object_get(fx, "date")),
-               json_string_value(json_object_get(fx, "source")));
+        cli_print_fx("", fx);
     }
     json_decref(seen);
     if (any_stale)

@@ -25,14 +25,7 @@ static void print_side(const char *name, json_t *side, const char *currency)
            json_string_value(json_object_get(side, "basis")), range,
            json_string_value(json_object_get(side, "source")),
            json_is_true(json_object_get(side, "stale")) ? "  STALE" : "");
-    json_t *fx = json_object_get(side, "fx");
-    if (json_is_object(fx))
-        printf("   converted: 1 %s = %.6g %s, rate of %s (%s)\n",
-               json_string_value(json_object_get(fx, "from")),
-               json_number_value(json_object_get(fx, "rate")),
-               json_string_value(json_object_get(fx, "to")),
-               json_string_value(json_object_get(fx, "date")),
-               json_string_value(json_object_get(fx, "source")));
+    cli_print_fx("   ", json_object_get(side, "fx"));
 }
 
 static const struct cli_column columns[] = {

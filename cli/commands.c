@@ -30,6 +30,11 @@ const struct cli_command cli_commands[] = {
      "import FILE | add DATE BASE QUOTE RATE [--source KEY] | convert AMOUNT --to CUR "
      "[--date DATE]",
      "exchange rates: import ECB history, add a rate, convert"},
+    {"plan", cmd_plan,
+     "--company C --role R --region X [--offer FILE] [--competing FILE]...\n"
+     "  [--profile FILE] [--currency CUR] [--years N] [--format md|json] [--output FILE]\n"
+     "  [--seed K] [--simulations S] [--as-of DATE]",
+     "a negotiation plan: ask, accept-at floor, levers, additional asks, scripts"},
     {"import", cmd_import, "FILE... [--type guide|briefing] [--as-of DATE] [--format table|json]",
      "read negotiation guides and market briefings into the store"},
     {"check", cmd_check, "FILE... [--type guide|briefing] [--no-store] [--format table|json|csv]",

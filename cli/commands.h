@@ -13,6 +13,7 @@ int cmd_import_facts(int argc, char **argv);
 int cmd_tour(int argc, char **argv);
 int cmd_offer(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 

@@ -9,14 +9,20 @@
 #include "cli.h"
 #include "payband/money.h"
 
+/* "payband: <prefix><message>\n" on stderr. */
+static void vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "payband: %s", prefix);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "payband: error: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmessage("error: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     for (const struct cli_command *c = cli_commands; c->name; c++)
         if (command && strcmp(c->name, command) == 0)
             fprintf(stderr, "usage: payband %s %s\n", c->name, c->usage);
@@ -26,22 +32,30 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 int cli_fail(const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "payband: error: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmessage("error: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return CLI_EXIT_FAIL;
 }
 
 void cli_note(const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "payband: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmessage("", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+}
+
+void cli_print_fx(const char *indent, json_t *fx)
+{
+    if (!json_is_object(fx))
+        return;
+    printf("%sconverted: 1 %s = %.6g %s, rate of %s (%s)\n", indent,
+           json_string_value(json_object_get(fx, "from")),
+           json_number_value(json_object_get(fx, "rate")),
+           json_string_value(json_object_get(fx, "to")),
+           json_string_value(json_object_get(fx, "date")),
+           json_string_value(json_object_get(fx, "source")));
 }
 
 bool cli_parse_format(const char *text, cli_format *out)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "jsonutil.h"
 #include "facts.h"
 #include "store_internal.h"
 
@@ -103,20 +104,24 @@ static pb_date col_date(sqlite3_stmt *st, int i)
     return d;
 }
 
+/* Both queries start with the same columns, read by read_common. */
+#define COMMON_COLUMNS                                                                         \
+    "c.slug, c.display, r.slug, r.display, g.name, s.key, s.title, s.as_of, s.review_due, "   \
+    "s.review_assumed, "
+enum { COMMON_COUNT = 10 };
+
 static const char *BAND_SQL =
-    "SELECT c.slug, c.display, r.slug, r.display, l.name, g.name, b.currency, "
-    "b.base_low, b.base_high, b.equity_low, b.equity_high, b.vest_years, "
-    "b.bonus_low_bp, b.bonus_high_bp, b.stated_tc_low, b.stated_tc_high, b.note, b.line, "
-    "s.key, s.title, s.as_of, s.review_due, s.review_assumed "
+    "SELECT " COMMON_COLUMNS
+    "b.line, l.name, b.currency, b.base_low, b.base_high, b.equity_low, b.equity_high, "
+    "b.vest_years, b.bonus_low_bp, b.bonus_high_bp, b.stated_tc_low, b.stated_tc_high, b.note "
     "FROM band b JOIN company c ON c.id = b.company_id JOIN role r ON r.id = b.role_id "
     "LEFT JOIN level l ON l.id = b.level_id JOIN region g ON g.id = b.region_id "
     "JOIN source s ON s.id = b.source_id "
     "ORDER BY c.slug, r.slug, s.key, b.line, g.name";
 
 static const char *RELATIVE_SQL =
-    "SELECT c.slug, c.display, r.slug, r.display, g.name, og.name, "
-    "rb.pct_low_bp, rb.pct_high_bp, rb.equity_same, rb.line, "
-    "s.key, s.title, s.as_of, s.review_due, s.review_assumed "
+    "SELECT " COMMON_COLUMNS
+    "rb.line, og.name, rb.pct_low_bp, rb.pct_high_bp, rb.equity_same "
     "FROM relative_band rb JOIN company c ON c.id = rb.company_id "
     "JOIN role r ON r.id = rb.role_id JOIN region g ON g.id = rb.region_id "
     "JOIN region og ON og.id = rb.of_region_id JOIN source s ON s.id = rb.source_id "
@@ -127,86 +132,75 @@ static struct pb__bandrow *push_row(pb__bandset *set)
     return pb__list_push(&set->rows, &set->count, &set->cap, sizeof *set->rows);
 }
 
-static pb_status load_all(pb_store *store, pb__bandset *set)
+/* Who, where, and from which source: false when out of memory. */
+static bool read_common(sqlite3_stmt *st, struct pb__bandrow *r)
+{
+    r->company = col_text(st, 0);
+    r->company_name = col_text(st, 1);
+    r->role = col_text(st, 2);
+    r->role_name = col_text(st, 3);
+    r->region = col_text(st, 4);
+    r->source = col_text(st, 5);
+    r->source_title = col_text(st, 6);
+    r->as_of = col_date(st, 7);
+    r->review_due = col_date(st, 8);
+    r->review_assumed = sqlite3_column_int(st, 9) != 0;
+    r->line = sqlite3_column_int(st, COMMON_COUNT);
+    return r->company && r->company_name && r->role && r->role_name && r->region &&
+           r->source && r->source_title;
+}
+
+static bool read_band(sqlite3_stmt *st, struct pb__bandrow *r)
+{
+    int c = COMMON_COUNT + 1;
+    r->level = col_text(st, c);
+    r->currency = col_text(st, c + 1);
+    r->has_base = col_pair(st, c + 2, r->base);
+    r->has_equity = col_pair(st, c + 4, r->equity);
+    r->vest_years = sqlite3_column_int(st, c + 6);
+    int64_t bonus[2];
+    if ((r->has_bonus = col_pair(st, c + 7, bonus))) {
+        r->bonus_bp[0] = (int32_t)bonus[0];
+        r->bonus_bp[1] = (int32_t)bonus[1];
+    }
+    r->has_stated = col_pair(st, c + 9, r->stated);
+    r->note = col_text(st, c + 11);
+    return r->currency != NULL;
+}
+
+static bool read_relative(sqlite3_stmt *st, struct pb__bandrow *r)
+{
+    int c = COMMON_COUNT + 1;
+    r->relative = true;
+    r->of_region = col_text(st, c);
+    r->pct_bp[0] = sqlite3_column_int(st, c + 1);
+    r->pct_bp[1] = sqlite3_column_int(st, c + 2);
+    r->equity_same = sqlite3_column_int(st, c + 3) != 0;
+    return r->of_region != NULL;
+}
+
+/* Append every row of `sql` to the set. */
+static pb_status load_rows(pb_store *store, const char *sql, pb__bandset *set,
+                           bool (*read_rest)(sqlite3_stmt *, struct pb__bandrow *))
 {
     sqlite3 *db = pb__store_db(store);
-    pb__diag *diag = pb__store_diag(store);
     sqlite3_stmt *st = NULL;
-    pb_status rc = PB_OK;
-    if (sqlite3_prepare_v2(db, BAND_SQL, -1, &st, NULL) != SQLITE_OK)
-        return pb__diag_set(diag, PB_ERR_DB, NULL, 0, "bands: %s", sqlite3_errmsg(db));
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    bool ok = true;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return pb__diag_set(pb__store_diag(store), PB_ERR_DB, NULL, 0, "bands: %s",
+                            sqlite3_errmsg(db));
+    while (ok && sqlite3_step(st) == SQLITE_ROW) {
         struct pb__bandrow *r = push_row(set);
-        if (!r) {
-            rc = PB_ERR_NOMEM;
-            break;
-        }
-        r->company = col_text(st, 0);
-        r->company_name = col_text(st, 1);
-        r->role = col_text(st, 2);
-        r->role_name = col_text(st, 3);
-        r->level = col_text(st, 4);
-        r->region = col_text(st, 5);
-        r->currency = col_text(st, 6);
-        r->has_base = col_pair(st, 7, r->base);
-        r->has_equity = col_pair(st, 9, r->equity);
-        r->vest_years = sqlite3_column_int(st, 11);
-        int64_t bonus[2];
-        if ((r->has_bonus = col_pair(st, 12, bonus))) {
-            r->bonus_bp[0] = (int32_t)bonus[0];
-            r->bonus_bp[1] = (int32_t)bonus[1];
-        }
-        r->has_stated = col_pair(st, 14, r->stated);
-        r->note = col_text(st, 16);
-        r->line = sqlite3_column_int(st, 17);
-        r->source = col_text(st, 18);
-        r->source_title = col_text(st, 19);
-        r->as_of = col_date(st, 20);
-        r->review_due = col_date(st, 21);
-        r->review_assumed = sqlite3_column_int(st, 22) != 0;
-        if (!r->company || !r->company_name || !r->role || !r->role_name || !r->region ||
-            !r->currency || !r->source || !r->source_title) {
-            rc = PB_ERR_NOMEM;
-            break;
-        }
+        ok = r && read_common(st, r) && read_rest(st, r);
     }
     sqlite3_finalize(st);
-    if (rc != PB_OK)
-        return pb__diag_set(diag, rc, NULL, 0, "out of memory");
-    if (sqlite3_prepare_v2(db, RELATIVE_SQL, -1, &st, NULL) != SQLITE_OK)
-        return pb__diag_set(diag, PB_ERR_DB, NULL, 0, "bands: %s", sqlite3_errmsg(db));
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        struct pb__bandrow *r = push_row(set);
-        if (!r) {
-            rc = PB_ERR_NOMEM;
-            break;
-        }
-        r->relative = true;
-        r->company = col_text(st, 0);
-        r->company_name = col_text(st, 1);
-        r->role = col_text(st, 2);
-        r->role_name = col_text(st, 3);
-        r->region = col_text(st, 4);
-        r->of_region = col_text(st, 5);
-        r->pct_bp[0] = sqlite3_column_int(st, 6);
-        r->pct_bp[1] = sqlite3_column_int(st, 7);
-        r->equity_same = sqlite3_column_int(st, 8) != 0;
-        r->line = sqlite3_column_int(st, 9);
-        r->source = col_text(st, 10);
-        r->source_title = col_text(st, 11);
-        r->as_of = col_date(st, 12);
-        r->review_due = col_date(st, 13);
-        r->review_assumed = sqlite3_column_int(st, 14) != 0;
-        if (!r->company || !r->company_name || !r->role || !r->role_name || !r->region ||
-            !r->of_region || !r->source || !r->source_title) {
-            rc = PB_ERR_NOMEM;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != PB_OK)
-        return pb__diag_set(diag, rc, NULL, 0, "out of memory");
-    return PB_OK;
+    return ok ? PB_OK : pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory");
+}
+
+static pb_status load_all(pb_store *store, pb__bandset *set)
+{
+    pb_status rc = load_rows(store, BAND_SQL, set, read_band);
+    return rc == PB_OK ? load_rows(store, RELATIVE_SQL, set, read_relative) : rc;
 }
 
 /* The reference band of a relative band: same company and role, the
@@ -384,34 +378,9 @@ pb_status pb__bandset_load(pb_store *store, const pb_band_query *q, pb__bandset 
     return rc;
 }
 
-json_t *pb__money_json(int64_t minor, const char *currency)
-{
-    int e = pb_currency_exponent(currency);
-    int64_t f = 1;
-    for (int i = 0; i < e; i++)
-        f *= 10;
-    if (minor % f == 0)
-        return json_integer(minor / f);
-    return json_real((double)minor / (double)f);
-}
-
-static json_t *date_json(pb_date d)
-{
-    char buf[11];
-    if (d == PB_DATE_NONE)
-        return json_null();
-    pb_date_format(d, buf);
-    return json_string(buf);
-}
-
-static json_t *str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 static json_t *pair_json(bool present, const int64_t v[2], int i, const char *currency)
 {
-    return present && currency ? pb__money_json(v[i], currency) : json_null();
+    return present && currency ? pb__json_money(v[i], currency) : json_null();
 }
 
 static json_t *pct_json(bool present, int32_t bp)
@@ -427,7 +396,7 @@ json_t *pb__quote_json(const pb_fx_quote *q);
 json_t *pb__quote_json(const pb_fx_quote *q)
 {
     return json_pack("{s:s, s:s, s:f, s:o, s:s}", "from", q->from, "to", q->to, "rate", q->rate,
-                     "date", date_json(q->date), "source", q->source);
+                     "date", pb__json_date(q->date), "source", q->source);
 }
 
 json_t *pb__band_json(const struct pb__bandrow *r)
@@ -440,9 +409,9 @@ json_t *pb__band_json(const struct pb__bandrow *r)
     json_object_set_new(o, "company_name", json_string(r->company_name));
     json_object_set_new(o, "role", json_string(r->role));
     json_object_set_new(o, "role_name", json_string(r->role_name));
-    json_object_set_new(o, "level", str_or_null(r->level));
+    json_object_set_new(o, "level", pb__json_str(r->level));
     json_object_set_new(o, "region", json_string(r->region));
-    json_object_set_new(o, "currency", str_or_null(cur));
+    json_object_set_new(o, "currency", pb__json_str(cur));
     json_object_set_new(o, "base_low", pair_json(r->has_base, r->base, 0, cur));
     json_object_set_new(o, "base_high", pair_json(r->has_base, r->base, 1, cur));
     json_object_set_new(o, "equity_low", pair_json(r->has_equity, r->equity, 0, cur));
@@ -470,12 +439,12 @@ json_t *pb__band_json(const struct pb__bandrow *r)
         json_object_set_new(o, "original_currency", json_null());
         json_object_set_new(o, "fx", json_null());
     }
-    json_object_set_new(o, "note", str_or_null(r->note));
+    json_object_set_new(o, "note", pb__json_str(r->note));
     json_object_set_new(o, "source", json_string(r->source));
     json_object_set_new(o, "source_title", json_string(r->source_title));
     json_object_set_new(o, "line", r->line > 0 ? json_integer(r->line) : json_null());
-    json_object_set_new(o, "as_of", date_json(r->as_of));
-    json_object_set_new(o, "review_due", date_json(r->review_due));
+    json_object_set_new(o, "as_of", pb__json_date(r->as_of));
+    json_object_set_new(o, "review_due", pb__json_date(r->review_due));
     json_object_set_new(o, "review_assumed", json_boolean(r->review_assumed));
     json_object_set_new(o, "stale", json_boolean(r->stale));
     return o;

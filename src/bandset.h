@@ -45,8 +45,6 @@ void pb__bandset_release(pb__bandset *set);
 
 /* The JSON object of one band (docs/json.md, "band"). */
 json_t *pb__band_json(const struct pb__bandrow *row);
-/* JSON number for an amount in minor units: integer when whole. */
-json_t *pb__money_json(int64_t minor, const char *currency);
 /* The effective review date of a source and whether it was assumed. */
 pb_date pb__review_due(pb_date as_of, pb_date review_due, bool *assumed);
 /* Does `text` name `slug` ("New York" names "new-york")? */

@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "document_internal.h"
+#include "jsonutil.h"
 #include "payband/fx.h"
 #include "store_internal.h"
 
@@ -249,20 +250,6 @@ void pb_document_assume_date(pb_document *doc, pb_date date)
     }
 }
 
-static json_t *date_json(pb_date d)
-{
-    if (d == PB_DATE_NONE)
-        return json_null();
-    char buf[11];
-    pb_date_format(d, buf);
-    return json_string(buf);
-}
-
-static json_t *str_json(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 pb_status pb_document_summary(pb_document *doc, json_t **summary)
 {
     *summary = NULL;
@@ -294,18 +281,18 @@ pb_status pb_document_summary(pb_document *doc, json_t **summary)
     int bad = 0;
     bad |= json_object_set_new(o, "file", json_string(doc->path));
     bad |= json_object_set_new(o, "type", json_string(pb_document_type_name(doc->type)));
-    bad |= json_object_set_new(o, "source", str_json(f->source.key));
-    bad |= json_object_set_new(o, "title", str_json(f->source.title));
+    bad |= json_object_set_new(o, "source", pb__json_str(f->source.key));
+    bad |= json_object_set_new(o, "title", pb__json_str(f->source.title));
     bad |= json_object_set_new(
-        o, "company", str_json(doc->type == PB_DOCUMENT_GUIDE && f->companies.count
+        o, "company", pb__json_str(doc->type == PB_DOCUMENT_GUIDE && f->companies.count
                                    ? f->companies.items[0].slug
                                    : NULL));
     bad |= json_object_set_new(o, "role",
-                               str_json(f->roles.count ? f->roles.items[0].slug : NULL));
-    bad |= json_object_set_new(o, "published", date_json(f->source.published));
-    bad |= json_object_set_new(o, "as_of", date_json(f->source.as_of));
-    bad |= json_object_set_new(o, "review_due", date_json(f->source.review_due));
-    bad |= json_object_set_new(o, "data_quality", str_json(f->source.data_quality));
+                               pb__json_str(f->roles.count ? f->roles.items[0].slug : NULL));
+    bad |= json_object_set_new(o, "published", pb__json_date(f->source.published));
+    bad |= json_object_set_new(o, "as_of", pb__json_date(f->source.as_of));
+    bad |= json_object_set_new(o, "review_due", pb__json_date(f->source.review_due));
+    bad |= json_object_set_new(o, "data_quality", pb__json_str(f->source.data_quality));
     bad |= json_object_set_new(o, "bands", json_integer((json_int_t)f->bands.count));
     bad |= json_object_set_new(o, "relative_bands",
                                json_integer((json_int_t)f->relative_bands.count));

@@ -43,6 +43,16 @@ static void free_node(struct pb__level_node *n)
     pb__free(n->region);
 }
 
+void pb__band_release(struct pb__band *b)
+{
+    pb__free(b->company);
+    pb__free(b->role);
+    pb__free(b->region);
+    pb__free(b->level);
+    pb__free(b->currency);
+    pb__free(b->note);
+}
+
 void pb__facts_free(pb__facts *f)
 {
     if (!f)
@@ -64,15 +74,8 @@ void pb__facts_free(pb__facts *f)
         pb__free(f->roles.items[i].slug);
         pb__free(f->roles.items[i].display);
     }
-    for (size_t i = 0; i < f->bands.count; i++) {
-        struct pb__band *b = &f->bands.items[i];
-        pb__free(b->company);
-        pb__free(b->role);
-        pb__free(b->region);
-        pb__free(b->level);
-        pb__free(b->currency);
-        pb__free(b->note);
-    }
+    for (size_t i = 0; i < f->bands.count; i++)
+        pb__band_release(&f->bands.items[i]);
     for (size_t i = 0; i < f->relative_bands.count; i++) {
         struct pb__relative_band *r = &f->relative_bands.items[i];
         pb__free(r->company);

@@ -167,6 +167,8 @@ typedef struct pb__facts {
 
 pb__facts *pb__facts_new(void);
 void pb__facts_free(pb__facts *facts);
+/* Free the strings of one band (for bands held outside a pb__facts). */
+void pb__band_release(struct pb__band *band);
 
 /* Grow a list by one zeroed item; returns it, or NULL when out of memory. */
 void *pb__list_push(void *items_field, size_t *count, size_t *cap, size_t item_size);

@@ -148,10 +148,8 @@ __attribute__((target("avx2"))) static void count_avx2(const double *u, int n,
 }
 #endif
 
-static int have_avx2(void)
+int pb__cpu_has_avx2(void)
 {
-    if (pb__fastmath_force_scalar)
-        return 0;
 #ifdef PB_HAVE_AVX2_PATH
     static int avx2 = -1; /* -1: not looked yet; every thread finds the same */
     int have = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
@@ -163,6 +161,11 @@ static int have_avx2(void)
 #else
     return 0;
 #endif
+}
+
+static int have_avx2(void)
+{
+    return !pb__fastmath_force_scalar && pb__cpu_has_avx2();
 }
 
 void pb__exp_array(const double *x, double *out, int n)

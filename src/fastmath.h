@@ -53,6 +53,8 @@ void pb__exp_array(const double *x, double *out, int n);
 void pb__count_at_or_below(const double *u, int n, const double *thr, int nthr, int *out);
 /* Tests: nonzero makes the array forms take the one-at-a-time path. */
 extern int pb__fastmath_force_scalar;
+/* Does this processor run the AVX2 paths (looked up once)? */
+int pb__cpu_has_avx2(void);
 /* The one-at-a-time form of pb__exp_array (the same bits). */
 double pb__exp_one(double x);
 /* One yearly step of n price paths: lr[i] += step + sig * z[i], then

@@ -3,17 +3,9 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "jsonutil.h"
 #include "bandset.h"
 #include "store_internal.h"
-
-static json_t *date_or_null(pb_date d)
-{
-    char buf[11];
-    if (d == PB_DATE_NONE)
-        return json_null();
-    pb_date_format(d, buf);
-    return json_string(buf);
-}
 
 static pb_date text_date(const unsigned char *t)
 {
@@ -63,8 +55,8 @@ pb_status pb_market_sources(pb_store *store, pb_date as_of, json_t **out)
             text_or_null(sqlite3_column_text(st, 3)), "publisher",
             text_or_null(sqlite3_column_text(st, 4)), "data_quality",
             text_or_null(sqlite3_column_text(st, 5)), "period",
-            text_or_null(sqlite3_column_text(st, 6)), "as_of", date_or_null(src_as_of),
-            "review_due", date_or_null(due), "review_assumed", assumed, "stale",
+            text_or_null(sqlite3_column_text(st, 6)), "as_of", pb__json_date(src_as_of),
+            "review_due", pb__json_date(due), "review_assumed", assumed, "stale",
             due != PB_DATE_NONE && due < today, "builtin", sqlite3_column_int(st, 10) != 0,
             "facts", "bands", (json_int_t)sqlite3_column_int64(st, 11), "relative_bands",
             (json_int_t)sqlite3_column_int64(st, 12), "level_maps",
@@ -102,9 +94,9 @@ pb_status pb_market_stale(pb_store *store, pb_date as_of, json_t **out)
         json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:b, s:I}", "kind",
                               r->relative ? "relative band" : "band", "company", r->company,
                               "role", r->role, "region", r->region, "level",
-                              r->level ? json_string(r->level) : json_null(), "source",
-                              r->source, "as_of", date_or_null(r->as_of), "review_due",
-                              date_or_null(r->review_due), "review_assumed", r->review_assumed,
+                              pb__json_str(r->level), "source",
+                              r->source, "as_of", pb__json_date(r->as_of), "review_due",
+                              pb__json_date(r->review_due), "review_assumed", r->review_assumed,
                               "days_overdue", (json_int_t)(today - r->review_due));
         if (!o || json_array_append_new(arr, o) != 0) {
             json_decref(arr);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "jsonutil.h"
 #include "bandset.h"
 #include "store_internal.h"
 
@@ -104,9 +105,9 @@ static json_t *side_json(const struct pb__bandrow *r, const int64_t v[2], const 
 {
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o}", "company",
                           r->company, "role", r->role, "region", r->region, "basis", basis,
-                          "low", pb__money_json(v[0], currency), "high",
-                          pb__money_json(v[1], currency), "mid",
-                          pb__money_json((v[0] + v[1]) / 2, currency), "source", r->source,
+                          "low", pb__json_money(v[0], currency), "high",
+                          pb__json_money(v[1], currency), "mid",
+                          pb__json_money((v[0] + v[1]) / 2, currency), "source", r->source,
                           "stale", json_boolean(r->stale));
     if (o)
         json_object_set_new(o, "fx", r->converted ? pb__quote_json(&r->quote) : json_null());
@@ -148,8 +149,8 @@ static json_t *measure_json(const char *measure, int64_t a, int64_t b, const cha
     else
         snprintf(reading, sizeof reading, "%s; %s", of_b, of_a);
     return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "measure", measure, "a",
-                     pb__money_json(a, currency), "b", pb__money_json(b, currency),
-                     "difference", pb__money_json(a - b, currency), "pct_of_b", jb, "pct_of_a",
+                     pb__json_money(a, currency), "b", pb__json_money(b, currency),
+                     "difference", pb__json_money(a - b, currency), "pct_of_b", jb, "pct_of_a",
                      ja, "reading", reading);
 }
 

@@ -894,16 +894,6 @@ static pb_status merge_front_matter(struct guide *g, band_list *fm_bands)
     return PB_OK;
 }
 
-static void free_band_strings(struct pb__band *b)
-{
-    pb__free(b->company);
-    pb__free(b->role);
-    pb__free(b->region);
-    pb__free(b->level);
-    pb__free(b->currency);
-    pb__free(b->note);
-}
-
 /* ---- level mapping --------------------------------------------------------- */
 
 static pb_status level_node(struct guide *g, const char *s, size_t n, bool first,
@@ -2005,7 +1995,7 @@ pb_status pb__guide_read(struct pb_document *doc)
     }
 done:
     for (size_t i = 0; i < fm_bands.count; i++)
-        free_band_strings(&fm_bands.items[i]);
+        pb__band_release(&fm_bands.items[i]);
     pb__free(fm_bands.items);
     pb__md_blocks_release(&blocks);
     pb__yaml_release(&y);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "jsonutil.h"
 #include "bandset.h"
 #include "facts.h"
 #include "store_internal.h"
@@ -355,9 +356,9 @@ pb_status pb_market_levels(pb_store *store, const char *company, const char *rol
             &g.mentions.items[e->b == (int)i ? e->mention_b : e->mention_a];
         json_t *o = json_pack(
             "{s:s, s:s, s:o, s:s, s:o, s:o, s:s, s:i, s:b, s:o, s:o}", "company", n->company,
-            "company_name", n->company_name, "role", n->role ? json_string(n->role) : json_null(),
-            "level", n->label, "title", m->title ? json_string(m->title) : json_null(), "region",
-            m->region ? json_string(m->region) : json_null(), "as_written",
+            "company_name", n->company_name, "role", pb__json_str(n->role),
+            "level", n->label, "title", pb__json_str(m->title), "region",
+            pb__json_str(m->region), "as_written",
             mention_label(m, label, sizeof label), "hops", n->hops, "via_range", n->via_range,
             "path", path_json(&g, (int)i), "statement", statement_json(&g, m->map));
         if (!o || json_array_append_new(equivalents, o) != 0)

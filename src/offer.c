@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "jsonutil.h"
 #include "offer_internal.h"
 #include "payband/money.h"
 
@@ -224,13 +225,7 @@ static int64_t conv(const converter *c, int64_t minor)
 
 static json_t *jmoney(const converter *c, int64_t minor)
 {
-    int e = pb_currency_exponent(c->currency);
-    int64_t f = 1;
-    for (int i = 0; i < e; i++)
-        f *= 10;
-    if (minor % f == 0)
-        return json_integer(minor / f);
-    return json_real((double)minor / (double)f);
+    return pb__json_money(minor, c->currency);
 }
 
 /* One grant as the schedule sees it: an initial grant, or one year's
@@ -255,10 +250,6 @@ static pb_status set_nomem(pb_offer *o)
             goto nomem_lists;                                                                \
     } while (0)
 
-static json_t *jstr_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
 
 pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t **out)
 {
@@ -306,10 +297,10 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
     if (!root || !grants || !rows || !notes)
         goto nomem_lists;
     ADD(root, "name", json_string(pb_offer_name(o)));
-    ADD(root, "company", jstr_or_null(o->company));
-    ADD(root, "role", jstr_or_null(o->role));
-    ADD(root, "level", jstr_or_null(o->level));
-    ADD(root, "region", jstr_or_null(o->region));
+    ADD(root, "company", pb__json_str(o->company));
+    ADD(root, "role", pb__json_str(o->role));
+    ADD(root, "level", pb__json_str(o->level));
+    ADD(root, "region", pb__json_str(o->region));
     ADD(root, "currency", json_string(c.currency));
     ADD(root, "native_currency", json_string(o->currency));
     if (c.quote) {

@@ -3,6 +3,7 @@
  * formulation: a uniform in [-1, 1) and a layer index from one 64-bit draw,
  * with the exact wedge and tail tests on the rare slow path). */
 #include "rng.h"
+#include "fastmath.h"
 
 #include <stdbool.h>
 
@@ -273,21 +274,6 @@ __attribute__((target("avx2"))) static void normals4_avx2(pb__rng4 *r, double *o
 }
 #endif
 
-static int have_avx2(void)
-{
-#ifdef PB_HAVE_AVX2_PATH
-    static int avx2 = -1; /* -1: not looked yet; every thread finds the same */
-    int have = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
-    if (have < 0) {
-        have = __builtin_cpu_supports("avx2") ? 1 : 0;
-        __atomic_store_n(&avx2, have, __ATOMIC_RELAXED);
-    }
-    return have;
-#else
-    return 0;
-#endif
-}
-
 /* Forced scalar path, for the test that both paths agree. */
 int pb__rng4_force_scalar;
 
@@ -344,7 +330,7 @@ void pb__rng4_uniforms(pb__rng4 *r, double *out, int n)
 {
     int steps = n / 4;
 #ifdef PB_HAVE_AVX2_PATH
-    if (have_avx2() && !pb__rng4_force_scalar) {
+    if (pb__cpu_has_avx2() && !pb__rng4_force_scalar) {
         uniforms4_avx2(r, out, steps);
     } else
 #endif
@@ -363,7 +349,7 @@ void pb__rng4_normals(pb__rng4 *r, double *out, int n)
 {
     int steps = n / 8;
 #ifdef PB_HAVE_AVX2_PATH
-    if (have_avx2() && !pb__rng4_force_scalar) {
+    if (pb__cpu_has_avx2() && !pb__rng4_force_scalar) {
         normals4_avx2(r, out, steps);
     } else
 #endif

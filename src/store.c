@@ -208,34 +208,37 @@ static void bind_line(sqlite3_stmt *st, int i, long line)
     bind_opt_int(st, i, line > 0, line);
 }
 
-/* Id of a company or role by slug, inserting it (display defaults to the slug). */
+/* Step an "INSERT ... ON CONFLICT DO UPDATE ... RETURNING id" statement and
+ * finalize it: the id of the row, new or existing. */
+static pb_status returning_id(pb_store *s, sqlite3_stmt *st, const char *what,
+                              sqlite3_int64 *id)
+{
+    pb_status rc = PB_OK;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    else
+        rc = db_error(s, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Id of a company or role by slug, inserting it (display defaults to the slug;
+ * an existing row keeps its display name). */
 static pb_status name_id(pb_store *s, const char *table, const char *slug, const char *display,
                          sqlite3_int64 *id)
 {
-    char sql[160];
+    char sql[200];
     sqlite3_stmt *st = NULL;
     snprintf(sql, sizeof sql,
-             "INSERT INTO %s(slug, display) VALUES (?1, ?2) ON CONFLICT(slug) DO NOTHING",
+             "INSERT INTO %s(slug, display) VALUES (?1, ?2) "
+             "ON CONFLICT(slug) DO UPDATE SET slug = slug RETURNING id",
              table);
     pb_status rc = prepare(s, sql, &st);
     if (rc != PB_OK)
         return rc;
     sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, display ? display : slug, -1, SQLITE_STATIC);
-    rc = step_done(s, st, table);
-    sqlite3_finalize(st);
-    if (rc != PB_OK)
-        return rc;
-    snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE slug = ?", table);
-    if ((rc = prepare(s, sql, &st)) != PB_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    else
-        rc = db_error(s, table);
-    sqlite3_finalize(st);
-    return rc;
+    return returning_id(s, st, table, id);
 }
 
 static const char *display_of(const pb__facts *f, bool company, const char *slug)
@@ -264,24 +267,17 @@ static pb_status role_id(pb_store *s, const pb__facts *f, const char *slug, sqli
 static pb_status region_id(pb_store *s, const char *name, sqlite3_int64 *id)
 {
     sqlite3_stmt *st = NULL;
-    pb_status rc = prepare(s, "INSERT INTO region(name) VALUES (?) ON CONFLICT(name) DO NOTHING",
+    pb_status rc = prepare(s,
+                           "INSERT INTO region(name) VALUES (?) "
+                           "ON CONFLICT(name) DO UPDATE SET name = name RETURNING id",
                            &st);
     if (rc != PB_OK)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    rc = step_done(s, st, "region");
-    sqlite3_finalize(st);
-    if (rc != PB_OK || (rc = prepare(s, "SELECT id FROM region WHERE name = ?", &st)) != PB_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    else
-        rc = db_error(s, "region");
-    sqlite3_finalize(st);
-    return rc;
+    return returning_id(s, st, "region", id);
 }
 
+/* Level id, or 0 for a NULL level. */
 static pb_status level_id(pb_store *s, sqlite3_int64 company, const char *name,
                           sqlite3_int64 *id)
 {
@@ -289,26 +285,15 @@ static pb_status level_id(pb_store *s, sqlite3_int64 company, const char *name,
     *id = 0;
     if (!name)
         return PB_OK;
-    pb_status rc = prepare(s, "INSERT INTO level(company_id, name) VALUES (?, ?) "
-                              "ON CONFLICT(company_id, name) DO NOTHING",
+    pb_status rc = prepare(s,
+                           "INSERT INTO level(company_id, name) VALUES (?, ?) "
+                           "ON CONFLICT(company_id, name) DO UPDATE SET name = name RETURNING id",
                            &st);
     if (rc != PB_OK)
         return rc;
     sqlite3_bind_int64(st, 1, company);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    rc = step_done(s, st, "level");
-    sqlite3_finalize(st);
-    if (rc != PB_OK ||
-        (rc = prepare(s, "SELECT id FROM level WHERE company_id = ? AND name = ?", &st)) != PB_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, company);
-    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    else
-        rc = db_error(s, "level");
-    sqlite3_finalize(st);
-    return rc;
+    return returning_id(s, st, "level", id);
 }
 
 static void bind_id(sqlite3_stmt *st, int i, sqlite3_int64 id)

@@ -1,0 +1,470 @@
+/* test_plan.c — plans built from the built-in dataset: ask and floor inside
+ * the band for every role of the four guides with the competing offers each
+ * names; premiums, stronger competing offers and risk appetite moving them
+ * the documented way; the offer in hand placed in the band; errors with
+ * file:line; the JSON field names; golden Markdown for two fixed inputs
+ * (tests/golden/, regenerate with PAYBAND_UPDATE_GOLDEN=1); and allocation
+ * failures handled without leaks. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "payband/offer.h"
+#include "payband/plan.h"
+#include "testutil.h"
+
+static char dbdir[64];
+
+static pb_store *open_store(void)
+{
+    snprintf(dbdir, sizeof dbdir, "/tmp/pb-plan-XXXXXX");
+    cr_assert_not_null(mkdtemp(dbdir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/payband.db", dbdir);
+    pb_store *s = NULL;
+    pb_status st = pb_store_open(path, 0, &s);
+    cr_assert_eq(st, PB_OK, "%s", pb_store_errmsg(s));
+    return s;
+}
+
+static void close_store(pb_store *s)
+{
+    pb_store_close(s);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dbdir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static pb_profile *profile_of(const char *text)
+{
+    pb_profile *p = NULL;
+    pb_status st = pb_profile_parse("p.yaml", text, strlen(text), &p);
+    cr_assert_eq(st, PB_OK, "%s", pb_profile_errmsg(p));
+    return p;
+}
+
+static pb_offer *offer_of(const char *name, const char *text)
+{
+    pb_offer *o = NULL;
+    pb_status st = pb_offer_parse(name, text, strlen(text), &o);
+    cr_assert_eq(st, PB_OK, "%s", o ? pb_offer_errmsg(o) : "no memory");
+    return o;
+}
+
+/* Build a plan; the caller frees the JSON. */
+static json_t *plan_of(pb_store *s, const char *role, const char *region, const pb_profile *prof,
+                       pb_offer *offer, pb_offer **comps, size_t ncomps)
+{
+    pb_plan *p = pb_plan_new();
+    cr_assert_not_null(p);
+    cr_assert_eq(pb_plan_set_target(p, "hugging-face", role, region), PB_OK);
+    cr_assert_eq(pb_plan_set_simulations(p, 2000), PB_OK);
+    if (prof)
+        pb_plan_set_profile(p, prof);
+    if (offer)
+        pb_plan_set_offer(p, offer);
+    for (size_t i = 0; i < ncomps; i++)
+        cr_assert_eq(pb_plan_add_competing(p, comps[i]), PB_OK);
+    json_t *out = NULL;
+    pb_status st = pb_plan_build(p, s, &out);
+    cr_assert_eq(st, PB_OK, "%s %s: %s", role, region, pb_plan_errmsg(p));
+    pb_plan_free(p);
+    return out;
+}
+
+static double amount(json_t *plan, const char *which, const char *component)
+{
+    return json_number_value(
+        json_object_get(json_object_get(json_object_get(plan, which), component), "amount"));
+}
+
+static double bandv(json_t *plan, const char *key)
+{
+    return json_number_value(json_object_get(json_object_get(plan, "band"), key));
+}
+
+Test(plan, every_seed_role_plans_inside_its_band)
+{
+    static const struct {
+        const char *role, *region;
+        int competing; /* offers the guide names for this region */
+    } cases[] = {
+        {"ml-ai-engineer", "Paris", 2},           {"ml-ai-engineer", "New York", 1},
+        {"senior-software-engineer", "Paris", 1}, {"senior-software-engineer", "New York", 1},
+        {"staff-software-engineer", "Paris", 1},  {"staff-software-engineer", "New York", 1},
+        {"software-engineer", "San Francisco", 2}, {"software-engineer", "New York", 2},
+        {"software-engineer", "Paris", 0},
+    };
+    pb_store *s = open_store();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *p = plan_of(s, cases[i].role, cases[i].region, NULL, NULL, NULL, 0);
+        const char *what = cases[i].role;
+        cr_expect_eq(json_array_size(json_object_get(p, "competing")), (size_t)cases[i].competing,
+                     "%s %s", what, cases[i].region);
+        for (int k = 0; k < 2; k++) {
+            const char *which = k ? "floor" : "ask";
+            cr_expect_geq(amount(p, which, "base"), bandv(p, "base_low"), "%s %s", what, which);
+            cr_expect_leq(amount(p, which, "base"), bandv(p, "base_high"), "%s %s", what, which);
+            cr_expect_geq(amount(p, which, "equity"), bandv(p, "equity_low"), "%s %s", what,
+                          which);
+            cr_expect_leq(amount(p, which, "equity"), bandv(p, "equity_high"), "%s %s", what,
+                          which);
+        }
+        cr_expect_leq(amount(p, "floor", "base"), amount(p, "ask", "base"), "%s", what);
+        cr_expect_leq(amount(p, "floor", "equity"), amount(p, "ask", "equity"), "%s", what);
+        json_decref(p);
+    }
+    close_store(s);
+}
+
+Test(plan, seed_plans_match_the_rules_by_hand)
+{
+    /* Senior Paris against Google L4 (€780K over four years, above the
+     * band's €615K top package): full leverage; medium appetite puts the ask
+     * at 88.75% and the floor at 53.75% / 63.75% of the ranges. */
+    pb_store *s = open_store();
+    json_t *p = plan_of(s, "senior-software-engineer", "Paris", NULL, NULL, NULL, 0);
+    cr_assert_float_eq(amount(p, "ask", "base"), 102000, 0.5);
+    cr_assert_float_eq(amount(p, "ask", "equity"), 184000, 0.5);
+    cr_assert_float_eq(amount(p, "floor", "base"), 93000, 0.5);
+    cr_assert_float_eq(amount(p, "floor", "equity"), 161000, 0.5);
+    cr_assert_float_eq(amount(p, "ask", "sign_on"), 3000, 0.5);
+    json_t *k = json_array_get(json_object_get(p, "competing"), 0);
+    cr_assert_float_eq(json_number_value(json_object_get(k, "n_year_total")), 780000, 0.5);
+    cr_assert_float_eq(json_number_value(json_object_get(k, "stated_total")), 465000, 0.5);
+    json_decref(p);
+    close_store(s);
+}
+
+Test(plan, premium_lifts_equity_and_the_plan_says_so)
+{
+    pb_store *s = open_store();
+    pb_profile *prof = profile_of("premium_skills: [open-source-maintainer]\n"
+                                  "open_source: {maintained_projects: 2}\n");
+    json_t *plain = plan_of(s, "senior-software-engineer", "Paris", NULL, NULL, NULL, 0);
+    json_t *prem = plan_of(s, "senior-software-engineer", "Paris", prof, NULL, NULL, 0);
+    cr_assert_gt(amount(prem, "ask", "equity"), amount(plain, "ask", "equity"));
+    cr_assert_gt(amount(prem, "floor", "equity"), amount(plain, "floor", "equity"));
+    cr_assert_float_eq(amount(prem, "ask", "base"), amount(plain, "ask", "base"), 0.5);
+    json_t *eq = json_object_get(json_object_get(prem, "ask"), "equity");
+    cr_assert(json_is_true(json_object_get(eq, "above_band")));
+    const char *rule = json_string_value(json_object_get(eq, "rule"));
+    cr_assert(strstr(rule, "open-source-maintainer premium") != NULL, "%s", rule);
+    cr_assert(strstr(rule, "takes it above the band") != NULL, "%s", rule);
+    json_t *pr = json_array_get(json_object_get(prem, "premiums"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(pr, "source")), "guide-hf-senior-swe");
+    char *md = NULL;
+    cr_assert_eq(pb_plan_markdown(prem, &md), PB_OK);
+    cr_assert(strstr(md, "(above the band: the premium takes it there)") != NULL);
+    free(md);
+    json_decref(plain);
+    json_decref(prem);
+    pb_profile_free(prof);
+    close_store(s);
+}
+
+static const char *STRONG = "name: strong\ncompany: anthropic\ncurrency: USD\nbase: 240000\n"
+                            "equity:\n  - kind: public_rsu\n    value: 800000\n"
+                            "    vesting: {years: 4, period: yearly}\n";
+static const char *WEAK = "name: weak\ncompany: datadog\ncurrency: USD\nbase: 150000\n";
+
+Test(plan, a_stronger_competing_offer_raises_ask_and_floor)
+{
+    pb_store *s = open_store();
+    json_t *none = plan_of(s, "senior-software-engineer", "Remote Global", NULL, NULL, NULL, 0);
+    pb_offer *weak = offer_of("weak.yaml", WEAK), *strong = offer_of("strong.yaml", STRONG);
+    pb_offer *one[] = {weak}, *two[] = {weak, strong};
+    json_t *w = plan_of(s, "senior-software-engineer", "Remote Global", NULL, NULL, one, 1);
+    json_t *ws = plan_of(s, "senior-software-engineer", "Remote Global", NULL, NULL, two, 2);
+    /* the weak offer is below the band's middle package: no leverage */
+    cr_assert_float_eq(json_number_value(json_object_get(json_object_get(w, "leverage"), "value")),
+                       0, 1e-9);
+    cr_assert_float_eq(amount(w, "ask", "base"), amount(none, "ask", "base"), 0.5);
+    cr_assert_gt(amount(ws, "ask", "base"), amount(w, "ask", "base"));
+    cr_assert_gt(amount(ws, "ask", "equity"), amount(w, "ask", "equity"));
+    cr_assert_gt(amount(ws, "floor", "base"), amount(w, "floor", "base"));
+    cr_assert_gt(amount(ws, "floor", "equity"), amount(w, "floor", "equity"));
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(ws, "leverage"), "best")),
+                     "Anthropic");
+    json_decref(none);
+    json_decref(w);
+    json_decref(ws);
+    pb_offer_free(weak);
+    pb_offer_free(strong);
+    close_store(s);
+}
+
+Test(plan, risk_appetite_moves_base_and_equity_opposite_ways)
+{
+    pb_store *s = open_store();
+    pb_profile *low = profile_of("risk_appetite: low\n");
+    pb_profile *high = profile_of("risk_appetite: high\n");
+    json_t *l = plan_of(s, "staff-software-engineer", "Paris", low, NULL, NULL, 0);
+    json_t *h = plan_of(s, "staff-software-engineer", "Paris", high, NULL, NULL, 0);
+    cr_assert_gt(amount(l, "ask", "base"), amount(h, "ask", "base"));
+    cr_assert_gt(amount(l, "floor", "base"), amount(h, "floor", "base"));
+    cr_assert_lt(amount(l, "ask", "equity"), amount(h, "ask", "equity"));
+    cr_assert_lt(amount(l, "floor", "equity"), amount(h, "floor", "equity"));
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(l, "risk"), "appetite")),
+                     "low");
+    json_decref(l);
+    json_decref(h);
+    pb_profile_free(low);
+    pb_profile_free(high);
+    close_store(s);
+}
+
+Test(plan, the_offer_in_hand_is_placed_in_the_band)
+{
+    pb_store *s = open_store();
+    pb_offer *o = NULL;
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/hugging-face-paris-senior.yaml"), &o),
+                 PB_OK);
+    json_t *p = plan_of(s, "senior-software-engineer", "Paris", NULL, o, NULL, 0);
+    json_t *offer = json_object_get(p, "offer");
+    json_t *base = json_object_get(offer, "base");
+    cr_assert_str_eq(json_string_value(json_object_get(base, "where")), "inside");
+    /* (88 - 78) / (105 - 78) = 37.04% */
+    cr_assert_float_eq(json_number_value(json_object_get(base, "position_pct")), 37.04, 0.005);
+    json_t *eq = json_object_get(offer, "equity");
+    cr_assert_float_eq(json_number_value(json_object_get(eq, "position_pct")), 31.58, 0.005);
+    cr_assert_float_eq(json_number_value(json_object_get(offer, "n_year_total")), 482000, 0.5);
+    /* the break-even is the offer in hand's */
+    json_t *k = json_array_get(json_object_get(p, "competing"), 0);
+    json_t *be = json_object_get(k, "breakeven");
+    cr_assert_str_eq(json_string_value(json_object_get(be, "target")), "offer");
+    /* 780K - 4 x 88K = 428K of equity at face value */
+    cr_assert_float_eq(json_number_value(json_object_get(be, "equity_grant_at_face_value")),
+                       428000, 0.5);
+    json_decref(p);
+    pb_offer_free(o);
+    close_store(s);
+}
+
+Test(plan, an_offer_above_the_rule_lifts_the_ask)
+{
+    pb_store *s = open_store();
+    pb_offer *o = offer_of("hand.yaml", "company: hugging-face\ncurrency: EUR\nbase: 104500\n"
+                                        "equity:\n  - kind: private_rsu\n    value: 100000\n"
+                                        "    vesting: {years: 4}\n");
+    json_t *p = plan_of(s, "senior-software-engineer", "Paris", NULL, o, NULL, 0);
+    json_t *b = json_object_get(json_object_get(p, "ask"), "base");
+    cr_assert(json_is_true(json_object_get(b, "raised_to_offer")));
+    cr_assert_float_eq(json_number_value(json_object_get(b, "amount")), 105000, 0.5);
+    json_decref(p);
+    pb_offer_free(o);
+    close_store(s);
+}
+
+Test(plan, conversion_names_its_rate)
+{
+    pb_store *s = open_store();
+    pb_plan *p = pb_plan_new();
+    pb_plan_set_target(p, "hugging-face", "senior-software-engineer", "Paris");
+    pb_plan_set_currency(p, "USD");
+    pb_plan_set_simulations(p, 1000);
+    json_t *out = NULL;
+    cr_assert_eq(pb_plan_build(p, s, &out), PB_OK, "%s", pb_plan_errmsg(p));
+    cr_assert_str_eq(json_string_value(json_object_get(out, "currency")), "USD");
+    json_t *k = json_array_get(json_object_get(out, "competing"), 0);
+    json_t *fx = json_object_get(k, "fx");
+    cr_assert_float_eq(json_number_value(json_object_get(fx, "rate")), 1.091, 1e-9);
+    /* 780K EUR at 1.091 */
+    cr_assert_float_eq(json_number_value(json_object_get(k, "n_year_total")), 850980, 0.5);
+    json_decref(out);
+    pb_plan_free(p);
+    close_store(s);
+}
+
+Test(plan, errors_say_what_and_where)
+{
+    pb_store *s = open_store();
+    pb_profile *prof = profile_of("risk_appetite: low\npremium_skills:\n  - quantum-poetry\n");
+    pb_plan *p = pb_plan_new();
+    pb_plan_set_target(p, "hugging-face", "senior-software-engineer", "Paris");
+    pb_plan_set_profile(p, prof);
+    json_t *out = NULL;
+    cr_assert_eq(pb_plan_build(p, s, &out), PB_ERR_NOT_FOUND);
+    cr_assert_str_eq(pb_plan_errmsg(p),
+                     "p.yaml:3: unknown premium 'quantum-poetry' (premiums on record: "
+                     "open-source-maintainer, agentic-ai, open-source-reputation)");
+    cr_assert_null(out);
+    pb_plan_set_profile(p, NULL);
+    pb_plan_set_target(p, "nobody", "senior-software-engineer", "Paris");
+    cr_assert_eq(pb_plan_build(p, s, &out), PB_ERR_NOT_FOUND);
+    cr_assert_str_eq(pb_plan_errmsg(p),
+                     "no band for nobody / senior-software-engineer / Paris (see `payband "
+                     "bands`)");
+    cr_assert_eq(pb_plan_set_years(p, 0), PB_ERR_USAGE);
+    cr_assert_eq(pb_plan_set_currency(p, "XYZ"), PB_ERR_CURRENCY);
+    pb_plan_free(p);
+    pb_profile_free(prof);
+    close_store(s);
+}
+
+Test(plan, a_premium_of_another_role_is_noted_not_applied)
+{
+    pb_store *s = open_store();
+    pb_profile *prof = profile_of("premium_skills: [agentic-ai]\n");
+    json_t *p = plan_of(s, "senior-software-engineer", "Paris", prof, NULL, NULL, 0);
+    cr_assert_eq(json_array_size(json_object_get(p, "premiums")), 0);
+    json_t *notes = json_object_get(p, "notes");
+    const char *n = json_string_value(json_array_get(notes, 0));
+    cr_assert_not_null(n);
+    cr_assert(strstr(n, "agentic-ai (p.yaml:1) is on record only for hugging-face / "
+                        "ml-ai-engineer") != NULL,
+              "%s", n);
+    json_decref(p);
+    pb_profile_free(prof);
+    close_store(s);
+}
+
+Test(plan, json_fields_are_the_documented_ones)
+{
+    static const char *const top[] = {
+        "kind", "generated", "as_of", "company", "company_name", "role", "role_name", "region",
+        "currency", "years", "profile", "risk", "band", "other_bands", "level_mapping",
+        "level_mapping_source", "level_mapping_line", "offer", "competing", "leverage",
+        "premiums", "ask", "floor", "equity_model", "levers", "additional_asks", "scripts",
+        "sources", "simulation", "notes"};
+    pb_store *s = open_store();
+    json_t *p = plan_of(s, "ml-ai-engineer", "Paris", NULL, NULL, NULL, 0);
+    cr_assert_eq(json_object_size(p), sizeof top / sizeof top[0]);
+    for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
+        cr_expect_not_null(json_object_get(p, top[i]), "missing %s", top[i]);
+    static const char *const fig[] = {"amount",      "band_low",          "band_high",
+                                      "position_pct", "where",            "anchor_pct",
+                                      "rule_position_pct", "premium_pct", "above_band",
+                                      "raised_to_offer", "rule"};
+    json_t *ab = json_object_get(json_object_get(p, "ask"), "base");
+    for (size_t i = 0; i < sizeof fig / sizeof fig[0]; i++)
+        cr_expect_not_null(json_object_get(ab, fig[i]), "ask.base missing %s", fig[i]);
+    json_t *lever = json_array_get(json_object_get(p, "levers"), 0);
+    static const char *const lv[] = {"rank", "kind", "title", "strength", "evidence", "source",
+                                     "script"};
+    for (size_t i = 0; i < sizeof lv / sizeof lv[0]; i++)
+        cr_expect_not_null(json_object_get(lever, lv[i]), "lever missing %s", lv[i]);
+    cr_assert_str_eq(json_string_value(json_object_get(lever, "kind")), "competing-offer");
+    json_t *src = json_array_get(json_object_get(p, "sources"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(src, "key")), "guide-hf-ml-ai-engineer");
+    cr_assert(json_is_true(json_object_get(src, "stale")));
+    json_decref(p);
+    close_store(s);
+}
+
+/* ---- golden Markdown --------------------------------------------------- */
+
+static void golden(const char *name, json_t *plan)
+{
+    char *md = NULL;
+    cr_assert_eq(pb_plan_markdown(plan, &md), PB_OK);
+    char rel[256];
+    snprintf(rel, sizeof rel, "tests/golden/%s", name);
+    const char *path = TEST_PATH(rel);
+    if (getenv("PAYBAND_UPDATE_GOLDEN")) {
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs(md, f);
+        fclose(f);
+    }
+    char *want = test_read_file(path, NULL);
+    cr_assert_not_null(want, "%s missing (PAYBAND_UPDATE_GOLDEN=1 writes it)", path);
+    if (strcmp(md, want) != 0) {
+        size_t i = 0;
+        while (md[i] && md[i] == want[i])
+            i++;
+        size_t from = i > 80 ? i - 80 : 0;
+        cr_assert_fail("%s differs at byte %zu:\n--- got\n%.200s\n--- want\n%.200s", name, i,
+                       md + from, want + from);
+    }
+    free(want);
+    free(md);
+}
+
+Test(plan, golden_ml_ai_engineer_paris)
+{
+    setenv("PAYBAND_TODAY", "2026-11-27", 1);
+    cr_assert_eq(chdir(test_root()), 0);
+    pb_store *s = open_store();
+    pb_profile *prof = NULL;
+    cr_assert_eq(pb_profile_load("examples/profiles/agent-builder.yaml", &prof), PB_OK);
+    pb_plan *p = pb_plan_new();
+    pb_plan_set_target(p, "Hugging Face", "ML/AI Engineer", "Paris");
+    pb_plan_set_profile(p, prof);
+    json_t *out = NULL;
+    cr_assert_eq(pb_plan_build(p, s, &out), PB_OK, "%s", pb_plan_errmsg(p));
+    golden("plan-ml-ai-engineer-paris.md", out);
+    json_decref(out);
+    pb_plan_free(p);
+    pb_profile_free(prof);
+    close_store(s);
+}
+
+Test(plan, golden_senior_paris_with_offers)
+{
+    setenv("PAYBAND_TODAY", "2026-11-27", 1);
+    cr_assert_eq(chdir(test_root()), 0);
+    pb_store *s = open_store();
+    pb_profile *prof = NULL;
+    pb_offer *hand = NULL, *dd = NULL, *g = NULL;
+    cr_assert_eq(pb_profile_load("examples/profiles/maintainer.yaml", &prof), PB_OK);
+    cr_assert_eq(pb_offer_load("examples/offers/hugging-face-paris-senior.yaml", &hand), PB_OK);
+    cr_assert_eq(pb_offer_load("examples/offers/datadog-paris-senior.yaml", &dd), PB_OK);
+    cr_assert_eq(pb_offer_load("examples/offers/google-paris-l4.yaml", &g), PB_OK);
+    pb_plan *p = pb_plan_new();
+    pb_plan_set_target(p, "hugging-face", "senior-software-engineer", "paris");
+    pb_plan_set_profile(p, prof);
+    pb_plan_set_offer(p, hand);
+    pb_plan_add_competing(p, dd);
+    pb_plan_add_competing(p, g);
+    json_t *out = NULL;
+    cr_assert_eq(pb_plan_build(p, s, &out), PB_OK, "%s", pb_plan_errmsg(p));
+    golden("plan-senior-paris-offers.md", out);
+    json_decref(out);
+    pb_plan_free(p);
+    pb_offer_free(hand);
+    pb_offer_free(dd);
+    pb_offer_free(g);
+    pb_profile_free(prof);
+    close_store(s);
+}
+
+/* ---- allocation failures --------------------------------------------------- */
+
+Test(plan, allocation_failures_are_reported)
+{
+    pb_store *s = open_store();
+    pb_profile *prof = profile_of("premium_skills: [open-source-maintainer]\n"
+                                  "open_source: {contributions: 3, maintained_projects: 1}\n");
+    pb_offer *strong = offer_of("strong.yaml", STRONG);
+    for (unsigned long n = 1; n < 100000; n++) {
+        pb_plan *p = pb_plan_new();
+        if (!p)
+            continue;
+        pb_plan_set_target(p, "hugging-face", "senior-software-engineer", "New York");
+        pb_plan_set_simulations(p, 200);
+        pb_plan_set_profile(p, prof);
+        pb_plan_add_competing(p, strong);
+        json_t *out = NULL;
+        char *md = NULL;
+        pb__alloc_fail_after(n);
+        pb_status st = pb_plan_build(p, s, &out);
+        if (st == PB_OK)
+            st = pb_plan_markdown(out, &md);
+        pb__alloc_fail_after(0);
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", pb_plan_errmsg(p));
+        free(md);
+        json_decref(out);
+        pb_plan_free(p);
+        if (st == PB_OK) {
+            cr_assert_gt(n, 10);
+            pb_offer_free(strong);
+            pb_profile_free(prof);
+            close_store(s);
+            return;
+        }
+        cr_assert_eq(st, PB_ERR_NOMEM, "failure %lu gave %d: %s", n, st, msg);
+    }
+    cr_assert_fail("never succeeded");
+}
