@@ -11,28 +11,18 @@
 #include "alloc.h"
 #include "payband/offer.h"
 #include "payband/plan.h"
-#include "testutil.h"
+#include "testdb.h"
 
-static char dbdir[64];
+static struct test_db db;
 
 static pb_store *open_store(void)
 {
-    snprintf(dbdir, sizeof dbdir, "/tmp/pb-plan-XXXXXX");
-    cr_assert_not_null(mkdtemp(dbdir));
-    char path[128];
-    snprintf(path, sizeof path, "%s/payband.db", dbdir);
-    pb_store *s = NULL;
-    pb_status st = pb_store_open(path, 0, &s);
-    cr_assert_eq(st, PB_OK, "%s", pb_store_errmsg(s));
-    return s;
+    return test_db_new(&db, 0);
 }
 
 static void close_store(pb_store *s)
 {
-    pb_store_close(s);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dbdir);
-    cr_assert_eq(system(cmd), 0);
+    test_db_close(&db, s);
 }
 
 static pb_profile *profile_of(const char *text)

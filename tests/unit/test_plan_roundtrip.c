@@ -10,27 +10,18 @@
 #include "payband/document.h"
 #include "payband/market.h"
 #include "payband/plan.h"
-#include "testutil.h"
+#include "testdb.h"
 
-static char dir[64];
+static struct test_db db;
 
 static pb_store *open_store(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/pb-roundtrip-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    char path[128];
-    snprintf(path, sizeof path, "%s/payband.db", dir);
-    pb_store *s = NULL;
-    cr_assert_eq(pb_store_open(path, 0, &s), PB_OK, "%s", pb_store_errmsg(s));
-    return s;
+    return test_db_new(&db, 0);
 }
 
 static void close_store(pb_store *s)
 {
-    pb_store_close(s);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    test_db_close(&db, s);
 }
 
 /* Plan one band, write it, read it back; returns the findings. */
@@ -50,7 +41,7 @@ static json_t *round_trip(pb_store *s, const char *company, const char *role, co
     char *md = NULL;
     cr_assert_eq(pb_plan_markdown(plan, &md), PB_OK);
     char path[160];
-    snprintf(path, sizeof path, "%s/plan.md", dir);
+    snprintf(path, sizeof path, "%s/plan.md", db.dir);
     FILE *f = fopen(path, "w");
     cr_assert_not_null(f);
     fputs(md, f);
@@ -127,7 +118,7 @@ Test(plan_roundtrip, the_import_holds_the_plans_figures)
         round_trip(s, "hugging-face", "senior-software-engineer", "Paris", NULL, &plan);
     json_decref(findings);
     char path[160];
-    snprintf(path, sizeof path, "%s/plan.md", dir);
+    snprintf(path, sizeof path, "%s/plan.md", db.dir);
     pb_document *doc = NULL;
     cr_assert_eq(pb_document_read(path, PB_DOCUMENT_AUTO, &doc), PB_OK);
     cr_assert_eq(pb_document_import(doc, s), PB_OK, "%s", pb_store_errmsg(s));
@@ -180,7 +171,7 @@ Test(plan_roundtrip, a_premium_above_the_band_is_the_one_finding)
     cr_assert_eq(bad, 1);
     /* the premium reads back with its range, once */
     char path[160];
-    snprintf(path, sizeof path, "%s/plan.md", dir);
+    snprintf(path, sizeof path, "%s/plan.md", db.dir);
     pb_document *doc = NULL;
     cr_assert_eq(pb_document_read(path, PB_DOCUMENT_AUTO, &doc), PB_OK);
     json_t *sum = NULL;

@@ -78,52 +78,48 @@ static bool has_flag(const char *flags, const char *flag)
     return p && (p == flags || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ');
 }
 
+/* One line of tests/cases/plan_rules.txt: a name, the inputs, and the ask,
+ * floor, leverage and flags they must give. */
+static void check_rule_case(const struct test_case *tc, void *ctx)
+{
+    (void)ctx;
+    char **fld = tc->f;
+    struct rule_case c;
+    parse_case(fld, &c);
+    struct pb__rule_output out;
+    pb__plan_rules(&c.in, &out);
+    int64_t ab, ae, so, fb, fe;
+    cr_assert_eq(sscanf(fld[9], "%" SCNd64 " %" SCNd64 " %" SCNd64, &ab, &ae, &so), 3);
+    cr_assert_eq(sscanf(fld[10], "%" SCNd64 " %" SCNd64, &fb, &fe), 2);
+    cr_expect_eq(out.ask_base.amount, ab * MINOR, "%s: ask base %" PRId64, fld[0],
+                 out.ask_base.amount / MINOR);
+    cr_expect_eq(out.ask_equity.amount, ae * MINOR, "%s: ask equity %" PRId64, fld[0],
+                 out.ask_equity.amount / MINOR);
+    cr_expect_eq(out.sign_on, so * MINOR, "%s: sign-on %" PRId64, fld[0],
+                 out.sign_on / MINOR);
+    cr_expect_eq(out.floor_base.amount, fb * MINOR, "%s: floor base %" PRId64, fld[0],
+                 out.floor_base.amount / MINOR);
+    cr_expect_eq(out.floor_equity.amount, fe * MINOR, "%s: floor equity %" PRId64, fld[0],
+                 out.floor_equity.amount / MINOR);
+    cr_expect_float_eq(out.leverage, strtod(fld[11], NULL), 5e-5, "%s: leverage %g",
+                       fld[0], out.leverage);
+    const char *flags = fld[12];
+    cr_expect_eq(out.ask_base.above_band, has_flag(flags, "ask_base_above"), "%s", fld[0]);
+    cr_expect_eq(out.ask_equity.above_band, has_flag(flags, "ask_equity_above"), "%s",
+                 fld[0]);
+    cr_expect_eq(out.floor_base.above_band, has_flag(flags, "floor_base_above"), "%s",
+                 fld[0]);
+    cr_expect_eq(out.floor_equity.above_band, has_flag(flags, "floor_equity_above"), "%s",
+                 fld[0]);
+    cr_expect_eq(out.ask_base.raised_to_offer, has_flag(flags, "ask_base_offer"), "%s",
+                 fld[0]);
+    cr_expect_eq(out.ask_equity.raised_to_offer, has_flag(flags, "ask_equity_offer"), "%s",
+                 fld[0]);
+}
+
 Test(plan_rules, case_table)
 {
-    FILE *f = fopen(TEST_PATH("tests/cases/plan_rules.txt"), "r");
-    cr_assert_not_null(f);
-    char line[2048];
-    int n = 0;
-    while (fgets(line, sizeof line, f)) {
-        char *fld[13];
-        int k = test_split_fields(line, fld, 13);
-        if (k == 0)
-            continue;
-        cr_assert_eq(k, 13, "case line has %d fields: %s", k, fld[0]);
-        struct rule_case c;
-        parse_case(fld, &c);
-        struct pb__rule_output out;
-        pb__plan_rules(&c.in, &out);
-        int64_t ab, ae, so, fb, fe;
-        cr_assert_eq(sscanf(fld[9], "%" SCNd64 " %" SCNd64 " %" SCNd64, &ab, &ae, &so), 3);
-        cr_assert_eq(sscanf(fld[10], "%" SCNd64 " %" SCNd64, &fb, &fe), 2);
-        cr_expect_eq(out.ask_base.amount, ab * MINOR, "%s: ask base %" PRId64, fld[0],
-                     out.ask_base.amount / MINOR);
-        cr_expect_eq(out.ask_equity.amount, ae * MINOR, "%s: ask equity %" PRId64, fld[0],
-                     out.ask_equity.amount / MINOR);
-        cr_expect_eq(out.sign_on, so * MINOR, "%s: sign-on %" PRId64, fld[0],
-                     out.sign_on / MINOR);
-        cr_expect_eq(out.floor_base.amount, fb * MINOR, "%s: floor base %" PRId64, fld[0],
-                     out.floor_base.amount / MINOR);
-        cr_expect_eq(out.floor_equity.amount, fe * MINOR, "%s: floor equity %" PRId64, fld[0],
-                     out.floor_equity.amount / MINOR);
-        cr_expect_float_eq(out.leverage, strtod(fld[11], NULL), 5e-5, "%s: leverage %g",
-                           fld[0], out.leverage);
-        const char *flags = fld[12];
-        cr_expect_eq(out.ask_base.above_band, has_flag(flags, "ask_base_above"), "%s", fld[0]);
-        cr_expect_eq(out.ask_equity.above_band, has_flag(flags, "ask_equity_above"), "%s",
-                     fld[0]);
-        cr_expect_eq(out.floor_base.above_band, has_flag(flags, "floor_base_above"), "%s",
-                     fld[0]);
-        cr_expect_eq(out.floor_equity.above_band, has_flag(flags, "floor_equity_above"), "%s",
-                     fld[0]);
-        cr_expect_eq(out.ask_base.raised_to_offer, has_flag(flags, "ask_base_offer"), "%s",
-                     fld[0]);
-        cr_expect_eq(out.ask_equity.raised_to_offer, has_flag(flags, "ask_equity_offer"), "%s",
-                     fld[0]);
-        n++;
-    }
-    fclose(f);
+    int n = test_each_case(TEST_PATH("tests/cases/plan_rules.txt"), 13, check_rule_case, NULL);
     cr_assert_geq(n, 15);
 }
 

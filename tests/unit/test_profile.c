@@ -71,29 +71,26 @@ Test(profile, every_example_reads)
         pb_profile_free(load_ok(files[i]));
 }
 
+/* One line of tests/cases/profile_errors.txt: file | message. */
+static void bad_file_case(const struct test_case *c, void *ctx)
+{
+    (void)ctx;
+    char **fields = c->f;
+    char rel[256], want[1024];
+    snprintf(rel, sizeof rel, "tests/fixtures/profiles/%s", fields[0]);
+    const char *path = TEST_PATH(rel);
+    snprintf(want, sizeof want, "%.*s%s", (int)(strlen(path) - strlen(fields[0])), path,
+             fields[1]);
+    pb_profile *p = NULL;
+    pb_status st = pb_profile_load(path, &p);
+    cr_expect_neq(st, PB_OK, "%s should fail", fields[0]);
+    cr_expect_str_eq(pb_profile_errmsg(p), want);
+    pb_profile_free(p);
+}
+
 Test(profile, bad_files_give_file_line_errors)
 {
-    FILE *f = fopen(TEST_PATH("tests/cases/profile_errors.txt"), "r");
-    cr_assert_not_null(f);
-    char line[1024];
-    int n = 0;
-    while (fgets(line, sizeof line, f)) {
-        char *fields[2];
-        if (test_split_fields(line, fields, 2) != 2)
-            continue;
-        char rel[256], want[1024];
-        snprintf(rel, sizeof rel, "tests/fixtures/profiles/%s", fields[0]);
-        const char *path = TEST_PATH(rel);
-        snprintf(want, sizeof want, "%.*s%s", (int)(strlen(path) - strlen(fields[0])), path,
-                 fields[1]);
-        pb_profile *p = NULL;
-        pb_status st = pb_profile_load(path, &p);
-        cr_expect_neq(st, PB_OK, "%s should fail", fields[0]);
-        cr_expect_str_eq(pb_profile_errmsg(p), want);
-        pb_profile_free(p);
-        n++;
-    }
-    fclose(f);
+    int n = test_each_case(TEST_PATH("tests/cases/profile_errors.txt"), 2, bad_file_case, NULL);
     cr_assert_geq(n, 10);
 }
 

@@ -5,6 +5,7 @@
 #define PB_TESTDB_H
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,16 +29,22 @@ static inline void test_db_make(struct test_db *t)
     snprintf(t->path, sizeof t->path, "%s/payband.db", t->dir);
 }
 
-/* Remove the database, its WAL files and the directory. */
+/* Remove the directory with the database, its WAL files and whatever else
+ * the test wrote there. */
 static inline void test_db_remove(struct test_db *t)
 {
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-    char file[128];
+    char file[384];
     if (!t->dir[0])
         return;
-    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        snprintf(file, sizeof file, "%s%s", t->path, suffixes[i]);
-        unlink(file);
+    DIR *d = opendir(t->dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+                snprintf(file, sizeof file, "%s/%s", t->dir, e->d_name);
+                unlink(file);
+            }
+        closedir(d);
     }
     rmdir(t->dir);
     t->dir[0] = '\0';
@@ -72,6 +79,20 @@ static inline pb_store *test_db_open(const struct test_db *t, unsigned flags)
     pb_status st = pb_store_open(t->path, flags, &s);
     cr_assert_eq(st, PB_OK, "cannot open %s: %s", t->path, pb_store_errmsg(s));
     return s;
+}
+
+/* A database in a new directory, opened with `flags`, for tests outside a
+ * TEST_DB_SUITE; test_db_close closes it and removes the directory. */
+static inline pb_store *test_db_new(struct test_db *t, unsigned flags)
+{
+    test_db_make(t);
+    return test_db_open(t, flags);
+}
+
+static inline void test_db_close(struct test_db *t, pb_store *s)
+{
+    pb_store_close(s);
+    test_db_remove(t);
 }
 
 /* Import tests/fixtures/<rel>, giving back the status. */
