@@ -80,12 +80,6 @@ void pb__bandset_release(pb__bandset *set)
     memset(set, 0, sizeof *set);
 }
 
-static char *col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? pb__strdup((const char *)t) : NULL;
-}
-
 static bool col_pair(sqlite3_stmt *st, int i, int64_t out[2])
 {
     if (sqlite3_column_type(st, i) == SQLITE_NULL)
@@ -93,15 +87,6 @@ static bool col_pair(sqlite3_stmt *st, int i, int64_t out[2])
     out[0] = sqlite3_column_int64(st, i);
     out[1] = sqlite3_column_int64(st, i + 1);
     return true;
-}
-
-static pb_date col_date(sqlite3_stmt *st, int i)
-{
-    pb_date d = PB_DATE_NONE;
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (t && pb_date_parse((const char *)t, &d) != PB_OK)
-        d = PB_DATE_NONE;
-    return d;
 }
 
 /* Both queries start with the same columns, read by read_common. */
@@ -132,29 +117,27 @@ static struct pb__bandrow *push_row(pb__bandset *set)
     return pb__list_push(&set->rows, &set->count, &set->cap, sizeof *set->rows);
 }
 
-/* Who, where, and from which source: false when out of memory. */
-static bool read_common(sqlite3_stmt *st, struct pb__bandrow *r)
+/* Who, where, and from which source; *oom when a copy failed. */
+static void read_common(sqlite3_stmt *st, struct pb__bandrow *r, bool *oom)
 {
-    r->company = col_text(st, 0);
-    r->company_name = col_text(st, 1);
-    r->role = col_text(st, 2);
-    r->role_name = col_text(st, 3);
-    r->region = col_text(st, 4);
-    r->source = col_text(st, 5);
-    r->source_title = col_text(st, 6);
-    r->as_of = col_date(st, 7);
-    r->review_due = col_date(st, 8);
+    r->company = pb__col_dup(st, 0, oom);
+    r->company_name = pb__col_dup(st, 1, oom);
+    r->role = pb__col_dup(st, 2, oom);
+    r->role_name = pb__col_dup(st, 3, oom);
+    r->region = pb__col_dup(st, 4, oom);
+    r->source = pb__col_dup(st, 5, oom);
+    r->source_title = pb__col_dup(st, 6, oom);
+    r->as_of = pb__col_date(st, 7);
+    r->review_due = pb__col_date(st, 8);
     r->review_assumed = sqlite3_column_int(st, 9) != 0;
     r->line = sqlite3_column_int(st, COMMON_COUNT);
-    return r->company && r->company_name && r->role && r->role_name && r->region &&
-           r->source && r->source_title;
 }
 
-static bool read_band(sqlite3_stmt *st, struct pb__bandrow *r)
+static void read_band(sqlite3_stmt *st, struct pb__bandrow *r, bool *oom)
 {
     int c = COMMON_COUNT + 1;
-    r->level = col_text(st, c);
-    r->currency = col_text(st, c + 1);
+    r->level = pb__col_dup(st, c, oom);
+    r->currency = pb__col_dup(st, c + 1, oom);
     r->has_base = col_pair(st, c + 2, r->base);
     r->has_equity = col_pair(st, c + 4, r->equity);
     r->vest_years = sqlite3_column_int(st, c + 6);
@@ -164,37 +147,40 @@ static bool read_band(sqlite3_stmt *st, struct pb__bandrow *r)
         r->bonus_bp[1] = (int32_t)bonus[1];
     }
     r->has_stated = col_pair(st, c + 9, r->stated);
-    r->note = col_text(st, c + 11);
-    return r->currency != NULL;
+    r->note = pb__col_dup(st, c + 11, oom);
 }
 
-static bool read_relative(sqlite3_stmt *st, struct pb__bandrow *r)
+static void read_relative(sqlite3_stmt *st, struct pb__bandrow *r, bool *oom)
 {
     int c = COMMON_COUNT + 1;
     r->relative = true;
-    r->of_region = col_text(st, c);
+    r->of_region = pb__col_dup(st, c, oom);
     r->pct_bp[0] = sqlite3_column_int(st, c + 1);
     r->pct_bp[1] = sqlite3_column_int(st, c + 2);
     r->equity_same = sqlite3_column_int(st, c + 3) != 0;
-    return r->of_region != NULL;
 }
 
 /* Append every row of `sql` to the set. */
 static pb_status load_rows(pb_store *store, const char *sql, pb__bandset *set,
-                           bool (*read_rest)(sqlite3_stmt *, struct pb__bandrow *))
+                           void (*read_rest)(sqlite3_stmt *, struct pb__bandrow *, bool *))
 {
     sqlite3 *db = pb__store_db(store);
     sqlite3_stmt *st = NULL;
-    bool ok = true;
+    bool oom = false;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return pb__diag_set(pb__store_diag(store), PB_ERR_DB, NULL, 0, "bands: %s",
                             sqlite3_errmsg(db));
-    while (ok && sqlite3_step(st) == SQLITE_ROW) {
+    while (!oom && sqlite3_step(st) == SQLITE_ROW) {
         struct pb__bandrow *r = push_row(set);
-        ok = r && read_common(st, r) && read_rest(st, r);
+        if (!r) {
+            oom = true;
+            break;
+        }
+        read_common(st, r, &oom);
+        read_rest(st, r, &oom);
     }
     sqlite3_finalize(st);
-    return ok ? PB_OK : pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory");
+    return oom ? pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory") : PB_OK;
 }
 
 static pb_status load_all(pb_store *store, pb__bandset *set)

@@ -69,17 +69,6 @@ static void graph_release(struct graph *g)
     pb__free(g->edges.items);
 }
 
-static char *dup_col(sqlite3_stmt *st, int i, bool *oom)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t)
-        return NULL;
-    char *s = pb__strdup((const char *)t);
-    if (!s)
-        *oom = true;
-    return s;
-}
-
 static pb_status load_mentions(pb_store *store, struct graph *g)
 {
     static const char *sql =
@@ -100,14 +89,14 @@ static pb_status load_mentions(pb_store *store, struct graph *g)
             break;
         }
         m->map = sqlite3_column_int(st, 0);
-        m->source = dup_col(st, 1, &oom);
+        m->source = pb__col_dup(st, 1, &oom);
         m->line = sqlite3_column_int(st, 2);
-        m->company = dup_col(st, 3, &oom);
-        m->company_name = dup_col(st, 4, &oom);
-        m->role = dup_col(st, 5, &oom);
-        m->level = dup_col(st, 6, &oom);
-        m->title = dup_col(st, 7, &oom);
-        m->region = dup_col(st, 8, &oom);
+        m->company = pb__col_dup(st, 3, &oom);
+        m->company_name = pb__col_dup(st, 4, &oom);
+        m->role = pb__col_dup(st, 5, &oom);
+        m->level = pb__col_dup(st, 6, &oom);
+        m->title = pb__col_dup(st, 7, &oom);
+        m->region = pb__col_dup(st, 8, &oom);
     }
     sqlite3_finalize(st);
     return oom ? pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory")

@@ -328,26 +328,6 @@ static pb_status use_file(struct ctx *c, const char *path, const char *what)
     return st;
 }
 
-static char *col_dup(sqlite3_stmt *st, int i, bool *oom)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t)
-        return NULL;
-    char *s = pb__strdup((const char *)t);
-    if (!s)
-        *oom = true;
-    return s;
-}
-
-static pb_date col_date(sqlite3_stmt *st, int i)
-{
-    pb_date d = PB_DATE_NONE;
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (t && pb_date_parse((const char *)t, &d) != PB_OK)
-        d = PB_DATE_NONE;
-    return d;
-}
-
 /* ---- the band -------------------------------------------------------------- */
 
 /* Prefer a band with equity, then the newest, then the first source key. */
@@ -432,16 +412,16 @@ static pb_status load_premiums(struct ctx *c)
     while (rc == PB_OK && sqlite3_step(st) == SQLITE_ROW) {
         bool oom = false;
         struct premium p = {0};
-        p.name = col_dup(st, 0, &oom);
-        p.applies_to = col_dup(st, 1, &oom);
-        p.company = col_dup(st, 2, &oom);
-        p.role = col_dup(st, 3, &oom);
-        p.source = col_dup(st, 4, &oom);
-        p.note = col_dup(st, 5, &oom);
+        p.name = pb__col_dup(st, 0, &oom);
+        p.applies_to = pb__col_dup(st, 1, &oom);
+        p.company = pb__col_dup(st, 2, &oom);
+        p.role = pb__col_dup(st, 3, &oom);
+        p.source = pb__col_dup(st, 4, &oom);
+        p.note = pb__col_dup(st, 5, &oom);
         p.low_bp = sqlite3_column_int(st, 6);
         p.high_bp = sqlite3_column_int(st, 7);
         p.line = sqlite3_column_int(st, 8);
-        p.as_of = col_date(st, 9);
+        p.as_of = pb__col_date(st, 9);
         bool known = p.as_of == PB_DATE_NONE || p.as_of <= c->as_of;
         bool mine = (!p.company || pb__slug_match(c->band->company, p.company)) &&
                     (!p.role || pb__slug_match(c->band->role, p.role));
@@ -588,12 +568,12 @@ static char *make_label(const char *company, const char *level, const char *regi
 static pb_status mention_offer(struct ctx *c, sqlite3_stmt *st, struct competitor *k)
 {
     bool oom = false;
-    char *slug = col_dup(st, 0, &oom);
-    char *display = col_dup(st, 1, &oom);
-    char *role = col_dup(st, 2, &oom);
-    k->level = col_dup(st, 3, &oom);
-    k->region = col_dup(st, 4, &oom);
-    char *cur = col_dup(st, 5, &oom);
+    char *slug = pb__col_dup(st, 0, &oom);
+    char *display = pb__col_dup(st, 1, &oom);
+    char *role = pb__col_dup(st, 2, &oom);
+    k->level = pb__col_dup(st, 3, &oom);
+    k->region = pb__col_dup(st, 4, &oom);
+    char *cur = pb__col_dup(st, 5, &oom);
     int64_t base = sqlite3_column_int64(st, 6);
     bool per_year = sqlite3_column_type(st, 7) != SQLITE_NULL;
     int64_t eq_year = sqlite3_column_int64(st, 7);
@@ -605,7 +585,7 @@ static pb_status mention_offer(struct ctx *c, sqlite3_stmt *st, struct competito
                                                                   : sqlite3_column_int64(st, 11);
     k->stated_years = sqlite3_column_int(st, 12);
     k->line = sqlite3_column_int(st, 13);
-    k->source = col_dup(st, 14, &oom);
+    k->source = pb__col_dup(st, 14, &oom);
     pb_status rc = PB_OK;
     char *yaml = NULL;
     if (oom || !slug || !display || !cur || !k->source) {
@@ -1205,7 +1185,7 @@ static void appetite_text(struct ctx *c, char *buf, size_t cap)
         snprintf(buf, cap, "risk aversion %g", c->gamma);
 }
 
-static void fmt_pct(double v, char *buf, size_t cap)
+void pb__plan_fmt_pct(double v, char *buf, size_t cap)
 {
     double r = round(v * 100.0) / 100.0;
     if (r == floor(r))
@@ -1221,7 +1201,7 @@ static void leverage_text(struct ctx *c, char *buf, size_t cap)
 {
     const struct pb__rule_output *r = &c->rules;
     char lv[16], ct[48], mt[48], tt[48];
-    fmt_pct(r->leverage * 100, lv, sizeof lv);
+    pb__plan_fmt_pct(r->leverage * 100, lv, sizeof lv);
     if (r->best < 0) {
         snprintf(buf, cap, "no competing offer, so no leverage");
         return;
@@ -1246,9 +1226,9 @@ static void premium_text(struct ctx *c, int component, bool ask, char *buf, size
         if (comp != component && comp != PB__COMP_TOTAL)
             continue;
         char lo[16], hi[16], used[16];
-        fmt_pct(p->low_bp / 100.0, lo, sizeof lo);
-        fmt_pct(p->high_bp / 100.0, hi, sizeof hi);
-        fmt_pct(ask ? (p->low_bp + p->high_bp) / 200.0 : p->low_bp / 100.0, used, sizeof used);
+        pb__plan_fmt_pct(p->low_bp / 100.0, lo, sizeof lo);
+        pb__plan_fmt_pct(p->high_bp / 100.0, hi, sizeof hi);
+        pb__plan_fmt_pct(ask ? (p->low_bp + p->high_bp) / 200.0 : p->low_bp / 100.0, used, sizeof used);
         size_t n = strlen(buf);
         /* no percentage right before the word "premium": a reader of the
          * plan must find the premium's range, not the part used */
@@ -1264,20 +1244,20 @@ static char *figure_rule(struct ctx *c, const struct pb__rule_figure *f, const i
 {
     char at[16], anchor[16], lo[48], hi[48], app[64], lev[512], prem[512], bp[48], half[16];
     char toward[64];
-    fmt_pct(f->position_pct, at, sizeof at);
-    fmt_pct(f->anchor_pct, anchor, sizeof anchor);
+    pb__plan_fmt_pct(f->position_pct, at, sizeof at);
+    pb__plan_fmt_pct(f->anchor_pct, anchor, sizeof anchor);
     mtext(range[0], c->cur, lo, sizeof lo);
     mtext(range[1], c->cur, hi, sizeof hi);
     appetite_text(c, app, sizeof app);
     leverage_text(c, lev, sizeof lev);
     premium_text(c, component, ask, prem, sizeof prem);
     mtext(f->before_premium, c->cur, bp, sizeof bp);
-    fmt_pct(c->rules.leverage * 50.0, half, sizeof half);
+    pb__plan_fmt_pct(c->rules.leverage * 50.0, half, sizeof half);
     if (ask) {
         snprintf(toward, sizeof toward, "the band's top");
     } else {
         char a[16];
-        fmt_pct(component == PB__COMP_BASE ? pb__anchor_ask_base(c->rules.tilt)
+        pb__plan_fmt_pct(component == PB__COMP_BASE ? pb__anchor_ask_base(c->rules.tilt)
                                            : pb__anchor_ask_equity(c->rules.tilt),
                 a, sizeof a);
         snprintf(toward, sizeof toward, "the ask's %s anchor", a);
@@ -1451,8 +1431,8 @@ static pb_status premium_levers(struct ctx *c, lever_list *ls)
         if (comp != PB__COMP_EQUITY)
             amount += (double)r->ask_base.before_premium * c->years * mid;
         char lo[16], hi[16], am[48], with[48];
-        fmt_pct(p->low_bp / 100.0, lo, sizeof lo);
-        fmt_pct(p->high_bp / 100.0, hi, sizeof hi);
+        pb__plan_fmt_pct(p->low_bp / 100.0, lo, sizeof lo);
+        pb__plan_fmt_pct(p->high_bp / 100.0, hi, sizeof hi);
         mtext((int64_t)llround(amount / (double)c->unit) * c->unit, c->cur, am, sizeof am);
         mtext(comp == PB__COMP_BASE ? r->ask_base.amount : r->ask_equity.amount, c->cur, with,
               sizeof with);
@@ -1506,7 +1486,7 @@ static pb_status market_lever(struct ctx *c, lever_list *ls)
         char ob[48], g[48], pos[16];
         mtext(c->offer_base, c->cur, ob, sizeof ob);
         mtext(gap, c->cur, g, sizeof g);
-        fmt_pct(position_of((double)c->offer_base, (double)b->base[0], (double)b->base[1]), pos,
+        pb__plan_fmt_pct(position_of((double)c->offer_base, (double)b->base[0], (double)b->base[1]), pos,
                 sizeof pos);
         char *title = pb__strdup("Market position of the offer");
         char *evidence = pb__asprintf(
@@ -1925,7 +1905,7 @@ static json_t *sources_json(struct ctx *c)
         json_object_set_new(o, "key", json_string(key));
         json_object_set(o, "used_for", uses);
         if (sqlite3_step(st) == SQLITE_ROW) {
-            pb_date as_of = col_date(st, 2), due = col_date(st, 3);
+            pb_date as_of = pb__col_date(st, 2), due = pb__col_date(st, 3);
             bool assumed = sqlite3_column_int(st, 4) != 0;
             due = pb__review_due(as_of, due, &assumed);
             char d1[11], d2[11];

@@ -116,6 +116,9 @@ double pb__tilt(double risk_aversion);
 int64_t pb__package_total(int64_t base, int32_t bonus_bp, int64_t grant, int vest_years,
                           int64_t sign_on, int years);
 
+/* A percentage as the plan writes it: "25%", "77.5%", "88.75%". */
+void pb__plan_fmt_pct(double v, char *buf, size_t cap);
+
 /* Apply the rules (docs/plan.md, "Rules"). Never fails on valid input. */
 void pb__plan_rules(const struct pb__rule_input *in, struct pb__rule_output *out);
 

@@ -95,17 +95,6 @@ static void mt_about(json_t *o, const char *key, const char *cur, char *buf, siz
                             buf + 1, cap - 1);
 }
 
-static void pct_text(double v, char *buf, size_t cap)
-{
-    double r = round(v * 100.0) / 100.0;
-    if (r == floor(r))
-        snprintf(buf, cap, "%.0f%%", r);
-    else if (r * 10 == floor(r * 10))
-        snprintf(buf, cap, "%.1f%%", r);
-    else
-        snprintf(buf, cap, "%.2f%%", r);
-}
-
 /* "one year", "four years". */
 static const char *years_word(int n)
 {
@@ -152,8 +141,8 @@ static void bonus_cell(struct sb *b, json_t *band)
         return;
     }
     char lo[16], hi[16];
-    pct_text(num(band, "bonus_pct_low"), lo, sizeof lo);
-    pct_text(num(band, "bonus_pct_high"), hi, sizeof hi);
+    pb__plan_fmt_pct(num(band, "bonus_pct_low"), lo, sizeof lo);
+    pb__plan_fmt_pct(num(band, "bonus_pct_high"), hi, sizeof hi);
     if (strcmp(lo, hi) == 0)
         put(b, "%s", lo);
     else
@@ -266,7 +255,7 @@ static void position_item(struct sb *b, const char *what, json_t *pos, const cha
     mt(pos, "amount", cur, v, sizeof v);
     mt(pos, "band_low", cur, lo, sizeof lo);
     mt(pos, "band_high", cur, hi, sizeof hi);
-    pct_text(num(pos, "position_pct"), at, sizeof at);
+    pb__plan_fmt_pct(num(pos, "position_pct"), at, sizeof at);
     put(b, "- %s %s: %s the %s\xE2\x80\x93%s band, at %s of its range%s\n", what, v,
         str(pos, "where"), lo, hi, at, extra ? extra : "");
 }
@@ -405,7 +394,7 @@ static void figure_item(struct sb *b, const char *what, json_t *f, const char *c
         return;
     char v[48], at[16];
     mt(f, "amount", cur, v, sizeof v);
-    pct_text(num(f, "position_pct"), at, sizeof at);
+    pb__plan_fmt_pct(num(f, "position_pct"), at, sizeof at);
     put(b, "- %s: %s (%s the band, at %s of its range). Rule: %s.\n", what, v, str(f, "where"),
         at, str(f, "rule"));
 }
@@ -421,8 +410,8 @@ static void premiums(struct sb *b, json_t *p)
     json_t *x;
     json_array_foreach(ps, i, x) {
         char lo[16], hi[16];
-        pct_text(num(x, "low_pct"), lo, sizeof lo);
-        pct_text(num(x, "high_pct"), hi, sizeof hi);
+        pb__plan_fmt_pct(num(x, "low_pct"), lo, sizeof lo);
+        pb__plan_fmt_pct(num(x, "high_pct"), hi, sizeof hi);
         put(b, "- %s: a %.*s\xE2\x80\x93%s premium on %s (%s line %d), claimed at line %d of the "
                "profile; the ask takes its midpoint, the floor its low end.\n",
             str(x, "name"), (int)strlen(lo) - 1, lo, hi, str(x, "applies_to"), str(x, "source"),
@@ -453,7 +442,7 @@ static void ask_and_floor(struct sb *b, json_t *p)
            "walk away.\n\n");
     json_t *lev = json_object_get(p, "leverage");
     char pct[16];
-    pct_text(num(lev, "value"), pct, sizeof pct);
+    pb__plan_fmt_pct(num(lev, "value"), pct, sizeof pct);
     put(b, "Risk appetite sets where in the band the ask and floor start; ");
     if (!has(lev, "best"))
         put(b, "no competing offer gives leverage");

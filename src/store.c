@@ -31,6 +31,26 @@ pb__diag *pb__store_diag(pb_store *store)
     return &store->diag;
 }
 
+char *pb__col_dup(sqlite3_stmt *st, int col, bool *oom)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    if (!t)
+        return NULL;
+    char *copy = pb__strdup((const char *)t);
+    if (!copy)
+        *oom = true;
+    return copy;
+}
+
+pb_date pb__col_date(sqlite3_stmt *st, int col)
+{
+    pb_date d = PB_DATE_NONE;
+    const unsigned char *t = sqlite3_column_text(st, col);
+    if (t && pb_date_parse((const char *)t, &d) != PB_OK)
+        d = PB_DATE_NONE;
+    return d;
+}
+
 const char *pb_store_errmsg(const pb_store *store)
 {
     return store ? store->diag.msg : "out of memory";

@@ -3,6 +3,7 @@
 #define PB_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 
 #include "diag.h"
 #include "facts.h"
@@ -10,6 +11,11 @@
 
 /* The open SQLite connection (borrowed). */
 sqlite3 *pb__store_db(pb_store *store);
+/* A text column as a new string (NULL for SQL NULL); sets *oom when the copy
+ * fails, so that callers tell "no value" from "no memory". */
+char *pb__col_dup(sqlite3_stmt *st, int col, bool *oom);
+/* A 'YYYY-MM-DD' column as a date, PB_DATE_NONE for NULL or a bad value. */
+pb_date pb__col_date(sqlite3_stmt *st, int col);
 /* The handle's message buffer, for modules that report through the store. */
 pb__diag *pb__store_diag(pb_store *store);
 
