@@ -30,23 +30,24 @@ const struct cli_command cli_commands[] = {
      "import FILE | add DATE BASE QUOTE RATE [--source KEY] | convert AMOUNT --to CUR "
      "[--date DATE]",
      "exchange rates: import ECB history, add a rate, convert"},
-    {"plan", cmd_plan,
-     "--company C --role R --region X [--offer FILE] [--competing FILE]...\n"
-     "  [--profile FILE] [--currency CUR] [--years N] [--format md|json] [--output FILE]\n"
-     "  [--seed K] [--simulations S] [--as-of DATE]",
-     "a negotiation plan: ask, accept-at floor, levers, additional asks, scripts"},
     {"import", cmd_import, "FILE... [--type guide|briefing] [--as-of DATE] [--format table|json]",
      "read negotiation guides and market briefings into the store"},
     {"check", cmd_check, "FILE... [--type guide|briefing] [--no-store] [--format table|json|csv]",
      "recompute every numeric claim of guides and briefings"},
-    {"import-facts", cmd_import_facts, "FILE...", "load facts files in payband's YAML format"},
-    {"init", cmd_init, "[--empty]", "create the database (--empty: without the built-in data)"},
-    {"version", cmd_version, "", "print the version"},
     {"offer", cmd_offer, "FILE [--years N] [--currency CUR] [--events] [--format table|json|csv]",
      "year-by-year schedule and totals of one offer"},
     {"compare", cmd_compare,
      "FILE FILE... [--years N] [--simulations S] [--seed K] [--risk-aversion R] "
      "[--currency CUR] [--scenarios] [--black-scholes] [--format table|json|csv]",
      "compare offers: totals, value under uncertainty, odds, break-even"},
+    {"plan", cmd_plan,
+     "--company C --role R --region X [--offer FILE] [--competing FILE]...\n"
+     "  [--profile FILE] [--currency CUR] [--years N] [--format md|json] [--output FILE]\n"
+     "  [--seed K] [--simulations S] [--as-of DATE]",
+     "a negotiation plan: ask, accept-at floor, levers, additional asks, scripts"},
+    {"import-facts", cmd_import_facts, "FILE...", "load facts files in payband's YAML format"},
+    {"init", cmd_init, "[--empty]", "create the database (--empty: without the built-in data)"},
+    {"version", cmd_version, "", "print the version"},
     {NULL, NULL, NULL, NULL},
+
 };

@@ -11,7 +11,7 @@ static void print_help(FILE *out)
 {
     fprintf(out, "usage: payband [--db PATH] COMMAND [ARGS]\n\ncommands:\n");
     for (const struct cli_command *c = cli_commands; c->name; c++)
-        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+        fprintf(out, "  %-13s %s\n", c->name, c->summary);
     fprintf(out, "\n`payband COMMAND --help` shows a command's options.\n");
 }
 
