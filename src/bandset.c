@@ -57,7 +57,7 @@ pb_date pb__review_due(pb_date as_of, pb_date review_due, bool *assumed)
     return pb_date_add_months(as_of, PB_DEFAULT_REVIEW_MONTHS);
 }
 
-static void row_free(struct pb__bandrow *r)
+void pb__bandrow_release(struct pb__bandrow *r)
 {
     pb__free(r->company);
     pb__free(r->company_name);
@@ -75,7 +75,7 @@ static void row_free(struct pb__bandrow *r)
 void pb__bandset_release(pb__bandset *set)
 {
     for (size_t i = 0; i < set->count; i++)
-        row_free(&set->rows[i]);
+        pb__bandrow_release(&set->rows[i]);
     pb__free(set->rows);
     memset(set, 0, sizeof *set);
 }
