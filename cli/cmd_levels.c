@@ -77,7 +77,8 @@ int cmd_levels(int argc, char **argv)
                 if (json_object_get(seen, from))
                     continue;
                 json_object_set_new(seen, from, json_true());
-                printf("  %s: %s\n", from, json_string_value(json_object_get(st, "chain")));
+                printf("  %s: %s%s\n", from, json_string_value(json_object_get(st, "chain")),
+                       json_is_true(json_object_get(st, "stale")) ? "  STALE" : "");
             }
             json_decref(seen);
         }
