@@ -341,7 +341,8 @@ static pb_status check_n_year(struct out *o, const struct pb__claim *c)
         return emit(o, c, "n-year-total", stated, NULL, "unverifiable",
                     c->why ? c->why : "no offer to recompute the total from", cur, true, s, s,
                     false, 0, 0);
-    const struct pb__offer_mention *of = &o->doc->facts->offers.items[c->ref];
+    const struct pb__offer_mention *of =
+        c->offer_local ? &c->offer : &o->doc->facts->offers.items[c->ref];
     struct offer_math m;
     offer_total(of, c->years, &m);
     if (!m.ok)

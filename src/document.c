@@ -65,6 +65,7 @@ void pb__claims_release(pb__claims *claims)
         pb__free(c->why);
         pb__free(c->a.label);
         pb__free(c->b.label);
+        pb__free(c->offer.currency);
     }
     pb__free(claims->items);
     memset(claims, 0, sizeof *claims);

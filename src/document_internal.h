@@ -60,6 +60,11 @@ struct pb__claim {
     size_t nparts;
     pb_money total;
     bool total_approximate;
+    /* n-year total of an offer that names no company: the offer is kept
+     * with its claim, not among the facts (of its strings only currency is
+     * set, owned) */
+    bool offer_local;
+    struct pb__offer_mention offer;
 };
 
 typedef PB__LIST(struct pb__claim) pb__claims;

@@ -273,6 +273,11 @@ static void document_case(const struct test_case *c, void *ctx)
     } else if (strcmp(what, "no finding") == 0) {
         cr_expect(!has_line(&l->findings, want), "%s: %s: unexpected finding '%s'", where,
                   fields[0], want);
+    } else if (strcmp(what, "notice") == 0) {
+        bool found = false;
+        for (size_t i = 0; i < l->doc->warnings_count && !found; i++)
+            found = strstr(l->doc->warnings[i], want) != NULL;
+        cr_expect(found, "%s: %s gives no notice containing '%s'", where, fields[0], want);
     } else if (strcmp(what, "type") == 0) {
         cr_expect_str_eq(pb_document_type_name(pb_document_kind(l->doc)), want, "%s", where);
     } else if (strncmp(what, "count ", 6) == 0) {
