@@ -87,6 +87,7 @@ struct pb__offer_mention {
     int64_t equity_grant;    /* -1 when not stated as a grant */
     int vest_years;
     int64_t sign_on;         /* 0 when none */
+    int32_t bonus_bp;        /* yearly bonus as a share of base; 0 when none (not stored) */
     int64_t stated_total;    /* -1 when the document states no total */
     int stated_years;        /* years the stated total covers */
     char *note;

@@ -1696,6 +1696,41 @@ static bool offer_context(struct guide *g, const char *s, size_t from, size_t at
     return true;
 }
 
+/* What an offer adds after its base and equity, up to `limit`: "and a €10K
+ * signing bonus", "a sign-on of €10K", "a 10% bonus", "bonus of 10%". */
+static void offer_extras(const char *s, const struct fig *figs, size_t n, size_t next,
+                         size_t from, size_t limit, const char *currency, int64_t *sign_on,
+                         int32_t *bonus_bp)
+{
+    *sign_on = 0;
+    *bonus_bp = 0;
+    for (size_t k = next; k < n && figs[k].tok.start < limit; k++) {
+        const struct pb__money_tok *t = &figs[k].tok;
+        if (strcmp(t->range.low.currency, currency) != 0)
+            continue;
+        const char *comp = component_after(s, limit, t->end, NULL);
+        size_t lo = t->start > from + 20 ? t->start - 20 : from;
+        bool before = pb__find_word(s, lo, t->start, "signing bonus", false) != NPOS ||
+                      pb__find_word(s, lo, t->start, "sign-on", false) != NPOS;
+        if ((comp && strcmp(comp, "sign-on") == 0) || (!comp && before)) {
+            *sign_on = t->range.low.minor;
+            break;
+        }
+    }
+    struct pb__pct_tok pt;
+    for (size_t pos = from; pb__scan_pct(s, limit, pos, &pt); pos = pt.end) {
+        size_t after_end = pt.end + 24 < limit ? pt.end + 24 : limit;
+        size_t lo = pt.start > from + 16 ? pt.start - 16 : from;
+        bool bonus = pb__find_word(s, pt.end, after_end, "bonus", true) != NPOS ||
+                     pb__find_word(s, lo, pt.start, "bonus of", false) != NPOS;
+        if (bonus && pb__find_word(s, pt.end, after_end, "signing", false) == NPOS &&
+            pb__find_word(s, pt.end, after_end, "premium", false) == NPOS) {
+            *bonus_bp = pt.pct.low_bp;
+            break;
+        }
+    }
+}
+
 /* Offers in one sentence: "€130K base with €105K/year RSUs" and
  * "$210K / $260K RSU". An offer whose sentence names no company is kept for
  * checking the total that follows it (g->anon, *last_offer == ANON_OFFER),
@@ -1739,6 +1774,19 @@ static pb_status sentence_offers(struct guide *g, const char *s, size_t from, si
         bool named = offer_context(g, s, ctx_from, a->start, &company, &region, level,
                                    sizeof level, role, sizeof role);
         ctx_from = b->end;
+        /* its sign-on and bonus: up to the next offer's base */
+        size_t limit = to;
+        for (size_t f = i + 2; f < n; f++) {
+            const char *next = component_after(s, to, figs[f].tok.end, NULL);
+            if (next && strcmp(next, "base") == 0) {
+                limit = figs[f].tok.start;
+                break;
+            }
+        }
+        int64_t sign_on;
+        int32_t bonus_bp;
+        offer_extras(s, figs, n, i + 2, b->end, limit, a->range.low.currency, &sign_on,
+                     &bonus_bp);
         if (found)
             *found = true;
         if (!region)
@@ -1762,6 +1810,8 @@ static pb_status sentence_offers(struct guide *g, const char *s, size_t from, si
             g->anon.equity_grant = per_year ? -1 : b->range.low.minor;
             g->anon.vest_years = per_year ? 0 : g->table_vest_years;
             g->anon.stated_total = -1;
+            g->anon.sign_on = sign_on;
+            g->anon.bonus_bp = bonus_bp;
             g->anon.line = line;
             *last_offer = ANON_OFFER;
             i++;
@@ -1778,6 +1828,11 @@ static pb_status sentence_offers(struct guide *g, const char *s, size_t from, si
         pb__free(note);
         if (st != PB_OK)
             return st;
+        struct pb__offer_mention *o = &g->f->offers.items[idx];
+        if (o->sign_on == 0)
+            o->sign_on = sign_on;
+        if (o->bonus_bp == 0)
+            o->bonus_bp = bonus_bp;
         *last_offer = idx;
         i++;
     }

@@ -118,9 +118,15 @@ static void dump_facts(pb_document *doc, struct lines *out)
             snprintf(eq, sizeof eq, "%lld/%dy", major(o->equity_grant), o->vest_years);
         if (o->stated_total >= 0)
             snprintf(total, sizeof total, "%lld/%dy", major(o->stated_total), o->stated_years);
-        add_line(out, "offer %s level=%s region=%s %s base=%lld equity=%s total=%s line=%ld",
+        char extras[64] = "";
+        if (o->sign_on > 0)
+            snprintf(extras, sizeof extras, " sign-on=%lld", major(o->sign_on));
+        if (o->bonus_bp > 0)
+            snprintf(extras + strlen(extras), sizeof extras - strlen(extras), " bonus=%d%%",
+                     o->bonus_bp / 100);
+        add_line(out, "offer %s level=%s region=%s %s base=%lld equity=%s%s total=%s line=%ld",
                  o->company, or_dash(o->level), or_dash(o->region), o->currency, major(o->base),
-                 eq, total, o->line);
+                 eq, extras, total, o->line);
     }
     for (size_t i = 0; i < f->targets.count; i++) {
         const struct pb__target *t = &f->targets.items[i];
