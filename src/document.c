@@ -368,9 +368,49 @@ pb_status pb_document_check(pb_document *doc, pb_store *store, json_t **findings
     return st;
 }
 
+/* A different document stored under the same source key (a guide for the
+ * same company and role from another file or with another title) is
+ * replaced: say so. Re-importing the same file stays a silent replace. */
+static pb_status note_replaced(pb_document *doc, pb_store *store)
+{
+    const struct pb__source *src = &doc->facts->source;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(pb__store_db(store),
+                           "SELECT file, title FROM source WHERE key = ? AND builtin = 0", -1,
+                           &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return PB_OK; /* the import itself reports a broken store */
+    }
+    sqlite3_bind_text(st, 1, src->key, -1, SQLITE_STATIC);
+    pb_status rc = PB_OK;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        bool oom = false;
+        char *file = pb__col_dup(st, 0, &oom);
+        char *title = pb__col_dup(st, 1, &oom);
+        bool same_file = (!file && !src->file) || (file && src->file && strcmp(file, src->file) == 0);
+        bool same_title =
+            (!title && !src->title) || (title && src->title && strcmp(title, src->title) == 0);
+        if (oom)
+            rc = PB_ERR_NOMEM;
+        else if (!same_file || !same_title)
+            rc = pb__document_warn(doc, 0,
+                                   "replaces the facts of %s ('%s') imported before under the "
+                                   "same source key '%s'",
+                                   file ? file : "another document", title ? title : "",
+                                   src->key);
+        pb__free(file);
+        pb__free(title);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 pb_status pb_document_import(pb_document *doc, pb_store *store)
 {
     if (!doc->facts)
         return PB_ERR_USAGE;
+    pb_status st = note_replaced(doc, store);
+    if (st != PB_OK)
+        return pb__diag_set(pb__store_diag(store), st, NULL, 0, "out of memory");
     return pb__store_replace_facts(store, doc->facts);
 }

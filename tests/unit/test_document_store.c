@@ -65,6 +65,51 @@ Test(document_store, reimport_replaces)
     pb_store_close(s);
 }
 
+/* The notices of importing one file. */
+static json_t *import_notices(pb_store *s, const char *rel)
+{
+    pb_document *doc = NULL;
+    cr_assert_eq(pb_document_read(TEST_PATH(rel), PB_DOCUMENT_AUTO, &doc), PB_OK, "%s",
+                 pb_document_errmsg(doc));
+    cr_assert_eq(pb_document_import(doc, s), PB_OK, "%s", pb_store_errmsg(s));
+    json_t *summary = NULL;
+    cr_assert_eq(pb_document_summary(doc, &summary), PB_OK);
+    json_t *notices = json_incref(json_object_get(summary, "notices"));
+    json_decref(summary);
+    pb_document_free(doc);
+    return notices;
+}
+
+static bool notice_has(json_t *notices, const char *text)
+{
+    for (size_t i = 0; i < json_array_size(notices); i++)
+        if (strstr(json_string_value(json_array_get(notices, i)), text))
+            return true;
+    return false;
+}
+
+Test(document_store, another_document_under_the_same_key_is_noticed)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    /* two guides for Northwind Labs' data engineer, from two files */
+    json_t *n = import_notices(s, "tests/fixtures/guides/front-matter-only.md");
+    cr_expect(!notice_has(n, "replaces"));
+    json_decref(n);
+    n = import_notices(s, "tests/fixtures/guides/offer-extras.md");
+    cr_expect(notice_has(n, "offer-extras.md: replaces the facts of front-matter-only.md "
+                            "('Data Engineer | Northwind Labs Negotiation Guide') imported "
+                            "before under the same source key "
+                            "'guide-northwind-labs-data-engineer'"),
+              "no notice of the replaced document");
+    json_decref(n);
+    /* the same file again replaces silently */
+    n = import_notices(s, "tests/fixtures/guides/offer-extras.md");
+    cr_expect(!notice_has(n, "replaces"));
+    json_decref(n);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source"), 1);
+    pb_store_close(s);
+}
+
 Test(document_store, a_document_that_fails_changes_nothing)
 {
     static const char *const bad[] = {
