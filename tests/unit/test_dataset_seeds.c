@@ -382,18 +382,25 @@ static bool line_has_pct(const struct seed_lines *s, long n, int32_t low_bp, int
     return false;
 }
 
-/* "3–5x": the two multiples, the higher followed by "x". */
+/* "3–5x" (or "3-5x", "3 to 5x"; "3x" for a single multiple). */
 static bool line_has_times(const struct seed_lines *s, long n, int32_t low_bp, int32_t high_bp)
 {
+    static const char *const dashes[] = {"\xE2\x80\x93", "-", " to "};
     size_t len = 0;
     const char *l = line_at(s, n, &len);
-    char want[32], text[4096];
+    char text[4096], want[48];
     snprintf(text, sizeof text, "%.*s", (int)len, l);
-    snprintf(want, sizeof want, "%dx", (int)(high_bp / 10000));
-    char lowtxt[16];
-    snprintf(lowtxt, sizeof lowtxt, "%d", (int)(low_bp / 10000));
-    const char *at = strstr(text, want);
-    return at && strstr(text, lowtxt) && strstr(text, lowtxt) < at + strlen(want);
+    int lo = (int)(low_bp / 10000), hi = (int)(high_bp / 10000);
+    if (lo == hi) {
+        snprintf(want, sizeof want, "%dx", hi);
+        return strstr(text, want) != NULL;
+    }
+    for (size_t i = 0; i < sizeof dashes / sizeof dashes[0]; i++) {
+        snprintf(want, sizeof want, "%d%s%dx", lo, dashes[i], hi);
+        if (strstr(text, want))
+            return true;
+    }
+    return false;
 }
 
 static void check_lines(const pb__facts *f)
