@@ -190,9 +190,14 @@ static void print_table(json_t *r)
             const char *sides[2] = {"at_median", "at_certainty_equivalent"};
             for (int s = 0; s < 2; s++) {
                 json_t *side = json_object_get(be, sides[s]);
-                if (json_is_object(side) && json_object_get(side, "equity_note"))
+                if (!json_is_object(side))
+                    continue;
+                if (json_object_get(side, "equity_note"))
                     printf("note: %s (%s): %s\n", jstr(o, "name"), sides[s],
                            jstr(side, "equity_note"));
+                if (json_object_get(side, "base_note"))
+                    printf("note: %s (%s): base: %s\n", jstr(o, "name"), sides[s],
+                           jstr(side, "base_note"));
             }
         }
     }

@@ -1067,30 +1067,48 @@ static json_t *breakeven_side(const pb_valuation *v, const model *m, double targ
     if (eq_note)
         json_object_set_new(b, "equity_note", json_string(eq_note));
 
-    /* Base: a cash shift c in report currency, then back to a base. */
+    /* Base: a cash shift c in report currency, then back to a base. The
+     * certainty equivalent of a shifted offer moves at least as far as the
+     * shift upwards and at most as far downwards (CRRA: more wealth, less
+     * risk premium), so the shift lies between 0 and target - own; below,
+     * it stops just short of -(cash + wealth), where some outcome would be
+     * worth nothing or less. */
     double c = NAN;
+    bool no_base_needed = false;
     if (at_median) {
         c = target - own;
     } else {
         ce_ctx cc = {m, n, v->wealth, v->risk_aversion, true};
-        double span = fabs(target - own) + 1;
-        double lo = -span, hi = span;
-        double y;
-        while (hi < 1e13 && ce_of(&cc, hi, &y) && y < target)
-            hi *= 2;
-        while (lo > -m->cash - v->wealth && (!ce_of(&cc, lo, &y) || y > target))
-            lo = fmax(lo * 2, -m->cash - v->wealth);
-        if (!solve_increasing(ce_of, &cc, lo, hi, target, &c))
+        double lo, hi, y;
+        if (target >= own) {
+            lo = 0;
+            hi = target - own + 1;
+            while (hi < 1e13 && ce_of(&cc, hi, &y) && y < target)
+                hi *= 2;
+        } else {
+            double floor_shift = -(m->cash + v->wealth) * (1 - 1e-9);
+            hi = 0;
+            lo = fmax(target - own - 1, floor_shift);
+        }
+        if (!solve_increasing(ce_of, &cc, lo, hi, target, &c)) {
             c = NAN;
+            /* Below the target even with no cash at all: no base is needed. */
+            no_base_needed = target < own;
+        }
     }
     double base_native = NAN;
     if (!isnan(c) && m->base_factor > 0)
         base_native = minor_to_major(o->base_minor, o->currency) + c / (m->rate * m->base_factor);
-    if (!isnan(base_native) && base_native < 0) {
+    if (no_base_needed || (!isnan(base_native) && base_native < 0)) {
         json_object_set_new(b, "base", json_integer(0));
         json_object_set_new(b, "base_note", json_string("matches the target even with no base"));
+    } else if (isnan(base_native)) {
+        json_object_set_new(b, "base", json_null());
+        json_object_set_new(b, "base_note",
+                            json_string("no base reaches the target: the certainty equivalent "
+                                        "could not be brought to it"));
     } else {
-        json_object_set_new(b, "base", isnan(base_native) ? json_null() : jmoney(base_native));
+        json_object_set_new(b, "base", jmoney(base_native));
     }
 
     /* Exit multiple, for offers with private equity. */

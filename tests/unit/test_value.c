@@ -273,6 +273,66 @@ Test(value, breakeven_really_breaks_even)
     pb_offer_free(b);
 }
 
+Test(value, ce_base_breakeven_when_the_gap_exceeds_the_cash)
+{
+    /* A pays 20K a year (80K of cash over four years) and private RSUs; B
+     * pays a certain 150K a year. The gap between the certainty equivalents
+     * (about 520K) is far larger than A's cash: the base that closes it must
+     * still be found, and must really close it. */
+    const char *a_yaml = "name: a\ncompany: alpha\ncurrency: EUR\nbase: 20000\n"
+                         "equity:\n  - {kind: private_rsu, value: 100000, vesting: {years: 4}}\n";
+    const char *b_yaml = "name: b\ncompany: beta\ncurrency: EUR\nbase: 150000\n";
+    pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
+    json_t *r = run_offers(a, b, SETTINGS({"simulations", 20000}));
+    json_t *ra = offer_result(r, 0);
+    double own = num(ra, "certainty_equivalent");
+    double target = num(offer_result(r, 1), "certainty_equivalent");
+    cr_assert_eq(target, 600000);
+    cr_assert(target - own > 80000, "the gap %.0f must exceed the cash", target - own);
+    json_t *side = json_object_get(json_object_get(ra, "breakeven"), "at_certainty_equivalent");
+    json_t *base = json_object_get(side, "base");
+    cr_assert(json_is_number(base), "base at the certainty equivalent is %s",
+              json_is_null(base) ? "null" : "missing");
+    double new_base = json_number_value(base);
+    cr_expect(new_base > 20000 + (target - own) / 4 * 0.9, "base %.2f", new_base);
+    json_decref(r);
+    pb_offer_free(a);
+
+    char yaml[512];
+    snprintf(yaml, sizeof yaml,
+             "name: a\ncompany: alpha\ncurrency: EUR\nbase: %.2f\n"
+             "equity:\n  - {kind: private_rsu, value: 100000, vesting: {years: 4}}\n",
+             new_base);
+    a = parse(yaml);
+    r = run_offers(a, b, SETTINGS({"simulations", 20000}));
+    double got = num(offer_result(r, 0), "certainty_equivalent");
+    cr_expect(fabs(got - target) < 5, "with base %.2f CE %.2f, target %.2f", new_base, got,
+              target);
+    json_decref(r);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
+Test(value, ce_base_breakeven_below_the_target_is_no_base)
+{
+    /* A's cash alone is worth more than B's whole certainty equivalent: no
+     * base is needed, and the note says so. */
+    const char *a_yaml = "name: a\ncompany: alpha\ncurrency: EUR\nbase: 100000\n"
+                         "sign_on: 200000\n"
+                         "equity:\n  - {kind: private_rsu, value: 100000, vesting: {years: 4}}\n";
+    const char *b_yaml = "name: b\ncompany: beta\ncurrency: EUR\nbase: 10000\n";
+    pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
+    json_t *r = run_offers(a, b, SETTINGS({"simulations", 5000}));
+    json_t *side = json_object_get(json_object_get(offer_result(r, 0), "breakeven"),
+                                   "at_certainty_equivalent");
+    cr_expect_eq(num(side, "base"), 0);
+    cr_expect_str_eq(json_string_value(json_object_get(side, "base_note")),
+                     "matches the target even with no base");
+    json_decref(r);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
 Test(value, exit_multiple_breakeven)
 {
     /* Cash 400K; 10,000 private RSU shares at 10 (100K vested by year 4),
