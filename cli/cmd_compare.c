@@ -125,6 +125,11 @@ static void print_table(json_t *r)
                                {"P(exit)", "p_exit", CLI_COL_PCT, NULL}};
     cli_print_rows(rows, sim, sizeof sim / sizeof sim[0], CLI_FORMAT_TABLE);
     json_decref(rows);
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_array_get(offers, i);
+        if (json_object_get(o, "certainty_equivalent_note"))
+            printf("note: %s: %s\n", jstr(o, "name"), jstr(o, "certainty_equivalent_note"));
+    }
 
     if (n > 1) {
         printf("\nP(row beats column), on common random numbers\n");

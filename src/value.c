@@ -136,7 +136,8 @@ typedef struct model {
 
     /* results */
     double q[5], mean, ce, eq_median;
-    bool ce_ok;
+    bool ce_ok;   /* ce holds the certainty equivalent */
+    bool ce_zero; /* ... and it is 0 because an outcome is worth nothing */
 } model;
 
 struct pb_valuation {
@@ -829,10 +830,19 @@ static void quantiles(const double *x, long n, double lo, double hi, const doubl
         out[i] = val[2 * i] + frac[i] * (val[2 * i + 1] - val[2 * i]);
 }
 
+/* What certainty_equivalent found. */
+typedef enum ce_result {
+    CE_OK,        /* *out is the certainty equivalent */
+    CE_ZERO,      /* R >= 1 and some outcome is worth exactly nothing: its
+                     utility is -infinity, so is E[u], and the sure total is
+                     0 (*out = -w) */
+    CE_UNDEFINED, /* some outcome is below zero */
+} ce_result;
+
 /* Certainty equivalent of w + cash + scale * paths[i] under CRRA with
- * relative risk aversion r; false when some outcome is not positive. */
-static bool certainty_equivalent(const double *paths, long n, double cash, double scale,
-                                 double w, double r, double *out)
+ * relative risk aversion r (paths >= 0, scale >= 0). */
+static ce_result certainty_equivalent(const double *paths, long n, double cash, double scale,
+                                      double w, double r, double *out)
 {
     double base = w + cash;
     if (r == 0) {
@@ -840,44 +850,56 @@ static bool certainty_equivalent(const double *paths, long n, double cash, doubl
         for (long i = 0; i < n; i++)
             s += paths[i];
         *out = cash + scale * s / (double)n;
-        return true;
+        return CE_OK;
     }
     /* Normalise by a typical magnitude to keep powers in range. */
-    double norm = 0;
-    for (long i = 0; i < n; i++)
+    double norm = 0, least = INFINITY;
+    for (long i = 0; i < n; i++) {
         norm += paths[i];
+        least = paths[i] < least ? paths[i] : least;
+    }
     norm = base + scale * norm / (double)n;
-    if (!(norm > 0))
-        return false;
+    double worst = base + scale * least;
+    if (worst < 0)
+        return CE_UNDEFINED;
+    if (!(norm > 0)) { /* every outcome is 0 */
+        *out = -w;
+        return CE_OK;
+    }
+    if (worst == 0 && r >= 1) {
+        *out = -w;
+        return CE_ZERO;
+    }
     double acc = 0;
     if (r == 1) {
         for (long i = 0; i < n; i++) {
             double x = (base + scale * paths[i]) / norm;
             if (!(x > 0))
-                return false;
+                return CE_UNDEFINED;
             acc += log(x);
         }
         *out = norm * exp(acc / (double)n) - w;
-        return true;
+        return CE_OK;
     }
     if (r == 2) {
         for (long i = 0; i < n; i++) {
             double x = (base + scale * paths[i]) / norm;
             if (!(x > 0))
-                return false;
+                return CE_UNDEFINED;
             acc += 1.0 / x;
         }
         *out = norm * (double)n / acc - w;
-        return true;
+        return CE_OK;
     }
+    /* Below R = 1 an outcome of 0 adds 0 to the sum: a finite utility. */
     for (long i = 0; i < n; i++) {
         double x = (base + scale * paths[i]) / norm;
-        if (!(x > 0))
-            return false;
+        if (x < 0 || (x == 0 && r > 1))
+            return CE_UNDEFINED;
         acc += pow(x, 1 - r);
     }
     *out = norm * pow(acc / (double)n, 1 / (1 - r)) - w;
-    return true;
+    return CE_OK;
 }
 
 /* Solve f(x) = target for increasing f on [lo, hi] by the Illinois method. */
@@ -934,9 +956,10 @@ typedef struct ce_ctx {
 static bool ce_of(void *arg, double x, double *y)
 {
     ce_ctx *c = arg;
-    if (c->shift)
-        return certainty_equivalent(c->m->paths, c->n, c->m->cash + x, 1, c->w, c->r, y);
-    return certainty_equivalent(c->m->paths, c->n, c->m->cash, x, c->w, c->r, y);
+    ce_result res =
+        c->shift ? certainty_equivalent(c->m->paths, c->n, c->m->cash + x, 1, c->w, c->r, y)
+                 : certainty_equivalent(c->m->paths, c->n, c->m->cash, x, c->w, c->r, y);
+    return res != CE_UNDEFINED;
 }
 
 /* The value of an offer when the company exits at the horizon at `multiple`,
@@ -1050,9 +1073,10 @@ static json_t *breakeven_side(const pb_valuation *v, const model *m, double targ
             hi *= 2;
         if (!ok || !solve_increasing(ce_of, &c, 0, hi, target, &k)) {
             double y0;
-            if (ce_of(&c, 0, &y0) && y0 >= target)
+            if (ce_of(&c, 0, &y0) && y0 >= target) {
                 k = 0;
-            else
+                eq_note = "the cash alone matches the target";
+            } else
                 eq_note = "no grant size reaches the target: the outcomes where the equity pays "
                           "nothing cap the certainty equivalent";
         }
@@ -1264,9 +1288,12 @@ static bool summarise(pb_valuation *v, model *m)
         m->q[k] = m->cash + eq_q[k];
     m->eq_median = eq_q[2];
     m->mean = m->cash + sum / (double)n;
-    if (!v->summary_only)
-        m->ce_ok =
+    if (!v->summary_only) {
+        ce_result res =
             certainty_equivalent(m->paths, n, m->cash, 1, v->wealth, v->risk_aversion, &m->ce);
+        m->ce_ok = res != CE_UNDEFINED;
+        m->ce_zero = res == CE_ZERO;
+    }
     return true;
 }
 
@@ -1390,6 +1417,18 @@ pb_status pb_valuation_run(pb_valuation *v, json_t **out)
         if (v->summary_only)
             continue;
         json_object_set_new(o, "certainty_equivalent", m->ce_ok ? jmoney(m->ce) : json_null());
+        if (m->ce_zero) {
+            char *note = pb__asprintf(
+                "%.1f%% of the outcomes are worth nothing, and with risk aversion %g (1 or more) "
+                "and no wealth their utility is minus infinity: the certainty equivalent is 0; "
+                "set a wealth (--wealth) to weigh them as large losses instead",
+                100.0 * (double)m->zeros / (double)n, v->risk_aversion);
+            if (!note || json_object_set_new(o, "certainty_equivalent_note", json_string(note))) {
+                pb__free(note);
+                goto nomem_root;
+            }
+            pb__free(note);
+        }
         json_t *beats = json_object();
         if (!beats || json_object_set_new(o, "p_beats", beats) != 0)
             goto nomem_root;

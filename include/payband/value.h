@@ -44,7 +44,9 @@ pb_status pb_valuation_add(pb_valuation *v, pb_offer *offer);
  * risk_aversion, wealth, currency, fx[], offers[] {name, file, company,
  * native_currency, deterministic_total, first_year_total, annualised_total,
  * cash_total, assumptions[] {name, value, source}, simulated {p5, p25, p50,
- * p75, p95, mean}, p_exit, p_zero_equity, certainty_equivalent, p_beats
+ * p75, p95, mean}, p_exit, p_zero_equity, certainty_equivalent,
+ * certainty_equivalent_note? (when it is 0 because an outcome is worth
+ * nothing with R >= 1 and no wealth), p_beats
  * {other: probability}, breakeven {target, at_median {...}, at_certainty_
  * equivalent {...}}, scenarios?, black_scholes?}. */
 pb_status pb_valuation_run(pb_valuation *v, json_t **out);

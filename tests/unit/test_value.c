@@ -333,6 +333,77 @@ Test(value, ce_base_breakeven_below_the_target_is_no_base)
     pb_offer_free(b);
 }
 
+/* An offer with no cash and only private RSUs: without an exit it is worth
+ * nothing. */
+static const char NO_CASH_YAML[] =
+    "name: a\ncompany: alpha\ncurrency: EUR\nbase: 0\n"
+    "equity:\n  - {kind: private_rsu, value: 400000, vesting: {years: 4}}\n";
+
+Test(value, ce_is_zero_when_an_outcome_is_zero_without_wealth)
+{
+    /* With R >= 1 and no wealth, an outcome of 0 has utility -infinity, so
+     * E[u] = -infinity and the certainty equivalent is exactly 0: reported
+     * as 0 with a note, and the other offer's break-even still works. */
+    pb_offer *a = parse(NO_CASH_YAML);
+    pb_offer *b = parse("name: b\ncompany: beta\ncurrency: EUR\nbase: 100000\n");
+    json_t *r = run_offers(a, b, SETTINGS({"simulations", 20000}));
+    json_t *ra = offer_result(r, 0), *rb = offer_result(r, 1);
+    cr_assert_gt(num(ra, "p_zero_equity"), 0.5);
+    cr_expect_eq(num(ra, "certainty_equivalent"), 0);
+    const char *note = json_string_value(json_object_get(ra, "certainty_equivalent_note"));
+    cr_assert(note, "no certainty_equivalent_note");
+    cr_expect(strstr(note, "wealth"), "%s", note);
+    cr_expect_null(json_object_get(rb, "certainty_equivalent_note"));
+
+    /* B against A's 0: B's cash alone beats it. */
+    json_t *b_side =
+        json_object_get(json_object_get(rb, "breakeven"), "at_certainty_equivalent");
+    cr_assert(json_is_object(b_side), "B's break-even at the CE is null");
+    cr_expect_eq(num(b_side, "target_value"), 0);
+    cr_expect_eq(num(b_side, "base"), 0);
+
+    /* A against B's 400K: a base that makes A's CE 400K exists (cash makes
+     * every outcome positive) and really gets there. */
+    json_t *a_side =
+        json_object_get(json_object_get(ra, "breakeven"), "at_certainty_equivalent");
+    cr_assert(json_is_object(a_side), "A's break-even at the CE is null");
+    double base = num(a_side, "base");
+    cr_expect(base > 0 && base < 100000, "base %.2f", base);
+    json_decref(r);
+    pb_offer_free(a);
+    char yaml[512];
+    snprintf(yaml, sizeof yaml,
+             "name: a\ncompany: alpha\ncurrency: EUR\nbase: %.2f\n"
+             "equity:\n  - {kind: private_rsu, value: 400000, vesting: {years: 4}}\n",
+             base);
+    a = parse(yaml);
+    r = run_offers(a, b, SETTINGS({"simulations", 20000}));
+    double got = num(offer_result(r, 0), "certainty_equivalent");
+    cr_expect(fabs(got - 400000) < 5, "with base %.2f CE %.2f", base, got);
+    json_decref(r);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
+Test(value, ce_with_zero_outcomes_below_r1_or_with_wealth)
+{
+    /* Below R = 1 an outcome of 0 has a finite utility; with wealth no
+     * outcome is 0. Either way a positive figure and no note. */
+    pb_offer *a = parse(NO_CASH_YAML);
+    json_t *r = run_offers(a, NULL, SETTINGS({"simulations", 20000}, {"risk_aversion", 0.5}));
+    double ce = num(offer_result(r, 0), "certainty_equivalent");
+    double mean = num(json_object_get(offer_result(r, 0), "simulated"), "mean");
+    cr_expect(ce > 0 && ce < mean, "R 0.5: CE %.2f, mean %.2f", ce, mean);
+    cr_expect_null(json_object_get(offer_result(r, 0), "certainty_equivalent_note"));
+    json_decref(r);
+    r = run_offers(a, NULL, SETTINGS({"simulations", 20000}, {"wealth", 100000}));
+    ce = num(offer_result(r, 0), "certainty_equivalent");
+    cr_expect(ce > 0 && ce < mean, "wealth 100K: CE %.2f, mean %.2f", ce, mean);
+    cr_expect_null(json_object_get(offer_result(r, 0), "certainty_equivalent_note"));
+    json_decref(r);
+    pb_offer_free(a);
+}
+
 Test(value, exit_multiple_breakeven)
 {
     /* Cash 400K; 10,000 private RSU shares at 10 (100K vested by year 4),
