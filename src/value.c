@@ -308,7 +308,7 @@ double pb_black_scholes_call(double s, double k, double r, double t, double sigm
 
 static uint64_t hash_text(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a over the lower-cased text */
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a over the lower-cased text (a slug) */
     for (; s && *s; s++) {
         h ^= (unsigned char)tolower((unsigned char)*s);
         h *= 1099511628211ULL;
@@ -432,7 +432,7 @@ static pb_status build_model(pb_valuation *v, model *m, pb_offer *o)
     m->priv_opt = pb__calloc(cap, sizeof *m->priv_opt);
     if (!m->pub_opt || !m->priv_opt)
         return pb__diag_set(&v->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    uint64_t company = hash_text(o->company);
+    uint64_t company = hash_text(o->company_slug);
     m->stream_pub = company ^ 0x5055424C4943ULL;  /* "PUBLIC" */
     m->stream_priv = company ^ 0x505249564154ULL; /* "PRIVAT" */
 

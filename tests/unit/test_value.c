@@ -187,6 +187,38 @@ Test(value, identical_offers_split_even)
     pb_offer_free(b);
 }
 
+Test(value, company_spellings_share_their_draws)
+{
+    /* "Hugging Face" and "hugging-face" are one company: the same private
+     * grant gives the same paths, so neither offer beats the other. The
+     * display name is kept as written. */
+    const char *grant = "currency: EUR\nbase: 100000\n"
+                        "equity:\n  - {kind: private_rsu, value: 200000, vesting: {years: 4}}\n"
+                        "valuation: {liquidity_pct: 30}\n";
+    char a_yaml[512], b_yaml[512];
+    snprintf(a_yaml, sizeof a_yaml, "name: a\ncompany: Hugging Face\n%s", grant);
+    snprintf(b_yaml, sizeof b_yaml, "name: b\ncompany: hugging-face\n%s", grant);
+    pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
+    cr_expect_str_eq(pb_offer_company(a), "Hugging Face");
+    pb_valuation *v = pb_valuation_new();
+    cr_assert(v);
+    pb_valuation_set(v, "simulations", 10000);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    json_t *r = run(v);
+    size_t na = 0, nb = 0;
+    const double *pa = pb_valuation_paths(v, 0, &na), *pb = pb_valuation_paths(v, 1, &nb);
+    cr_assert(pa && pb && na == 10000 && nb == 10000);
+    cr_expect_eq(memcmp(pa, pb, na * sizeof *pa), 0, "the two spellings drew different paths");
+    cr_expect_eq(num(json_object_get(offer_result(r, 0), "p_beats"), "b"), 0.5);
+    cr_expect_str_eq(json_string_value(json_object_get(offer_result(r, 0), "company")),
+                     "Hugging Face");
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
 static json_t *run_with(const char *f1, const char *f2, uint64_t seed, int threads, long sims)
 {
     return run_files(f1, f2, SETTINGS({"seed", (double)seed}, {"threads", threads},
