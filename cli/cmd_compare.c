@@ -2,6 +2,8 @@
  * by side in one currency, Monte Carlo value distributions, the odds that
  * each offer beats each other, certainty equivalents, break-evens, and on
  * request exit scenarios and Black–Scholes values. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,9 +371,13 @@ int cmd_compare(int argc, char **argv)
         }
         switch (ch) {
         case OPT_SEED: {
+            errno = 0;
             unsigned long long seed = strtoull(optarg, &end, 10);
-            if (!*optarg || *end || optarg[0] == '-') {
-                rc = cli_usage_error(NAME, "--seed must be a whole number, not '%s'", optarg);
+            if (!*optarg || *end || optarg[0] == '-' || errno == ERANGE ||
+                seed > UINT64_MAX) {
+                rc = cli_usage_error(NAME,
+                                     "--seed must be a whole number from 0 to %llu, not '%s'",
+                                     (unsigned long long)UINT64_MAX, optarg);
                 goto done;
             }
             pb_valuation_set_seed(v, seed);

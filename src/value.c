@@ -21,6 +21,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -219,13 +220,25 @@ pb_status pb_valuation_set(pb_valuation *v, const char *name, double value)
     struct {
         const char *name;
         double lo, hi;
-    } run[] = {{"years", 1, MAX_YEARS},          {"simulations", 1, MAX_SIMULATIONS},
-               {"risk_aversion", 0, 50},         {"wealth", 0, 1e13},
-               {"threads", 1, MAX_THREADS},      {"scenarios", 0, 1},
-               {"black_scholes", 0, 1},          {"summary_only", 0, 1}};
+        bool whole; /* a count or a switch: no fractions */
+    } run[] = {{"years", 1, MAX_YEARS, true},     {"simulations", 1, MAX_SIMULATIONS, true},
+               {"risk_aversion", 0, 50, false},   {"wealth", 0, 1e13, false},
+               {"threads", 1, MAX_THREADS, true}, {"scenarios", 0, 1, true},
+               {"black_scholes", 0, 1, true},     {"summary_only", 0, 1, true}};
     for (size_t i = 0; i < sizeof run / sizeof run[0]; i++) {
         if (strcmp(run[i].name, name) != 0)
             continue;
+        if (run[i].whole && value != floor(value)) {
+            /* The shortest spelling that reads back as the value. */
+            char text[32];
+            for (int digits = 6; digits <= 17; digits++) {
+                snprintf(text, sizeof text, "%.*g", digits, value);
+                if (strtod(text, NULL) == value)
+                    break;
+            }
+            return pb__diag_set(&v->diag, PB_ERR_USAGE, NULL, 0,
+                                "%s must be a whole number, not %s", name, text);
+        }
         if (value < run[i].lo || value > run[i].hi)
             return pb__diag_set(&v->diag, PB_ERR_USAGE, NULL, 0, "%s must be between %g and %g",
                                 name, run[i].lo, run[i].hi);

@@ -490,6 +490,14 @@ Test(value, settings_are_checked)
     cr_expect(pb_valuation_set(v, "nonsense", 1) == PB_ERR_USAGE);
     cr_expect(pb_valuation_set(v, "simulations", 0) == PB_ERR_USAGE);
     cr_expect(pb_valuation_set(v, "risk_aversion", 3) == PB_OK);
+    /* Whole-number settings take whole numbers, not a truncated 2.9. */
+    cr_expect(pb_valuation_set(v, "years", 2.9) == PB_ERR_USAGE);
+    cr_expect_str_eq(pb_valuation_errmsg(v), "years must be a whole number, not 2.9");
+    cr_expect(pb_valuation_set(v, "simulations", 1000.5) == PB_ERR_USAGE);
+    cr_expect(pb_valuation_set(v, "threads", 1.5) == PB_ERR_USAGE);
+    cr_expect(pb_valuation_set(v, "scenarios", 0.5) == PB_ERR_USAGE);
+    cr_expect(pb_valuation_set(v, "years", 3) == PB_OK);
+    cr_expect(pb_valuation_set(v, "risk_aversion", 2.5) == PB_OK);
     json_t *r = NULL;
     cr_expect(pb_valuation_run(v, &r) == PB_ERR_USAGE); /* no offers */
     pb_valuation_free(v);
