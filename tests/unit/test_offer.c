@@ -196,6 +196,15 @@ Test(offer, sign_on_beyond_the_horizon_is_noted)
     json_decref(s);
 }
 
+Test(offer, negative_raise_is_a_pay_cut)
+{
+    /* raise_pct may be negative (a cut each year), down to -50. */
+    json_t *s = schedule_of("cut", "company: x\ncurrency: EUR\nbase: 100000\nraise_pct: -10\n", 3);
+    cr_expect_eq(year_field(s, 2, "base"), 90000);
+    cr_expect_eq(year_field(s, 3, "base"), 81000);
+    json_decref(s);
+}
+
 Test(offer, options_at_409a_and_preferred_spread_kept_apart)
 {
     const char *yaml = "company: x\ncurrency: USD\nbase: 0\nequity:\n"
