@@ -97,32 +97,30 @@ static int print_schedule(json_t *s, cli_format format)
         if (!headers[i])
             goto done;
         snprintf(headers[i], len, counts ? "%s" : "%s (preferred spread, not in total)", name);
-        if (!headers[i])
-            goto done;
         cols[c++] = (struct cli_column){headers[i], headers[i], CLI_COL_MONEY, NULL};
     }
     cols[c++] = (struct cli_column){"total", "total", CLI_COL_MONEY, NULL};
 
     json_t *sched = json_object_get(s, "schedule");
-    json_t *sum = json_object();
-    if (!sum)
+    /* The total row goes into rows first, so that rows owns it from here;
+     * each year's row is inserted before it. */
+    json_t *sum = json_pack("{s:s, s:s}", "year", "total", "currency", currency);
+    if (!sum || json_array_append_new(rows, sum) != 0)
         goto done;
-    json_object_set_new(sum, "year", json_string("total"));
-    json_object_set_new(sum, "currency", json_string(currency));
     for (size_t r = 0; r < json_array_size(sched); r++) {
         json_t *in = json_array_get(sched, r);
-        json_t *row = json_object();
-        if (!row)
-            break;
-        json_array_append_new(rows, row);
-        json_object_set_new(row, "currency", json_string(currency));
+        json_t *row = json_pack("{s:s}", "currency", currency);
+        if (!row || json_array_insert_new(rows, r, row) != 0)
+            goto done;
         static const char *const cash[] = {"year", "base", "bonus", "sign_on", "total"};
         for (size_t k = 0; k < sizeof cash / sizeof cash[0]; k++) {
             json_t *v = json_object_get(in, cash[k]);
-            json_object_set(row, cash[k], v);
+            if (json_object_set(row, cash[k], v) != 0)
+                goto done;
             if (k > 0) {
                 double prev = json_number_value(json_object_get(sum, cash[k]));
-                json_object_set_new(sum, cash[k], json_real(prev + json_number_value(v)));
+                if (json_object_set_new(sum, cash[k], json_real(prev + json_number_value(v))) != 0)
+                    goto done;
             }
         }
         for (size_t i = 0; i < ngrants; i++) {
@@ -132,14 +130,15 @@ static int print_schedule(json_t *s, cli_format format)
                 v = json_object_get(json_object_get(in, "not_counted"), name);
             if (!v)
                 continue;
-            json_object_set(row, headers[i], v);
             double prev = json_number_value(json_object_get(sum, headers[i]));
-            json_object_set_new(sum, headers[i], json_real(prev + json_number_value(v)));
+            if (json_object_set(row, headers[i], v) != 0 ||
+                json_object_set_new(sum, headers[i], json_real(prev + json_number_value(v))) != 0)
+                goto done;
         }
     }
     /* The exact N-year total from the library, not the float sum. */
-    json_object_set(sum, "total", json_object_get(s, "total"));
-    json_array_append_new(rows, sum);
+    if (json_object_set(sum, "total", json_object_get(s, "total")) != 0)
+        goto done;
     if (format == CLI_FORMAT_CSV) {
         /* The labelled totals, in the total column (the table prints them
          * below itself). */
