@@ -69,9 +69,11 @@ static void expect_unchanged(pb_store *s, char *before, const char *why)
 static int latest_migration(void)
 {
     int latest = 0;
-    for (const struct pb__embedded_file *f = pb__embedded_sql; f->name; f++)
-        if (atoi(f->name) > latest)
-            latest = atoi(f->name);
+    for (const struct pb__embedded_file *f = pb__embedded_sql; f->name; f++) {
+        int n = (int)strtol(f->name, NULL, 10);
+        if (n > latest)
+            latest = n;
+    }
     return latest;
 }
 
