@@ -158,7 +158,9 @@ pb_status pb_document_read_text(const char *name, const char *text, size_t len,
     memcpy(doc->text, text, len);
     doc->text[len] = '\0';
     doc->len = len;
-    return read_into(doc, type);
+    pb_status st = read_into(doc, type);
+    doc->read_ok = st == PB_OK;
+    return st;
 }
 
 pb_status pb_document_read(const char *path, pb_document_type type, pb_document **out)
@@ -208,7 +210,9 @@ pb_status pb_document_read(const char *path, pb_document_type type, pb_document 
     buf[len] = '\0';
     doc->text = buf;
     doc->len = len;
-    return read_into(doc, type);
+    st = read_into(doc, type);
+    doc->read_ok = st == PB_OK;
+    return st;
 }
 
 void pb_document_free(pb_document *doc)
@@ -255,7 +259,7 @@ pb_status pb_document_summary(pb_document *doc, json_t **summary)
 {
     *summary = NULL;
     const pb__facts *f = doc->facts;
-    if (!f)
+    if (!f || !doc->read_ok)
         return PB_ERR_USAGE;
     size_t asks = 0, floors = 0, nodes = 0;
     for (size_t i = 0; i < f->targets.count; i++) {
@@ -348,7 +352,7 @@ static pb_status keep_reference_rate(void *ctx, pb_date date, const char *base,
 pb_status pb_document_check(pb_document *doc, pb_store *store, json_t **findings)
 {
     *findings = NULL;
-    if (!doc->facts)
+    if (!doc->facts || !doc->read_ok)
         return PB_ERR_USAGE;
     pb_fx *all = NULL, *reference = NULL;
     if (store && pb_store_fx(store, &all) == PB_OK && pb_fx_count(all) > 0) {
@@ -407,8 +411,9 @@ static pb_status note_replaced(pb_document *doc, pb_store *store)
 
 pb_status pb_document_import(pb_document *doc, pb_store *store)
 {
-    if (!doc->facts)
-        return PB_ERR_USAGE;
+    if (!doc->facts || !doc->read_ok)
+        return pb__diag_set(pb__store_diag(store), PB_ERR_USAGE, NULL, 0,
+                            "not imported: %s", doc->diag.msg[0] ? doc->diag.msg : doc->path);
     pb_status st = note_replaced(doc, store);
     if (st != PB_OK)
         return pb__diag_set(pb__store_diag(store), st, NULL, 0, "out of memory");

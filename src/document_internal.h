@@ -75,7 +75,9 @@ struct pb_document {
     size_t len;
     pb_document_type type;
     pb__lines lines;
-    pb__facts *facts;
+    pb__facts *facts;     /* partly filled when reading failed: see read_ok */
+    bool read_ok;         /* the whole document was read; only then are its
+                             facts imported, summarised or checked */
     pb__claims claims;
     pb__diag diag;
     size_t warnings_count;

@@ -119,17 +119,41 @@ Test(document_store, a_document_that_fails_changes_nothing)
         "tests/fixtures/guides/empty.md"};
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
     import(s, "tests/fixtures/guides/disagree.md");
-    char before[1024], after[1024];
-    table_counts(s, before, sizeof before);
+    import(s, "tests/fixtures/briefings/criteo-platform.txt");
+    char *before = test_db_snapshot(s);
+    /* documents that fail to read: importing them fails and writes nothing
+     * (what they gave before the failure is never imported) */
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         pb_document *doc = NULL;
         pb_status st = pb_document_read(TEST_PATH(bad[i]), PB_DOCUMENT_AUTO, &doc);
         cr_expect_neq(st, PB_OK, "%s read", bad[i]);
         cr_expect(strstr(pb_document_errmsg(doc), ":") != NULL);
+        cr_expect_neq(pb_document_import(doc, s), PB_OK, "%s imported", bad[i]);
+        cr_expect(strstr(pb_store_errmsg(s), bad[i] + strlen("tests/fixtures/guides/")),
+                  "%s: the store's message '%s' does not name the file", bad[i],
+                  pb_store_errmsg(s));
         pb_document_free(doc);
     }
-    table_counts(s, after, sizeof after);
+    /* a failure late in the transaction: a document that reads well, and a
+     * re-import that has already deleted the facts it replaces */
+    cr_assert_eq(sqlite3_exec(pb__store_db(s),
+                              "CREATE TEMP TRIGGER refuse_mentions BEFORE INSERT ON mention "
+                              "BEGIN SELECT RAISE(ABORT, 'mentions refused'); END",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    static const char *const late[] = {"tests/fixtures/guides/table-only.md",
+                                       "tests/fixtures/briefings/criteo-platform.txt"};
+    for (size_t i = 0; i < sizeof late / sizeof late[0]; i++) {
+        pb_document *doc = NULL;
+        cr_assert_eq(pb_document_read(TEST_PATH(late[i]), PB_DOCUMENT_AUTO, &doc), PB_OK);
+        cr_expect_neq(pb_document_import(doc, s), PB_OK, "%s imported", late[i]);
+        cr_expect(strstr(pb_store_errmsg(s), "mentions refused"), "%s", pb_store_errmsg(s));
+        pb_document_free(doc);
+    }
+    char *after = test_db_snapshot(s);
     cr_expect_str_eq(after, before);
+    free(before);
+    free(after);
     /* the disagreeing front matter and table are both kept */
     cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band b JOIN region r ON r.id = b.region_id "
                                 "WHERE r.name = 'London'"),
