@@ -100,6 +100,11 @@ static const char *base_name(const char *path)
 
 static pb_status read_into(pb_document *doc, pb_document_type type)
 {
+    /* a UTF-8 byte-order mark some editors write first is no part of the text */
+    if (doc->len >= 3 && memcmp(doc->text, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(doc->text, doc->text + 3, doc->len - 3 + 1);
+        doc->len -= 3;
+    }
     if (doc->len == 0)
         return pb__diag_set(&doc->diag, PB_ERR_PARSE, doc->path, 1, "empty document");
     size_t bad;
