@@ -601,6 +601,40 @@ done:
     return st;
 }
 
+/* Cells of a table row as written on its source line (md4c pads a short
+ * row and drops what a long one has beyond the header's columns): the
+ * pipes outside code spans and not escaped, less the outer ones. */
+static size_t raw_cells(const struct pb_document *doc, long line)
+{
+    if (line < 1 || (size_t)line > doc->lines.count)
+        return 0;
+    size_t a = doc->lines.starts[line - 1], b = a;
+    while (b < doc->len && doc->text[b] != '\n')
+        b++;
+    const char *t = doc->text;
+    while (a < b && (t[a] == ' ' || t[a] == '\t'))
+        a++;
+    while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\r'))
+        b--;
+    if (a < b && t[a] == '|')
+        a++;
+    if (b > a && t[b - 1] == '|' && !(b >= a + 2 && t[b - 2] == '\\'))
+        b--;
+    size_t cells = 1;
+    bool code = false;
+    for (size_t i = a; i < b; i++) {
+        if (t[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (t[i] == '`')
+            code = !code;
+        else if (t[i] == '|' && !code)
+            cells++;
+    }
+    return cells;
+}
+
 static pb_status table_row(struct guide *g, const struct pb__block *row,
                            const struct table_cols *tc, const pb__mdblocks *blocks,
                            size_t header_index)
@@ -639,6 +673,13 @@ static pb_status table_row(struct guide *g, const struct pb__block *row,
                       region, headers[c]);
             goto done;
         }
+    }
+    size_t raw = raw_cells(doc, row->line), want = blocks->items[header_index].ncells;
+    if (raw != want) {
+        st = fail(doc, row->line,
+                  "table row '%s' has %zu cells but the header has %zu (%s)", region, raw, want,
+                  raw > want ? "an extra cell" : "a missing cell; write \xE2\x80\x94 for none");
+        goto done;
     }
     /* a relative row: "Varies by location (65–100% of NYC)" */
     for (size_t c = 0; c < tc->n; c++) {
