@@ -363,11 +363,16 @@ static pb_status check_n_year(struct out *o, const struct pb__claim *c)
     char mistake[256] = "";
     char y1[32];
     pb__money_text(money(of->base, cur), y1, sizeof y1);
-    if (!ok && within(s, m.base_plus_n, tol))
+    if (!ok && within(s, m.base_plus_n, tol)) {
+        char bpn[48];
+        pb__money_text(pb_money_from_double(m.base_plus_n, cur), bpn, sizeof bpn);
         snprintf(mistake, sizeof mistake,
                  "the stated figure is one year of base plus %d years of equity (%s + %d "
-                 "\xC3\x97 %s = %s); ",
-                 c->years, y1, c->years, m.equity_text, stated);
+                 "\xC3\x97 %s = %s%s%s); ",
+                 c->years, y1, c->years, m.equity_text, bpn,
+                 strcmp(bpn, stated) != 0 ? ", rounded to " : "",
+                 strcmp(bpn, stated) != 0 ? stated : "");
+    }
     else if (!ok && within(s, m.equity_only, tol))
         snprintf(mistake, sizeof mistake, "the stated figure is %d years of equity alone; ",
                  c->years);
