@@ -81,11 +81,11 @@ pb_status pb__document_warn(struct pb_document *doc, long line, const char *fmt,
     char *full = line > 0 ? pb__asprintf("%s:%ld: %s", doc->path, line, msg)
                           : pb__asprintf("%s: %s", doc->path, msg);
     if (!full)
-        return PB_ERR_NOMEM;
+        return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     char **grown = pb__realloc(doc->warnings, (doc->warnings_count + 1) * sizeof *grown);
     if (!grown) {
         pb__free(full);
-        return PB_ERR_NOMEM;
+        return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     }
     doc->warnings = grown;
     doc->warnings[doc->warnings_count++] = full;
@@ -286,9 +286,9 @@ pb_status pb_document_summary(pb_document *doc, json_t **summary)
         json_decref(notices);
         return PB_ERR_NOMEM;
     }
-    for (size_t i = 0; i < doc->warnings_count; i++)
-        json_array_append_new(notices, json_string(doc->warnings[i]));
     int bad = 0;
+    for (size_t i = 0; i < doc->warnings_count; i++)
+        bad |= json_array_append_new(notices, json_string(doc->warnings[i]));
     bad |= json_object_set_new(o, "file", json_string(doc->path));
     bad |= json_object_set_new(o, "type", json_string(pb_document_type_name(doc->type)));
     bad |= json_object_set_new(o, "source", pb__json_str(f->source.key));

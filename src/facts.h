@@ -202,5 +202,8 @@ pb_status pb__facts_name(pb__facts *facts, bool company, const char *slug, const
 /* Lower-case slug of a display name: "Hugging Face" -> "hugging-face",
  * "ML/AI Engineer" -> "ml-ai-engineer". Caller frees. */
 char *pb__slugify(const char *text);
+/* The same into `out` (cap bytes) from n bytes of text, without allocating;
+ * false when it does not fit. */
+bool pb__slug_into(char *out, size_t cap, const char *text, size_t n);
 
 #endif

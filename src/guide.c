@@ -783,7 +783,8 @@ static pb_status table_row(struct guide *g, const struct pb__block *row,
     slot->currency = pb__strdup(currency);
     if (b.has_equity && g->vest_assumed)
         slot->note = pb__strdup("equity header names no vesting period; 4 years assumed");
-    if (!slot->company || !slot->role || !slot->region || !slot->currency)
+    if (!slot->company || !slot->role || !slot->region || !slot->currency ||
+        (b.has_equity && g->vest_assumed && !slot->note))
         st = nomem(doc);
     else {
         char *text = pb__clean_copy(row->text.s ? row->text.s : "", row->text.len);
@@ -923,8 +924,9 @@ static pb_status merge_front_matter(struct guide *g, band_list *fm_bands)
         if (!slot->company || !slot->role)
             return nomem(doc);
         slot->vest_years = slot->has_equity ? (g->table_vest_years ? g->table_vest_years : 4) : 0;
-        if (slot->has_equity && !g->table_vest_years && !slot->note)
-            slot->note = pb__strdup("vesting period not stated; 4 years assumed");
+        if (slot->has_equity && !g->table_vest_years && !slot->note &&
+            !(slot->note = pb__strdup("vesting period not stated; 4 years assumed")))
+            return nomem(doc);
         if (slot->has_stated_tc) {
             char text[256];
             snprintf(text, sizeof text, "front matter compensation for %s: total_comp",
@@ -1020,21 +1022,17 @@ static bool name_at(const struct guide *g, const char *s, size_t a, size_t to, s
         else
             break;
     }
-    if (e == a)
+    if (e == a || e - a >= sizeof out->display)
         return false;
-    char *display = pb__clean_copy(s + a, e - a);
-    char *slug = display ? pb__slugify(display) : NULL;
-    bool ok = slug && slug[0] && strcmp(slug, g->company) != 0 && strlen(slug) < sizeof out->slug &&
-              strlen(display) < sizeof out->display;
-    if (ok) {
-        snprintf(out->slug, sizeof out->slug, "%s", slug);
-        snprintf(out->display, sizeof out->display, "%s", display);
-        out->pos = a;
-        out->len = e - a;
-    }
-    pb__free(slug);
-    pb__free(display);
-    return ok;
+    /* the words as written, and their slug */
+    memcpy(out->display, s + a, e - a);
+    out->display[e - a] = '\0';
+    if (!pb__slug_into(out->slug, sizeof out->slug, s + a, e - a) || !out->slug[0] ||
+        strcmp(out->slug, g->company) == 0)
+        return false;
+    out->pos = a;
+    out->len = e - a;
+    return true;
 }
 
 /* Where the capitalised words that end at `end` start ("... Zalando Berlin
@@ -1315,6 +1313,8 @@ static pb_status competitor_mentions(struct guide *g, const pb__ptext *t, size_t
         m->component = dup_or_null(at.component);
         m->role = at.role;
         m->level = at.level;
+        if ((at.region && !m->region) || (at.component && !m->component))
+            return nomem(g->doc);
         m->currency = pb__strdup(tok.range.low.currency);
         m->low = tok.range.low.minor;
         m->high = tok.range.high.minor;
@@ -1691,11 +1691,14 @@ static bool offer_context(struct guide *g, const char *s, size_t from, size_t at
         }
         size_t lv = pb__level_at(s, at, i);
         if (lv) {
-            char *norm = pb__level_normalise(s + i, lv);
-            if (norm) {
-                snprintf(level, lcap, "%s", norm);
-                pb__free(norm);
+            /* "L4–L5" -> "L4-L5", as pb__level_normalise writes it */
+            size_t o = 0;
+            for (size_t k = i; k < i + lv && o + 1 < lcap;) {
+                size_t d = pb__dash_len(s + k, i + lv - k);
+                level[o++] = d ? '-' : s[k];
+                k += d ? d : 1;
             }
+            level[o] = '\0';
             i += lv - 1;
         }
     }
@@ -1725,14 +1728,8 @@ static bool offer_context(struct guide *g, const char *s, size_t from, size_t at
             k = w;
             words++;
         }
-        if (words > 0) {
-            char *title = pb__clean_copy(s + start, off - start);
-            char *slug = title ? pb__slugify(title) : NULL;
-            if (slug)
-                snprintf(role, rcap, "%s", slug);
-            pb__free(slug);
-            pb__free(title);
-        }
+        if (words > 0 && !pb__slug_into(role, rcap, s + start, off - start))
+            role[0] = '\0';
     }
     return true;
 }
@@ -1972,9 +1969,10 @@ static pb_status n_year_claim(struct guide *g, const char *s, size_t from, size_
                 c->has_offer = true;
             }
         }
-        if (!c->has_offer)
-            c->why = pb__asprintf("no offer in the guide states a %d-year total near this figure",
-                                  years);
+        if (!c->has_offer &&
+            !(c->why = pb__asprintf(
+                  "no offer in the guide states a %d-year total near this figure", years)))
+            st = nomem(g->doc);
     }
     pb__free(text);
     return st;
@@ -2307,9 +2305,10 @@ pb_status pb__guide_read(struct pb_document *doc)
         goto done;
     if ((st = merge_front_matter(&g, &fm_bands)) != PB_OK)
         goto done;
-    if (g.f->bands.count == 0 && g.f->relative_bands.count == 0)
-        pb__document_warn(doc, 1, "no compensation figures: no comp table and no front matter "
-                                  "compensation");
+    if (g.f->bands.count == 0 && g.f->relative_bands.count == 0 &&
+        (st = pb__document_warn(doc, 1, "no compensation figures: no comp table and no front "
+                                        "matter compensation")) != PB_OK)
+        goto done;
     st = read_body(&g, &blocks, &fm);
     for (size_t i = 0; st == PB_OK && i < g.f->targets.count; i++) {
         struct pb__target *t = &g.f->targets.items[i];

@@ -201,13 +201,8 @@ static bool role_at(const char *s, size_t from, size_t to, size_t i, size_t *sta
     }
     if (!is_roles)
         o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%.*s", o ? " " : "", (int)hn, s + i);
-    if (o == 0 || o >= sizeof buf)
+    if (o == 0 || o >= sizeof buf || !pb__slug_into(slug, cap, buf, o))
         return false;
-    char *sl = pb__slugify(buf);
-    if (!sl)
-        return false;
-    snprintf(slug, cap, "%s", sl);
-    pb__free(sl);
     *start = nm ? mods[nm - 1] : i;
     *end = i + n;
     return true;
@@ -1090,7 +1085,7 @@ pb_status pb__prose_read(struct pb_document *doc)
             goto done;
     }
     if (f->mentions.count == 0)
-        pb__document_warn(doc, 1, "no money figures found");
+        st = pb__document_warn(doc, 1, "no money figures found");
 done:
     pb__free(p.starts);
     pb__free(p.ends);

@@ -5,6 +5,7 @@
  * with. Facts and findings are rendered as one line each (see dump_facts)
  * and looked up in those renderings. */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,13 +366,52 @@ Test(documents, findings_have_the_documented_fields)
     pb_document_free(doc);
 }
 
+/* Everything a read gave, as one string: the facts as dump_facts renders
+ * them, every band's note, the summary and the findings. */
+static char *fingerprint(pb_document *doc, json_t *summary, json_t *findings)
+{
+    struct lines l = {0};
+    dump_facts(doc, &l);
+    for (size_t i = 0; i < doc->facts->bands.count; i++)
+        add_line(&l, "note %s", or_dash(doc->facts->bands.items[i].note));
+    char *js = json_dumps(summary, JSON_SORT_KEYS), *jf = json_dumps(findings, JSON_SORT_KEYS);
+    cr_assert(js && jf);
+    add_line(&l, "%.1000s", js);
+    size_t cap = strlen(jf) + 1;
+    for (size_t i = 0; i < l.count; i++)
+        cap += strlen(l.items[i]) + 1;
+    char *out = malloc(cap);
+    cr_assert(out);
+    size_t n = 0;
+    for (size_t i = 0; i < l.count; i++)
+        n += (size_t)snprintf(out + n, cap - n, "%s\n", l.items[i]);
+    snprintf(out + n, cap - n, "%s", jf);
+    free(js);
+    free(jf);
+    free_lines(&l);
+    return out;
+}
+
 /* Every allocation failure is reported, never a crash or a leak (the ASan
- * build checks the leaks). */
+ * build checks the leaks), and never swallowed: a read that succeeds gives
+ * exactly what a read without failures gives. */
 static void allocation_failures(const char *rel)
 {
     size_t len = 0;
     char *text = test_read_file(TEST_PATH(rel), &len);
     cr_assert(text, "cannot read %s", rel);
+    char *expected = NULL;
+    {
+        pb_document *doc = NULL;
+        json_t *findings = NULL, *summary = NULL;
+        cr_assert_eq(pb_document_read_text("t.md", text, len, PB_DOCUMENT_AUTO, &doc), PB_OK);
+        cr_assert_eq(pb_document_check(doc, NULL, &findings), PB_OK);
+        cr_assert_eq(pb_document_summary(doc, &summary), PB_OK);
+        expected = fingerprint(doc, summary, findings);
+        json_decref(findings);
+        json_decref(summary);
+        pb_document_free(doc);
+    }
     int failures = 0, successes = 0;
     for (unsigned long n = 1; successes < 40 && n < 40000; n++) {
         pb__alloc_fail_after(n);
@@ -390,15 +430,56 @@ static void allocation_failures(const char *rel)
                       "%s: failure %lu without a message", rel, n);
         } else {
             successes++;
+            char *got = fingerprint(doc, summary, findings);
+            cr_expect_str_eq(got, expected, "%s: failure %lu swallowed", rel, n);
+            free(got);
         }
         json_decref(findings);
         json_decref(summary);
         pb_document_free(doc);
     }
+    free(expected);
     if (getenv("PB_DUMP"))
         fprintf(stderr, "%s: %d failures\n", rel, failures);
     cr_expect(failures > 10, "%s: only %d injected failures", rel, failures);
     cr_expect(successes == 40, "%s: never read once allocations stopped failing", rel);
+    /* one allocation failing alone: reported, or no trace of it at all */
+    pb__alloc_fail_only(ULONG_MAX);
+    {
+        pb_document *doc = NULL;
+        json_t *findings = NULL, *summary = NULL;
+        cr_assert_eq(pb_document_read_text("t.md", text, len, PB_DOCUMENT_AUTO, &doc), PB_OK);
+        cr_assert_eq(pb_document_check(doc, NULL, &findings), PB_OK);
+        cr_assert_eq(pb_document_summary(doc, &summary), PB_OK);
+        json_decref(findings);
+        json_decref(summary);
+        pb_document_free(doc);
+    }
+    unsigned long total = pb__alloc_count();
+    pb__alloc_fail_after(0);
+    for (unsigned long n = 1; n <= total; n++) {
+        pb__alloc_fail_only(n);
+        pb_document *doc = NULL;
+        json_t *findings = NULL, *summary = NULL;
+        pb_status st = pb_document_read_text("t.md", text, len, PB_DOCUMENT_AUTO, &doc);
+        if (st == PB_OK)
+            st = pb_document_check(doc, NULL, &findings);
+        if (st == PB_OK)
+            st = pb_document_summary(doc, &summary);
+        pb__alloc_fail_after(0);
+        if (st != PB_OK) {
+            cr_expect(doc == NULL || pb_document_errmsg(doc)[0] != '\0',
+                      "%s: allocation %lu failed without a message", rel, n);
+        } else {
+            char *got = fingerprint(doc, summary, findings);
+            cr_expect_str_eq(got, expected, "%s: the failure of allocation %lu was swallowed",
+                             rel, n);
+            free(got);
+        }
+        json_decref(findings);
+        json_decref(summary);
+        pb_document_free(doc);
+    }
     free(text);
 }
 
@@ -407,4 +488,10 @@ Test(documents, survives_allocation_failures)
     allocation_failures("tests/fixtures/guides/table-only.md");
     allocation_failures("tests/fixtures/guides/front-matter-only.md");
     allocation_failures("tests/fixtures/briefings/criteo-platform.txt");
+    allocation_failures("tests/fixtures/guides/no-vesting.md");
+    allocation_failures("tests/fixtures/guides/unknown-company.md");
+    allocation_failures("tests/fixtures/guides/offer-extras.md");
+    allocation_failures("tests/fixtures/guides/restated.md");
+    allocation_failures("tests/fixtures/guides/disagree.md");
+    allocation_failures("tests/fixtures/briefings/datadog-ties.txt");
 }
