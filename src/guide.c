@@ -1913,7 +1913,21 @@ static pb_status n_year_claim(struct guide *g, const char *s, size_t from, size_
                        pb__find_word(s, from, to, "total", false) != NPOS;
     if (!thats && !total_words)
         return PB_OK;
-    char *text = pb__clean_copy(s + from, to - from);
+    /* the claim's words without the script's closing quote */
+    size_t end = to;
+    for (size_t q; end > from;) {
+        while (end > from && s[end - 1] == ' ')
+            end--;
+        q = end >= from + 3 && (unsigned char)s[end - 3] == 0xE2 &&
+                    (unsigned char)s[end - 2] == 0x80 && (unsigned char)s[end - 1] == 0x9D
+                ? 3
+            : end > from && (s[end - 1] == '"' || s[end - 1] == '\'') ? 1
+                                                                      : 0;
+        if (!q)
+            break;
+        end -= q;
+    }
+    char *text = pb__clean_copy(s + from, end - from);
     if (!text)
         return nomem(g->doc);
     pb_status st = PB_OK;
