@@ -1063,6 +1063,35 @@ static void face_breakeven(struct ctx *c, const struct competitor *k, int64_t *g
     *base = bb > 0 ? ((int64_t)ceil(bb) + u - 1) / u * u : 0;
 }
 
+/* One side of the valuation's break-even (docs/offers.md) in the plan's
+ * currency: the valuation gives `base` and `equity_grant` in the target
+ * offer's own currency, so an offer in hand in another currency has them
+ * converted with the rate the plan uses for that offer. */
+static json_t *breakeven_side(struct ctx *c, json_t *side)
+{
+    if (!json_is_object(side))
+        return json_null();
+    json_t *o = json_deep_copy(side);
+    if (!o)
+        return NULL;
+    double rate = c->has_offer && c->offer_converted ? c->offer_quote.rate : 1.0;
+    static const char *const keys[] = {"base", "equity_grant"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *v = json_object_get(o, keys[i]);
+        if (json_is_number(v) &&
+            json_object_set_new(o, keys[i],
+                                jm(minor_of_major(json_number_value(v) * rate, c->cur), c->cur)) != 0) {
+            json_decref(o);
+            return NULL;
+        }
+    }
+    if (json_object_set_new(o, "currency", json_string(c->cur)) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 static json_t *competitor_json(struct ctx *c, struct competitor *k)
 {
     json_t *j = json_object();
@@ -1138,9 +1167,9 @@ static json_t *competitor_json(struct ctx *c, struct competitor *k)
         json_object_set_new(be, "target", json_string(c->has_offer ? "offer" : "ask"));
         json_object_set_new(be, "equity_grant_at_face_value", jm(g, c->cur));
         json_object_set_new(be, "base_at_face_value", jm(b, c->cur));
-        json_object_set(be, "at_median", json_object_get(tb, "at_median"));
-        json_object_set(be, "at_certainty_equivalent",
-                        json_object_get(tb, "at_certainty_equivalent"));
+        json_object_set_new(be, "at_median", breakeven_side(c, json_object_get(tb, "at_median")));
+        json_object_set_new(be, "at_certainty_equivalent",
+                            breakeven_side(c, json_object_get(tb, "at_certainty_equivalent")));
         json_object_set_new(j, "breakeven", be);
     }
     return j;

@@ -263,6 +263,39 @@ Test(plan, conversion_names_its_rate)
     cr_assert_float_eq(json_number_value(json_object_get(k, "n_year_total")), 850980, 0.5);
     json_decref(out);
     pb_plan_free(p);
+
+    /* with an offer in hand in euros and the plan in dollars, the
+     * break-even figures of the valuation are the plan's dollars too */
+    pb_offer *hand = NULL, *g = NULL;
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/hugging-face-paris-senior.yaml"), &hand),
+                 PB_OK);
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/google-paris-l4.yaml"), &g), PB_OK);
+    json_t *med[2];
+    for (int i = 0; i < 2; i++) {
+        pb_plan *q = pb_plan_new();
+        pb_plan_set_target(q, "hugging-face", "senior-software-engineer", "Paris");
+        pb_plan_set_currency(q, i ? "USD" : "EUR");
+        pb_plan_set_simulations(q, 1000);
+        pb_plan_set_offer(q, hand);
+        pb_plan_add_competing(q, g);
+        json_t *plan = NULL;
+        cr_assert_eq(pb_plan_build(q, s, &plan), PB_OK, "%s", pb_plan_errmsg(q));
+        json_t *kk = json_array_get(json_object_get(plan, "competing"), 0);
+        med[i] = json_incref(json_object_get(json_object_get(kk, "breakeven"), "at_median"));
+        cr_assert_not_null(med[i]);
+        json_decref(plan);
+        pb_plan_free(q);
+    }
+    cr_assert_str_eq(json_string_value(json_object_get(med[0], "currency")), "EUR");
+    cr_assert_str_eq(json_string_value(json_object_get(med[1], "currency")), "USD");
+    double eur = json_number_value(json_object_get(med[0], "base"));
+    double usd = json_number_value(json_object_get(med[1], "base"));
+    cr_assert_gt(eur, 100000);
+    cr_assert_float_eq(usd, eur * 1.091, 1.0, "USD %.2f against EUR %.2f", usd, eur);
+    json_decref(med[0]);
+    json_decref(med[1]);
+    pb_offer_free(hand);
+    pb_offer_free(g);
     close_store(s);
 }
 
