@@ -164,7 +164,9 @@ struct premium {
 
 struct competitor {
     pb_offer *offer;
-    bool owned;        /* made here from a document's mention */
+    bool owned;        /* made here from a document's mention (freed here) */
+    bool held;         /* given with --competing: an offer the candidate has;
+                        * a document's mention is market evidence only */
     char *label;       /* "Google L4 (Paris)" */
     char *company_name;
     char *region;      /* may be NULL */
@@ -684,6 +686,7 @@ static pb_status user_competitors(struct ctx *c)
         memset(k, 0, sizeof *k);
         pb_offer *o = c->plan->competing[i];
         k->offer = o;
+        k->held = true;
         k->stated_total = -1;
         k->company_name = company_display(c, pb_offer_company(o));
         if (o->region && !(k->region = pb__strdup(o->region)))
@@ -1106,6 +1109,7 @@ static json_t *competitor_json(struct ctx *c, struct competitor *k)
     json_object_set_new(j, "from", jstr(k->from));
     json_object_set_new(j, "source", jstr(k->source));
     json_object_set_new(j, "line", k->source ? json_integer(k->line) : json_null());
+    json_object_set_new(j, "held", json_boolean(k->held));
     json_object_set_new(j, "modelled",
                         json_string(k->owned ? "listed RSUs at their stated value, vesting "
                                                "evenly (as the document presents the offer)"
@@ -1407,14 +1411,32 @@ static pb_status competitor_levers(struct ctx *c, lever_list *ls)
         mtext(k->equity_year, c->cur, e, sizeof e);
         mtext(gap, c->cur, g, sizeof g);
         mtext(reference_total(c), c->cur, ref, sizeof ref);
-        char *title = pb__asprintf("Competing offer: %s", k->label);
+        char *title = pb__asprintf("%s: %s", k->held ? "Competing offer" : "Market offers",
+                                   k->label);
         char *evidence = pb__asprintf(
             "%s is worth %s over %s, %s more than %s (%s)", k->label, tot,
             years_num(c->years, (char[24]){0}), g,
             c->has_offer ? "the offer in hand" : "the middle of the band", ref);
         char *script;
         const char *where = k->region ? k->region : NULL;
-        if (k->simple)
+        const char *lvl = k->level ? k->level : NULL;
+        /* an offer a document reports is what the market pays, not an offer
+         * the candidate holds: it is never "made me an offer" */
+        if (!k->held && k->simple)
+            script = pb__asprintf(
+                "%s%s%s offers%s%s run at %s base with %s/year in RSUs. That's %s over %s, "
+                "counting every year of base. That is the market for this role, and it is why "
+                "I'm asking for %s base with %s in equity.",
+                k->company_name, lvl ? " " : "", lvl ? lvl : "", where ? " in " : "",
+                where ? where : "", b, e, tot, years_word(c->years), ask_b, ask_e);
+        else if (!k->held)
+            script = pb__asprintf(
+                "%s%s%s offers%s%s come to %s across %s in payband's schedule, with %s base "
+                "in the first year. That is the market for this role, and it is why I'm asking "
+                "for %s base with %s in equity.",
+                k->company_name, lvl ? " " : "", lvl ? lvl : "", where ? " in " : "",
+                where ? where : "", tot, years_word(c->years), b, ask_b, ask_e);
+        else if (k->simple)
             script = pb__asprintf(
                 "%s has made me an offer%s%s: %s base with %s/year in RSUs. That's %s over %s, "
                 "counting every year of base. I'd still rather build here, and a "
@@ -1428,7 +1450,7 @@ static pb_status competitor_levers(struct ctx *c, lever_list *ls)
                 "of %s base with %s in equity is what lets me say yes.",
                 k->company_name, where ? " in " : "", where ? where : "", tot,
                 years_word(c->years), b, ask_b, ask_e);
-        pb_status st = add_lever(c, ls, TIER_OFFER, gap, "competing-offer", title, evidence,
+        pb_status st = add_lever(c, ls, TIER_OFFER, gap, k->held ? "competing-offer" : "market-offer", title, evidence,
                                  k->from, script);
         if (st != PB_OK)
             return st;
@@ -1866,6 +1888,9 @@ static json_t *scripts(struct ctx *c)
         snprintf(sign_part, sizeof sign_part, " and a %s signing bonus", so);
     if (eq)
         snprintf(floor_eq, sizeof floor_eq, " with a %s grant", fe);
+    size_t held = 0;
+    for (size_t i = 0; i < c->ncomps; i++)
+        held += c->comps[i].held;
     json_t *arr = json_array();
     if (!arr)
         return NULL;
@@ -1883,9 +1908,12 @@ static json_t *scripts(struct ctx *c)
                       b->role_name, b->region, ab, equity_part)},
         {"when the counter is below the floor",
          pb__asprintf("I appreciate the movement. I can't accept less than %s base%s; below "
-                      "that my other options are the better choice, and I'd rather tell you "
-                      "now than walk away later.",
-                      fb, floor_eq)},
+                      "that %s, and I'd rather tell you now than walk away later.",
+                      fb, floor_eq,
+                      held > 1    ? "my other offers are the better choice"
+                      : held == 1 ? "my other offer is the better choice"
+                                  : "the package falls behind what the market pays for this "
+                                    "role")},
         {"closing",
          pb__asprintf("If we can agree on %s base%s, I'm ready to sign this week.", ab,
                       eq ? " and the grant we discussed" : "")},

@@ -304,7 +304,10 @@ static void competing_offers(struct sb *b, json_t *p)
         mt(k, "base", cur, base, sizeof base);
         mt(k, "n_year_total", cur, total, sizeof total);
         mt(k, "first_year_cash", cur, y1, sizeof y1);
-        put(b, "- **%s** (from %s): ", str(k, "name"), str(k, "from"));
+        put(b, "- **%s** (%s %s): ", str(k, "name"),
+            json_is_true(json_object_get(k, "held")) ? "your offer, from"
+                                                     : "an offer the document reports, at",
+            str(k, "from"));
         if (json_is_true(json_object_get(k, "simple"))) {
             mt(k, "equity_per_year", cur, eq, sizeof eq);
             put(b, "%s base and %s a year in equity, %s over %s with every year of base "
@@ -519,7 +522,7 @@ static void strategy(struct sb *b, json_t *p)
         put(b, " and a %s signing bonus", so);
     put(b, ".");
     json_t *comps = json_object_get(p, "competing");
-    size_t i;
+    size_t i, held = 0;
     json_t *k;
     int years = (int)num(p, "years");
     json_array_foreach(comps, i, k) {
@@ -529,10 +532,23 @@ static void strategy(struct sb *b, json_t *p)
         const char *company = str(k, "company_name");
         const char *level = str(k, "level");
         const char *region = str(k, "region");
-        put(b, " %s has %soffered me %s%s%s%s", company, i == 0 ? "" : "also ",
-            level[0] ? level : "the role", region[0] ? " in " : "", region,
-            json_is_true(json_object_get(k, "simple")) ? " at" : ",");
-        if (json_is_true(json_object_get(k, "simple"))) {
+        bool simple = json_is_true(json_object_get(k, "simple"));
+        if (!json_is_true(json_object_get(k, "held"))) {
+            /* an offer a document reports: market evidence, not the candidate's */
+            put(b, " For comparison, %s%s%s offers%s%s", company, level[0] ? " " : "", level,
+                region[0] ? " in " : "", region);
+            if (simple) {
+                mt(k, "equity_per_year", cur, eq, sizeof eq);
+                put(b, " run at %s base with %s/year RSUs, %s over %s.", base, eq, total,
+                    years_word(years));
+            } else {
+                put(b, " come to %s across %s in payband's schedule.", total, years_word(years));
+            }
+            continue;
+        }
+        put(b, " %s has %soffered me %s%s%s%s", company, held++ == 0 ? "" : "also ",
+            level[0] ? level : "the role", region[0] ? " in " : "", region, simple ? " at" : ",");
+        if (simple) {
             mt(k, "equity_per_year", cur, eq, sizeof eq);
             put(b, " %s base with %s/year RSUs, %s over %s.", base, eq, total,
                 years_word(years));

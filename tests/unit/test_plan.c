@@ -299,6 +299,49 @@ Test(plan, conversion_names_its_rate)
     close_store(s);
 }
 
+/* Offers a document reports are market evidence: the plan never has the
+ * candidate claim to hold them. Only files given with --competing are
+ * offers the candidate has. */
+Test(plan, only_the_candidates_own_offers_are_called_offers)
+{
+    pb_store *s = open_store();
+    json_t *market = plan_of(s, "senior-software-engineer", "Paris", NULL, NULL, NULL, 0);
+    pb_offer *g = NULL;
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/google-paris-l4.yaml"), &g), PB_OK);
+    pb_offer *one[] = {g};
+    json_t *held = plan_of(s, "senior-software-engineer", "Paris", NULL, NULL, one, 1);
+    char *md = NULL, *md_held = NULL;
+    cr_assert_eq(pb_plan_markdown(market, &md), PB_OK);
+    cr_assert_eq(pb_plan_markdown(held, &md_held), PB_OK);
+
+    json_t *k = json_array_get(json_object_get(market, "competing"), 0);
+    cr_assert(json_is_false(json_object_get(k, "held")));
+    json_t *lever = json_array_get(json_object_get(market, "levers"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(lever, "kind")), "market-offer");
+    static const char *const untrue[] = {"made me an offer", "offered me", "my other options",
+                                         "other offer"};
+    for (size_t i = 0; i < sizeof untrue / sizeof untrue[0]; i++)
+        cr_expect(strstr(md, untrue[i]) == NULL, "says '%s' of an offer it does not hold",
+                  untrue[i]);
+    cr_expect(strstr(md, "Google L4 offers in Paris run at €105K base with €90K/year in "
+                         "RSUs. That's €780K over four years") != NULL,
+              "%s", md);
+
+    k = json_array_get(json_object_get(held, "competing"), 0);
+    cr_assert(json_is_true(json_object_get(k, "held")));
+    lever = json_array_get(json_object_get(held, "levers"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(lever, "kind")), "competing-offer");
+    cr_expect(strstr(md_held, "Google has made me an offer in Paris") != NULL);
+    cr_expect(strstr(md_held, "Google has offered me L4 in Paris") != NULL);
+    cr_expect(strstr(md_held, "my other offer is the better choice") != NULL);
+    free(md);
+    free(md_held);
+    json_decref(market);
+    json_decref(held);
+    pb_offer_free(g);
+    close_store(s);
+}
+
 Test(plan, errors_say_what_and_where)
 {
     pb_store *s = open_store();
@@ -367,7 +410,7 @@ Test(plan, json_fields_are_the_documented_ones)
                                      "script"};
     for (size_t i = 0; i < sizeof lv / sizeof lv[0]; i++)
         cr_expect_not_null(json_object_get(lever, lv[i]), "lever missing %s", lv[i]);
-    cr_assert_str_eq(json_string_value(json_object_get(lever, "kind")), "competing-offer");
+    cr_assert_str_eq(json_string_value(json_object_get(lever, "kind")), "market-offer");
     json_t *src = json_array_get(json_object_get(p, "sources"), 0);
     cr_assert_str_eq(json_string_value(json_object_get(src, "key")), "guide-hf-ml-ai-engineer");
     cr_assert(json_is_true(json_object_get(src, "stale")));
