@@ -154,13 +154,19 @@ void pb__plan_rules(const struct pb__rule_input *in, struct pb__rule_output *out
         out->floor_equity.clamped_to_ask = true;
     }
 
-    /* sign-on: the first-year cash the best competing offer pays beyond the ask */
+    /* sign-on: the first-year cash the best competing offer pays beyond the
+     * ask, up to a quarter of the ask's base */
+    int64_t unit = in->unit > 0 ? in->unit : 1;
+    out->sign_on_cap = out->ask_base.amount * PB__SIGN_ON_CAP_PCT / 100 / unit * unit;
     if (out->best >= 0) {
         int64_t ours = out->ask_base.amount + bonus_of(out->ask_base.amount, out->bonus_bp);
         out->first_year_gap = in->competitors[out->best].first_year_cash - ours;
         if (out->first_year_gap > 0) {
-            int64_t unit = in->unit > 0 ? in->unit : 1;
             out->sign_on = (out->first_year_gap + unit - 1) / unit * unit;
+            if (out->sign_on > out->sign_on_cap) {
+                out->sign_on = out->sign_on_cap;
+                out->sign_on_capped = true;
+            }
         }
     }
     out->ask_total = pb__package_total(out->ask_base.amount, out->bonus_bp,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "alloc.h"
 #include "bandset.h"
@@ -181,6 +182,7 @@ struct competitor {
     bool simple;         /* total == N x (base + equity a year) */
     bool has_bonus, has_sign_on, has_options;
     bool assumed_vest; /* the document gave no vesting period */
+    char *other_market; /* "an offer for X in Y, not ...": another region or role */
     int64_t stated_total;
     int stated_years;
     json_t *value; /* valuation of the target against this offer */
@@ -779,6 +781,65 @@ static pb_status competitor_figures(struct ctx *c, struct competitor *k)
     return PB_OK;
 }
 
+/* Does the level mapping make the competitor's company and level (or role)
+ * directly equivalent to the planned role? */
+static bool mapped_equivalent(json_t *levels, const struct competitor *k)
+{
+    const char *company = pb_offer_company(k->offer);
+    const char *role = k->offer->role;
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(levels, "equivalents"), i, e) {
+        if (json_integer_value(json_object_get(e, "hops")) != 1)
+            continue;
+        const char *ec = json_string_value(json_object_get(e, "company"));
+        const char *el = json_string_value(json_object_get(e, "level"));
+        const char *er = json_string_value(json_object_get(e, "role"));
+        if (!ec || !company || !pb__slug_match(ec, company))
+            continue;
+        /* "Google L4" by level; "Mistral AI ML Engineer" names a role as its level */
+        if ((el && k->level && strcasecmp(el, k->level) == 0) ||
+            (er && role && pb__slug_match(er, role)) || (el && role && pb__slug_match(el, role)))
+            return true;
+    }
+    return false;
+}
+
+/* A competing offer from another region, or for another role that the level
+ * mapping does not make equivalent, comes from another market: the plan
+ * says so in its notes and in the offer's lever. */
+static pb_status other_markets(struct ctx *c, json_t *levels)
+{
+    const struct pb__bandrow *b = c->band;
+    for (size_t i = 0; i < c->ncomps; i++) {
+        struct competitor *k = &c->comps[i];
+        const char *role = k->offer->role;
+        bool region = k->region && !pb__slug_match(k->region, b->region);
+        bool other_role = role && !pb__slug_match(role, b->role) && !mapped_equivalent(levels, k);
+        if (!region && !other_role)
+            continue;
+        if (region && other_role)
+            k->other_market = pb__asprintf("an offer for %s in %s, not for %s in %s", role,
+                                           k->region, b->role, b->region);
+        else if (region)
+            k->other_market = pb__asprintf("an offer in %s, not in %s", k->region, b->region);
+        else
+            k->other_market = pb__asprintf("an offer for %s, not for %s (the level mapping on "
+                                           "record does not make it equivalent)",
+                                           role, b->role);
+        if (!k->other_market)
+            return nomem(c);
+        pb_status st = note(c,
+                            "%s is %s: its figures come from another market, so the leverage "
+                            "and first-year gap it gives overstate or understate what this role "
+                            "pays in %s",
+                            k->label, k->other_market, b->region);
+        if (st != PB_OK)
+            return st;
+    }
+    return PB_OK;
+}
+
 /* ---- the offer in hand -------------------------------------------------------- */
 
 static pb_status offer_in_hand(struct ctx *c)
@@ -1331,9 +1392,19 @@ static char *sign_on_rule(struct ctx *c)
     if (r->sign_on <= 0)
         return pb__asprintf("none needed: %s pays %s in first-year cash, the ask pays %s",
                             k->label, fc, ours);
+    if (r->sign_on_capped) {
+        char cap[48];
+        mtext(r->sign_on_cap, c->cur, cap, sizeof cap);
+        return pb__asprintf("bridges the first-year cash gap to %s (%s in base, bonus and "
+                            "sign-on against %s for the ask: %s) up to its cap of %d%% of the "
+                            "ask's base, %s: the cap bites, and the rest of the gap is a matter "
+                            "of base and level, not of a one-off payment",
+                            k->label, fc, ours, gap, PB__SIGN_ON_CAP_PCT, cap);
+    }
     return pb__asprintf("bridges the first-year cash gap to %s (%s in base, bonus and sign-on "
-                        "against %s for the ask: %s), rounded up to the nearest 1K",
-                        k->label, fc, ours, gap);
+                        "against %s for the ask: %s), rounded up to the nearest 1K (under its "
+                        "cap of %d%% of the ask's base)",
+                        k->label, fc, ours, gap, PB__SIGN_ON_CAP_PCT);
 }
 
 /* ---- levers --------------------------------------------------------------------- */
@@ -1414,9 +1485,10 @@ static pb_status competitor_levers(struct ctx *c, lever_list *ls)
         char *title = pb__asprintf("%s: %s", k->held ? "Competing offer" : "Market offers",
                                    k->label);
         char *evidence = pb__asprintf(
-            "%s is worth %s over %s, %s more than %s (%s)", k->label, tot,
+            "%s is worth %s over %s, %s more than %s (%s)%s%s", k->label, tot,
             years_num(c->years, (char[24]){0}), g,
-            c->has_offer ? "the offer in hand" : "the middle of the band", ref);
+            c->has_offer ? "the offer in hand" : "the middle of the band", ref,
+            k->other_market ? "; it is " : "", k->other_market ? k->other_market : "");
         char *script;
         const char *where = k->region ? k->region : NULL;
         const char *lvl = k->level ? k->level : NULL;
@@ -1819,8 +1891,14 @@ static json_t *additional_asks(struct ctx *c, const char *best_label)
         mtext(r->sign_on, c->cur, so, sizeof so);
         mtext(r->first_year_gap, c->cur, gap, sizeof gap);
         st = push_ask(arr, "sign-on", pb__asprintf("a %s signing bonus", so),
-                      pb__asprintf("%s pays %s more cash in the first year than the ask's base",
-                                   best_label, gap));
+                      r->sign_on_capped
+                          ? pb__asprintf("%s pays %s more cash in the first year than the "
+                                         "ask's base; a signing bonus bridges it up to %d%% of "
+                                         "the ask's base",
+                                         best_label, gap, PB__SIGN_ON_CAP_PCT)
+                          : pb__asprintf("%s pays %s more cash in the first year than the ask's "
+                                         "base",
+                                         best_label, gap));
     }
     const pb_profile *p = c->plan->profile;
     bool senior = word_in(b->role_name, "senior") || word_in(b->role_name, "staff") ||
@@ -2121,8 +2199,10 @@ static pb_status assemble(struct ctx *c, json_t *levels, json_t **out)
                                                          : json_null());
         json_object_set_new(ask, "vest_years",
                             b->has_equity ? json_integer(b->vest_years) : json_null());
-        json_object_set_new(ask, "sign_on", json_pack("{s:o, s:s}", "amount",
-                                                      jm(r->sign_on, c->cur), "rule", rs));
+        json_object_set_new(ask, "sign_on",
+                            json_pack("{s:o, s:o, s:b, s:s}", "amount", jm(r->sign_on, c->cur),
+                                      "cap", jm(r->sign_on_cap, c->cur), "capped",
+                                      r->sign_on_capped, "rule", rs));
         json_object_set_new(ask, "bonus_pct", jpct(r->bonus_bp / 100.0));
         json_object_set_new(ask, "n_year_total", jm(r->ask_total, c->cur));
         json_object_set_new(floor, "base", figure_json(c, &r->floor_base, b->base, fb));
@@ -2217,6 +2297,7 @@ static void ctx_release(struct ctx *c)
         pb__free(k->level);
         pb__free(k->from);
         pb__free(k->source);
+        pb__free(k->other_market);
         json_decref(k->value);
     }
     pb_offer_free(c->ask_offer);
@@ -2268,6 +2349,8 @@ pb_status pb_plan_build(pb_plan *p, pb_store *store, json_t **out)
         if (lv == PB_ERR_NOMEM)
             st = nomem(&c);
     }
+    if (st == PB_OK)
+        st = other_markets(&c, levels);
     if (st == PB_OK && json_is_object(levels)) {
         const char *src = NULL;
         long line = 0;

@@ -522,7 +522,7 @@ static void strategy(struct sb *b, json_t *p)
         put(b, " and a %s signing bonus", so);
     put(b, ".");
     json_t *comps = json_object_get(p, "competing");
-    size_t i, held = 0;
+    size_t i, held = 0, market = 0;
     json_t *k;
     int years = (int)num(p, "years");
     json_array_foreach(comps, i, k) {
@@ -535,8 +535,8 @@ static void strategy(struct sb *b, json_t *p)
         bool simple = json_is_true(json_object_get(k, "simple"));
         if (!json_is_true(json_object_get(k, "held"))) {
             /* an offer a document reports: market evidence, not the candidate's */
-            put(b, " For comparison, %s%s%s offers%s%s", company, level[0] ? " " : "", level,
-                region[0] ? " in " : "", region);
+            put(b, " %s%s%s%s offers%s%s", market++ ? "" : "For comparison, ", company,
+                level[0] ? " " : "", level, region[0] ? " in " : "", region);
             if (simple) {
                 mt(k, "equity_per_year", cur, eq, sizeof eq);
                 put(b, " run at %s base with %s/year RSUs, %s over %s.", base, eq, total,

@@ -342,6 +342,53 @@ Test(plan, only_the_candidates_own_offers_are_called_offers)
     close_store(s);
 }
 
+/* A competing offer from Seattle for another role: the sign-on stops at a
+ * quarter of the ask's base, and the plan says the offer is from another
+ * market. Google L4 in Paris, which the level mapping makes equivalent, is
+ * not noted. */
+Test(plan, sign_on_is_capped_and_another_market_is_noted)
+{
+    pb_store *s = open_store();
+    pb_offer *amazon = NULL, *g = NULL;
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/amazon-seattle.yaml"), &amazon), PB_OK);
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/google-paris-l4.yaml"), &g), PB_OK);
+    pb_offer *one[] = {amazon}, *other[] = {g};
+    size_t i;
+    json_t *v;
+    json_t *p = plan_of(s, "senior-software-engineer", "Paris", NULL, NULL, one, 1);
+    json_t *so = json_object_get(json_object_get(p, "ask"), "sign_on");
+    /* a quarter of the EUR 102K ask base, not the EUR 123K first-year gap */
+    cr_assert_float_eq(json_number_value(json_object_get(so, "amount")), 25000, 0.5);
+    cr_assert(json_is_true(json_object_get(so, "capped")));
+    const char *rule = json_string_value(json_object_get(so, "rule"));
+    cr_assert(strstr(rule, "up to its cap of 25% of the ask's base, €25K: the cap bites") != NULL,
+              "%s", rule);
+    const char *n = "";
+    json_array_foreach(json_object_get(p, "notes"), i, v)
+        if (strstr(json_string_value(v), "Seattle"))
+            n = json_string_value(v);
+    cr_assert(strstr(n, "is an offer for software-engineer in Seattle, not for "
+                        "senior-software-engineer in Paris: its figures come from another "
+                        "market") != NULL,
+              "%s", n);
+    json_t *lever = json_array_get(json_object_get(p, "levers"), 0);
+    const char *ev = json_string_value(json_object_get(lever, "evidence"));
+    cr_assert(strstr(ev, "; it is an offer for software-engineer in Seattle") != NULL, "%s", ev);
+
+    json_t *q = plan_of(s, "senior-software-engineer", "Paris", NULL, NULL, other, 1);
+    so = json_object_get(json_object_get(q, "ask"), "sign_on");
+    cr_assert(json_is_false(json_object_get(so, "capped")));
+    cr_assert_float_eq(json_number_value(json_object_get(so, "amount")), 3000, 0.5);
+    json_array_foreach(json_object_get(q, "notes"), i, v)
+        cr_expect(strstr(json_string_value(v), "another market") == NULL, "%s",
+                  json_string_value(v));
+    json_decref(p);
+    json_decref(q);
+    pb_offer_free(amazon);
+    pb_offer_free(g);
+    close_store(s);
+}
+
 Test(plan, errors_say_what_and_where)
 {
     pb_store *s = open_store();

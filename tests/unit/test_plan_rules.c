@@ -115,6 +115,7 @@ static void check_rule_case(const struct test_case *tc, void *ctx)
                  fld[0]);
     cr_expect_eq(out.ask_equity.raised_to_offer, has_flag(flags, "ask_equity_offer"), "%s",
                  fld[0]);
+    cr_expect_eq(out.sign_on_capped, has_flag(flags, "sign_on_capped"), "%s", fld[0]);
 }
 
 Test(plan_rules, case_table)
@@ -202,6 +203,7 @@ Test(plan_rules, invariants_hold_for_any_input)
             cr_assert_eq(out.ask_equity.amount, 0);
         }
         cr_assert_geq(out.sign_on, 0);
+        cr_assert_leq(out.sign_on, out.ask_base.amount / 4, "case %d", i);
         cr_assert(out.leverage >= 0 && out.leverage <= 1);
     }
 }
