@@ -241,6 +241,30 @@ Test(plan, an_offer_above_the_rule_lifts_the_ask)
     json_t *b = json_object_get(json_object_get(p, "ask"), "base");
     cr_assert(json_is_true(json_object_get(b, "raised_to_offer")));
     cr_assert_float_eq(json_number_value(json_object_get(b, "amount")), 105000, 0.5);
+    /* the floor holds to the offer in hand as well */
+    json_t *f = json_object_get(json_object_get(p, "floor"), "base");
+    cr_assert(json_is_true(json_object_get(f, "raised_to_offer")));
+    cr_assert_float_eq(json_number_value(json_object_get(f, "amount")), 105000, 0.5);
+    json_decref(p);
+    pb_offer_free(o);
+
+    /* an offer in hand above the band: ask and floor both at it, and the
+     * floor's rule says why */
+    o = offer_of("hand.yaml", "company: hugging-face\ncurrency: EUR\nbase: 150000\n");
+    p = plan_of(s, "senior-software-engineer", "Paris", NULL, o, NULL, 0);
+    cr_assert_float_eq(amount(p, "ask", "base"), 150000, 0.5);
+    cr_assert_float_eq(amount(p, "floor", "base"), 150000, 0.5);
+    f = json_object_get(json_object_get(p, "floor"), "base");
+    cr_assert(json_is_true(json_object_get(f, "above_band")));
+    const char *rule = json_string_value(json_object_get(f, "rule"));
+    cr_assert(strstr(rule, "raised to what the offer in hand already pays, which is above the "
+                           "band") != NULL,
+              "%s", rule);
+    char *md = NULL;
+    cr_assert_eq(pb_plan_markdown(p, &md), PB_OK);
+    cr_assert(strstr(md, "The accept-at floor I hold to is €150K base (above the band: the offer "
+                         "in hand already pays it)") != NULL);
+    free(md);
     json_decref(p);
     pb_offer_free(o);
     close_store(s);

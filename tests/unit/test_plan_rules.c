@@ -115,6 +115,10 @@ static void check_rule_case(const struct test_case *tc, void *ctx)
                  fld[0]);
     cr_expect_eq(out.ask_equity.raised_to_offer, has_flag(flags, "ask_equity_offer"), "%s",
                  fld[0]);
+    cr_expect_eq(out.floor_base.raised_to_offer, has_flag(flags, "floor_base_offer"), "%s",
+                 fld[0]);
+    cr_expect_eq(out.floor_equity.raised_to_offer, has_flag(flags, "floor_equity_offer"), "%s",
+                 fld[0]);
     cr_expect_eq(out.sign_on_capped, has_flag(flags, "sign_on_capped"), "%s", fld[0]);
 }
 
