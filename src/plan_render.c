@@ -487,12 +487,27 @@ static void levers(struct sb *b, json_t *p)
     put(b, "\n");
 }
 
-/* Why a figure is above its band: a premium, or the offer in hand. */
-static const char *above_why(json_t *fig)
+/* " (above the band: …)" after a figure above its band: the offer in hand,
+ * or the premiums on its component by name ("the agentic-ai premium takes
+ * it there"), so that `payband check` finds the premium stated with it. */
+static void above_band(struct sb *b, json_t *p, json_t *fig, const char *component)
 {
-    return json_is_true(json_object_get(fig, "raised_to_offer"))
-               ? "the offer in hand already pays it"
-               : "the premium takes it there";
+    if (!json_is_true(json_object_get(fig, "above_band")))
+        return;
+    if (json_is_true(json_object_get(fig, "raised_to_offer"))) {
+        put(b, " (above the band: the offer in hand already pays it)");
+        return;
+    }
+    put(b, " (above the band: the ");
+    size_t i, n = 0;
+    json_t *x;
+    json_t *ps = json_object_get(p, "premiums");
+    json_array_foreach(ps, i, x) {
+        const char *on = str(x, "applies_to");
+        if (strcmp(on, component) == 0 || strcmp(on, "total") == 0)
+            put(b, "%s%s", n++ ? " and " : "", str(x, "name"));
+    }
+    put(b, " premium%s take%s it there)", n > 1 ? "s" : "", n > 1 ? "" : "s");
 }
 
 static void strategy(struct sb *b, json_t *p)
@@ -510,13 +525,11 @@ static void strategy(struct sb *b, json_t *p)
            "I'd like a package that makes it an easy one.",
         str(p, "company_name"), str(p, "role_name"), str(json_object_get(p, "band"), "region"));
     put(b, " I'm asking for %s base", ab);
-    if (json_is_true(json_object_get(json_object_get(ask, "base"), "above_band")))
-        put(b, " (above the band: %s)", above_why(json_object_get(ask, "base")));
+    above_band(b, p, json_object_get(ask, "base"), "base");
     if (json_is_object(aeq)) {
         mt(aeq, "amount", cur, ae, sizeof ae);
         put(b, " with %s equity over %s", ae, years_word(vest));
-        if (json_is_true(json_object_get(aeq, "above_band")))
-            put(b, " (above the band: %s)", above_why(aeq));
+        above_band(b, p, aeq, "equity");
     }
     if (sign_on)
         put(b, " and a %s signing bonus", so);
@@ -557,13 +570,11 @@ static void strategy(struct sb *b, json_t *p)
         }
     }
     put(b, " The accept-at floor I hold to is %s base", fb);
-    if (json_is_true(json_object_get(json_object_get(floor, "base"), "above_band")))
-        put(b, " (above the band: %s)", above_why(json_object_get(floor, "base")));
+    above_band(b, p, json_object_get(floor, "base"), "base");
     if (json_is_object(feq)) {
         mt(feq, "amount", cur, fe, sizeof fe);
         put(b, " with %s equity over %s", fe, years_word(vest));
-        if (json_is_true(json_object_get(feq, "above_band")))
-            put(b, " (above the band: %s)", above_why(feq));
+        above_band(b, p, feq, "equity");
     }
     put(b, ".");
     json_t *extra = json_object_get(p, "additional_asks");

@@ -145,7 +145,8 @@ Test(plan, premium_lifts_equity_and_the_plan_says_so)
     cr_assert_str_eq(json_string_value(json_object_get(pr, "source")), "guide-hf-senior-swe");
     char *md = NULL;
     cr_assert_eq(pb_plan_markdown(prem, &md), PB_OK);
-    cr_assert(strstr(md, "(above the band: the premium takes it there)") != NULL);
+    cr_assert(strstr(md, "(above the band: the open-source-maintainer premium takes it there)") !=
+              NULL);
     free(md);
     json_decref(plain);
     json_decref(prem);
