@@ -31,7 +31,7 @@ json_t *pb__quote_json(const pb_fx_quote *q);
 
 struct pb_plan {
     pb__diag diag;
-    char *company, *role, *region, *currency;
+    char *company, *role, *region, *currency, *level;
     int years;
     pb_date as_of;
     uint64_t seed;
@@ -62,6 +62,7 @@ void pb_plan_free(pb_plan *p)
     pb__free(p->role);
     pb__free(p->region);
     pb__free(p->currency);
+    pb__free(p->level);
     pb__free(p);
 }
 
@@ -92,6 +93,17 @@ pb_status pb_plan_set_target(pb_plan *p, const char *company, const char *role,
     if (st == PB_OK)
         st = set_str(p, &p->region, region);
     return st;
+}
+
+pb_status pb_plan_set_level(pb_plan *p, const char *level)
+{
+    return set_str(p, &p->level, level && *level ? level : NULL);
+}
+
+/* Does a band's level match the one asked for? */
+static bool level_is(const char *band_level, const char *level)
+{
+    return band_level && (strcasecmp(band_level, level) == 0 || pb__slug_match(band_level, level));
 }
 
 pb_status pb_plan_set_currency(pb_plan *p, const char *currency)
@@ -352,15 +364,28 @@ static pb_status load_band(struct ctx *c)
     if (st != PB_OK)
         return pb__diag_set(c->diag, st, NULL, 0, "%s", pb_store_errmsg(c->store));
     const struct pb__bandrow *best = NULL;
-    size_t usable = 0;
+    size_t usable = 0, any_level = 0;
+    char levels[256] = "";
     for (size_t i = 0; i < c->bands.count; i++) {
         const struct pb__bandrow *r = &c->bands.rows[i];
         if (!r->has_base || !r->currency)
+            continue;
+        any_level++;
+        if (r->level && !strstr(levels, r->level)) {
+            size_t n = strlen(levels);
+            snprintf(levels + n, sizeof levels - n, "%s%s", n ? ", " : "", r->level);
+        }
+        if (p->level && !level_is(r->level, p->level))
             continue;
         usable++;
         if (!best || better_band(r, best))
             best = r;
     }
+    if (!best && p->level && any_level > 0)
+        return pb__diag_set(c->diag, PB_ERR_NOT_FOUND, NULL, 0,
+                            "no band at level %s for %s / %s / %s (levels on record: %s)",
+                            p->level, p->company, p->role, p->region,
+                            levels[0] ? levels : "none");
     if (!best) {
         if (c->bands.count > 0)
             return pb__diag_set(c->diag, PB_ERR_NOT_FOUND, NULL, 0,
@@ -378,11 +403,22 @@ static pb_status load_band(struct ctx *c)
     c->unit = 1000;
     for (int i = 0; i < e; i++)
         c->unit *= 10;
+    /* the levels of the other bands, when they differ from the one planned */
+    char others[256] = "";
+    for (size_t i = 0; !p->level && i < c->bands.count; i++) {
+        const struct pb__bandrow *r = &c->bands.rows[i];
+        if (!r->has_base || !r->currency || !r->level || level_is(best->level, r->level) ||
+            strstr(others, r->level))
+            continue;
+        size_t n = strlen(others);
+        snprintf(others + n, sizeof others - n, "%s%s", n ? ", " : "", r->level);
+    }
     if (c->other_bands > 0)
         st = note(c, "%zu other band%s on record for this role and region; the plan uses "
-                     "the one%s%s from %s",
+                     "the one%s%s from %s%s%s%s",
                   c->other_bands, c->other_bands == 1 ? " is" : "s are",
-                  best->level ? " at level " : "", best->level ? best->level : "", best->source);
+                  best->level ? " at level " : "", best->level ? best->level : "", best->source,
+                  others[0] ? " (--level picks another: " : "", others, others[0] ? ")" : "");
     if (st == PB_OK)
         st = use_source(c, best->source, "band");
     return st;
