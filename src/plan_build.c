@@ -1134,6 +1134,17 @@ static json_t *offer_json(struct ctx *c)
     } else {
         json_object_set_new(j, "equity", json_null());
     }
+    if (b->has_bonus && c->offer_has_bonus) {
+        double pct = c->offer_bonus_bp / 100.0, lo = b->bonus_bp[0] / 100.0,
+               hi = b->bonus_bp[1] / 100.0;
+        json_object_set_new(j, "bonus",
+                            json_pack("{s:o, s:o, s:o, s:o, s:s}", "pct", jpct(pct),
+                                      "band_low_pct", jpct(lo), "band_high_pct", jpct(hi),
+                                      "position_pct", jpct(position_of(pct, lo, hi)), "where",
+                                      pct < lo ? "below" : pct > hi ? "above" : "inside"));
+    } else {
+        json_object_set_new(j, "bonus", json_null());
+    }
     if (b->has_tc)
         json_object_set_new(j, "tc", position_json(c, c->offer_annual, b->tc));
     else

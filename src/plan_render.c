@@ -283,6 +283,16 @@ static void where_you_stand(struct sb *b, json_t *p)
                      years_word((int)num(eq, "vest_years")));
         position_item(b, "Equity grant", eq, cur, extra);
     }
+    json_t *bonus = json_object_get(offer, "bonus");
+    if (json_is_object(bonus)) {
+        char v[16], lo[16], hi[16], at[16];
+        pb__plan_fmt_pct(num(bonus, "pct"), v, sizeof v);
+        pb__plan_fmt_pct(num(bonus, "band_low_pct"), lo, sizeof lo);
+        pb__plan_fmt_pct(num(bonus, "band_high_pct"), hi, sizeof hi);
+        pb__plan_fmt_pct(num(bonus, "position_pct"), at, sizeof at);
+        put(b, "- Bonus target %s: %s the %.*s\xE2\x80\x93%s band, at %s of its range\n", v,
+            str(bonus, "where"), (int)strlen(lo) - 1, lo, hi, at);
+    }
     position_item(b, "Annual total comp", json_object_get(offer, "tc"), cur, NULL);
     put(b, "\n");
 }

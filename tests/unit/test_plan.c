@@ -232,6 +232,42 @@ Test(plan, the_offer_in_hand_is_placed_in_the_band)
     close_store(s);
 }
 
+/* The offer's bonus target is placed in the band's bonus range when both
+ * have one; a band without a bonus gives no bonus position. */
+Test(plan, the_offer_bonus_is_placed_in_the_band)
+{
+    pb_store *s = open_store();
+    pb_offer *o = offer_of("hand.yaml", "company: hugging-face\ncurrency: USD\nbase: 200000\n"
+                                        "bonus_target_pct: 8\n");
+    pb_plan *p = pb_plan_new();
+    pb_plan_set_target(p, "hugging-face", "software-engineer", "San Francisco");
+    pb_plan_set_simulations(p, 1000);
+    pb_plan_set_offer(p, o);
+    json_t *out = NULL;
+    cr_assert_eq(pb_plan_build(p, s, &out), PB_OK, "%s", pb_plan_errmsg(p));
+    json_t *bonus = json_object_get(json_object_get(out, "offer"), "bonus");
+    cr_assert(json_is_object(bonus));
+    cr_assert_float_eq(json_number_value(json_object_get(bonus, "pct")), 8, 1e-9);
+    cr_assert_float_eq(json_number_value(json_object_get(bonus, "band_low_pct")), 5, 1e-9);
+    cr_assert_float_eq(json_number_value(json_object_get(bonus, "band_high_pct")), 10, 1e-9);
+    /* (8 - 5) / (10 - 5) */
+    cr_assert_float_eq(json_number_value(json_object_get(bonus, "position_pct")), 60, 1e-9);
+    cr_assert_str_eq(json_string_value(json_object_get(bonus, "where")), "inside");
+    char *md = NULL;
+    cr_assert_eq(pb_plan_markdown(out, &md), PB_OK);
+    cr_assert(strstr(md, "- Bonus target 8%: inside the 5–10% band, at 60% of its range") != NULL);
+    free(md);
+    json_decref(out);
+    pb_plan_free(p);
+
+    /* the Paris senior band has no bonus */
+    json_t *q = plan_of(s, "senior-software-engineer", "Paris", NULL, o, NULL, 0);
+    cr_assert(json_is_null(json_object_get(json_object_get(q, "offer"), "bonus")));
+    json_decref(q);
+    pb_offer_free(o);
+    close_store(s);
+}
+
 Test(plan, an_offer_above_the_rule_lifts_the_ask)
 {
     pb_store *s = open_store();
