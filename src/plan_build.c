@@ -1098,6 +1098,19 @@ static double position_of(double v, double lo, double hi)
     return (v - lo) / (hi - lo) * 100.0;
 }
 
+/* Set `key` of `o` to `v` (a new reference, taken); false when `v` is NULL
+ * or the object cannot grow: the caller reports out of memory. */
+static bool jset(json_t *o, const char *key, json_t *v)
+{
+    return v && json_object_set_new(o, key, v) == 0;
+}
+
+/* Set `key` of `o` to a borrowed value, null when absent. */
+static bool jcopy(json_t *o, const char *key, json_t *v)
+{
+    return json_object_set(o, key, v ? v : json_null()) == 0;
+}
+
 static json_t *position_json(struct ctx *c, int64_t v, const int64_t range[2])
 {
     return json_pack("{s:o, s:o, s:o, s:o, s:s}", "amount", jm(v, c->cur), "band_low",
@@ -1115,41 +1128,44 @@ static json_t *offer_json(struct ctx *c)
     json_t *j = json_object();
     if (!j)
         return NULL;
-    json_object_set_new(j, "name", json_string(pb_offer_name(o)));
-    json_object_set_new(j, "file", jstr(o->file));
-    json_object_set_new(j, "company", jstr(pb_offer_company(o)));
-    json_object_set_new(j, "native_currency", json_string(o->currency));
-    json_object_set_new(j, "fx", c->offer_converted ? pb__quote_json(&c->offer_quote)
-                                                    : json_null());
-    json_object_set_new(j, "base", position_json(c, c->offer_base, b->base));
+    bool ok = jset(j, "name", json_string(pb_offer_name(o)));
+    ok = ok && jset(j, "file", jstr(o->file));
+    ok = ok && jset(j, "company", jstr(pb_offer_company(o)));
+    ok = ok && jset(j, "native_currency", json_string(o->currency));
+    ok = ok && jset(j, "fx", c->offer_converted ? pb__quote_json(&c->offer_quote) : json_null());
+    ok = ok && jset(j, "base", position_json(c, c->offer_base, b->base));
     if (b->has_equity && b->vest_years > 0 && c->offer_grant > 0) {
         /* compare per year when the vesting periods differ */
         int ov = c->offer_vest > 0 ? c->offer_vest : b->vest_years;
         int64_t scaled = (int64_t)llround((double)c->offer_grant * b->vest_years / ov);
         json_t *e = position_json(c, scaled, b->equity);
-        json_object_set_new(e, "grant", jm(c->offer_grant, c->cur));
-        json_object_set_new(e, "vest_years", json_integer(ov));
-        json_object_set_new(e, "compared_per_year", json_boolean(ov != b->vest_years));
-        json_object_set_new(j, "equity", e);
+        ok = jset(j, "equity", e) && ok; /* e is j's (or freed) from here */
+        ok = ok && jset(e, "grant", jm(c->offer_grant, c->cur)) &&
+             jset(e, "vest_years", json_integer(ov)) &&
+             jset(e, "compared_per_year", json_boolean(ov != b->vest_years));
     } else {
-        json_object_set_new(j, "equity", json_null());
+        ok = ok && jset(j, "equity", json_null());
     }
     if (b->has_bonus && c->offer_has_bonus) {
         double pct = c->offer_bonus_bp / 100.0, lo = b->bonus_bp[0] / 100.0,
                hi = b->bonus_bp[1] / 100.0;
-        json_object_set_new(j, "bonus",
-                            json_pack("{s:o, s:o, s:o, s:o, s:s}", "pct", jpct(pct),
-                                      "band_low_pct", jpct(lo), "band_high_pct", jpct(hi),
-                                      "position_pct", jpct(position_of(pct, lo, hi)), "where",
-                                      pct < lo ? "below" : pct > hi ? "above" : "inside"));
+        ok = ok && jset(j, "bonus",
+                        json_pack("{s:o, s:o, s:o, s:o, s:s}", "pct", jpct(pct), "band_low_pct",
+                                  jpct(lo), "band_high_pct", jpct(hi), "position_pct",
+                                  jpct(position_of(pct, lo, hi)), "where",
+                                  pct < lo ? "below" : pct > hi ? "above" : "inside"));
     } else {
-        json_object_set_new(j, "bonus", json_null());
+        ok = ok && jset(j, "bonus", json_null());
     }
     if (b->has_tc)
-        json_object_set_new(j, "tc", position_json(c, c->offer_annual, b->tc));
+        ok = ok && jset(j, "tc", position_json(c, c->offer_annual, b->tc));
     else
-        json_object_set_new(j, "tc", json_null());
-    json_object_set_new(j, "n_year_total", jm(c->offer_total, c->cur));
+        ok = ok && jset(j, "tc", json_null());
+    ok = ok && jset(j, "n_year_total", jm(c->offer_total, c->cur));
+    if (!ok) {
+        json_decref(j);
+        return NULL;
+    }
     return j;
 }
 
@@ -1209,80 +1225,69 @@ static json_t *competitor_json(struct ctx *c, struct competitor *k)
     if (!j)
         return NULL;
     pb_offer *o = k->offer;
-    json_object_set_new(j, "name", json_string(k->label));
-    json_object_set_new(j, "company", jstr(pb_offer_company(o)));
-    json_object_set_new(j, "company_name", jstr(k->company_name));
-    json_object_set_new(j, "level", jstr(k->level));
-    json_object_set_new(j, "region", jstr(k->region));
-    json_object_set_new(j, "from", jstr(k->from));
-    json_object_set_new(j, "source", jstr(k->source));
-    json_object_set_new(j, "line", k->source ? json_integer(k->line) : json_null());
-    json_object_set_new(j, "held", json_boolean(k->held));
-    json_object_set_new(j, "modelled",
-                        json_string(k->owned ? "listed RSUs at their stated value, vesting "
-                                               "evenly (as the document presents the offer)"
-                                             : "as its offer file describes it"));
-    json_object_set_new(j, "native_currency", json_string(o->currency));
-    json_object_set_new(j, "fx", k->converted ? pb__quote_json(&k->quote) : json_null());
-    json_t *assumptions = json_array();
-    if (assumptions && k->assumed_vest) {
+    bool ok = jset(j, "name", json_string(k->label)) &&
+              jset(j, "company", jstr(pb_offer_company(o))) &&
+              jset(j, "company_name", jstr(k->company_name)) &&
+              jset(j, "level", jstr(k->level)) && jset(j, "region", jstr(k->region)) &&
+              jset(j, "from", jstr(k->from)) && jset(j, "source", jstr(k->source)) &&
+              jset(j, "line", k->source ? json_integer(k->line) : json_null()) &&
+              jset(j, "held", json_boolean(k->held)) &&
+              jset(j, "modelled",
+                   json_string(k->owned ? "listed RSUs at their stated value, vesting "
+                                          "evenly (as the document presents the offer)"
+                                        : "as its offer file describes it")) &&
+              jset(j, "native_currency", json_string(o->currency)) &&
+              jset(j, "fx", k->converted ? pb__quote_json(&k->quote) : json_null());
+    json_t *assumptions = ok ? json_array() : NULL;
+    ok = ok && jset(j, "assumptions", assumptions);
+    if (ok && k->assumed_vest) {
         char *a = pb__asprintf("the document gives no vesting period for the grant: %s "
                                "assumed, like the band's",
                                years_num(c->band->vest_years > 0 ? c->band->vest_years : 4,
                                          (char[24]){0}));
-        if (a)
-            json_array_append_new(assumptions, json_string(a));
+        ok = a && json_array_append_new(assumptions, json_string(a)) == 0;
         pb__free(a);
     }
-    json_object_set_new(j, "assumptions", assumptions ? assumptions : json_array());
-    json_object_set_new(j, "base", jm(k->base1, c->cur));
-    json_object_set_new(j, "bonus_first_year", jm(k->bonus1, c->cur));
-    json_object_set_new(j, "sign_on_total", jm(k->sign_on_total, c->cur));
-    json_object_set_new(j, "equity_per_year", k->simple ? jm(k->equity_year, c->cur) : json_null());
-    json_object_set_new(j, "simple", json_boolean(k->simple));
-    json_object_set_new(j, "n_year_total", jm(k->total, c->cur));
-    json_object_set_new(j, "first_year_total", jm(k->first_total, c->cur));
-    json_object_set_new(j, "first_year_cash", jm(k->first_cash, c->cur));
-    if (k->stated_total >= 0) {
-        json_object_set_new(j, "stated_total", jm(k->stated_total, o->currency));
-        json_object_set_new(j, "stated_years", json_integer(k->stated_years));
-    } else {
-        json_object_set_new(j, "stated_total", json_null());
-        json_object_set_new(j, "stated_years", json_null());
-    }
+    ok = ok && jset(j, "base", jm(k->base1, c->cur)) &&
+         jset(j, "bonus_first_year", jm(k->bonus1, c->cur)) &&
+         jset(j, "sign_on_total", jm(k->sign_on_total, c->cur)) &&
+         jset(j, "equity_per_year", k->simple ? jm(k->equity_year, c->cur) : json_null()) &&
+         jset(j, "simple", json_boolean(k->simple)) &&
+         jset(j, "n_year_total", jm(k->total, c->cur)) &&
+         jset(j, "first_year_total", jm(k->first_total, c->cur)) &&
+         jset(j, "first_year_cash", jm(k->first_cash, c->cur));
+    if (ok && k->stated_total >= 0)
+        ok = jset(j, "stated_total", jm(k->stated_total, o->currency)) &&
+             jset(j, "stated_years", json_integer(k->stated_years));
+    else if (ok)
+        ok = jset(j, "stated_total", json_null()) && jset(j, "stated_years", json_null());
     /* valuation: offers[0] is the target, offers[1] this competitor */
     json_t *offers = json_object_get(k->value, "offers");
     json_t *t = json_array_get(offers, 0), *me = json_array_get(offers, 1);
-    json_t *val = json_object();
-    if (val) {
-        json_object_set(val, "simulated", json_object_get(me, "simulated"));
-        json_object_set(val, "certainty_equivalent",
-                        json_object_get(me, "certainty_equivalent"));
-        json_object_set_new(j, "value", val);
-    }
-    json_t *tv = json_object();
-    if (tv) {
-        json_object_set_new(tv, "target", json_string(c->has_offer ? "offer" : "ask"));
-        json_object_set(tv, "simulated", json_object_get(t, "simulated"));
-        json_object_set(tv, "certainty_equivalent",
-                        json_object_get(t, "certainty_equivalent"));
-        json_object_set(tv, "p_exit", json_object_get(t, "p_exit"));
-        json_object_set(tv, "p_beats",
-                        json_object_get(json_object_get(t, "p_beats"), pb_offer_name(o)));
-        json_object_set_new(j, "target_value", tv);
-    }
+    json_t *val = ok ? json_object() : NULL;
+    ok = ok && jset(j, "value", val) && jcopy(val, "simulated", json_object_get(me, "simulated")) &&
+         jcopy(val, "certainty_equivalent", json_object_get(me, "certainty_equivalent"));
+    json_t *tv = ok ? json_object() : NULL;
+    ok = ok && jset(j, "target_value", tv) &&
+         jset(tv, "target", json_string(c->has_offer ? "offer" : "ask")) &&
+         jcopy(tv, "simulated", json_object_get(t, "simulated")) &&
+         jcopy(tv, "certainty_equivalent", json_object_get(t, "certainty_equivalent")) &&
+         jcopy(tv, "p_exit", json_object_get(t, "p_exit")) &&
+         jcopy(tv, "p_beats", json_object_get(json_object_get(t, "p_beats"), pb_offer_name(o)));
     int64_t g, b;
     face_breakeven(c, k, &g, &b);
-    json_t *be = json_object();
-    if (be) {
-        json_t *tb = json_object_get(t, "breakeven");
-        json_object_set_new(be, "target", json_string(c->has_offer ? "offer" : "ask"));
-        json_object_set_new(be, "equity_grant_at_face_value", jm(g, c->cur));
-        json_object_set_new(be, "base_at_face_value", jm(b, c->cur));
-        json_object_set_new(be, "at_median", breakeven_side(c, json_object_get(tb, "at_median")));
-        json_object_set_new(be, "at_certainty_equivalent",
-                            breakeven_side(c, json_object_get(tb, "at_certainty_equivalent")));
-        json_object_set_new(j, "breakeven", be);
+    json_t *tb = json_object_get(t, "breakeven");
+    json_t *be = ok ? json_object() : NULL;
+    ok = ok && jset(j, "breakeven", be) &&
+         jset(be, "target", json_string(c->has_offer ? "offer" : "ask")) &&
+         jset(be, "equity_grant_at_face_value", jm(g, c->cur)) &&
+         jset(be, "base_at_face_value", jm(b, c->cur)) &&
+         jset(be, "at_median", breakeven_side(c, json_object_get(tb, "at_median"))) &&
+         jset(be, "at_certainty_equivalent",
+              breakeven_side(c, json_object_get(tb, "at_certainty_equivalent")));
+    if (!ok) {
+        json_decref(j);
+        return NULL;
     }
     return j;
 }
@@ -1293,12 +1298,16 @@ static json_t *figure_json(struct ctx *c, const struct pb__rule_figure *f, const
     json_t *j = position_json(c, f->amount, range);
     if (!j)
         return NULL;
-    json_object_set_new(j, "anchor_pct", jpct(f->anchor_pct));
-    json_object_set_new(j, "rule_position_pct", jpct(f->position_pct));
-    json_object_set_new(j, "premium_pct", jpct(f->premium_pct));
-    json_object_set_new(j, "above_band", json_boolean(f->above_band));
-    json_object_set_new(j, "raised_to_offer", json_boolean(f->raised_to_offer));
-    json_object_set_new(j, "rule", json_string(rule));
+    bool ok = jset(j, "anchor_pct", jpct(f->anchor_pct));
+    ok = ok && jset(j, "rule_position_pct", jpct(f->position_pct));
+    ok = ok && jset(j, "premium_pct", jpct(f->premium_pct));
+    ok = ok && jset(j, "above_band", json_boolean(f->above_band));
+    ok = ok && jset(j, "raised_to_offer", json_boolean(f->raised_to_offer));
+    ok = ok && jset(j, "rule", json_string(rule));
+    if (!ok) {
+        json_decref(j);
+        return NULL;
+    }
     return j;
 }
 
@@ -2084,31 +2093,26 @@ static json_t *sources_json(struct ctx *c)
             ok = false;
             break;
         }
-        json_object_set_new(o, "key", json_string(key));
-        json_object_set(o, "used_for", uses);
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        ok = jset(o, "key", json_string(key)) && jcopy(o, "used_for", uses);
+        if (ok && sqlite3_step(st) == SQLITE_ROW) {
             pb_date as_of = pb__col_date(st, 2), due = pb__col_date(st, 3);
             bool assumed = sqlite3_column_int(st, 4) != 0;
             due = pb__review_due(as_of, due, &assumed);
-            char d1[11], d2[11];
-            pb_date_format(as_of, d1);
-            pb_date_format(due, d2);
-            json_object_set_new(o, "kind", jstr((const char *)sqlite3_column_text(st, 0)));
-            json_object_set_new(o, "title", jstr((const char *)sqlite3_column_text(st, 1)));
-            json_object_set_new(o, "file", jstr((const char *)sqlite3_column_text(st, 5)));
-            json_object_set_new(o, "as_of", as_of == PB_DATE_NONE ? json_null() : json_string(d1));
-            json_object_set_new(o, "review_due", due == PB_DATE_NONE ? json_null() : json_string(d2));
-            json_object_set_new(o, "review_assumed", json_boolean(assumed));
-            json_object_set_new(o, "stale", json_boolean(due != PB_DATE_NONE && due < c->as_of));
-        } else {
-            json_object_set_new(o, "kind", json_string("rates"));
-            json_object_set_new(o, "title", json_string(key));
-            json_object_set_new(o, "file", json_null());
-            json_object_set_new(o, "as_of", json_null());
-            json_object_set_new(o, "review_due", json_null());
-            json_object_set_new(o, "review_assumed", json_false());
-            json_object_set_new(o, "stale", json_false());
+            ok = jset(o, "kind", jstr((const char *)sqlite3_column_text(st, 0))) &&
+                 jset(o, "title", jstr((const char *)sqlite3_column_text(st, 1))) &&
+                 jset(o, "file", jstr((const char *)sqlite3_column_text(st, 5))) &&
+                 jset(o, "as_of", pb__json_date(as_of)) &&
+                 jset(o, "review_due", pb__json_date(due)) &&
+                 jset(o, "review_assumed", json_boolean(assumed)) &&
+                 jset(o, "stale", json_boolean(due != PB_DATE_NONE && due < c->as_of));
+        } else if (ok) {
+            ok = jset(o, "kind", json_string("rates")) && jset(o, "title", json_string(key)) &&
+                 jset(o, "file", json_null()) && jset(o, "as_of", json_null()) &&
+                 jset(o, "review_due", json_null()) && jset(o, "review_assumed", json_false()) &&
+                 jset(o, "stale", json_false());
         }
+        if (!ok)
+            break;
     }
     sqlite3_finalize(st);
     json_object_foreach(c->files, key, uses) {
@@ -2182,49 +2186,57 @@ static pb_status assemble(struct ctx *c, json_t *levels, json_t **out)
     json_t *j = json_object();
     if (!j)
         return nomem(c);
+    bool ok = true; /* every field set: a failed set is out of memory */
     char today[11], asof[11];
     pb_date_format(pb_date_today(), today);
     pb_date_format(c->as_of, asof);
-    json_object_set_new(j, "kind", json_string("plan"));
-    json_object_set_new(j, "generated", json_string(today));
-    json_object_set_new(j, "as_of", json_string(asof));
-    json_object_set_new(j, "company", json_string(b->company));
-    json_object_set_new(j, "company_name", json_string(b->company_name));
-    json_object_set_new(j, "role", json_string(b->role));
-    json_object_set_new(j, "role_name", json_string(b->role_name));
-    json_object_set_new(j, "region", json_string(b->region));
-    json_object_set_new(j, "currency", json_string(c->cur));
-    json_object_set_new(j, "years", json_integer(c->years));
+    ok = ok && jset(j, "kind", json_string("plan"));
+    ok = ok && jset(j, "generated", json_string(today));
+    ok = ok && jset(j, "as_of", json_string(asof));
+    ok = ok && jset(j, "company", json_string(b->company));
+    ok = ok && jset(j, "company_name", json_string(b->company_name));
+    ok = ok && jset(j, "role", json_string(b->role));
+    ok = ok && jset(j, "role_name", json_string(b->role_name));
+    ok = ok && jset(j, "region", json_string(b->region));
+    ok = ok && jset(j, "currency", json_string(c->cur));
+    ok = ok && jset(j, "years", json_integer(c->years));
     json_t *prof = json_null();
     if (c->plan->profile && pb_profile_json(c->plan->profile, &prof) != PB_OK) {
         json_decref(j);
         return nomem(c);
     }
-    json_object_set_new(j, "profile", prof);
+    ok = jset(j, "profile", prof) && ok;
     const char *w = appetite_word(c);
-    json_object_set_new(j, "risk", json_pack("{s:s, s:f, s:o}", "appetite", w ? w : "number",
+    ok = ok && jset(j, "risk", json_pack("{s:s, s:f, s:o}", "appetite", w ? w : "number",
                                              "risk_aversion", c->gamma, "tilt",
                                              jpct(r->tilt)));
-    json_object_set_new(j, "band", pb__band_json(b));
-    json_object_set_new(j, "other_bands", json_integer((json_int_t)c->other_bands));
+    ok = ok && jset(j, "band", pb__band_json(b));
+    ok = ok && jset(j, "other_bands", json_integer((json_int_t)c->other_bands));
     const char *lm_source = NULL;
     long lm_line = 0;
-    json_object_set_new(j, "level_mapping", level_mapping(c, levels, &lm_source, &lm_line));
-    json_object_set_new(j, "level_mapping_source", jstr(lm_source));
-    json_object_set_new(j, "level_mapping_line", lm_source ? json_integer(lm_line) : json_null());
-    json_object_set_new(j, "offer", offer_json(c));
+    ok = ok && jset(j, "level_mapping", level_mapping(c, levels, &lm_source, &lm_line));
+    ok = ok && jset(j, "level_mapping_source", jstr(lm_source));
+    ok = ok && jset(j, "level_mapping_line", lm_source ? json_integer(lm_line) : json_null());
+    ok = ok && jset(j, "offer", offer_json(c));
     json_t *comps = json_array();
-    for (size_t i = 0; comps && i < c->ncomps; i++)
-        json_array_append_new(comps, competitor_json(c, &c->comps[i]));
-    json_object_set_new(j, "competing", comps);
-    json_object_set_new(
+    bool comps_ok = comps != NULL;
+    for (size_t i = 0; comps_ok && i < c->ncomps; i++) {
+        json_t *k = competitor_json(c, &c->comps[i]);
+        comps_ok = k && json_array_append_new(comps, k) == 0;
+    }
+    if (!comps_ok) {
+        json_decref(comps);
+        comps = NULL;
+    }
+    ok = jset(j, "competing", comps) && ok;
+    ok = ok && jset(
         j, "leverage",
         json_pack("{s:o, s:o, s:o, s:o, s:o}", "value", jpct(r->leverage * 100) , "best",
                   r->best >= 0 ? json_string(c->comps[r->best].label) : json_null(), "best_total",
                   r->best >= 0 ? jm(c->comps[r->best].total, c->cur) : json_null(),
                   "band_mid_total", jm(r->band_mid_total, c->cur), "band_top_total",
                   jm(r->band_top_total, c->cur)));
-    json_object_set_new(j, "premiums", premiums_json(c));
+    ok = ok && jset(j, "premiums", premiums_json(c));
 
     char *rb = figure_rule(c, &r->ask_base, b->base, "base", true, PB__COMP_BASE);
     char *re = b->has_equity ? figure_rule(c, &r->ask_equity, b->equity, "equity grant", true,
@@ -2240,29 +2252,29 @@ static pb_status assemble(struct ctx *c, json_t *levels, json_t **out)
         st = nomem(c);
     if (st == PB_OK) {
         json_t *ask = json_object(), *floor = json_object();
-        json_object_set_new(ask, "base", figure_json(c, &r->ask_base, b->base, rb));
-        json_object_set_new(ask, "equity", b->has_equity ? figure_json(c, &r->ask_equity,
+        ok = jset(j, "ask", ask) && ok;
+        ok = jset(j, "floor", floor) && ok;
+        ok = ok && jset(ask, "base", figure_json(c, &r->ask_base, b->base, rb));
+        ok = ok && jset(ask, "equity", b->has_equity ? figure_json(c, &r->ask_equity,
                                                                        b->equity, re)
                                                          : json_null());
-        json_object_set_new(ask, "vest_years",
+        ok = ok && jset(ask, "vest_years",
                             b->has_equity ? json_integer(b->vest_years) : json_null());
-        json_object_set_new(ask, "sign_on",
+        ok = ok && jset(ask, "sign_on",
                             json_pack("{s:o, s:o, s:b, s:s}", "amount", jm(r->sign_on, c->cur),
                                       "cap", jm(r->sign_on_cap, c->cur), "capped",
                                       r->sign_on_capped, "rule", rs));
-        json_object_set_new(ask, "bonus_pct", jpct(r->bonus_bp / 100.0));
-        json_object_set_new(ask, "n_year_total", jm(r->ask_total, c->cur));
-        json_object_set_new(floor, "base", figure_json(c, &r->floor_base, b->base, fb));
-        json_object_set_new(floor, "equity", b->has_equity ? figure_json(c, &r->floor_equity,
+        ok = ok && jset(ask, "bonus_pct", jpct(r->bonus_bp / 100.0));
+        ok = ok && jset(ask, "n_year_total", jm(r->ask_total, c->cur));
+        ok = ok && jset(floor, "base", figure_json(c, &r->floor_base, b->base, fb));
+        ok = ok && jset(floor, "equity", b->has_equity ? figure_json(c, &r->floor_equity,
                                                                          b->equity, fe)
                                                            : json_null());
-        json_object_set_new(floor, "vest_years",
+        ok = ok && jset(floor, "vest_years",
                             b->has_equity ? json_integer(b->vest_years) : json_null());
-        json_object_set_new(floor, "bonus_pct", jpct(r->bonus_bp / 100.0));
-        json_object_set_new(floor, "n_year_total", jm(r->floor_total, c->cur));
-        json_object_set_new(j, "ask", ask);
-        json_object_set_new(j, "floor", floor);
-        json_object_set_new(j, "equity_model",
+        ok = ok && jset(floor, "bonus_pct", jpct(r->bonus_bp / 100.0));
+        ok = ok && jset(floor, "n_year_total", jm(r->floor_total, c->cur));
+        ok = ok && jset(j, "equity_model",
                             json_string(c->equity_private
                                             ? "private RSUs (worth nothing without a liquidity "
                                               "event)"
@@ -2295,9 +2307,9 @@ static pb_status assemble(struct ctx *c, json_t *levels, json_t **out)
             json_decref(sj);
             st = nomem(c);
         } else {
-            json_object_set_new(j, "levers", lj);
-            json_object_set_new(j, "additional_asks", aj);
-            json_object_set_new(j, "scripts", sj);
+            ok = jset(j, "levers", lj) && ok;
+            ok = jset(j, "additional_asks", aj) && ok;
+            ok = jset(j, "scripts", sj) && ok;
         }
     }
     for (size_t i = 0; i < ls.count; i++)
@@ -2308,16 +2320,18 @@ static pb_status assemble(struct ctx *c, json_t *levels, json_t **out)
         if (!sj)
             st = nomem(c);
         else
-            json_object_set_new(j, "sources", sj);
+            ok = jset(j, "sources", sj) && ok;
     }
     if (st == PB_OK) {
         char seed[24];
         snprintf(seed, sizeof seed, "%llu", (unsigned long long)c->plan->seed);
-        json_object_set_new(j, "simulation",
+        ok = ok && jset(j, "simulation",
                             json_pack("{s:s, s:i}", "seed", seed, "simulations",
                                       c->plan->simulations));
-        json_object_set(j, "notes", c->notes);
+        ok = ok && jcopy(j, "notes", c->notes);
     }
+    if (st == PB_OK && !ok)
+        st = nomem(c);
     if (st != PB_OK) {
         json_decref(j);
         return st;

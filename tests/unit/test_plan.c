@@ -642,3 +642,100 @@ Test(plan, allocation_failures_are_reported)
     }
     cr_assert_fail("never succeeded");
 }
+
+/* JSON allocation failures (jansson's own allocator, the nth call alone
+ * failing): the plan either fails or is whole; a competing offer or a
+ * source never comes back missing a field. */
+static long json_allocs_left = -1;
+
+static void *failing_json_malloc(size_t n)
+{
+    if (json_allocs_left == 0) {
+        json_allocs_left = -1;
+        return NULL;
+    }
+    if (json_allocs_left > 0)
+        json_allocs_left--;
+    return malloc(n);
+}
+
+static void expect_fields(json_t *o, const char *const *keys, size_t n, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        cr_assert_not_null(json_object_get(o, keys[i]), "%s without %s", what, keys[i]);
+}
+
+Test(plan, json_allocation_failures_never_drop_a_field)
+{
+    static const char *const comp_keys[] = {
+        "name", "company", "company_name", "level", "region", "from", "source", "line", "held",
+        "modelled", "native_currency", "fx", "assumptions", "base", "bonus_first_year",
+        "sign_on_total", "equity_per_year", "simple", "n_year_total", "first_year_total",
+        "first_year_cash", "stated_total", "stated_years", "value", "target_value", "breakeven"};
+    static const char *const src_keys[] = {"key",  "used_for",       "kind",  "title", "file",
+                                           "as_of", "review_due", "review_assumed", "stale"};
+    static const char *const top[] = {
+        "kind", "generated", "as_of", "company", "company_name", "role", "role_name", "region",
+        "currency", "years", "profile", "risk", "band", "other_bands", "level_mapping",
+        "level_mapping_source", "level_mapping_line", "offer", "competing", "leverage",
+        "premiums", "ask", "floor", "equity_model", "levers", "additional_asks", "scripts",
+        "sources", "simulation", "notes"};
+    static const char *const fig[] = {"amount", "band_low", "band_high", "position_pct", "where",
+                                      "anchor_pct", "rule_position_pct", "premium_pct",
+                                      "above_band", "raised_to_offer", "rule"};
+    static const char *const offer_keys[] = {"name", "file", "company", "native_currency", "fx",
+                                             "base", "equity", "bonus", "tc", "n_year_total"};
+    pb_store *s = open_store();
+    pb_offer *hand = NULL;
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/hugging-face-paris-senior.yaml"), &hand),
+                 PB_OK);
+    json_set_alloc_funcs(failing_json_malloc, free);
+    int failed = 0;
+    bool covered = false;
+    for (long n = 0; n < 20000; n++) {
+        pb_plan *p = pb_plan_new();
+        cr_assert_not_null(p);
+        pb_plan_set_target(p, "hugging-face", "ml-ai-engineer", "Paris");
+        pb_plan_set_simulations(p, 100);
+        pb_plan_set_offer(p, hand);
+        json_t *out = NULL;
+        json_allocs_left = n;
+        pb_status st = pb_plan_build(p, s, &out);
+        bool injected = json_allocs_left == -1;
+        json_allocs_left = -1;
+        pb_plan_free(p);
+        if (!injected) {
+            /* the plan took fewer than n allocations: every one has failed once */
+            cr_assert_eq(st, PB_OK);
+            json_decref(out);
+            covered = true;
+            break;
+        }
+        if (st != PB_OK) {
+            cr_assert_null(out);
+            failed++;
+            continue;
+        }
+        size_t i;
+        json_t *x;
+        expect_fields(out, top, sizeof top / sizeof top[0], "plan");
+        expect_fields(json_object_get(out, "offer"), offer_keys,
+                      sizeof offer_keys / sizeof offer_keys[0], "offer");
+        for (int k = 0; k < 4; k++)
+            expect_fields(json_object_get(json_object_get(out, k < 2 ? "ask" : "floor"),
+                                          k % 2 ? "equity" : "base"),
+                          fig, sizeof fig / sizeof fig[0], "ask or floor figure");
+        json_array_foreach(json_object_get(out, "competing"), i, x)
+            expect_fields(x, comp_keys, sizeof comp_keys / sizeof comp_keys[0], "competing offer");
+        cr_assert_eq(json_array_size(json_object_get(out, "competing")), 2, "failure after %ld", n);
+        json_array_foreach(json_object_get(out, "sources"), i, x)
+            expect_fields(x, src_keys, sizeof src_keys / sizeof src_keys[0], "source");
+        cr_assert_gt(json_array_size(json_object_get(out, "sources")), 0, "failure after %ld", n);
+        json_decref(out);
+    }
+    json_set_alloc_funcs(malloc, free);
+    cr_assert(covered, "more than 20000 JSON allocations");
+    cr_assert_gt(failed, 10);
+    pb_offer_free(hand);
+    close_store(s);
+}
