@@ -742,8 +742,11 @@ static pb_status user_competitors(struct ctx *c)
     return PB_OK;
 }
 
-/* The quote from an offer's currency to the plan's, or none. */
-static pb_status quote_for(struct ctx *c, const char *from, bool *converted, pb_fx_quote *q)
+/* The quote from an offer's currency to the plan's, or none; `what` (the
+ * offer's file, or the document line it stands at) starts the message when
+ * there is no rate. */
+static pb_status quote_for(struct ctx *c, const char *what, const char *from, bool *converted,
+                           pb_fx_quote *q)
 {
     *converted = false;
     if (strcmp(from, c->cur) == 0)
@@ -756,9 +759,9 @@ static pb_status quote_for(struct ctx *c, const char *from, bool *converted, pb_
         char day[11];
         pb_date_format(c->as_of, day);
         return pb__diag_set(c->diag, st, NULL, 0,
-                            "no exchange rate from %s to %s on or before %s (import rates with "
-                            "`payband rates import FILE`)",
-                            from, c->cur, day);
+                            "%s%sno exchange rate from %s to %s on or before %s (import rates "
+                            "with `payband rates import FILE`)",
+                            what ? what : "", what ? ": " : "", from, c->cur, day);
     }
     *converted = true;
     return use_source(c, q->source, "exchange rate");
@@ -782,7 +785,7 @@ static pb_status schedule_of(struct ctx *c, pb_offer *o, bool converted, const p
 static pb_status competitor_figures(struct ctx *c, struct competitor *k)
 {
     pb_offer *o = k->offer;
-    pb_status st = quote_for(c, o->currency, &k->converted, &k->quote);
+    pb_status st = quote_for(c, k->from, o->currency, &k->converted, &k->quote);
     json_t *sch = NULL;
     if (st == PB_OK)
         st = schedule_of(c, o, k->converted, &k->quote, &sch);
@@ -886,7 +889,8 @@ static pb_status offer_in_hand(struct ctx *c)
     c->has_offer = true;
     pb_status st = use_file(c, o->file ? o->file : pb_offer_name(o), "offer in hand");
     if (st == PB_OK)
-        st = quote_for(c, o->currency, &c->offer_converted, &c->offer_quote);
+        st = quote_for(c, o->file ? o->file : pb_offer_name(o), o->currency, &c->offer_converted,
+                       &c->offer_quote);
     json_t *sch = NULL;
     if (st == PB_OK)
         st = schedule_of(c, o, c->offer_converted, &c->offer_quote, &sch);
