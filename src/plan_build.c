@@ -247,15 +247,14 @@ static pb_money money(int64_t minor, const char *cur)
     return m;
 }
 
-/* Compact when it reads back exactly ("€105K"), else in full ("€612,450"). */
+/* Money in the plan's words: always compact ("€105K", "$763.7K", "$1.03M"),
+ * one style for every figure of prose, rules, scripts and evidence. Only
+ * the comp table and the front matter (plan_render.c) write exact figures:
+ * the other figures `payband check` reads back are either round (asks,
+ * floors, sign-ons) or checked within 1% (N-year totals of offers). */
 static void mtext(int64_t minor, const char *cur, char *buf, size_t cap)
 {
-    pb_money m = money(minor, cur), back;
-    pb_money_format_compact(m, buf, cap);
-    const char *why = NULL;
-    if (pb_money_parse(buf, strlen(buf), &back, NULL, &why) != PB_OK || back.minor != minor ||
-        strcmp(back.currency, cur) != 0)
-        pb_money_format_full(m, buf, cap);
+    pb_money_format_compact(money(minor, cur), buf, cap);
 }
 
 static int64_t minor_of_major(double major, const char *cur)

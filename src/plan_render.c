@@ -68,9 +68,16 @@ static bool has(json_t *o, const char *key)
     return v && !json_is_null(v);
 }
 
-/* Money from a JSON number of major units: compact when it reads back
- * exactly ("€105K"), else in full ("€153,750"). */
+/* Money from a JSON number of major units in the plan's one prose style,
+ * compact ("€105K", "$1.03M"); see plan_build.c, mtext. */
 static void money_text(double major, const char *cur, char *buf, size_t cap)
+{
+    pb_money_format_compact(pb_money_from_double(major, cur), buf, cap);
+}
+
+/* For the comp table, which `payband check` recomputes: compact when it
+ * reads back exactly ("€105K"), else in full ("€153,750"). */
+static void exact_text(double major, const char *cur, char *buf, size_t cap)
 {
     pb_money m = pb_money_from_double(major, cur), back;
     pb_money_format_compact(m, buf, cap);
@@ -126,8 +133,8 @@ static void range_cell(struct sb *b, json_t *band, const char *key, const char *
         put(b, "\xE2\x80\x94");
         return;
     }
-    mt(band, lo_key, cur, lo, sizeof lo);
-    mt(band, hi_key, cur, hi, sizeof hi);
+    exact_text(num(band, lo_key), cur, lo, sizeof lo);
+    exact_text(num(band, hi_key), cur, hi, sizeof hi);
     if (strcmp(lo, hi) == 0)
         put(b, "%s", lo);
     else

@@ -450,6 +450,75 @@ Test(plan, sign_on_is_capped_and_another_market_is_noted)
     close_store(s);
 }
 
+/* Does `line` write money in full ("$1,025,540") rather than compact? */
+static bool full_money_in(const char *line, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t k = i;
+        if (line[k] == '$')
+            k++;
+        else if (k + 3 <= n && memcmp(line + k, "€", 3) == 0)
+            k += 3;
+        else
+            continue;
+        size_t d = k;
+        while (d < n && d - k < 4 && line[d] >= '0' && line[d] <= '9')
+            d++;
+        if (d > k && d - k <= 3 && d + 4 <= n && line[d] == ',' && line[d + 1] >= '0' &&
+            line[d + 1] <= '9')
+            return true;
+    }
+    return false;
+}
+
+/* One money style in the plan's prose: compact everywhere; only the comp
+ * table (which `payband check` recomputes exactly) writes full figures. */
+Test(plan, prose_money_has_one_style)
+{
+    pb_store *s = open_store();
+    pb_offer *hand = NULL, *g = NULL, *amazon = NULL;
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/hugging-face-paris-senior.yaml"), &hand),
+                 PB_OK);
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/google-paris-l4.yaml"), &g), PB_OK);
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/amazon-seattle.yaml"), &amazon), PB_OK);
+    for (int usd = 0; usd < 2; usd++) {
+        pb_plan *p = pb_plan_new();
+        pb_plan_set_target(p, "hugging-face", "senior-software-engineer", "Paris");
+        pb_plan_set_currency(p, usd ? "USD" : "EUR");
+        pb_plan_set_simulations(p, 1000);
+        pb_plan_set_offer(p, hand);
+        pb_plan_add_competing(p, g);
+        pb_plan_add_competing(p, amazon);
+        json_t *out = NULL;
+        cr_assert_eq(pb_plan_build(p, s, &out), PB_OK, "%s", pb_plan_errmsg(p));
+        char *md = NULL;
+        cr_assert_eq(pb_plan_markdown(out, &md), PB_OK);
+        int fences = 0;
+        bool table_full = false;
+        for (const char *line = md; *line;) {
+            const char *nl = strchr(line, '\n');
+            size_t n = nl ? (size_t)(nl - line) : strlen(line);
+            if (n == 3 && memcmp(line, "---", 3) == 0)
+                fences++;
+            bool full = full_money_in(line, n);
+            if (line[0] == '|')
+                table_full |= full;
+            else if (fences >= 2)
+                cr_expect(!full, "a full figure in prose: %.*s", (int)n, line);
+            line += n + (nl != NULL);
+        }
+        /* the table keeps its exact figures ("$112,373", "€153,750") */
+        cr_assert(table_full);
+        free(md);
+        json_decref(out);
+        pb_plan_free(p);
+    }
+    pb_offer_free(hand);
+    pb_offer_free(g);
+    pb_offer_free(amazon);
+    close_store(s);
+}
+
 Test(plan, errors_say_what_and_where)
 {
     pb_store *s = open_store();
