@@ -591,8 +591,15 @@ static char *company_display(struct ctx *c, const char *slug)
         pb__free(s);
     }
     sqlite3_finalize(st);
-    if (!out && slug)
-        out = pb__strdup(slug);
+    if (!out && slug && (out = pb__strdup(slug)) != NULL) {
+        /* a company the store does not know: its slug as words, "Amazon" */
+        for (char *p = out; *p; p++) {
+            if (*p == '-')
+                *p = ' ';
+            if (p == out || p[-1] == ' ')
+                *p = (char)toupper((unsigned char)*p);
+        }
+    }
     return out;
 }
 

@@ -417,6 +417,10 @@ Test(plan, sign_on_is_capped_and_another_market_is_noted)
     size_t i;
     json_t *v;
     json_t *p = plan_of(s, "senior-software-engineer", "Paris", NULL, NULL, one, 1);
+    /* a company the store does not know is named from its slug */
+    cr_assert_str_eq(json_string_value(json_object_get(
+                         json_array_get(json_object_get(p, "competing"), 0), "name")),
+                     "Amazon L6 (Seattle)");
     json_t *so = json_object_get(json_object_get(p, "ask"), "sign_on");
     /* a quarter of the EUR 102K ask base, not the EUR 123K first-year gap */
     cr_assert_float_eq(json_number_value(json_object_get(so, "amount")), 25000, 0.5);
