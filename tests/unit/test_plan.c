@@ -599,6 +599,103 @@ Test(plan, json_fields_are_the_documented_ones)
     close_store(s);
 }
 
+/* ---- the table of docs/plan.md ------------------------------------------ */
+
+static void compact(json_t *o, const char *key, const char *cur, char *buf, size_t cap)
+{
+    pb_money_format_compact(pb_money_from_double(json_number_value(json_object_get(o, key)), cur),
+                            buf, cap);
+}
+
+/* One row of the table "The four guides' roles" from a plan. */
+static char *table_row(json_t *p)
+{
+    const char *cur = json_string_value(json_object_get(p, "currency"));
+    json_t *ask = json_object_get(p, "ask"), *floor = json_object_get(p, "floor");
+    json_t *so = json_object_get(ask, "sign_on");
+    char ab[32], ae[32], sb[32] = "none", fb[32], fe[32], lev[16];
+    compact(json_object_get(ask, "base"), "amount", cur, ab, sizeof ab);
+    compact(json_object_get(ask, "equity"), "amount", cur, ae, sizeof ae);
+    if (json_number_value(json_object_get(so, "amount")) > 0) {
+        compact(so, "amount", cur, sb, sizeof sb);
+        if (json_is_true(json_object_get(so, "capped")))
+            strcat(sb, " (capped)");
+    }
+    compact(json_object_get(floor, "base"), "amount", cur, fb, sizeof fb);
+    compact(json_object_get(floor, "equity"), "amount", cur, fe, sizeof fe);
+    char comps[256] = "";
+    size_t i;
+    json_t *k;
+    json_array_foreach(json_object_get(p, "competing"), i, k) {
+        char t[32];
+        compact(k, "n_year_total", cur, t, sizeof t);
+        const char *level = json_string_value(json_object_get(k, "level"));
+        size_t n = strlen(comps);
+        snprintf(comps + n, sizeof comps - n, "%s%s%s%s %s", n ? ", " : "",
+                 json_string_value(json_object_get(k, "company_name")), level ? " " : "",
+                 level ? level : "", t);
+    }
+    snprintf(lev, sizeof lev, "%.0f%%",
+             json_number_value(json_object_get(json_object_get(p, "leverage"), "value")));
+    char *row = pb__asprintf("| %s | %s | %s / %s / %s | %s / %s | %s | %s |",
+                             json_string_value(json_object_get(p, "role_name")),
+                             json_string_value(json_object_get(p, "region")), ab, ae, sb, fb,
+                             fe, comps[0] ? comps : "none on record", lev);
+    cr_assert_not_null(row);
+    return row;
+}
+
+/* docs/plan.md's table of the four guides' roles is this test's output:
+ * every band of the four guides, in every region the dataset gives it
+ * (PAYBAND_UPDATE_GOLDEN=1 rewrites it between its markers). */
+Test(plan, the_docs_table_is_the_tools_output)
+{
+    static const struct {
+        const char *role, *region;
+    } rows[] = {
+        {"ml-ai-engineer", "Paris"},           {"ml-ai-engineer", "New York"},
+        {"ml-ai-engineer", "Remote Global"},   {"senior-software-engineer", "Paris"},
+        {"senior-software-engineer", "New York"}, {"senior-software-engineer", "Remote Global"},
+        {"staff-software-engineer", "Paris"},  {"staff-software-engineer", "New York"},
+        {"staff-software-engineer", "Remote Global"}, {"software-engineer", "San Francisco"},
+        {"software-engineer", "New York"},     {"software-engineer", "Paris"},
+    };
+    pb_store *s = open_store();
+    char table[8192] = "";
+    snprintf(table, sizeof table,
+             "| Role | Region | Ask: base / grant / sign-on | Floor: base / grant | Competing "
+             "offers (true 4-year totals) | Leverage |\n"
+             "|------|--------|-----------------------------|---------------------|--------------"
+             "--------------------------|----------|\n");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        json_t *p = plan_of(s, rows[i].role, rows[i].region, NULL, NULL, NULL, 0);
+        char *row = table_row(p);
+        size_t n = strlen(table);
+        snprintf(table + n, sizeof table - n, "%s\n", row);
+        pb__free(row);
+        json_decref(p);
+    }
+    close_store(s);
+    const char *path = TEST_PATH("docs/plan.md");
+    char *doc = test_read_file(path, NULL);
+    cr_assert_not_null(doc);
+    static const char begin[] = "<!-- table: the tool's output, by test_plan.c -->\n";
+    static const char end[] = "<!-- end of table -->";
+    char *a = strstr(doc, begin), *b = a ? strstr(a, end) : NULL;
+    cr_assert(a && b, "docs/plan.md has no table markers");
+    a += strlen(begin);
+    if (getenv("PAYBAND_UPDATE_GOLDEN")) {
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fprintf(f, "%.*s%s%s", (int)(a - doc), doc, table, b);
+        fclose(f);
+    } else {
+        cr_expect(strncmp(a, table, (size_t)(b - a)) == 0 && strlen(table) == (size_t)(b - a),
+                  "docs/plan.md's table is not the tool's output; it should be:\n%s", table);
+    }
+    free(doc);
+}
+
 /* ---- golden Markdown --------------------------------------------------- */
 
 static void golden(const char *name, json_t *plan)
