@@ -2,6 +2,7 @@
  * total comp, relative bands resolved, conversion and staleness. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -95,17 +96,31 @@ static void print_notes(json_t *bands)
         printf("STALE: past the source's review date; see `payband stale`\n");
 }
 
+/* Drop the bands of other levels or sources (--level, --source). */
+static void keep_level_and_source(json_t *bands, const char *level, const char *source)
+{
+    for (size_t i = json_array_size(bands); i-- > 0;) {
+        json_t *b = json_array_get(bands, i);
+        const char *l = json_string_value(json_object_get(b, "level"));
+        const char *s = json_string_value(json_object_get(b, "source"));
+        if ((level && (!l || strcasecmp(l, level) != 0)) || (source && strcmp(s, source) != 0))
+            json_array_remove(bands, i);
+    }
+}
+
 int cmd_bands(int argc, char **argv)
 {
     static const struct option options[] = {
         {"company", required_argument, 0, 'c'}, {"role", required_argument, 0, 'r'},
         {"region", required_argument, 0, 'g'},  {"currency", required_argument, 0, 'C'},
-        {"as-of", required_argument, 0, 'a'},   {"db", required_argument, 0, CLI_OPT_DB},
+        {"as-of", required_argument, 0, 'a'},   {"level", required_argument, 0, 'l'},
+        {"source", required_argument, 0, 's'},  {"db", required_argument, 0, CLI_OPT_DB},
         {"format", required_argument, 0, CLI_OPT_FORMAT},
         {"help", no_argument, 0, CLI_OPT_HELP}, {0, 0, 0, 0},
     };
     struct cli_common common = {0};
     pb_band_query q = {NULL, NULL, NULL, NULL, PB_DATE_NONE};
+    const char *level = NULL, *source = NULL;
     int c, rc;
     while ((c = cli_getopt(argc, argv, options)) != -1) {
         switch (c) {
@@ -113,6 +128,8 @@ int cmd_bands(int argc, char **argv)
         case 'r': q.role = optarg; break;
         case 'g': q.region = optarg; break;
         case 'C': q.currency = optarg; break;
+        case 'l': level = optarg; break;
+        case 's': source = optarg; break;
         case 'a':
             if (pb_date_parse(optarg, &q.as_of) != PB_OK)
                 return cli_usage_error("bands", "--as-of needs a date YYYY-MM-DD, not '%s'",
@@ -134,6 +151,7 @@ int cmd_bands(int argc, char **argv)
         pb_store_close(store);
         return rc;
     }
+    keep_level_and_source(bands, level, source);
     if (common.format == CLI_FORMAT_CSV)
         cli_print_rows(bands, csv_columns, sizeof csv_columns / sizeof csv_columns[0],
                        common.format);

@@ -2,6 +2,8 @@
  * by side in one currency, Monte Carlo value distributions, the odds that
  * each offer beats each other, certainty equivalents, break-evens, and on
  * request exit scenarios and Black–Scholes values. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +65,8 @@ static void money(json_t *v, const char *cur, char *buf, size_t cap)
         cli_format_money(json_number_value(v), cur, buf, cap);
 }
 
-static void print_table(json_t *r)
+/* The report as tables; false when out of memory. */
+static bool print_table(json_t *r)
 {
     const char *cur = jstr(r, "currency");
     json_t *offers = json_object_get(r, "offers");
@@ -83,6 +86,8 @@ static void print_table(json_t *r)
     }
 
     json_t *rows = json_array();
+    if (!rows)
+        return false;
     char label[64];
     snprintf(label, sizeof label, "%lld-year total", years);
     for (size_t i = 0; i < n; i++) {
@@ -97,13 +102,17 @@ static void print_table(json_t *r)
                                 "p50", json_object_get(sim, "p50"), "p75",
                                 json_object_get(sim, "p75"), "p95", json_object_get(sim, "p95"),
                                 "mean", json_object_get(sim, "mean"));
-        if (!row)
-            continue;
-        json_object_set(row, "ce", json_object_get(o, "certainty_equivalent"));
+        if (!row || json_array_append_new(rows, row) != 0) {
+            json_decref(rows);
+            return false;
+        }
         json_t *pe = json_object_get(o, "p_exit");
-        if (json_is_number(pe))
-            json_object_set_new(row, "p_exit", json_real(json_number_value(pe) * 100));
-        json_array_append_new(rows, row);
+        if (json_object_set(row, "ce", json_object_get(o, "certainty_equivalent")) != 0 ||
+            (json_is_number(pe) &&
+             json_object_set_new(row, "p_exit", json_real(json_number_value(pe) * 100)) != 0)) {
+            json_decref(rows);
+            return false;
+        }
     }
     printf("\ndeterministic (no uncertainty; options at the 409A spread)\n");
     struct cli_column det[] = {{"offer", "name", CLI_COL_TEXT, NULL},
@@ -125,6 +134,11 @@ static void print_table(json_t *r)
                                {"P(exit)", "p_exit", CLI_COL_PCT, NULL}};
     cli_print_rows(rows, sim, sizeof sim / sizeof sim[0], CLI_FORMAT_TABLE);
     json_decref(rows);
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_array_get(offers, i);
+        if (json_object_get(o, "certainty_equivalent_note"))
+            printf("note: %s: %s\n", jstr(o, "name"), jstr(o, "certainty_equivalent_note"));
+    }
 
     if (n > 1) {
         printf("\nP(row beats column), on common random numbers\n");
@@ -148,6 +162,8 @@ static void print_table(json_t *r)
 
         printf("\nbreak-even against the best other offer (in each offer's own currency)\n");
         json_t *be_rows = json_array();
+        if (!be_rows)
+            return false;
         for (size_t i = 0; i < n; i++) {
             json_t *o = json_array_get(offers, i);
             json_t *be = json_object_get(o, "breakeven");
@@ -172,8 +188,10 @@ static void print_table(json_t *r)
                 json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", jstr(o, "name"),
                                         "at", names[s], "target", target, "grant", a, "base", b,
                                         "mult", em);
-                if (row)
-                    json_array_append_new(be_rows, row);
+                if (!row || json_array_append_new(be_rows, row) != 0) {
+                    json_decref(be_rows);
+                    return false;
+                }
             }
         }
         struct cli_column bec[] = {{"offer", "name", CLI_COL_TEXT, NULL},
@@ -190,9 +208,14 @@ static void print_table(json_t *r)
             const char *sides[2] = {"at_median", "at_certainty_equivalent"};
             for (int s = 0; s < 2; s++) {
                 json_t *side = json_object_get(be, sides[s]);
-                if (json_is_object(side) && json_object_get(side, "equity_note"))
+                if (!json_is_object(side))
+                    continue;
+                if (json_object_get(side, "equity_note"))
                     printf("note: %s (%s): %s\n", jstr(o, "name"), sides[s],
                            jstr(side, "equity_note"));
+                if (json_object_get(side, "base_note"))
+                    printf("note: %s (%s): base: %s\n", jstr(o, "name"), sides[s],
+                           jstr(side, "base_note"));
             }
         }
     }
@@ -209,6 +232,8 @@ static void print_table(json_t *r)
         }
         json_t *list = json_object_get(sc, "scenarios");
         json_t *srows = json_array();
+        if (!srows)
+            return false;
         for (size_t k = 0; k < json_array_size(list); k++) {
             json_t *s = json_array_get(list, k);
             char exitv[64], p[16];
@@ -224,8 +249,10 @@ static void print_table(json_t *r)
                                     "exit", exitv, "p", p, "eq",
                                     json_object_get(s, "private_equity_value"), "total",
                                     json_object_get(s, "total"));
-            if (row)
-                json_array_append_new(srows, row);
+            if (!row || json_array_append_new(srows, row) != 0) {
+                json_decref(srows);
+                return false;
+            }
         }
         struct cli_column scc[] = {{"scenario", "label", CLI_COL_TEXT, NULL},
                                    {"exit", "exit", CLI_COL_TEXT, NULL},
@@ -280,13 +307,17 @@ static void print_table(json_t *r)
         }
         printf("\n");
     }
+    return true;
 }
 
-static void print_csv(json_t *r)
+/* One CSV row per offer; false when out of memory. */
+static bool print_csv(json_t *r)
 {
     const char *cur = jstr(r, "currency");
     json_t *offers = json_object_get(r, "offers");
     json_t *rows = json_array();
+    if (!rows)
+        return false;
     for (size_t i = 0; i < json_array_size(offers); i++) {
         json_t *o = json_array_get(offers, i);
         json_t *sim = json_object_get(o, "simulated");
@@ -298,8 +329,10 @@ static void print_csv(json_t *r)
                                 json_object_get(sim, "p75"), "p95", json_object_get(sim, "p95"),
                                 "mean", json_object_get(sim, "mean"), "certainty_equivalent",
                                 json_object_get(o, "certainty_equivalent"));
-        if (row)
-            json_array_append_new(rows, row);
+        if (!row || json_array_append_new(rows, row) != 0) {
+            json_decref(rows);
+            return false;
+        }
     }
     struct cli_column cols[] = {{"name", "name", CLI_COL_TEXT, NULL},
                                 {"currency", "currency", CLI_COL_TEXT, NULL},
@@ -313,6 +346,7 @@ static void print_csv(json_t *r)
                                 {"certainty_equivalent", "certainty_equivalent", CLI_COL_MONEY, NULL}};
     cli_print_rows(rows, cols, sizeof cols / sizeof cols[0], CLI_FORMAT_CSV);
     json_decref(rows);
+    return true;
 }
 
 int cmd_compare(int argc, char **argv)
@@ -359,9 +393,13 @@ int cmd_compare(int argc, char **argv)
         }
         switch (ch) {
         case OPT_SEED: {
+            errno = 0;
             unsigned long long seed = strtoull(optarg, &end, 10);
-            if (!*optarg || *end || optarg[0] == '-') {
-                rc = cli_usage_error(NAME, "--seed must be a whole number, not '%s'", optarg);
+            if (!*optarg || *end || optarg[0] == '-' || errno == ERANGE ||
+                seed > UINT64_MAX) {
+                rc = cli_usage_error(NAME,
+                                     "--seed must be a whole number from 0 to %llu, not '%s'",
+                                     (unsigned long long)UINT64_MAX, optarg);
                 goto done;
             }
             pb_valuation_set_seed(v, seed);
@@ -440,10 +478,8 @@ int cmd_compare(int argc, char **argv)
     }
     if (format == CLI_FORMAT_JSON)
         cli_print_json(result);
-    else if (format == CLI_FORMAT_CSV)
-        print_csv(result);
-    else
-        print_table(result);
+    else if (!(format == CLI_FORMAT_CSV ? print_csv(result) : print_table(result)))
+        rc = cli_fail("out of memory");
 done:
     json_decref(result);
     pb_valuation_free(v);

@@ -90,7 +90,8 @@ int cmd_gap(int argc, char **argv)
     pb_status st = pb_market_gap(store, argv[optind], argv[optind + 1], component, currency,
                                  as_of, &gap);
     if (st != PB_OK) {
-        rc = cli_fail("%s", pb_store_errmsg(store));
+        rc = st == PB_ERR_USAGE ? cli_usage_error("gap", "%s", pb_store_errmsg(store))
+                                : cli_fail("%s", pb_store_errmsg(store));
         pb_store_close(store);
         return rc;
     }

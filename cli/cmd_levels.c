@@ -27,6 +27,8 @@ int cmd_levels(int argc, char **argv)
     while ((c = cli_getopt(argc, argv, options)) != -1)
         if ((rc = cli_common_option("levels", c, optarg, &common)) != 0)
             return rc < 0 ? CLI_EXIT_OK : rc;
+    if (argc - optind > 2)
+        return cli_usage_error("levels", "unexpected argument '%s'", argv[optind + 2]);
     if (argc - optind != 2)
         return cli_usage_error("levels", "need a company and a role or level");
     pb_store *store = cli_open_store(common.db);
@@ -75,7 +77,8 @@ int cmd_levels(int argc, char **argv)
                 if (json_object_get(seen, from))
                     continue;
                 json_object_set_new(seen, from, json_true());
-                printf("  %s: %s\n", from, json_string_value(json_object_get(st, "chain")));
+                printf("  %s: %s%s\n", from, json_string_value(json_object_get(st, "chain")),
+                       json_is_true(json_object_get(st, "stale")) ? "  STALE" : "");
             }
             json_decref(seen);
         }

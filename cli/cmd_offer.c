@@ -58,6 +58,17 @@ void offer_cli_describe_quote(const pb_fx_quote *q, char *buf, size_t cap)
 
 static const char USAGE_NAME[] = "offer";
 
+/* A labelled figure in full, to the cent: "€1,455.50". */
+static void money_full(json_t *v, const char *currency, char *buf, size_t cap)
+{
+    double major = json_number_value(v);
+    if (!currency || !pb_currency_known(currency)) {
+        snprintf(buf, cap, "%.2f", major);
+        return;
+    }
+    pb_money_format_full(pb_money_from_double(major, currency), buf, cap);
+}
+
 /* Flatten the schedule rows for the table and CSV renderers: one column per
  * grant, a total row at the bottom. */
 static int print_schedule(json_t *s, cli_format format)
@@ -86,32 +97,30 @@ static int print_schedule(json_t *s, cli_format format)
         if (!headers[i])
             goto done;
         snprintf(headers[i], len, counts ? "%s" : "%s (preferred spread, not in total)", name);
-        if (!headers[i])
-            goto done;
         cols[c++] = (struct cli_column){headers[i], headers[i], CLI_COL_MONEY, NULL};
     }
     cols[c++] = (struct cli_column){"total", "total", CLI_COL_MONEY, NULL};
 
     json_t *sched = json_object_get(s, "schedule");
-    json_t *sum = json_object();
-    if (!sum)
+    /* The total row goes into rows first, so that rows owns it from here;
+     * each year's row is inserted before it. */
+    json_t *sum = json_pack("{s:s, s:s}", "year", "total", "currency", currency);
+    if (!sum || json_array_append_new(rows, sum) != 0)
         goto done;
-    json_object_set_new(sum, "year", json_string("total"));
-    json_object_set_new(sum, "currency", json_string(currency));
     for (size_t r = 0; r < json_array_size(sched); r++) {
         json_t *in = json_array_get(sched, r);
-        json_t *row = json_object();
-        if (!row)
-            break;
-        json_array_append_new(rows, row);
-        json_object_set_new(row, "currency", json_string(currency));
+        json_t *row = json_pack("{s:s}", "currency", currency);
+        if (!row || json_array_insert_new(rows, r, row) != 0)
+            goto done;
         static const char *const cash[] = {"year", "base", "bonus", "sign_on", "total"};
         for (size_t k = 0; k < sizeof cash / sizeof cash[0]; k++) {
             json_t *v = json_object_get(in, cash[k]);
-            json_object_set(row, cash[k], v);
+            if (json_object_set(row, cash[k], v) != 0)
+                goto done;
             if (k > 0) {
                 double prev = json_number_value(json_object_get(sum, cash[k]));
-                json_object_set_new(sum, cash[k], json_real(prev + json_number_value(v)));
+                if (json_object_set_new(sum, cash[k], json_real(prev + json_number_value(v))) != 0)
+                    goto done;
             }
         }
         for (size_t i = 0; i < ngrants; i++) {
@@ -121,14 +130,27 @@ static int print_schedule(json_t *s, cli_format format)
                 v = json_object_get(json_object_get(in, "not_counted"), name);
             if (!v)
                 continue;
-            json_object_set(row, headers[i], v);
             double prev = json_number_value(json_object_get(sum, headers[i]));
-            json_object_set_new(sum, headers[i], json_real(prev + json_number_value(v)));
+            if (json_object_set(row, headers[i], v) != 0 ||
+                json_object_set_new(sum, headers[i], json_real(prev + json_number_value(v))) != 0)
+                goto done;
         }
     }
     /* The exact N-year total from the library, not the float sum. */
-    json_object_set(sum, "total", json_object_get(s, "total"));
-    json_array_append_new(rows, sum);
+    if (json_object_set(sum, "total", json_object_get(s, "total")) != 0)
+        goto done;
+    if (format == CLI_FORMAT_CSV) {
+        /* The labelled totals, in the total column (the table prints them
+         * below itself). */
+        static const char *const labelled[][2] = {{"first-year total", "first_year_total"},
+                                                  {"annualised total", "annualised_total"}};
+        for (size_t k = 0; k < 2; k++) {
+            json_t *row = json_pack("{s:s, s:s, s:O}", "year", labelled[k][0], "currency",
+                                    currency, "total", json_object_get(s, labelled[k][1]));
+            if (!row || json_array_append_new(rows, row) != 0)
+                goto done;
+        }
+    }
 
     if (format == CLI_FORMAT_TABLE) {
         const char *label[] = {"company", "role", "level", "region"};
@@ -155,11 +177,9 @@ static int print_schedule(json_t *s, cli_format format)
     cli_print_rows(rows, cols, ncols, format);
     if (format == CLI_FORMAT_TABLE) {
         char a[64], b[64], d[64];
-        cli_format_money(json_number_value(json_object_get(s, "total")), currency, a, sizeof a);
-        cli_format_money(json_number_value(json_object_get(s, "first_year_total")), currency, b,
-                         sizeof b);
-        cli_format_money(json_number_value(json_object_get(s, "annualised_total")), currency, d,
-                         sizeof d);
+        money_full(json_object_get(s, "total"), currency, a, sizeof a);
+        money_full(json_object_get(s, "first_year_total"), currency, b, sizeof b);
+        money_full(json_object_get(s, "annualised_total"), currency, d, sizeof d);
         printf("\n%lld-year total: %s\n", (long long)json_integer_value(json_object_get(s, "years")),
                a);
         printf("first-year total: %s\n", b);
@@ -168,7 +188,7 @@ static int print_schedule(json_t *s, cli_format format)
         for (size_t i = 0; i < ngrants; i++) {
             json_t *g = json_array_get(grants, i);
             char v[64];
-            cli_format_money(json_number_value(json_object_get(g, "value")), currency, v, sizeof v);
+            money_full(json_object_get(g, "value"), currency, v, sizeof v);
             printf("%s: %s %s, %s (%s), vesting %s from year %lld\n",
                    json_string_value(json_object_get(g, "name")),
                    json_string_value(json_object_get(g, "kind")), v,
@@ -179,8 +199,7 @@ static int print_schedule(json_t *s, cli_format format)
             json_t *events = json_object_get(g, "events");
             for (size_t e = 0; e < json_array_size(events); e++) {
                 json_t *ev = json_array_get(events, e);
-                cli_format_money(json_number_value(json_object_get(ev, "amount")), currency, v,
-                                 sizeof v);
+                money_full(json_object_get(ev, "amount"), currency, v, sizeof v);
                 printf("  month %lld: %s\n",
                        (long long)json_integer_value(json_object_get(ev, "month")), v);
             }

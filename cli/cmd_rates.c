@@ -36,6 +36,15 @@ static int rates_add(pb_store *store, int argc, char **argv, const char *source)
     return CLI_EXIT_OK;
 }
 
+/* Major units: an integer when whole, else a real. */
+static json_t *amount_json(pb_money m)
+{
+    double v = pb_money_major(m);
+    if (v == (double)(json_int_t)v)
+        return json_integer((json_int_t)v);
+    return json_real(v);
+}
+
 static int rates_convert(pb_store *store, int argc, char **argv, const char *to, pb_date on,
                          cli_format format)
 {
@@ -55,17 +64,31 @@ static int rates_convert(pb_store *store, int argc, char **argv, const char *to,
     pb_money_format_full(amount, a, sizeof a);
     pb_money_format_full(result, b, sizeof b);
     pb_date_format(q.date, day);
-    if (format == CLI_FORMAT_JSON) {
-        json_t *o = json_pack("{s:s, s:f, s:s, s:f, s:{s:s, s:s, s:f, s:s, s:s}}", "from",
-                              amount.currency, pb_money_major(amount), "to", result.currency,
-                              pb_money_major(result), "fx", "from", q.from, "to", q.to, "rate",
-                              q.rate, "date", day, "source", q.source);
-        cli_print_json(o);
-        json_decref(o);
-    } else {
+    if (format == CLI_FORMAT_TABLE) {
         printf("%s = %s at 1 %s = %.6g %s, rate of %s (%s)\n", a, b, q.from, q.rate, q.to, day,
                q.source);
+        return CLI_EXIT_OK;
     }
+    json_t *row = json_pack("{s:o, s:s, s:o, s:s, s:f, s:s, s:s}", "amount",
+                            amount_json(amount), "currency", amount.currency, "converted",
+                            amount_json(result), "to", result.currency, "rate", q.rate, "date",
+                            day, "source", q.source);
+    if (!row)
+        return cli_fail("out of memory");
+    if (format == CLI_FORMAT_JSON) {
+        cli_print_json(row);
+    } else {
+        static const struct cli_column cols[] = {
+            {"", "amount", CLI_COL_TEXT, NULL}, {"", "currency", CLI_COL_TEXT, NULL},
+            {"", "converted", CLI_COL_TEXT, NULL}, {"", "to", CLI_COL_TEXT, NULL},
+            {"", "rate", CLI_COL_TEXT, NULL},   {"", "date", CLI_COL_TEXT, NULL},
+            {"", "source", CLI_COL_TEXT, NULL},
+        };
+        json_t *rows = json_pack("[O]", row);
+        cli_print_rows(rows, cols, sizeof cols / sizeof cols[0], format);
+        json_decref(rows);
+    }
+    json_decref(row);
     return CLI_EXIT_OK;
 }
 

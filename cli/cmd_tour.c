@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "payband/market.h"
 
 struct step {
     const char *title;
@@ -24,6 +25,18 @@ int cmd_tour(int argc, char **argv)
     else if (argc != 1)
         return cli_usage_error("tour", "tour takes no arguments except --db PATH");
     const char *dbflag = db ? "--db" : NULL;
+    pb_store *store = cli_open_store(db);
+    if (!store)
+        return CLI_EXIT_FAIL;
+    json_t *sources = NULL;
+    pb_status st = pb_market_sources(store, PB_DATE_NONE, &sources);
+    bool empty = st == PB_OK && json_array_size(sources) == 0;
+    json_decref(sources);
+    pb_store_close(store);
+    if (empty)
+        return cli_fail("this database holds no market data (it was made with `payband init "
+                        "--empty`); the tour needs the built-in dataset: try `payband --db "
+                        "/tmp/payband-tour.db tour`");
     const struct step steps[] = {
         {"Senior Software Engineer bands at Hugging Face, as published (EUR and USD rows)",
          cmd_bands, {"bands", "--company", "hugging-face", "--role", "senior-software-engineer",

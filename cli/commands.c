@@ -16,13 +16,14 @@ static int cmd_version(int argc, char **argv)
 const struct cli_command cli_commands[] = {
     {"tour", cmd_tour, "[--db PATH]", "a short tour of the built-in market data"},
     {"bands", cmd_bands,
-     "[--company C] [--role R] [--region X] [--currency CUR] [--as-of DATE] [--format F]",
+     "[--company C] [--role R] [--region X] [--level L] [--source KEY] [--currency CUR]\n"
+     "  [--as-of DATE] [--format F]",
      "pay bands with computed and stated total comp"},
     {"levels", cmd_levels, "COMPANY ROLE [--format F]",
      "levels stated equivalent at other companies"},
     {"gap", cmd_gap,
      "A B [--component tc|base|equity] [--currency CUR] [--as-of DATE] [--format F]\n"
-     "  A and B are company[/role[/region]]",
+     "  A and B are company[/role[/region[/level]]][@source]",
      "how far one band sits above or below another"},
     {"stale", cmd_stale, "[--as-of DATE] [--format F]", "facts past their review date"},
     {"sources", cmd_sources, "[--as-of DATE] [--format F]", "the documents behind the data"},

@@ -57,7 +57,7 @@ pb_date pb__review_due(pb_date as_of, pb_date review_due, bool *assumed)
     return pb_date_add_months(as_of, PB_DEFAULT_REVIEW_MONTHS);
 }
 
-static void row_free(struct pb__bandrow *r)
+void pb__bandrow_release(struct pb__bandrow *r)
 {
     pb__free(r->company);
     pb__free(r->company_name);
@@ -75,7 +75,7 @@ static void row_free(struct pb__bandrow *r)
 void pb__bandset_release(pb__bandset *set)
 {
     for (size_t i = 0; i < set->count; i++)
-        row_free(&set->rows[i]);
+        pb__bandrow_release(&set->rows[i]);
     pb__free(set->rows);
     memset(set, 0, sizeof *set);
 }
@@ -389,50 +389,55 @@ json_t *pb__band_json(const struct pb__bandrow *r)
 {
     const char *cur = r->currency;
     json_t *o = json_object();
+    int bad = 0;
     if (!o)
         return NULL;
-    json_object_set_new(o, "company", json_string(r->company));
-    json_object_set_new(o, "company_name", json_string(r->company_name));
-    json_object_set_new(o, "role", json_string(r->role));
-    json_object_set_new(o, "role_name", json_string(r->role_name));
-    json_object_set_new(o, "level", pb__json_str(r->level));
-    json_object_set_new(o, "region", json_string(r->region));
-    json_object_set_new(o, "currency", pb__json_str(cur));
-    json_object_set_new(o, "base_low", pair_json(r->has_base, r->base, 0, cur));
-    json_object_set_new(o, "base_high", pair_json(r->has_base, r->base, 1, cur));
-    json_object_set_new(o, "equity_low", pair_json(r->has_equity, r->equity, 0, cur));
-    json_object_set_new(o, "equity_high", pair_json(r->has_equity, r->equity, 1, cur));
-    json_object_set_new(o, "vest_years", r->has_equity ? json_integer(r->vest_years) : json_null());
-    json_object_set_new(o, "bonus_pct_low", pct_json(r->has_bonus, r->bonus_bp[0]));
-    json_object_set_new(o, "bonus_pct_high", pct_json(r->has_bonus, r->bonus_bp[1]));
-    json_object_set_new(o, "tc_low", pair_json(r->has_tc, r->tc, 0, cur));
-    json_object_set_new(o, "tc_high", pair_json(r->has_tc, r->tc, 1, cur));
-    json_object_set_new(o, "stated_tc_low", pair_json(r->has_stated, r->stated, 0, cur));
-    json_object_set_new(o, "stated_tc_high", pair_json(r->has_stated, r->stated, 1, cur));
-    json_object_set_new(o, "tc_mismatch", json_boolean(r->tc_mismatch));
+    bad |= json_object_set_new(o, "company", json_string(r->company));
+    bad |= json_object_set_new(o, "company_name", json_string(r->company_name));
+    bad |= json_object_set_new(o, "role", json_string(r->role));
+    bad |= json_object_set_new(o, "role_name", json_string(r->role_name));
+    bad |= json_object_set_new(o, "level", pb__json_str(r->level));
+    bad |= json_object_set_new(o, "region", json_string(r->region));
+    bad |= json_object_set_new(o, "currency", pb__json_str(cur));
+    bad |= json_object_set_new(o, "base_low", pair_json(r->has_base, r->base, 0, cur));
+    bad |= json_object_set_new(o, "base_high", pair_json(r->has_base, r->base, 1, cur));
+    bad |= json_object_set_new(o, "equity_low", pair_json(r->has_equity, r->equity, 0, cur));
+    bad |= json_object_set_new(o, "equity_high", pair_json(r->has_equity, r->equity, 1, cur));
+    bad |= json_object_set_new(o, "vest_years", r->has_equity ? json_integer(r->vest_years) : json_null());
+    bad |= json_object_set_new(o, "bonus_pct_low", pct_json(r->has_bonus, r->bonus_bp[0]));
+    bad |= json_object_set_new(o, "bonus_pct_high", pct_json(r->has_bonus, r->bonus_bp[1]));
+    bad |= json_object_set_new(o, "tc_low", pair_json(r->has_tc, r->tc, 0, cur));
+    bad |= json_object_set_new(o, "tc_high", pair_json(r->has_tc, r->tc, 1, cur));
+    bad |= json_object_set_new(o, "stated_tc_low", pair_json(r->has_stated, r->stated, 0, cur));
+    bad |= json_object_set_new(o, "stated_tc_high", pair_json(r->has_stated, r->stated, 1, cur));
+    bad |= json_object_set_new(o, "tc_mismatch", json_boolean(r->tc_mismatch));
     if (r->relative)
-        json_object_set_new(o, "relative_to",
+        bad |= json_object_set_new(o, "relative_to",
                             json_pack("{s:s, s:o, s:o, s:b}", "region", r->of_region, "pct_low",
                                       pct_json(true, r->pct_bp[0]), "pct_high",
                                       pct_json(true, r->pct_bp[1]), "equity_same",
                                       r->equity_same));
     else
-        json_object_set_new(o, "relative_to", json_null());
+        bad |= json_object_set_new(o, "relative_to", json_null());
     if (r->converted) {
-        json_object_set_new(o, "original_currency", json_string(r->original_currency));
-        json_object_set_new(o, "fx", pb__quote_json(&r->quote));
+        bad |= json_object_set_new(o, "original_currency", json_string(r->original_currency));
+        bad |= json_object_set_new(o, "fx", pb__quote_json(&r->quote));
     } else {
-        json_object_set_new(o, "original_currency", json_null());
-        json_object_set_new(o, "fx", json_null());
+        bad |= json_object_set_new(o, "original_currency", json_null());
+        bad |= json_object_set_new(o, "fx", json_null());
     }
-    json_object_set_new(o, "note", pb__json_str(r->note));
-    json_object_set_new(o, "source", json_string(r->source));
-    json_object_set_new(o, "source_title", json_string(r->source_title));
-    json_object_set_new(o, "line", r->line > 0 ? json_integer(r->line) : json_null());
-    json_object_set_new(o, "as_of", pb__json_date(r->as_of));
-    json_object_set_new(o, "review_due", pb__json_date(r->review_due));
-    json_object_set_new(o, "review_assumed", json_boolean(r->review_assumed));
-    json_object_set_new(o, "stale", json_boolean(r->stale));
+    bad |= json_object_set_new(o, "note", pb__json_str(r->note));
+    bad |= json_object_set_new(o, "source", json_string(r->source));
+    bad |= json_object_set_new(o, "source_title", json_string(r->source_title));
+    bad |= json_object_set_new(o, "line", r->line > 0 ? json_integer(r->line) : json_null());
+    bad |= json_object_set_new(o, "as_of", pb__json_date(r->as_of));
+    bad |= json_object_set_new(o, "review_due", pb__json_date(r->review_due));
+    bad |= json_object_set_new(o, "review_assumed", json_boolean(r->review_assumed));
+    bad |= json_object_set_new(o, "stale", json_boolean(r->stale));
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
     return o;
 }
 

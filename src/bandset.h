@@ -42,6 +42,8 @@ typedef struct pb__bandset {
  * q->currency is set; conversion failures are errors naming the pair. */
 pb_status pb__bandset_load(pb_store *store, const pb_band_query *q, pb__bandset *set);
 void pb__bandset_release(pb__bandset *set);
+/* Free the strings of one row (for rows taken out of a set). */
+void pb__bandrow_release(struct pb__bandrow *row);
 
 /* The JSON object of one band (docs/json.md, "band"). */
 json_t *pb__band_json(const struct pb__bandrow *row);

@@ -3,6 +3,7 @@
 #include "dataset.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -101,7 +102,8 @@ static pb_status read_pair(struct reader *r, yaml_node_t *map, const char *key,
                 return st;
             if (p < 0 || p > 10000)
                 return pb__diag_set(r->diag, PB_ERR_RANGE, r->y.file,
-                                    pb__yaml_line(&r->y, item), "%s must be a percentage", key);
+                                    pb__yaml_line(&r->y, item), "%s must be between 0 and 10000",
+                                    key);
             v[i] = (int64_t)llround(p * 100);
         }
     }
@@ -226,24 +228,49 @@ static bool name_known(const pb__facts *f, bool company, const char *slug)
     return false;
 }
 
-/* company (required) and role (required or optional), checked against the
- * companies and roles lists of the same file. */
+/* A company or role slug (required or optional), checked against the
+ * companies or roles list of the same file. */
+static pb_status read_slug(struct reader *r, yaml_node_t *m, bool company, bool required,
+                           char **out)
+{
+    const char *key = company ? "company" : "role";
+    pb_status st = dup_field(r, m, key, required, out);
+    if (st == PB_OK && *out && !name_known(r->facts, company, *out))
+        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file,
+                          pb__yaml_line(&r->y, pb__yaml_get(&r->y, m, key)),
+                          "%s '%s' is not in this file's %s list", key, *out,
+                          company ? "companies" : "roles");
+    return st;
+}
+
+/* company (required) and role (required or optional). */
 static pb_status read_who(struct reader *r, yaml_node_t *m, bool role_required, char **company,
                           char **role)
 {
-    pb_status st = dup_field(r, m, "company", true, company);
-    if (st == PB_OK && !name_known(r->facts, true, *company))
-        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file,
-                          pb__yaml_line(&r->y, pb__yaml_get(&r->y, m, "company")),
-                          "company '%s' is not in this file's companies list", *company);
+    pb_status st = read_slug(r, m, true, true, company);
     if (st == PB_OK && role)
-        st = dup_field(r, m, "role", role_required, role);
-    if (st == PB_OK && role && *role && !name_known(r->facts, false, *role))
-        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file,
-                          pb__yaml_line(&r->y, pb__yaml_get(&r->y, m, "role")),
-                          "role '%s' is not in this file's roles list", *role);
+        st = read_slug(r, m, false, role_required, role);
     return st;
 }
+
+/* A required word out of `choices`; `spelled` lists them for the message. */
+static pb_status read_choice(struct reader *r, yaml_node_t *m, const char *key,
+                             const char *const *choices, const char *spelled, char **out)
+{
+    pb_status st = dup_field(r, m, key, true, out);
+    if (st != PB_OK)
+        return st;
+    for (size_t i = 0; choices[i]; i++)
+        if (strcmp(*out, choices[i]) == 0)
+            return PB_OK;
+    return pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file,
+                        pb__yaml_line(&r->y, pb__yaml_get(&r->y, m, key)),
+                        "%s must be %s, not '%s'", key, spelled, *out);
+}
+
+static const char *const COMPONENTS[] = {"base", "equity", "bonus", "sign-on",
+                                         "total", "valuation", "other", NULL};
+#define COMPONENTS_SPELLED "base, equity, bonus, sign-on, total, valuation or other"
 
 #define NOMEM(r) pb__diag_set((r)->diag, PB_ERR_NOMEM, NULL, 0, "out of memory")
 
@@ -535,12 +562,138 @@ static pb_status read_target(struct reader *r, yaml_node_t *m)
     return st;
 }
 
+/* One amount written back compactly ("€170K", "$4.5B"), or in full when
+ * the compact spelling would round it ("€121,750"). */
+static void amount_text(int64_t minor, const char *currency, char *buf, size_t cap)
+{
+    pb_money m = {.minor = minor};
+    pb_money back = {0};
+    const char *why = NULL;
+    snprintf(m.currency, sizeof m.currency, "%s", currency);
+    pb_money_format_compact(m, buf, cap);
+    if (pb_money_parse(buf, strlen(buf), &back, NULL, &why) != PB_OK || back.minor != minor)
+        pb_money_format_full(m, buf, cap);
+}
+
+static pb_status read_figure(struct reader *r, yaml_node_t *m)
+{
+    struct pb__mention *f = PB__PUSH(r->facts->mentions);
+    if (!f)
+        return NOMEM(r);
+    f->equivalent_of = -1;
+    bool present = false;
+    pb_status st = read_slug(r, m, true, false, &f->company);
+    if (st == PB_OK)
+        st = read_slug(r, m, false, false, &f->role);
+    if (st == PB_OK)
+        st = dup_field(r, m, "region", false, &f->region);
+    if (st == PB_OK)
+        st = dup_field(r, m, "level", false, &f->level);
+    if (st == PB_OK)
+        st = read_choice(r, m, "component", COMPONENTS, COMPONENTS_SPELLED, &f->component);
+    if (st == PB_OK)
+        st = read_currency(r, m, &f->currency);
+    if (st == PB_OK)
+        st = read_pair(r, m, "amount", f->currency, &present, &f->low, &f->high);
+    if (st == PB_OK && !present)
+        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, pb__yaml_line(&r->y, m),
+                          "missing 'amount'");
+    if (st == PB_OK)
+        st = pb__yaml_bool(&r->y, pb__yaml_get(&r->y, m, "approximate"), "approximate",
+                           &f->approximate, r->diag);
+    if (st == PB_OK)
+        st = pb__yaml_bool(&r->y, pb__yaml_get(&r->y, m, "at_least"), "at_least", &f->at_least,
+                           r->diag);
+    if (st == PB_OK && f->at_least && f->low != f->high)
+        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file,
+                          pb__yaml_line(&r->y, pb__yaml_get(&r->y, m, "at_least")),
+                          "at_least needs a single figure [x, x]");
+    /* the note is the figure's sentence: what it is, in the file's own words */
+    if (st == PB_OK)
+        st = dup_field(r, m, "note", true, &f->sentence);
+    if (st == PB_OK)
+        st = read_line(r, m, &f->line);
+    if (st == PB_OK) {
+        char low[48], high[48];
+        amount_text(f->low, f->currency, low, sizeof low);
+        amount_text(f->high, f->currency, high, sizeof high);
+        f->text = f->low == f->high
+                      ? pb__asprintf("%s%s%s", f->approximate ? "~" : "", low,
+                                     f->at_least ? "+" : "")
+                      : pb__asprintf("%s%s\xE2\x80\x93%s", f->approximate ? "~" : "", low, high);
+        if (!f->text)
+            st = NOMEM(r);
+    }
+    return st;
+}
+
+static pb_status read_percentage(struct reader *r, yaml_node_t *m)
+{
+    static const char *const kinds[] = {"increase", "decrease", "below", "above",
+                                        "multiple", "share", NULL};
+    struct pb__percentage *p = PB__PUSH(r->facts->percentages);
+    if (!p)
+        return NOMEM(r);
+    int64_t lo = 0, hi = 0;
+    bool has_pct = false, has_times = false;
+    pb_status st = read_choice(r, m, "kind", kinds,
+                               "increase, decrease, below, above, multiple or share", &p->kind);
+    if (st == PB_OK)
+        st = read_slug(r, m, true, false, &p->company);
+    if (st == PB_OK)
+        st = read_slug(r, m, false, false, &p->role);
+    if (st == PB_OK)
+        st = dup_field(r, m, "region", false, &p->region);
+    if (st == PB_OK)
+        st = dup_field(r, m, "level", false, &p->level);
+    if (st == PB_OK)
+        st = read_choice(r, m, "component", COMPONENTS, COMPONENTS_SPELLED, &p->component);
+    if (st == PB_OK)
+        st = dup_field(r, m, "of", true, &p->of);
+    if (st == PB_OK)
+        st = read_pair(r, m, "pct", NULL, &has_pct, &lo, &hi);
+    if (st == PB_OK && has_pct) {
+        p->low_bp = (int32_t)lo;
+        p->high_bp = (int32_t)hi;
+    }
+    if (st == PB_OK)
+        st = read_pair(r, m, "times", NULL, &has_times, &lo, &hi);
+    if (st == PB_OK && has_times) { /* 3x is 300% */
+        p->low_bp = (int32_t)(lo * 100);
+        p->high_bp = (int32_t)(hi * 100);
+    }
+    bool multiple = st == PB_OK && strcmp(p->kind, "multiple") == 0;
+    if (st == PB_OK && multiple && !has_times)
+        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, pb__yaml_line(&r->y, m),
+                          "a multiple needs 'times', not 'pct'");
+    if (st == PB_OK && !multiple && !has_pct)
+        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, pb__yaml_line(&r->y, m),
+                          has_times ? "only a multiple takes 'times'; give 'pct'"
+                                    : "missing 'pct'");
+    if (st == PB_OK)
+        st = pb__yaml_bool(&r->y, pb__yaml_get(&r->y, m, "approximate"), "approximate",
+                           &p->approximate, r->diag);
+    if (st == PB_OK)
+        st = pb__yaml_bool(&r->y, pb__yaml_get(&r->y, m, "at_least"), "at_least", &p->at_least,
+                           r->diag);
+    if (st == PB_OK && p->at_least && p->low_bp != p->high_bp)
+        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file,
+                          pb__yaml_line(&r->y, pb__yaml_get(&r->y, m, "at_least")),
+                          "at_least needs a single figure [x, x]");
+    if (st == PB_OK)
+        st = dup_field(r, m, "note", false, &p->note);
+    if (st == PB_OK)
+        st = read_line(r, m, &p->line);
+    return st;
+}
+
 pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__facts **out,
                             pb__diag *diag)
 {
     static const char *const top[] = {"source", "companies", "roles", "bands",
                                       "relative_bands", "level_maps", "fx_rates", "offers",
-                                      "premiums", "targets", NULL};
+                                      "premiums", "targets", "figures", "percentages",
+                                      NULL};
     static const char *const band_keys[] = {"company", "role", "level", "region", "currency",
                                             "base", "equity", "vest_years", "bonus_pct",
                                             "stated_tc", "note", "line", NULL};
@@ -557,6 +710,13 @@ pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__
     static const char *const target_keys[] = {"kind", "company", "role", "region", "currency",
                                               "base", "equity", "vest_years", "sign_on",
                                               "line", NULL};
+    static const char *const figure_keys[] = {"company", "role", "region", "level",
+                                              "component", "currency", "amount",
+                                              "approximate", "at_least", "note", "line", NULL};
+    static const char *const percentage_keys[] = {"kind", "company", "role", "region", "level",
+                                                  "component", "of", "pct", "times",
+                                                  "approximate", "at_least", "note", "line",
+                                                  NULL};
     struct reader r = {.diag = diag};
     *out = NULL;
     r.facts = pb__facts_new();
@@ -590,6 +750,10 @@ pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__
         st = each_item(&r, root, "premiums", premium_keys, read_premium);
     if (st == PB_OK)
         st = each_item(&r, root, "targets", target_keys, read_target);
+    if (st == PB_OK)
+        st = each_item(&r, root, "figures", figure_keys, read_figure);
+    if (st == PB_OK)
+        st = each_item(&r, root, "percentages", percentage_keys, read_percentage);
     pb__yaml_release(&r.y);
     if (st != PB_OK) {
         pb__facts_free(r.facts);

@@ -128,6 +128,17 @@ void pb__facts_free(pb__facts *f)
         pb__free(m->text);
         pb__free(m->sentence);
     }
+    for (size_t i = 0; i < f->percentages.count; i++) {
+        struct pb__percentage *p = &f->percentages.items[i];
+        pb__free(p->kind);
+        pb__free(p->company);
+        pb__free(p->role);
+        pb__free(p->region);
+        pb__free(p->level);
+        pb__free(p->component);
+        pb__free(p->of);
+        pb__free(p->note);
+    }
     for (size_t i = 0; i < f->extra_asks.count; i++) {
         struct pb__extra_ask *a = &f->extra_asks.items[i];
         pb__free(a->kind);
@@ -146,6 +157,7 @@ void pb__facts_free(pb__facts *f)
     pb__free(f->premiums.items);
     pb__free(f->targets.items);
     pb__free(f->mentions.items);
+    pb__free(f->percentages.items);
     pb__free(f->extra_asks.items);
     pb__free(f->citations.items);
     pb__free(f);

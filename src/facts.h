@@ -118,17 +118,36 @@ struct pb__target {
 
 /* A money figure a briefing (or a guide's prose) mentions, with the sentence
  * it stands in. company/role/region/component are NULL when the sentence
- * does not name them: such mentions are kept unattributed, never guessed. */
+ * does not name them: such mentions are kept unattributed, never guessed.
+ * A facts file's `figures` are mentions too: their `sentence` is the file's
+ * own note and their `text` the figure written back compactly. */
 struct pb__mention {
     char *company, *role, *region, *level;
-    char *component;     /* "base", "equity", "total", "valuation", or NULL */
+    char *component;     /* "base", "equity", "bonus", "sign-on", "total", "valuation",
+                            "other", or NULL */
     char *currency;
     int64_t low, high;   /* a single figure has low == high */
     bool approximate;    /* written with ~ or "approximately" */
+    bool at_least;       /* a floor, not a range: "€240K+" */
     bool company_inferred; /* company is the document's subject, not named in the sentence */
     long equivalent_of;  /* index of the mention this one converts ("~$196K equiv"), or -1 */
     char *text;          /* the figure as written */
     char *sentence;      /* the sentence it stands in */
+    long line;
+};
+
+/* A percentage about pay that is no band, premium or target: a change over
+ * time ("up 38% on the year"), a gap to something the facts do not hold
+ * ("20–35% below Big Tech"), a multiple ("3–5x at IPO") or a share ("a
+ * refresh of 50% of the grant"). Always names what it is taken of. */
+struct pb__percentage {
+    char *kind;      /* "increase", "decrease", "below", "above", "multiple", "share" */
+    char *company, *role, *region, *level; /* NULL when not named */
+    char *component; /* as for mentions */
+    char *of;        /* what the percentage is of, in payband's words */
+    int32_t low_bp, high_bp; /* basis points; a multiple of 3x is 30000 */
+    bool approximate, at_least;
+    char *note;
     long line;
 };
 
@@ -165,6 +184,7 @@ typedef struct pb__facts {
     PB__LIST(struct pb__premium) premiums;
     PB__LIST(struct pb__target) targets;
     PB__LIST(struct pb__mention) mentions;
+    PB__LIST(struct pb__percentage) percentages;
     PB__LIST(struct pb__extra_ask) extra_asks;
     PB__LIST(struct pb__citation) citations;
 } pb__facts;

@@ -29,7 +29,9 @@ static const char *SOURCES_SQL =
     "(SELECT count(*) FROM offer_mention WHERE source_id = s.id), "
     "(SELECT count(*) FROM premium WHERE source_id = s.id), "
     "(SELECT count(*) FROM target WHERE source_id = s.id), "
-    "(SELECT count(*) FROM fx_rate WHERE source_id = s.id) "
+    "(SELECT count(*) FROM fx_rate WHERE source_id = s.id), "
+    "(SELECT count(*) FROM mention WHERE source_id = s.id), "
+    "(SELECT count(*) FROM percentage WHERE source_id = s.id) "
     "FROM source s ORDER BY s.kind, s.key";
 
 pb_status pb_market_sources(pb_store *store, pb_date as_of, json_t **out)
@@ -48,7 +50,7 @@ pb_status pb_market_sources(pb_store *store, pb_date as_of, json_t **out)
         pb_date due = pb__review_due(src_as_of, text_date(sqlite3_column_text(st, 8)), &assumed);
         json_t *o = json_pack(
             "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:{s:I, s:I, s:I, s:I, "
-            "s:I, s:I, s:I}}",
+            "s:I, s:I, s:I, s:I, s:I}}",
             "key", text_or_null(sqlite3_column_text(st, 0)), "kind",
             text_or_null(sqlite3_column_text(st, 1)), "title",
             text_or_null(sqlite3_column_text(st, 2)), "file",
@@ -64,7 +66,9 @@ pb_status pb_market_sources(pb_store *store, pb_date as_of, json_t **out)
             (json_int_t)sqlite3_column_int64(st, 14), "premiums",
             (json_int_t)sqlite3_column_int64(st, 15), "targets",
             (json_int_t)sqlite3_column_int64(st, 16), "fx_rates",
-            (json_int_t)sqlite3_column_int64(st, 17));
+            (json_int_t)sqlite3_column_int64(st, 17), "mentions",
+            (json_int_t)sqlite3_column_int64(st, 18), "percentages",
+            (json_int_t)sqlite3_column_int64(st, 19));
         if (!o || json_array_append_new(arr, o) != 0) {
             json_decref(arr);
             arr = NULL;

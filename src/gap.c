@@ -12,53 +12,80 @@
 
 json_t *pb__quote_json(const pb_fx_quote *q);
 
-/* Split "company[/role[/region]]" into its parts (copies). */
-static pb_status parse_selector(const char *sel, char **parts)
+#define SELECTOR_FORM "company[/role[/region[/level]]][@source]"
+
+/* Split "company[/role[/region[/level]]][@source]" into its five parts
+ * (copies; absent parts are NULL). */
+static pb_status parse_selector(const char *sel, char *parts[5])
 {
-    parts[0] = parts[1] = parts[2] = NULL;
-    const char *p = sel;
-    for (int i = 0; i < 3 && p; i++) {
-        const char *slash = strchr(p, '/');
-        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+    for (int i = 0; i < 5; i++)
+        parts[i] = NULL;
+    const char *at = strchr(sel, '@');
+    size_t path_len = at ? (size_t)(at - sel) : strlen(sel);
+    if (at && !(parts[4] = pb__strdup(at + 1)))
+        return PB_ERR_NOMEM;
+    const char *p = sel, *end = sel + path_len;
+    for (int i = 0; i < 4 && p; i++) {
+        const char *slash = memchr(p, '/', (size_t)(end - p));
+        size_t n = slash ? (size_t)(slash - p) : (size_t)(end - p);
         if (n > 0 && !(parts[i] = pb__strndup(p, n)))
             return PB_ERR_NOMEM;
         p = slash ? slash + 1 : NULL;
     }
-    return p ? PB_ERR_USAGE : PB_OK;
+    return p || !parts[0] || (at && !at[1]) ? PB_ERR_USAGE : PB_OK;
 }
 
-/* The one band a selector names, copied into *out (strings moved). */
+/* Keep only the rows of the level and source a selector names. */
+static void keep_selected(pb__bandset *set, const char *level, const char *source)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < set->count; i++) {
+        struct pb__bandrow *r = &set->rows[i];
+        bool keep = (!level || (r->level && pb__slug_match(level, r->level))) &&
+                    (!source || strcmp(source, r->source) == 0);
+        if (!keep) {
+            pb__bandrow_release(r);
+            continue;
+        }
+        set->rows[kept++] = *r;
+    }
+    set->count = kept;
+}
+
+/* The one band a selector names. */
 static pb_status select_band(pb_store *store, const char *sel, const char *currency,
                              pb_date as_of, pb__bandset *set)
 {
-    char *parts[3];
+    char *parts[5];
     pb__diag *diag = pb__store_diag(store);
     pb_status rc = parse_selector(sel, parts);
     if (rc == PB_ERR_USAGE)
-        rc = pb__diag_set(diag, rc, NULL, 0, "bad selector '%s': use company[/role[/region]]",
-                          sel);
-    else if (rc != PB_OK || !parts[0])
-        rc = pb__diag_set(diag, rc == PB_OK ? PB_ERR_USAGE : rc, NULL, 0,
-                          "bad selector '%s': use company[/role[/region]]", sel);
+        rc = pb__diag_set(diag, rc, NULL, 0, "bad selector '%s': use " SELECTOR_FORM, sel);
+    else if (rc != PB_OK)
+        rc = pb__diag_set(diag, rc, NULL, 0, "out of memory");
     if (rc == PB_OK) {
         pb_band_query q = {parts[0], parts[1], parts[2], currency, as_of};
         rc = pb__bandset_load(store, &q, set);
     }
+    if (rc == PB_OK)
+        keep_selected(set, parts[3], parts[4]);
     if (rc == PB_OK && set->count == 0)
         rc = pb__diag_set(diag, PB_ERR_NOT_FOUND, NULL, 0, "no band matches '%s'", sel);
     if (rc == PB_OK && set->count > 1) {
-        char list[600] = "";
+        char list[700] = "";
         size_t used = 0;
-        for (size_t i = 0; i < set->count && used < sizeof list - 80; i++) {
-            int n = snprintf(list + used, sizeof list - used, "%s%s/%s/%s", i ? ", " : "",
-                             set->rows[i].company, set->rows[i].role, set->rows[i].region);
+        for (size_t i = 0; i < set->count && used < sizeof list - 120; i++) {
+            const struct pb__bandrow *r = &set->rows[i];
+            int n = snprintf(list + used, sizeof list - used, "%s%s/%s/%s%s%s@%s",
+                             i ? ", " : "", r->company, r->role, r->region, r->level ? "/" : "",
+                             r->level ? r->level : "", r->source);
             if (n > 0)
                 used += (size_t)n;
         }
         rc = pb__diag_set(diag, PB_ERR_AMBIGUOUS, NULL, 0,
                           "'%s' matches %zu bands; say which: %s", sel, set->count, list);
     }
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 5; i++)
         pb__free(parts[i]);
     if (rc != PB_OK)
         pb__bandset_release(set);

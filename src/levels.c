@@ -22,6 +22,8 @@ struct mention {
     long line;
     char *company, *company_name, *role, *level, *title, *region;
     bool is_range; /* the level is a range ("L4–L5"), set by expand_mention */
+    pb_date review_due; /* of the source, the 12-month default when unstated */
+    bool stale;         /* the source is past its review date */
 };
 
 struct node {
@@ -69,10 +71,11 @@ static void graph_release(struct graph *g)
     pb__free(g->edges.items);
 }
 
-static pb_status load_mentions(pb_store *store, struct graph *g)
+static pb_status load_mentions(pb_store *store, struct graph *g, pb_date today)
 {
     static const char *sql =
-        "SELECT n.map_id, s.key, m.line, c.slug, c.display, r.slug, n.level, n.title, n.region "
+        "SELECT n.map_id, s.key, m.line, c.slug, c.display, r.slug, n.level, n.title, n.region, "
+        "s.as_of, s.review_due "
         "FROM level_node n JOIN level_map m ON m.id = n.map_id JOIN source s ON s.id = m.source_id "
         "JOIN company c ON c.id = n.company_id LEFT JOIN role r ON r.id = n.role_id "
         "ORDER BY n.map_id, n.position";
@@ -97,6 +100,9 @@ static pb_status load_mentions(pb_store *store, struct graph *g)
         m->level = pb__col_dup(st, 6, &oom);
         m->title = pb__col_dup(st, 7, &oom);
         m->region = pb__col_dup(st, 8, &oom);
+        bool assumed = false;
+        m->review_due = pb__review_due(pb__col_date(st, 9), pb__col_date(st, 10), &assumed);
+        m->stale = m->review_due != PB_DATE_NONE && m->review_due < today;
     }
     sqlite3_finalize(st);
     return oom ? pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory")
@@ -288,8 +294,9 @@ static json_t *statement_json(const struct graph *g, long map)
     }
     if (!first)
         return json_null();
-    return json_pack("{s:s, s:I, s:s}", "source", first->source, "line", (json_int_t)first->line,
-                     "chain", text);
+    return json_pack("{s:s, s:I, s:s, s:o, s:b}", "source", first->source, "line",
+                     (json_int_t)first->line, "chain", text, "review_due",
+                     pb__json_date(first->review_due), "stale", first->stale);
 }
 
 static json_t *path_json(const struct graph *g, int node)
@@ -314,7 +321,7 @@ pb_status pb_market_levels(pb_store *store, const char *company, const char *rol
     struct graph g = {0};
     pb__diag *diag = pb__store_diag(store);
     *out = NULL;
-    pb_status rc = load_mentions(store, &g);
+    pb_status rc = load_mentions(store, &g, pb_date_today());
     if (rc == PB_OK && build_edges(&g) != PB_OK)
         rc = pb__diag_set(diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     size_t starts = 0;

@@ -457,6 +457,21 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
         if (json_array_append_new(notes, json_string(note)) != 0)
             goto nomem_lists;
     }
+    if (o->nsign_on > years) {
+        int64_t beyond = 0;
+        for (int i = years; i < o->nsign_on; i++)
+            beyond += o->sign_on_minor[i];
+        pb_money m = {conv(&c, beyond), ""};
+        memcpy(m.currency, c.currency, 4);
+        char amount[64], note[256];
+        pb_money_format_full(m, amount, sizeof amount);
+        snprintf(note, sizeof note,
+                 "sign-on of %s paid after year %d is not in the %d-year total; the annualised "
+                 "total counts all of the sign-on",
+                 amount, years, years);
+        if (json_array_append_new(notes, json_string(note)) != 0)
+            goto nomem_lists;
+    }
     if (o->bonus_payout_pct != 100) {
         char note[160];
         snprintf(note, sizeof note,

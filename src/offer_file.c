@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "fileio.h"
+#include "facts.h"
 #include "offer_internal.h"
 #include "payband/money.h"
 #include "yamlutil.h"
@@ -580,6 +581,15 @@ static pb_status read_offer(reader *r)
     if (!o->company)
         return pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, line_of(r, root),
                             "offer has no company");
+    /* Spellings of one company share a slug; a name with no letter or digit
+     * to slug is kept as written. */
+    o->company_slug = pb__slugify(o->company);
+    if (o->company_slug && !o->company_slug[0]) {
+        pb__free(o->company_slug);
+        o->company_slug = pb__strdup(o->company);
+    }
+    if (!o->company_slug)
+        return pb__diag_set(r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
 
     yaml_node_t *base = pb__yaml_get(&r->y, root, "base");
     if (pb__yaml_is_null(base))
@@ -712,6 +722,7 @@ void pb_offer_free(pb_offer *o)
     pb__free(o->file);
     pb__free(o->name);
     pb__free(o->company);
+    pb__free(o->company_slug);
     pb__free(o->role);
     pb__free(o->level);
     pb__free(o->region);

@@ -80,6 +80,8 @@ struct pb_offer {
     char *file;      /* path as given, for messages */
     char *name;      /* `name:` or the file's stem */
     char *company, *role, *level, *region;
+    char *company_slug; /* "Hugging Face" -> "hugging-face": what the valuation keys the
+                           company's random draws by (company stays as written) */
     char currency[4];
     int64_t base_minor;
     double raise_pct;

@@ -602,7 +602,6 @@ static pb_status write_targets(pb_store *s, const pb__facts *f, sqlite3_int64 sr
     return rc;
 }
 
-/* Everything of one document, inside an open transaction. */
 /* Money figures of prose, additional asks and cited sources (002_documents). */
 static pb_status write_mentions(pb_store *s, const pb__facts *f, sqlite3_int64 src)
 {
@@ -610,8 +609,8 @@ static pb_status write_mentions(pb_store *s, const pb__facts *f, sqlite3_int64 s
     pb_status rc = prepare(s,
                            "INSERT INTO mention(source_id, line, position, company_id, "
                            "company_inferred, role, level, region, component, currency, low, "
-                           "high, approximate, equivalent_of, text, sentence) "
-                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           "high, approximate, equivalent_of, text, sentence, at_least) "
+                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            &st);
     for (size_t i = 0; rc == PB_OK && i < f->mentions.count; i++) {
         const struct pb__mention *m = &f->mentions.items[i];
@@ -637,6 +636,7 @@ static pb_status write_mentions(pb_store *s, const pb__facts *f, sqlite3_int64 s
             sqlite3_bind_null(st, 14);
         sqlite3_bind_text(st, 15, m->text, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 16, m->sentence, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 17, m->at_least);
         rc = step_done(s, st, "mention");
     }
     sqlite3_finalize(st);
@@ -673,6 +673,42 @@ static pb_status write_mentions(pb_store *s, const pb__facts *f, sqlite3_int64 s
     return rc;
 }
 
+/* Percentages that are no band, premium or target (003_figures). */
+static pb_status write_percentages(pb_store *s, const pb__facts *f, sqlite3_int64 src)
+{
+    sqlite3_stmt *st = NULL;
+    pb_status rc = prepare(s,
+                           "INSERT INTO percentage(source_id, line, kind, company_id, role_id, "
+                           "region, level, component, relative_to, low_bp, high_bp, "
+                           "approximate, at_least, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           &st);
+    for (size_t i = 0; rc == PB_OK && i < f->percentages.count; i++) {
+        const struct pb__percentage *p = &f->percentages.items[i];
+        sqlite3_int64 c = 0, r = 0;
+        if ((p->company && (rc = company_id(s, f, p->company, &c)) != PB_OK) ||
+            (rc = role_id(s, f, p->role, &r)) != PB_OK)
+            break;
+        sqlite3_bind_int64(st, 1, src);
+        bind_line(st, 2, p->line);
+        sqlite3_bind_text(st, 3, p->kind, -1, SQLITE_STATIC);
+        bind_id(st, 4, c);
+        bind_id(st, 5, r);
+        bind_text_or_null(st, 6, p->region);
+        bind_text_or_null(st, 7, p->level);
+        bind_text_or_null(st, 8, p->component);
+        sqlite3_bind_text(st, 9, p->of, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 10, p->low_bp);
+        sqlite3_bind_int(st, 11, p->high_bp);
+        sqlite3_bind_int(st, 12, p->approximate);
+        sqlite3_bind_int(st, 13, p->at_least);
+        bind_text_or_null(st, 14, p->note);
+        rc = step_done(s, st, "percentage");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Everything of one document, inside an open transaction. */
 static pb_status write_facts(pb_store *s, const pb__facts *f, bool builtin)
 {
     sqlite3_int64 src = 0;
@@ -701,6 +737,8 @@ static pb_status write_facts(pb_store *s, const pb__facts *f, bool builtin)
         rc = write_targets(s, f, src);
     if (rc == PB_OK)
         rc = write_mentions(s, f, src);
+    if (rc == PB_OK)
+        rc = write_percentages(s, f, src);
     return rc;
 }
 

@@ -21,6 +21,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -136,7 +137,8 @@ typedef struct model {
 
     /* results */
     double q[5], mean, ce, eq_median;
-    bool ce_ok;
+    bool ce_ok;   /* ce holds the certainty equivalent */
+    bool ce_zero; /* ... and it is 0 because an outcome is worth nothing */
 } model;
 
 struct pb_valuation {
@@ -218,13 +220,25 @@ pb_status pb_valuation_set(pb_valuation *v, const char *name, double value)
     struct {
         const char *name;
         double lo, hi;
-    } run[] = {{"years", 1, MAX_YEARS},          {"simulations", 1, MAX_SIMULATIONS},
-               {"risk_aversion", 0, 50},         {"wealth", 0, 1e13},
-               {"threads", 1, MAX_THREADS},      {"scenarios", 0, 1},
-               {"black_scholes", 0, 1},          {"summary_only", 0, 1}};
+        bool whole; /* a count or a switch: no fractions */
+    } run[] = {{"years", 1, MAX_YEARS, true},     {"simulations", 1, MAX_SIMULATIONS, true},
+               {"risk_aversion", 0, 50, false},   {"wealth", 0, 1e13, false},
+               {"threads", 1, MAX_THREADS, true}, {"scenarios", 0, 1, true},
+               {"black_scholes", 0, 1, true},     {"summary_only", 0, 1, true}};
     for (size_t i = 0; i < sizeof run / sizeof run[0]; i++) {
         if (strcmp(run[i].name, name) != 0)
             continue;
+        if (run[i].whole && value != floor(value)) {
+            /* The shortest spelling that reads back as the value. */
+            char text[32];
+            for (int digits = 6; digits <= 17; digits++) {
+                snprintf(text, sizeof text, "%.*g", digits, value);
+                if (strtod(text, NULL) == value)
+                    break;
+            }
+            return pb__diag_set(&v->diag, PB_ERR_USAGE, NULL, 0,
+                                "%s must be a whole number, not %s", name, text);
+        }
         if (value < run[i].lo || value > run[i].hi)
             return pb__diag_set(&v->diag, PB_ERR_USAGE, NULL, 0, "%s must be between %g and %g",
                                 name, run[i].lo, run[i].hi);
@@ -307,7 +321,7 @@ double pb_black_scholes_call(double s, double k, double r, double t, double sigm
 
 static uint64_t hash_text(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a over the lower-cased text */
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a over the lower-cased text (a slug) */
     for (; s && *s; s++) {
         h ^= (unsigned char)tolower((unsigned char)*s);
         h *= 1099511628211ULL;
@@ -431,7 +445,7 @@ static pb_status build_model(pb_valuation *v, model *m, pb_offer *o)
     m->priv_opt = pb__calloc(cap, sizeof *m->priv_opt);
     if (!m->pub_opt || !m->priv_opt)
         return pb__diag_set(&v->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    uint64_t company = hash_text(o->company);
+    uint64_t company = hash_text(o->company_slug);
     m->stream_pub = company ^ 0x5055424C4943ULL;  /* "PUBLIC" */
     m->stream_priv = company ^ 0x505249564154ULL; /* "PRIVAT" */
 
@@ -829,10 +843,19 @@ static void quantiles(const double *x, long n, double lo, double hi, const doubl
         out[i] = val[2 * i] + frac[i] * (val[2 * i + 1] - val[2 * i]);
 }
 
+/* What certainty_equivalent found. */
+typedef enum ce_result {
+    CE_OK,        /* *out is the certainty equivalent */
+    CE_ZERO,      /* R >= 1 and some outcome is worth exactly nothing: its
+                     utility is -infinity, so is E[u], and the sure total is
+                     0 (*out = -w) */
+    CE_UNDEFINED, /* some outcome is below zero */
+} ce_result;
+
 /* Certainty equivalent of w + cash + scale * paths[i] under CRRA with
- * relative risk aversion r; false when some outcome is not positive. */
-static bool certainty_equivalent(const double *paths, long n, double cash, double scale,
-                                 double w, double r, double *out)
+ * relative risk aversion r (paths >= 0, scale >= 0). */
+static ce_result certainty_equivalent(const double *paths, long n, double cash, double scale,
+                                      double w, double r, double *out)
 {
     double base = w + cash;
     if (r == 0) {
@@ -840,44 +863,56 @@ static bool certainty_equivalent(const double *paths, long n, double cash, doubl
         for (long i = 0; i < n; i++)
             s += paths[i];
         *out = cash + scale * s / (double)n;
-        return true;
+        return CE_OK;
     }
     /* Normalise by a typical magnitude to keep powers in range. */
-    double norm = 0;
-    for (long i = 0; i < n; i++)
+    double norm = 0, least = INFINITY;
+    for (long i = 0; i < n; i++) {
         norm += paths[i];
+        least = paths[i] < least ? paths[i] : least;
+    }
     norm = base + scale * norm / (double)n;
-    if (!(norm > 0))
-        return false;
+    double worst = base + scale * least;
+    if (worst < 0)
+        return CE_UNDEFINED;
+    if (!(norm > 0)) { /* every outcome is 0 */
+        *out = -w;
+        return CE_OK;
+    }
+    if (worst == 0 && r >= 1) {
+        *out = -w;
+        return CE_ZERO;
+    }
     double acc = 0;
     if (r == 1) {
         for (long i = 0; i < n; i++) {
             double x = (base + scale * paths[i]) / norm;
             if (!(x > 0))
-                return false;
+                return CE_UNDEFINED;
             acc += log(x);
         }
         *out = norm * exp(acc / (double)n) - w;
-        return true;
+        return CE_OK;
     }
     if (r == 2) {
         for (long i = 0; i < n; i++) {
             double x = (base + scale * paths[i]) / norm;
             if (!(x > 0))
-                return false;
+                return CE_UNDEFINED;
             acc += 1.0 / x;
         }
         *out = norm * (double)n / acc - w;
-        return true;
+        return CE_OK;
     }
+    /* Below R = 1 an outcome of 0 adds 0 to the sum: a finite utility. */
     for (long i = 0; i < n; i++) {
         double x = (base + scale * paths[i]) / norm;
-        if (!(x > 0))
-            return false;
+        if (x < 0 || (x == 0 && r > 1))
+            return CE_UNDEFINED;
         acc += pow(x, 1 - r);
     }
     *out = norm * pow(acc / (double)n, 1 / (1 - r)) - w;
-    return true;
+    return CE_OK;
 }
 
 /* Solve f(x) = target for increasing f on [lo, hi] by the Illinois method. */
@@ -934,9 +969,10 @@ typedef struct ce_ctx {
 static bool ce_of(void *arg, double x, double *y)
 {
     ce_ctx *c = arg;
-    if (c->shift)
-        return certainty_equivalent(c->m->paths, c->n, c->m->cash + x, 1, c->w, c->r, y);
-    return certainty_equivalent(c->m->paths, c->n, c->m->cash, x, c->w, c->r, y);
+    ce_result res =
+        c->shift ? certainty_equivalent(c->m->paths, c->n, c->m->cash + x, 1, c->w, c->r, y)
+                 : certainty_equivalent(c->m->paths, c->n, c->m->cash, x, c->w, c->r, y);
+    return res != CE_UNDEFINED;
 }
 
 /* The value of an offer when the company exits at the horizon at `multiple`,
@@ -1050,9 +1086,10 @@ static json_t *breakeven_side(const pb_valuation *v, const model *m, double targ
             hi *= 2;
         if (!ok || !solve_increasing(ce_of, &c, 0, hi, target, &k)) {
             double y0;
-            if (ce_of(&c, 0, &y0) && y0 >= target)
+            if (ce_of(&c, 0, &y0) && y0 >= target) {
                 k = 0;
-            else
+                eq_note = "the cash alone matches the target";
+            } else
                 eq_note = "no grant size reaches the target: the outcomes where the equity pays "
                           "nothing cap the certainty equivalent";
         }
@@ -1067,30 +1104,48 @@ static json_t *breakeven_side(const pb_valuation *v, const model *m, double targ
     if (eq_note)
         json_object_set_new(b, "equity_note", json_string(eq_note));
 
-    /* Base: a cash shift c in report currency, then back to a base. */
+    /* Base: a cash shift c in report currency, then back to a base. The
+     * certainty equivalent of a shifted offer moves at least as far as the
+     * shift upwards and at most as far downwards (CRRA: more wealth, less
+     * risk premium), so the shift lies between 0 and target - own; below,
+     * it stops just short of -(cash + wealth), where some outcome would be
+     * worth nothing or less. */
     double c = NAN;
+    bool no_base_needed = false;
     if (at_median) {
         c = target - own;
     } else {
         ce_ctx cc = {m, n, v->wealth, v->risk_aversion, true};
-        double span = fabs(target - own) + 1;
-        double lo = -span, hi = span;
-        double y;
-        while (hi < 1e13 && ce_of(&cc, hi, &y) && y < target)
-            hi *= 2;
-        while (lo > -m->cash - v->wealth && (!ce_of(&cc, lo, &y) || y > target))
-            lo = fmax(lo * 2, -m->cash - v->wealth);
-        if (!solve_increasing(ce_of, &cc, lo, hi, target, &c))
+        double lo, hi, y;
+        if (target >= own) {
+            lo = 0;
+            hi = target - own + 1;
+            while (hi < 1e13 && ce_of(&cc, hi, &y) && y < target)
+                hi *= 2;
+        } else {
+            double floor_shift = -(m->cash + v->wealth) * (1 - 1e-9);
+            hi = 0;
+            lo = fmax(target - own - 1, floor_shift);
+        }
+        if (!solve_increasing(ce_of, &cc, lo, hi, target, &c)) {
             c = NAN;
+            /* Below the target even with no cash at all: no base is needed. */
+            no_base_needed = target < own;
+        }
     }
     double base_native = NAN;
     if (!isnan(c) && m->base_factor > 0)
         base_native = minor_to_major(o->base_minor, o->currency) + c / (m->rate * m->base_factor);
-    if (!isnan(base_native) && base_native < 0) {
+    if (no_base_needed || (!isnan(base_native) && base_native < 0)) {
         json_object_set_new(b, "base", json_integer(0));
         json_object_set_new(b, "base_note", json_string("matches the target even with no base"));
+    } else if (isnan(base_native)) {
+        json_object_set_new(b, "base", json_null());
+        json_object_set_new(b, "base_note",
+                            json_string("no base reaches the target: the certainty equivalent "
+                                        "could not be brought to it"));
     } else {
-        json_object_set_new(b, "base", isnan(base_native) ? json_null() : jmoney(base_native));
+        json_object_set_new(b, "base", jmoney(base_native));
     }
 
     /* Exit multiple, for offers with private equity. */
@@ -1246,9 +1301,12 @@ static bool summarise(pb_valuation *v, model *m)
         m->q[k] = m->cash + eq_q[k];
     m->eq_median = eq_q[2];
     m->mean = m->cash + sum / (double)n;
-    if (!v->summary_only)
-        m->ce_ok =
+    if (!v->summary_only) {
+        ce_result res =
             certainty_equivalent(m->paths, n, m->cash, 1, v->wealth, v->risk_aversion, &m->ce);
+        m->ce_ok = res != CE_UNDEFINED;
+        m->ce_zero = res == CE_ZERO;
+    }
     return true;
 }
 
@@ -1372,6 +1430,18 @@ pb_status pb_valuation_run(pb_valuation *v, json_t **out)
         if (v->summary_only)
             continue;
         json_object_set_new(o, "certainty_equivalent", m->ce_ok ? jmoney(m->ce) : json_null());
+        if (m->ce_zero) {
+            char *note = pb__asprintf(
+                "%.1f%% of the outcomes are worth nothing, and with risk aversion %g (1 or more) "
+                "and no wealth their utility is minus infinity: the certainty equivalent is 0; "
+                "set a wealth (--wealth) to weigh them as large losses instead",
+                100.0 * (double)m->zeros / (double)n, v->risk_aversion);
+            if (!note || json_object_set_new(o, "certainty_equivalent_note", json_string(note))) {
+                pb__free(note);
+                goto nomem_root;
+            }
+            pb__free(note);
+        }
         json_t *beats = json_object();
         if (!beats || json_object_set_new(o, "p_beats", beats) != 0)
             goto nomem_root;

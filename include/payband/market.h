@@ -33,8 +33,9 @@ typedef struct pb_band_query {
 /* Matching bands (relative bands resolved) as a JSON array. */
 pb_status pb_market_bands(pb_store *store, const pb_band_query *query, json_t **out);
 
-/* How band A sits against band B. Selectors are "company[/role[/region]]" and
- * must each match exactly one band. `component` is "tc", "base" or "equity"
+/* How band A sits against band B. Selectors are
+ * "company[/role[/region[/level]]][@source]" and must each match exactly one
+ * band. `component` is "tc", "base" or "equity"
  * (NULL: tc when both have one, else base). `currency` NULL: B's currency. */
 pb_status pb_market_gap(pb_store *store, const char *a, const char *b, const char *component,
                         const char *currency, pb_date as_of, json_t **out);

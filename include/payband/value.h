@@ -29,8 +29,9 @@ const char *pb_valuation_errmsg(const pb_valuation *v);
  * Assumptions, which override every offer's file and the defaults:
  * "volatility_pct", "drift_pct", "liquidity_pct", "failure_pct", "dilution_pct",
  * "exit_multiple_median", "exit_multiple_sigma", "risk_free_pct",
- * "option_term_years". Unknown names and values out of range give
- * PB_ERR_USAGE. */
+ * "option_term_years". Unknown names, values out of range and fractions
+ * for the whole-number settings (years, simulations, threads and the 0/1
+ * switches) give PB_ERR_USAGE. */
 pb_status pb_valuation_set(pb_valuation *v, const char *name, double value);
 pb_status pb_valuation_set_seed(pb_valuation *v, uint64_t seed);
 /* Report every value in `currency` (default: the first offer's). Offers in
@@ -44,7 +45,9 @@ pb_status pb_valuation_add(pb_valuation *v, pb_offer *offer);
  * risk_aversion, wealth, currency, fx[], offers[] {name, file, company,
  * native_currency, deterministic_total, first_year_total, annualised_total,
  * cash_total, assumptions[] {name, value, source}, simulated {p5, p25, p50,
- * p75, p95, mean}, p_exit, p_zero_equity, certainty_equivalent, p_beats
+ * p75, p95, mean}, p_exit, p_zero_equity, certainty_equivalent,
+ * certainty_equivalent_note? (when it is 0 because an outcome is worth
+ * nothing with R >= 1 and no wealth), p_beats
  * {other: probability}, breakeven {target, at_median {...}, at_certainty_
  * equivalent {...}}, scenarios?, black_scholes?}. */
 pb_status pb_valuation_run(pb_valuation *v, json_t **out);

@@ -144,6 +144,56 @@ Test(dataset, good_file_every_field)
     cr_expect_eq(f->targets.items[1].equity, -1, "not stated");
     cr_expect_null(f->targets.items[1].role);
 
+    cr_assert_eq(f->mentions.count, 3, "figures are mentions");
+    const struct pb__mention *g = &f->mentions.items[0];
+    cr_expect_str_eq(g->company, "example-labs");
+    cr_expect_str_eq(g->role, "data-engineer");
+    cr_expect_str_eq(g->region, "Berlin");
+    cr_expect_null(g->level);
+    cr_expect_str_eq(g->component, "equity");
+    cr_expect_str_eq(g->currency, "EUR");
+    cr_expect_eq(g->low, 9500000);
+    cr_expect_eq(g->high, 9500000);
+    cr_expect(g->at_least);
+    cr_expect_not(g->approximate);
+    cr_expect_not(g->company_inferred);
+    cr_expect_eq(g->equivalent_of, -1);
+    cr_expect_str_eq(g->text, "€95K+", "the figure written back");
+    cr_expect_str_eq(g->sentence, "equity a lever aims for", "the note stands for the sentence");
+    cr_expect_eq(g->line, 50);
+    g = &f->mentions.items[1];
+    cr_expect_eq(g->low, 300000000000);
+    cr_expect_eq(g->high, 600000000000);
+    cr_expect(g->approximate);
+    cr_expect_not(g->at_least);
+    cr_expect_null(g->role);
+    cr_expect_str_eq(g->text, "~$3B–$6B");
+    g = &f->mentions.items[2];
+    cr_expect_null(g->company, "a figure may name no company");
+    cr_expect_str_eq(g->text, "€121,750", "written in full when compact would round");
+
+    cr_assert_eq(f->percentages.count, 3);
+    const struct pb__percentage *p = &f->percentages.items[0];
+    cr_expect_str_eq(p->kind, "increase");
+    cr_expect_str_eq(p->company, "other-co");
+    cr_expect_str_eq(p->role, "data-engineer");
+    cr_expect_str_eq(p->component, "total");
+    cr_expect_str_eq(p->of, "the year before");
+    cr_expect_eq(p->low_bp, 3800);
+    cr_expect_eq(p->high_bp, 3800);
+    cr_expect(p->approximate);
+    cr_expect_str_eq(p->note, "senior pay");
+    cr_expect_eq(p->line, 60);
+    p = &f->percentages.items[1];
+    cr_expect_str_eq(p->kind, "multiple");
+    cr_expect_eq(p->low_bp, 30000, "3x is 300%%");
+    cr_expect_eq(p->high_bp, 50000);
+    cr_expect_null(p->note);
+    p = &f->percentages.items[2];
+    cr_expect_null(p->company);
+    cr_expect(p->at_least);
+    cr_expect_eq(p->low_bp, 5000);
+
     pb__facts_free(f);
 }
 

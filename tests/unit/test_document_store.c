@@ -22,7 +22,8 @@ static void table_counts(pb_store *s, char *buf, size_t cap)
 {
     static const char *const tables[] = {
         "source", "company", "role", "region", "band", "relative_band", "level_map",
-        "level_node", "offer_mention", "premium", "target", "mention", "extra_ask", "citation"};
+        "level_node", "offer_mention", "premium", "target", "mention", "percentage", "extra_ask",
+        "citation"};
     size_t n = 0;
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         char sql[96];

@@ -390,16 +390,27 @@ Test(market, gap_selectors_must_name_one_band)
                  PB_ERR_AMBIGUOUS);
     cr_expect_null(out);
     cr_expect(strstr(pb_store_errmsg(store), "'acme' matches 9 bands; say which: "
-                                             "acme/engineer/New York, acme/engineer/Boston"),
+                                             "acme/engineer/New York@fixture-market, "
+                                             "acme/engineer/Boston@fixture-market"),
               "%s", pb_store_errmsg(store));
     cr_expect_eq(pb_market_gap(store, "nobody/engineer", "acme/engineer/paris", NULL, NULL,
                                PB_DATE_NONE, &out),
                  PB_ERR_NOT_FOUND);
     cr_expect_str_eq(pb_store_errmsg(store), "no band matches 'nobody/engineer'");
-    cr_expect_eq(pb_market_gap(store, "acme/engineer/paris", "a/b/c/d", NULL, NULL,
+    cr_expect_eq(pb_market_gap(store, "acme/engineer/paris", "a/b/c/d/e", NULL, NULL,
                                PB_DATE_NONE, &out),
                  PB_ERR_USAGE);
-    cr_expect_str_eq(pb_store_errmsg(store), "bad selector 'a/b/c/d': use company[/role[/region]]");
+    cr_expect_str_eq(pb_store_errmsg(store),
+                     "bad selector 'a/b/c/d/e': use company[/role[/region[/level]]][@source]");
+    cr_expect_eq(pb_market_gap(store, "acme/engineer/paris@", "acme/engineer/paris", NULL, NULL,
+                               PB_DATE_NONE, &out),
+                 PB_ERR_USAGE);
+    cr_expect_eq(pb_market_gap(store, "acme/engineer/paris/L9", "acme/engineer/paris", NULL,
+                               NULL, PB_DATE_NONE, &out),
+                 PB_ERR_NOT_FOUND);
+    cr_expect_eq(pb_market_gap(store, "acme/engineer/paris@other-source", "acme/engineer/paris",
+                               NULL, NULL, PB_DATE_NONE, &out),
+                 PB_ERR_NOT_FOUND);
     cr_expect_eq(pb_market_gap(store, "", "acme/engineer/paris", NULL, NULL, PB_DATE_NONE, &out),
                  PB_ERR_USAGE);
     cr_expect_eq(pb_market_gap(store, "acme/engineer/paris", "acme/engineer/paris", "bonus",

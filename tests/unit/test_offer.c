@@ -166,6 +166,45 @@ Test(offer, raise_bonus_sign_on)
     json_decref(s);
 }
 
+/* Whether some note of schedule `s` contains `text`. */
+static bool has_note(json_t *s, const char *text)
+{
+    json_t *notes = json_object_get(s, "notes");
+    for (size_t i = 0; i < json_array_size(notes); i++)
+        if (strstr(json_string_value(json_array_get(notes, i)), text))
+            return true;
+    return false;
+}
+
+Test(offer, sign_on_beyond_the_horizon_is_noted)
+{
+    /* Three instalments, a two-year horizon: the third is not in the
+     * two-year total, while the annualised total counts all three; a note
+     * says so. Within the horizon, no such note. */
+    const char *yaml = "company: x\ncurrency: EUR\nbase: 100000\n"
+                       "sign_on: [10000, 5000, 3000]\n";
+    json_t *s = schedule_of("sign-on", yaml, 2);
+    cr_expect_eq(num(s, "total"), 200000 + 15000);
+    cr_expect_eq(num(s, "sign_on_total"), 18000);
+    cr_expect_eq(num(s, "annualised_total"), 100000 + 18000 / 4);
+    cr_expect(has_note(s, "sign-on of €3,000 paid after year 2 is not in the 2-year total"),
+              "no note about the sign-on beyond the horizon");
+    json_decref(s);
+    s = schedule_of("sign-on", yaml, 3);
+    cr_expect_eq(num(s, "total"), 300000 + 18000);
+    cr_expect(!has_note(s, "not in the"), "a note with every instalment inside the horizon");
+    json_decref(s);
+}
+
+Test(offer, negative_raise_is_a_pay_cut)
+{
+    /* raise_pct may be negative (a cut each year), down to -50. */
+    json_t *s = schedule_of("cut", "company: x\ncurrency: EUR\nbase: 100000\nraise_pct: -10\n", 3);
+    cr_expect_eq(year_field(s, 2, "base"), 90000);
+    cr_expect_eq(year_field(s, 3, "base"), 81000);
+    json_decref(s);
+}
+
 Test(offer, options_at_409a_and_preferred_spread_kept_apart)
 {
     const char *yaml = "company: x\ncurrency: USD\nbase: 0\nequity:\n"

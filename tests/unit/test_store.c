@@ -69,9 +69,11 @@ static void expect_unchanged(pb_store *s, char *before, const char *why)
 static int latest_migration(void)
 {
     int latest = 0;
-    for (const struct pb__embedded_file *f = pb__embedded_sql; f->name; f++)
-        if (atoi(f->name) > latest)
-            latest = atoi(f->name);
+    for (const struct pb__embedded_file *f = pb__embedded_sql; f->name; f++) {
+        int n = (int)strtol(f->name, NULL, 10);
+        if (n > latest)
+            latest = n;
+    }
     return latest;
 }
 
@@ -149,8 +151,15 @@ Test(store, reimport_replaces_rather_than_duplicates)
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
     test_db_import(s, "facts/good.yaml");
     test_db_expect_rows(s, "source=1 band=2 relative_band=1 level_map=1 level_node=2 fx_rate=1 "
-                           "offer_mention=1 premium=2 target=2");
+                           "offer_mention=1 premium=2 target=2 mention=3 percentage=3");
     cr_expect_eq(test_db_int(s, "SELECT base_high FROM band WHERE line = 8"), 9000050);
+    cr_expect_eq(test_db_int(s, "SELECT at_least FROM mention WHERE line = 50"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM mention WHERE company_id IS NULL"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT high_bp FROM percentage WHERE kind = 'multiple'"),
+                 50000);
+    char *of = test_db_text(s, "SELECT relative_to FROM percentage WHERE line = 62");
+    cr_expect_str_eq(of, "the initial grant");
+    free(of);
 
     test_db_import(s, "facts/good.yaml");
     test_db_expect_rows(s, "source=1 band=2 level_node=2 fx_rate=1 premium=2");
@@ -160,7 +169,8 @@ Test(store, reimport_replaces_rather_than_duplicates)
     test_db_import(s, "facts/good-v2.yaml");
     test_db_expect_rows(s, "source=1 band=1");
     cr_expect_eq(test_db_int(s, "SELECT base_low FROM band"), 7500000);
-    test_db_expect_rows(s, "relative_band=0 level_node=0 fx_rate=0 premium=0 target=0");
+    test_db_expect_rows(s, "relative_band=0 level_node=0 fx_rate=0 premium=0 target=0 "
+                           "mention=0 percentage=0");
     char *title = test_db_text(s, "SELECT title FROM source");
     cr_expect_str_eq(title, "Example Labs data engineer guide, second edition");
     free(title);

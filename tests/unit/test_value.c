@@ -187,6 +187,38 @@ Test(value, identical_offers_split_even)
     pb_offer_free(b);
 }
 
+Test(value, company_spellings_share_their_draws)
+{
+    /* "Hugging Face" and "hugging-face" are one company: the same private
+     * grant gives the same paths, so neither offer beats the other. The
+     * display name is kept as written. */
+    const char *grant = "currency: EUR\nbase: 100000\n"
+                        "equity:\n  - {kind: private_rsu, value: 200000, vesting: {years: 4}}\n"
+                        "valuation: {liquidity_pct: 30}\n";
+    char a_yaml[512], b_yaml[512];
+    snprintf(a_yaml, sizeof a_yaml, "name: a\ncompany: Hugging Face\n%s", grant);
+    snprintf(b_yaml, sizeof b_yaml, "name: b\ncompany: hugging-face\n%s", grant);
+    pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
+    cr_expect_str_eq(pb_offer_company(a), "Hugging Face");
+    pb_valuation *v = pb_valuation_new();
+    cr_assert(v);
+    pb_valuation_set(v, "simulations", 10000);
+    pb_valuation_add(v, a);
+    pb_valuation_add(v, b);
+    json_t *r = run(v);
+    size_t na = 0, nb = 0;
+    const double *pa = pb_valuation_paths(v, 0, &na), *pb = pb_valuation_paths(v, 1, &nb);
+    cr_assert(pa && pb && na == 10000 && nb == 10000);
+    cr_expect_eq(memcmp(pa, pb, na * sizeof *pa), 0, "the two spellings drew different paths");
+    cr_expect_eq(num(json_object_get(offer_result(r, 0), "p_beats"), "b"), 0.5);
+    cr_expect_str_eq(json_string_value(json_object_get(offer_result(r, 0), "company")),
+                     "Hugging Face");
+    json_decref(r);
+    pb_valuation_free(v);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
 static json_t *run_with(const char *f1, const char *f2, uint64_t seed, int threads, long sims)
 {
     return run_files(f1, f2, SETTINGS({"seed", (double)seed}, {"threads", threads},
@@ -273,6 +305,137 @@ Test(value, breakeven_really_breaks_even)
     pb_offer_free(b);
 }
 
+Test(value, ce_base_breakeven_when_the_gap_exceeds_the_cash)
+{
+    /* A pays 20K a year (80K of cash over four years) and private RSUs; B
+     * pays a certain 150K a year. The gap between the certainty equivalents
+     * (about 520K) is far larger than A's cash: the base that closes it must
+     * still be found, and must really close it. */
+    const char *a_yaml = "name: a\ncompany: alpha\ncurrency: EUR\nbase: 20000\n"
+                         "equity:\n  - {kind: private_rsu, value: 100000, vesting: {years: 4}}\n";
+    const char *b_yaml = "name: b\ncompany: beta\ncurrency: EUR\nbase: 150000\n";
+    pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
+    json_t *r = run_offers(a, b, SETTINGS({"simulations", 20000}));
+    json_t *ra = offer_result(r, 0);
+    double own = num(ra, "certainty_equivalent");
+    double target = num(offer_result(r, 1), "certainty_equivalent");
+    cr_assert_eq(target, 600000);
+    cr_assert(target - own > 80000, "the gap %.0f must exceed the cash", target - own);
+    json_t *side = json_object_get(json_object_get(ra, "breakeven"), "at_certainty_equivalent");
+    json_t *base = json_object_get(side, "base");
+    cr_assert(json_is_number(base), "base at the certainty equivalent is %s",
+              json_is_null(base) ? "null" : "missing");
+    double new_base = json_number_value(base);
+    cr_expect(new_base > 20000 + (target - own) / 4 * 0.9, "base %.2f", new_base);
+    json_decref(r);
+    pb_offer_free(a);
+
+    char yaml[512];
+    snprintf(yaml, sizeof yaml,
+             "name: a\ncompany: alpha\ncurrency: EUR\nbase: %.2f\n"
+             "equity:\n  - {kind: private_rsu, value: 100000, vesting: {years: 4}}\n",
+             new_base);
+    a = parse(yaml);
+    r = run_offers(a, b, SETTINGS({"simulations", 20000}));
+    double got = num(offer_result(r, 0), "certainty_equivalent");
+    cr_expect(fabs(got - target) < 5, "with base %.2f CE %.2f, target %.2f", new_base, got,
+              target);
+    json_decref(r);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
+Test(value, ce_base_breakeven_below_the_target_is_no_base)
+{
+    /* A's cash alone is worth more than B's whole certainty equivalent: no
+     * base is needed, and the note says so. */
+    const char *a_yaml = "name: a\ncompany: alpha\ncurrency: EUR\nbase: 100000\n"
+                         "sign_on: 200000\n"
+                         "equity:\n  - {kind: private_rsu, value: 100000, vesting: {years: 4}}\n";
+    const char *b_yaml = "name: b\ncompany: beta\ncurrency: EUR\nbase: 10000\n";
+    pb_offer *a = parse(a_yaml), *b = parse(b_yaml);
+    json_t *r = run_offers(a, b, SETTINGS({"simulations", 5000}));
+    json_t *side = json_object_get(json_object_get(offer_result(r, 0), "breakeven"),
+                                   "at_certainty_equivalent");
+    cr_expect_eq(num(side, "base"), 0);
+    cr_expect_str_eq(json_string_value(json_object_get(side, "base_note")),
+                     "matches the target even with no base");
+    json_decref(r);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
+/* An offer with no cash and only private RSUs: without an exit it is worth
+ * nothing. */
+static const char NO_CASH_YAML[] =
+    "name: a\ncompany: alpha\ncurrency: EUR\nbase: 0\n"
+    "equity:\n  - {kind: private_rsu, value: 400000, vesting: {years: 4}}\n";
+
+Test(value, ce_is_zero_when_an_outcome_is_zero_without_wealth)
+{
+    /* With R >= 1 and no wealth, an outcome of 0 has utility -infinity, so
+     * E[u] = -infinity and the certainty equivalent is exactly 0: reported
+     * as 0 with a note, and the other offer's break-even still works. */
+    pb_offer *a = parse(NO_CASH_YAML);
+    pb_offer *b = parse("name: b\ncompany: beta\ncurrency: EUR\nbase: 100000\n");
+    json_t *r = run_offers(a, b, SETTINGS({"simulations", 20000}));
+    json_t *ra = offer_result(r, 0), *rb = offer_result(r, 1);
+    cr_assert_gt(num(ra, "p_zero_equity"), 0.5);
+    cr_expect_eq(num(ra, "certainty_equivalent"), 0);
+    const char *note = json_string_value(json_object_get(ra, "certainty_equivalent_note"));
+    cr_assert(note, "no certainty_equivalent_note");
+    cr_expect(strstr(note, "wealth"), "%s", note);
+    cr_expect_null(json_object_get(rb, "certainty_equivalent_note"));
+
+    /* B against A's 0: B's cash alone beats it. */
+    json_t *b_side =
+        json_object_get(json_object_get(rb, "breakeven"), "at_certainty_equivalent");
+    cr_assert(json_is_object(b_side), "B's break-even at the CE is null");
+    cr_expect_eq(num(b_side, "target_value"), 0);
+    cr_expect_eq(num(b_side, "base"), 0);
+
+    /* A against B's 400K: a base that makes A's CE 400K exists (cash makes
+     * every outcome positive) and really gets there. */
+    json_t *a_side =
+        json_object_get(json_object_get(ra, "breakeven"), "at_certainty_equivalent");
+    cr_assert(json_is_object(a_side), "A's break-even at the CE is null");
+    double base = num(a_side, "base");
+    cr_expect(base > 0 && base < 100000, "base %.2f", base);
+    json_decref(r);
+    pb_offer_free(a);
+    char yaml[512];
+    snprintf(yaml, sizeof yaml,
+             "name: a\ncompany: alpha\ncurrency: EUR\nbase: %.2f\n"
+             "equity:\n  - {kind: private_rsu, value: 400000, vesting: {years: 4}}\n",
+             base);
+    a = parse(yaml);
+    r = run_offers(a, b, SETTINGS({"simulations", 20000}));
+    double got = num(offer_result(r, 0), "certainty_equivalent");
+    cr_expect(fabs(got - 400000) < 5, "with base %.2f CE %.2f", base, got);
+    json_decref(r);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
+
+Test(value, ce_with_zero_outcomes_below_r1_or_with_wealth)
+{
+    /* Below R = 1 an outcome of 0 has a finite utility; with wealth no
+     * outcome is 0. Either way a positive figure and no note. */
+    pb_offer *a = parse(NO_CASH_YAML);
+    json_t *r = run_offers(a, NULL, SETTINGS({"simulations", 20000}, {"risk_aversion", 0.5}));
+    double ce = num(offer_result(r, 0), "certainty_equivalent");
+    double mean = num(json_object_get(offer_result(r, 0), "simulated"), "mean");
+    cr_expect(ce > 0 && ce < mean, "R 0.5: CE %.2f, mean %.2f", ce, mean);
+    cr_expect_null(json_object_get(offer_result(r, 0), "certainty_equivalent_note"));
+    json_decref(r);
+    r = run_offers(a, NULL, SETTINGS({"simulations", 20000}, {"wealth", 100000}));
+    ce = num(offer_result(r, 0), "certainty_equivalent");
+    cr_expect(ce > 0 && ce < mean, "wealth 100K: CE %.2f, mean %.2f", ce, mean);
+    cr_expect_null(json_object_get(offer_result(r, 0), "certainty_equivalent_note"));
+    json_decref(r);
+    pb_offer_free(a);
+}
+
 Test(value, exit_multiple_breakeven)
 {
     /* Cash 400K; 10,000 private RSU shares at 10 (100K vested by year 4),
@@ -327,6 +490,14 @@ Test(value, settings_are_checked)
     cr_expect(pb_valuation_set(v, "nonsense", 1) == PB_ERR_USAGE);
     cr_expect(pb_valuation_set(v, "simulations", 0) == PB_ERR_USAGE);
     cr_expect(pb_valuation_set(v, "risk_aversion", 3) == PB_OK);
+    /* Whole-number settings take whole numbers, not a truncated 2.9. */
+    cr_expect(pb_valuation_set(v, "years", 2.9) == PB_ERR_USAGE);
+    cr_expect_str_eq(pb_valuation_errmsg(v), "years must be a whole number, not 2.9");
+    cr_expect(pb_valuation_set(v, "simulations", 1000.5) == PB_ERR_USAGE);
+    cr_expect(pb_valuation_set(v, "threads", 1.5) == PB_ERR_USAGE);
+    cr_expect(pb_valuation_set(v, "scenarios", 0.5) == PB_ERR_USAGE);
+    cr_expect(pb_valuation_set(v, "years", 3) == PB_OK);
+    cr_expect(pb_valuation_set(v, "risk_aversion", 2.5) == PB_OK);
     json_t *r = NULL;
     cr_expect(pb_valuation_run(v, &r) == PB_ERR_USAGE); /* no offers */
     pb_valuation_free(v);
