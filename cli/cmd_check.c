@@ -40,10 +40,10 @@ int cmd_check(int argc, char **argv)
     if (use_store && !(store = cli_open_store(common.db)))
         return CLI_EXIT_FAIL;
     json_t *all = json_array();
-    bool unreadable = !all, failing = false;
+    bool unreadable = false, failing = false, out_of_memory = !all;
     size_t counts[4] = {0};
     static const char *const verdicts[4] = {"ok", "wrong", "inconsistent", "unverifiable"};
-    for (int i = optind; all && i < argc; i++) {
+    for (int i = optind; !out_of_memory && i < argc; i++) {
         pb_document *doc = NULL;
         json_t *findings = NULL;
         if (pb_document_read(argv[i], type, &doc) != PB_OK ||
@@ -51,7 +51,7 @@ int cmd_check(int argc, char **argv)
             cli_fail("%s", pb_document_errmsg(doc));
             unreadable = true;
         } else {
-            for (size_t k = 0; k < json_array_size(findings); k++) {
+            for (size_t k = 0; k < json_array_size(findings) && !out_of_memory; k++) {
                 json_t *f = json_array_get(findings, k);
                 const char *v = json_string_value(json_object_get(f, "verdict"));
                 for (int j = 0; j < 4; j++)
@@ -62,13 +62,23 @@ int cmd_check(int argc, char **argv)
                     snprintf(where, sizeof where, "%s:%lld",
                              json_string_value(json_object_get(f, "file")),
                              (long long)json_integer_value(json_object_get(f, "line")));
-                    json_object_set_new(f, "where", json_string(where));
+                    if (json_object_set_new(f, "where", json_string(where)) != 0)
+                        out_of_memory = true;
                 }
-                json_array_append(all, f);
+                if (json_array_append(all, f) != 0)
+                    out_of_memory = true;
             }
             json_decref(findings);
         }
         pb_document_free(doc);
+        if (out_of_memory)
+            break;
+    }
+    if (out_of_memory) {
+        cli_fail("out of memory");
+        json_decref(all);
+        pb_store_close(store);
+        return CLI_EXIT_FAIL;
     }
     failing = counts[1] + counts[2] > 0;
     static const struct cli_column columns[] = {

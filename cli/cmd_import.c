@@ -60,7 +60,8 @@ int cmd_import(int argc, char **argv)
                 json_t *notices = json_object_get(summary, "notices");
                 for (size_t k = 0; k < json_array_size(notices); k++)
                     cli_note("%s", json_string_value(json_array_get(notices, k)));
-                json_array_append_new(rows, summary);
+                if (json_array_append_new(rows, summary) != 0)
+                    rc = cli_fail("out of memory");
             }
         }
         pb_document_free(doc);

@@ -8,18 +8,33 @@
 
 static unsigned long fail_after;   /* 0: never fail */
 static unsigned long alloc_count;
+static int fail_once;              /* only allocation `fail_after` fails */
 
 void pb__alloc_fail_after(unsigned long n)
 {
     fail_after = n;
     alloc_count = 0;
+    fail_once = 0;
+}
+
+void pb__alloc_fail_only(unsigned long n)
+{
+    fail_after = n;
+    alloc_count = 0;
+    fail_once = 1;
+}
+
+unsigned long pb__alloc_count(void)
+{
+    return alloc_count;
 }
 
 static int should_fail(void)
 {
     if (fail_after == 0)
         return 0;
-    return ++alloc_count >= fail_after;
+    ++alloc_count;
+    return fail_once ? alloc_count == fail_after : alloc_count >= fail_after;
 }
 
 void *pb__malloc(size_t size)

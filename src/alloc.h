@@ -19,5 +19,11 @@ char *pb__asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Test hook: make allocation number `n` (counting from 1 after the call) and
  * every later one fail; 0 turns failure injection off. */
 void pb__alloc_fail_after(unsigned long n);
+/* Test hook: make allocation number `n` alone fail (counting from 1 after
+ * the call), so that a caller swallowing the failure shows; 0 turns failure
+ * injection off. pb__alloc_count tells how many allocations were counted
+ * since either hook was called. */
+void pb__alloc_fail_only(unsigned long n);
+unsigned long pb__alloc_count(void);
 
 #endif

@@ -318,16 +318,24 @@ static void offer_total(const struct pb__offer_mention *of, int years, struct of
     if (of->equity_per_year < 0 && of->vest_years > 0 && years > of->vest_years)
         vesting_years = of->vest_years;
     double sign_on = of->sign_on > 0 ? major(of->sign_on, cur) : 0;
-    m->total = years * base + vesting_years * eq_year + sign_on;
+    double bonus = of->bonus_bp > 0 ? base * of->bonus_bp / 10000.0 : 0;
+    m->total = years * (base + bonus) + vesting_years * eq_year + sign_on;
     m->base_plus_n = base + years * eq_year;
     m->equity_only = years * eq_year;
-    m->one_year = base + eq_year;
-    char b[32], e[32];
+    m->one_year = base + bonus + eq_year;
+    char b[32], e[32], bt[48] = "", st[48] = "";
     pb__money_text(money(of->base, cur), b, sizeof b);
     pb__money_text(pb_money_from_double(eq_year, cur), e, sizeof e);
+    if (bonus > 0)
+        snprintf(bt, sizeof bt, " + %g%% bonus", of->bonus_bp / 100.0);
+    if (sign_on > 0) {
+        char so[32];
+        pb__money_text(money(of->sign_on, cur), so, sizeof so);
+        snprintf(st, sizeof st, " + %s sign-on", so);
+    }
     snprintf(m->equity_text, sizeof m->equity_text, "%s", e);
-    snprintf(m->formula, sizeof m->formula, "%d \xC3\x97 (%s base + %s equity a year)%s", years,
-             b, e, sign_on > 0 ? " + sign-on" : "");
+    snprintf(m->formula, sizeof m->formula, "%d \xC3\x97 (%s base%s + %s equity a year)%s",
+             years, b, bt, e, st);
     m->ok = true;
 }
 
@@ -341,7 +349,8 @@ static pb_status check_n_year(struct out *o, const struct pb__claim *c)
         return emit(o, c, "n-year-total", stated, NULL, "unverifiable",
                     c->why ? c->why : "no offer to recompute the total from", cur, true, s, s,
                     false, 0, 0);
-    const struct pb__offer_mention *of = &o->doc->facts->offers.items[c->ref];
+    const struct pb__offer_mention *of =
+        c->offer_local ? &c->offer : &o->doc->facts->offers.items[c->ref];
     struct offer_math m;
     offer_total(of, c->years, &m);
     if (!m.ok)
@@ -354,11 +363,16 @@ static pb_status check_n_year(struct out *o, const struct pb__claim *c)
     char mistake[256] = "";
     char y1[32];
     pb__money_text(money(of->base, cur), y1, sizeof y1);
-    if (!ok && within(s, m.base_plus_n, tol))
+    if (!ok && within(s, m.base_plus_n, tol)) {
+        char bpn[48];
+        pb__money_text(pb_money_from_double(m.base_plus_n, cur), bpn, sizeof bpn);
         snprintf(mistake, sizeof mistake,
                  "the stated figure is one year of base plus %d years of equity (%s + %d "
-                 "\xC3\x97 %s = %s); ",
-                 c->years, y1, c->years, m.equity_text, stated);
+                 "\xC3\x97 %s = %s%s%s); ",
+                 c->years, y1, c->years, m.equity_text, bpn,
+                 strcmp(bpn, stated) != 0 ? ", rounded to " : "",
+                 strcmp(bpn, stated) != 0 ? stated : "");
+    }
     else if (!ok && within(s, m.equity_only, tol))
         snprintf(mistake, sizeof mistake, "the stated figure is %d years of equity alone; ",
                  c->years);

@@ -65,6 +65,7 @@ void pb__claims_release(pb__claims *claims)
         pb__free(c->why);
         pb__free(c->a.label);
         pb__free(c->b.label);
+        pb__free(c->offer.currency);
     }
     pb__free(claims->items);
     memset(claims, 0, sizeof *claims);
@@ -80,11 +81,11 @@ pb_status pb__document_warn(struct pb_document *doc, long line, const char *fmt,
     char *full = line > 0 ? pb__asprintf("%s:%ld: %s", doc->path, line, msg)
                           : pb__asprintf("%s: %s", doc->path, msg);
     if (!full)
-        return PB_ERR_NOMEM;
+        return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     char **grown = pb__realloc(doc->warnings, (doc->warnings_count + 1) * sizeof *grown);
     if (!grown) {
         pb__free(full);
-        return PB_ERR_NOMEM;
+        return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     }
     doc->warnings = grown;
     doc->warnings[doc->warnings_count++] = full;
@@ -99,6 +100,11 @@ static const char *base_name(const char *path)
 
 static pb_status read_into(pb_document *doc, pb_document_type type)
 {
+    /* a UTF-8 byte-order mark some editors write first is no part of the text */
+    if (doc->len >= 3 && memcmp(doc->text, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(doc->text, doc->text + 3, doc->len - 3 + 1);
+        doc->len -= 3;
+    }
     if (doc->len == 0)
         return pb__diag_set(&doc->diag, PB_ERR_PARSE, doc->path, 1, "empty document");
     size_t bad;
@@ -157,7 +163,9 @@ pb_status pb_document_read_text(const char *name, const char *text, size_t len,
     memcpy(doc->text, text, len);
     doc->text[len] = '\0';
     doc->len = len;
-    return read_into(doc, type);
+    pb_status st = read_into(doc, type);
+    doc->read_ok = st == PB_OK;
+    return st;
 }
 
 pb_status pb_document_read(const char *path, pb_document_type type, pb_document **out)
@@ -207,7 +215,9 @@ pb_status pb_document_read(const char *path, pb_document_type type, pb_document 
     buf[len] = '\0';
     doc->text = buf;
     doc->len = len;
-    return read_into(doc, type);
+    st = read_into(doc, type);
+    doc->read_ok = st == PB_OK;
+    return st;
 }
 
 void pb_document_free(pb_document *doc)
@@ -254,7 +264,7 @@ pb_status pb_document_summary(pb_document *doc, json_t **summary)
 {
     *summary = NULL;
     const pb__facts *f = doc->facts;
-    if (!f)
+    if (!f || !doc->read_ok)
         return PB_ERR_USAGE;
     size_t asks = 0, floors = 0, nodes = 0;
     for (size_t i = 0; i < f->targets.count; i++) {
@@ -276,9 +286,9 @@ pb_status pb_document_summary(pb_document *doc, json_t **summary)
         json_decref(notices);
         return PB_ERR_NOMEM;
     }
-    for (size_t i = 0; i < doc->warnings_count; i++)
-        json_array_append_new(notices, json_string(doc->warnings[i]));
     int bad = 0;
+    for (size_t i = 0; i < doc->warnings_count; i++)
+        bad |= json_array_append_new(notices, json_string(doc->warnings[i]));
     bad |= json_object_set_new(o, "file", json_string(doc->path));
     bad |= json_object_set_new(o, "type", json_string(pb_document_type_name(doc->type)));
     bad |= json_object_set_new(o, "source", pb__json_str(f->source.key));
@@ -347,7 +357,7 @@ static pb_status keep_reference_rate(void *ctx, pb_date date, const char *base,
 pb_status pb_document_check(pb_document *doc, pb_store *store, json_t **findings)
 {
     *findings = NULL;
-    if (!doc->facts)
+    if (!doc->facts || !doc->read_ok)
         return PB_ERR_USAGE;
     pb_fx *all = NULL, *reference = NULL;
     if (store && pb_store_fx(store, &all) == PB_OK && pb_fx_count(all) > 0) {
@@ -367,9 +377,50 @@ pb_status pb_document_check(pb_document *doc, pb_store *store, json_t **findings
     return st;
 }
 
+/* A different document stored under the same source key (a guide for the
+ * same company and role from another file or with another title) is
+ * replaced: say so. Re-importing the same file stays a silent replace. */
+static pb_status note_replaced(pb_document *doc, pb_store *store)
+{
+    const struct pb__source *src = &doc->facts->source;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(pb__store_db(store),
+                           "SELECT file, title FROM source WHERE key = ? AND builtin = 0", -1,
+                           &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return PB_OK; /* the import itself reports a broken store */
+    }
+    sqlite3_bind_text(st, 1, src->key, -1, SQLITE_STATIC);
+    pb_status rc = PB_OK;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        bool oom = false;
+        char *file = pb__col_dup(st, 0, &oom);
+        char *title = pb__col_dup(st, 1, &oom);
+        bool same_file = (!file && !src->file) || (file && src->file && strcmp(file, src->file) == 0);
+        bool same_title =
+            (!title && !src->title) || (title && src->title && strcmp(title, src->title) == 0);
+        if (oom)
+            rc = PB_ERR_NOMEM;
+        else if (!same_file || !same_title)
+            rc = pb__document_warn(doc, 0,
+                                   "replaces the facts of %s ('%s') imported before under the "
+                                   "same source key '%s'",
+                                   file ? file : "another document", title ? title : "",
+                                   src->key);
+        pb__free(file);
+        pb__free(title);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 pb_status pb_document_import(pb_document *doc, pb_store *store)
 {
-    if (!doc->facts)
-        return PB_ERR_USAGE;
+    if (!doc->facts || !doc->read_ok)
+        return pb__diag_set(pb__store_diag(store), PB_ERR_USAGE, NULL, 0,
+                            "not imported: %s", doc->diag.msg[0] ? doc->diag.msg : doc->path);
+    pb_status st = note_replaced(doc, store);
+    if (st != PB_OK)
+        return pb__diag_set(pb__store_diag(store), st, NULL, 0, "out of memory");
     return pb__store_replace_facts(store, doc->facts);
 }

@@ -60,6 +60,11 @@ struct pb__claim {
     size_t nparts;
     pb_money total;
     bool total_approximate;
+    /* n-year total of an offer that names no company: the offer is kept
+     * with its claim, not among the facts (of its strings only currency is
+     * set, owned) */
+    bool offer_local;
+    struct pb__offer_mention offer;
 };
 
 typedef PB__LIST(struct pb__claim) pb__claims;
@@ -70,7 +75,9 @@ struct pb_document {
     size_t len;
     pb_document_type type;
     pb__lines lines;
-    pb__facts *facts;
+    pb__facts *facts;     /* partly filled when reading failed: see read_ok */
+    bool read_ok;         /* the whole document was read; only then are its
+                             facts imported, summarised or checked */
     pb__claims claims;
     pb__diag diag;
     size_t warnings_count;

@@ -208,3 +208,28 @@ char *pb__slugify(const char *text)
     out[o] = '\0';
     return out;
 }
+
+bool pb__slug_into(char *out, size_t cap, const char *text, size_t n)
+{
+    if (cap == 0)
+        return false;
+    size_t o = 0;
+    bool dash = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (!isalnum(c)) {
+            dash = true;
+            continue;
+        }
+        if (o + (dash && o > 0) + 1 >= cap) {
+            out[0] = '\0';
+            return false;
+        }
+        if (dash && o > 0)
+            out[o++] = '-';
+        dash = false;
+        out[o++] = (char)tolower(c);
+    }
+    out[o] = '\0';
+    return true;
+}

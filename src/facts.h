@@ -87,6 +87,7 @@ struct pb__offer_mention {
     int64_t equity_grant;    /* -1 when not stated as a grant */
     int vest_years;
     int64_t sign_on;         /* 0 when none */
+    int32_t bonus_bp;        /* yearly bonus as a share of base; 0 when none (not stored) */
     int64_t stated_total;    /* -1 when the document states no total */
     int stated_years;        /* years the stated total covers */
     char *note;
@@ -205,5 +206,8 @@ pb_status pb__facts_name(pb__facts *facts, bool company, const char *slug, const
 /* Lower-case slug of a display name: "Hugging Face" -> "hugging-face",
  * "ML/AI Engineer" -> "ml-ai-engineer". Caller frees. */
 char *pb__slugify(const char *text);
+/* The same into `out` (cap bytes) from n bytes of text, without allocating;
+ * false when it does not fit. */
+bool pb__slug_into(char *out, size_t cap, const char *text, size_t n);
 
 #endif

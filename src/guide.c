@@ -30,7 +30,11 @@ struct guide {
     size_t table_bands_to;
     long table_line;
     bool have_level_paragraph;
+    struct pb__offer_mention anon; /* the latest offer that names no company */
+    char anon_currency[4];
 };
+
+#define ANON_OFFER ((size_t)-2) /* an offer index meaning g->anon */
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -597,6 +601,40 @@ done:
     return st;
 }
 
+/* Cells of a table row as written on its source line (md4c pads a short
+ * row and drops what a long one has beyond the header's columns): the
+ * pipes outside code spans and not escaped, less the outer ones. */
+static size_t raw_cells(const struct pb_document *doc, long line)
+{
+    if (line < 1 || (size_t)line > doc->lines.count)
+        return 0;
+    size_t a = doc->lines.starts[line - 1], b = a;
+    while (b < doc->len && doc->text[b] != '\n')
+        b++;
+    const char *t = doc->text;
+    while (a < b && (t[a] == ' ' || t[a] == '\t'))
+        a++;
+    while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\r'))
+        b--;
+    if (a < b && t[a] == '|')
+        a++;
+    if (b > a && t[b - 1] == '|' && !(b >= a + 2 && t[b - 2] == '\\'))
+        b--;
+    size_t cells = 1;
+    bool code = false;
+    for (size_t i = a; i < b; i++) {
+        if (t[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (t[i] == '`')
+            code = !code;
+        else if (t[i] == '|' && !code)
+            cells++;
+    }
+    return cells;
+}
+
 static pb_status table_row(struct guide *g, const struct pb__block *row,
                            const struct table_cols *tc, const pb__mdblocks *blocks,
                            size_t header_index)
@@ -635,6 +673,13 @@ static pb_status table_row(struct guide *g, const struct pb__block *row,
                       region, headers[c]);
             goto done;
         }
+    }
+    size_t raw = raw_cells(doc, row->line), want = blocks->items[header_index].ncells;
+    if (raw != want) {
+        st = fail(doc, row->line,
+                  "table row '%s' has %zu cells but the header has %zu (%s)", region, raw, want,
+                  raw > want ? "an extra cell" : "a missing cell; write \xE2\x80\x94 for none");
+        goto done;
     }
     /* a relative row: "Varies by location (65–100% of NYC)" */
     for (size_t c = 0; c < tc->n; c++) {
@@ -738,7 +783,8 @@ static pb_status table_row(struct guide *g, const struct pb__block *row,
     slot->currency = pb__strdup(currency);
     if (b.has_equity && g->vest_assumed)
         slot->note = pb__strdup("equity header names no vesting period; 4 years assumed");
-    if (!slot->company || !slot->role || !slot->region || !slot->currency)
+    if (!slot->company || !slot->role || !slot->region || !slot->currency ||
+        (b.has_equity && g->vest_assumed && !slot->note))
         st = nomem(doc);
     else {
         char *text = pb__clean_copy(row->text.s ? row->text.s : "", row->text.len);
@@ -878,8 +924,9 @@ static pb_status merge_front_matter(struct guide *g, band_list *fm_bands)
         if (!slot->company || !slot->role)
             return nomem(doc);
         slot->vest_years = slot->has_equity ? (g->table_vest_years ? g->table_vest_years : 4) : 0;
-        if (slot->has_equity && !g->table_vest_years && !slot->note)
-            slot->note = pb__strdup("vesting period not stated; 4 years assumed");
+        if (slot->has_equity && !g->table_vest_years && !slot->note &&
+            !(slot->note = pb__strdup("vesting period not stated; 4 years assumed")))
+            return nomem(doc);
         if (slot->has_stated_tc) {
             char text[256];
             snprintf(text, sizeof text, "front matter compensation for %s: total_comp",
@@ -892,6 +939,151 @@ static pb_status merge_front_matter(struct guide *g, band_list *fm_bands)
         }
     }
     return PB_OK;
+}
+
+/* ---- companies payband's dictionary does not know -------------------------- */
+
+/* A company named by its capitalised words ("Zalando", "Acme Robotics"):
+ * where it is written and what it becomes. */
+struct named {
+    size_t pos, len;    /* the name as written */
+    char slug[64];
+    char display[96];
+};
+
+/* Capitalised words that start a sentence or a clause but name no company. */
+static bool not_a_name(const char *w, size_t n)
+{
+    static const char *const words[] = {
+        "I", "I'm", "I've", "My", "Me", "We", "Our", "You", "Your", "They", "Their", "He",
+        "She", "It", "The", "A", "An", "This", "That", "These", "Those", "And", "Or", "But",
+        "At", "In", "From", "With", "Also", "Additionally", "If", "When", "Offer", "Offers"};
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (strlen(words[k]) == n && strncmp(w, words[k], n) == 0)
+            return true;
+    return false;
+}
+
+/* Words of a job title: where a company's name ends ("Zalando SE II"). */
+static bool title_word(const char *w, size_t n)
+{
+    static const char *const words[] = {
+        "Senior", "Staff", "Principal", "Lead", "Junior", "Engineer", "Engineers",
+        "Engineering", "Developer", "Scientist", "Researcher", "Research", "Software", "SWE",
+        "SDE", "SE", "MTS", "ML", "Manager", "Director", "Head", "Member", "Architect",
+        "Analyst", "Designer", "Intern", "Associate", "Fellow", "Distinguished", "Backend",
+        "Frontend", "Applied", "Technical", "I", "II", "III", "IV", "V", "VI"};
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (strlen(words[k]) == n && strncmp(w, words[k], n) == 0)
+            return true;
+    return false;
+}
+
+/* Length of the word at i (letters, digits, inner "-", "&", "'"). */
+static size_t name_word_len(const char *s, size_t to, size_t i)
+{
+    size_t e = i;
+    while (e < to && (pb__is_word_char((unsigned char)s[e]) || s[e] == '&' ||
+                      ((s[e] == '-' || s[e] == '\'') && e + 1 < to &&
+                       pb__is_word_char((unsigned char)s[e + 1]))))
+        e++;
+    return e - i;
+}
+
+static bool capitalised(const char *s, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    return isupper(c) || isdigit(c) || c >= 0x80;
+}
+
+/* The capitalised words at s[a, to) that can name a company: up to a title
+ * word, a level code, a region, or a word in lower case. False when there
+ * are none, when they name the guide's own company, or when they make no
+ * slug. */
+static bool name_at(const struct guide *g, const char *s, size_t a, size_t to, struct named *out)
+{
+    memset(out, 0, sizeof *out);
+    while (a < to && (s[a] == ' ' || s[a] == '"' || s[a] == '['))
+        a++;
+    size_t e = a;
+    for (size_t i = a; i < to;) {
+        size_t n = name_word_len(s, to, i);
+        if (n == 0 || !capitalised(s, i) || pb__level_at(s, to, i) || title_word(s + i, n) ||
+            not_a_name(s + i, n) || pb__region_at(s, to, i, &(size_t){0}))
+            break;
+        if (n > 2 && s[i + n - 2] == '\'' && s[i + n - 1] == 's') {
+            e = i + n - 2; /* "Zalando's" */
+            break;
+        }
+        e = i + n;
+        i = e;
+        if (i < to && s[i] == ' ')
+            i++;
+        else
+            break;
+    }
+    if (e == a || e - a >= sizeof out->display)
+        return false;
+    /* the words as written, and their slug */
+    memcpy(out->display, s + a, e - a);
+    out->display[e - a] = '\0';
+    if (!pb__slug_into(out->slug, sizeof out->slug, s + a, e - a) || !out->slug[0] ||
+        strcmp(out->slug, g->company) == 0)
+        return false;
+    out->pos = a;
+    out->len = e - a;
+    return true;
+}
+
+/* Where the capitalised words that end at `end` start ("... Zalando Berlin
+ * is offering" -> "Zalando"). */
+static size_t name_start_before(const char *s, size_t from, size_t end)
+{
+    size_t start = end;
+    size_t k = end;
+    while (k > from) {
+        while (k > from && s[k - 1] == ' ')
+            k--;
+        size_t w = k;
+        while (w > from && s[w - 1] != ' ' && s[w - 1] != '"' && s[w - 1] != '(' &&
+               s[w - 1] != ',')
+            w--;
+        if (w == k || !capitalised(s, w) || not_a_name(s + w, k - w))
+            break;
+        start = w;
+        k = w;
+    }
+    return start;
+}
+
+/* A company a sentence names by its words around an offer: "an offer from
+ * Zalando Berlin", "Zalando is offering", "My Zalando offer is", "Zalando
+ * is at". */
+static bool offer_company_by_words(const struct guide *g, const char *s, size_t from, size_t to,
+                                   struct named *out)
+{
+    static const char *const after[] = {" offer from ", " offers from ", " offered by ",
+                                        " offer with "};
+    for (size_t k = 0; k < sizeof after / sizeof after[0]; k++) {
+        size_t m = pb__find_word(s, from, to, after[k], false);
+        if (m != NPOS && name_at(g, s, m + strlen(after[k]), to, out))
+            return true;
+    }
+    static const char *const before[] = {" is offering", " are offering", " has offered",
+                                         " have offered", " offered me", " is at ",
+                                         " offer is", " offer of "};
+    for (size_t k = 0; k < sizeof before / sizeof before[0]; k++) {
+        size_t m = pb__find_word(s, from, to, before[k], false);
+        if (m == NPOS)
+            continue;
+        size_t e = m;
+        if (e >= from + 2 && strncmp(s + e - 2, "'s", 2) == 0)
+            e -= 2;
+        size_t a = name_start_before(s, from, e);
+        if (a < e && name_at(g, s, a, e, out))
+            return true;
+    }
+    return false;
 }
 
 /* ---- level mapping --------------------------------------------------------- */
@@ -912,22 +1104,39 @@ static pb_status level_node(struct guide *g, const char *s, size_t n, bool first
     size_t rest = a + cl;
     char title[256] = "";
     size_t tl = 0;
+    struct named unknown;
+    bool is_unknown = false;
     if (!company) {
         /* "Staff Engineer at <Company>" */
         size_t at = pb__find_word(s, a, n, " at ", false);
-        if (at != NPOS)
+        if (at != NPOS) {
             company = pb__company_at(s, n, at + 4, &cl, g->company_name, g->company);
+            if (!company && name_at(g, s, at + 4, n, &unknown)) {
+                company = unknown.slug;
+                is_unknown = true;
+            }
+        }
         if (!company && first) {
             /* the chain starts with the guide's own role */
             company = g->company;
             cl = 0;
             at = n;
         }
-        if (!company)
+        if (company) {
+            rest = a;
+            n = at;
+        } else if (at == NPOS && name_at(g, s, a, n, &unknown)) {
+            /* "Zalando SE II (Berlin)": a company payband does not know */
+            company = unknown.slug;
+            is_unknown = true;
+            cl = unknown.len;
+            rest = a + cl;
+        } else {
             return PB_OK;
-        rest = a;
-        n = at;
+        }
     }
+    if (is_unknown && pb__facts_name(g->f, true, unknown.slug, unknown.display) != PB_OK)
+        return nomem(g->doc);
     char region[128] = "";
     char *level = NULL;
     for (size_t i = rest; i < n;) {
@@ -1019,6 +1228,17 @@ static pb_status level_chain(struct guide *g, const char *s, size_t n, long line
         bool ok = false;
         st = level_node(g, s + p, q - p, first, &node, &ok);
         first = false;
+        if (st == PB_OK && !ok) {
+            char *entry = pb__clean_copy(s + p, q - p);
+            if (!entry)
+                st = nomem(g->doc);
+            else if (entry[0])
+                st = pb__document_warn(g->doc, line,
+                                       "level mapping entry '%s' names no company and level "
+                                       "payband can read; left out",
+                                       entry);
+            pb__free(entry);
+        }
         if (st == PB_OK && ok) {
             struct pb__level_node *grown =
                 pb__realloc(map.nodes, (map.count + 1) * sizeof *grown);
@@ -1093,6 +1313,8 @@ static pb_status competitor_mentions(struct guide *g, const pb__ptext *t, size_t
         m->component = dup_or_null(at.component);
         m->role = at.role;
         m->level = at.level;
+        if ((at.region && !m->region) || (at.component && !m->component))
+            return nomem(g->doc);
         m->currency = pb__strdup(tok.range.low.currency);
         m->low = tok.range.low.minor;
         m->high = tok.range.high.minor;
@@ -1389,7 +1611,8 @@ static pb_status read_targets(struct guide *g, const char *kind, const char *s, 
     return st;
 }
 
-static pb_status add_offer(struct guide *g, const char *company, const char *region,
+static pb_status add_offer(struct guide *g, const char *company, const char *display,
+                           const char *region,
                            const char *level, const char *role, pb_money base, pb_money equity,
                            bool per_year, int years, long line, const char *note,
                            size_t *index)
@@ -1423,20 +1646,18 @@ static pb_status add_offer(struct guide *g, const char *company, const char *reg
         (region && !o->region) || (note && !o->note))
         return nomem(g->doc);
     *index = g->f->offers.count - 1;
-    if (pb__facts_name(g->f, true, company,
-                       pb__company_display(company) ? pb__company_display(company) : company) !=
-        PB_OK)
+    if (pb__facts_name(g->f, true, company, display) != PB_OK)
         return nomem(g->doc);
     return PB_OK;
 }
 
 /* The company, region and level an offer figure belongs to: the nearest
  * company named before it in the sentence. */
-static void offer_context(struct guide *g, const char *s, size_t from, size_t at,
-                          const char **company, const char **region, char *level, size_t lcap,
+static bool offer_context(struct guide *g, const char *s, size_t from, size_t at,
+                          struct named *company, const char **region, char *level, size_t lcap,
                           char *role, size_t rcap)
 {
-    *company = NULL;
+    memset(company, 0, sizeof *company);
     *region = NULL;
     level[0] = role[0] = '\0';
     size_t cpos = NPOS, cl = 0;
@@ -1444,14 +1665,20 @@ static void offer_context(struct guide *g, const char *s, size_t from, size_t at
         size_t n = 0;
         const char *c = pb__company_at(s, at, i, &n, g->company_name, g->company);
         if (c && strcmp(c, g->company) != 0) {
-            *company = c;
+            const char *disp = pb__company_display(c);
+            snprintf(company->slug, sizeof company->slug, "%s", c);
+            snprintf(company->display, sizeof company->display, "%s", disp ? disp : c);
             cpos = i;
             cl = n;
             i += n - 1;
         }
     }
-    if (!*company)
-        return;
+    if (cpos == NPOS && offer_company_by_words(g, s, from, at, company)) {
+        cpos = company->pos;
+        cl = company->len;
+    }
+    if (cpos == NPOS)
+        return false;
     for (size_t i = cpos + cl; i < at; i++) {
         size_t n = 0;
         if (!*region && (i == cpos + cl || s[i - 1] == ' ')) {
@@ -1464,11 +1691,14 @@ static void offer_context(struct guide *g, const char *s, size_t from, size_t at
         }
         size_t lv = pb__level_at(s, at, i);
         if (lv) {
-            char *norm = pb__level_normalise(s + i, lv);
-            if (norm) {
-                snprintf(level, lcap, "%s", norm);
-                pb__free(norm);
+            /* "L4–L5" -> "L4-L5", as pb__level_normalise writes it */
+            size_t o = 0;
+            for (size_t k = i; k < i + lv && o + 1 < lcap;) {
+                size_t d = pb__dash_len(s + k, i + lv - k);
+                level[o++] = d ? '-' : s[k];
+                k += d ? d : 1;
             }
+            level[o] = '\0';
             i += lv - 1;
         }
     }
@@ -1498,24 +1728,60 @@ static void offer_context(struct guide *g, const char *s, size_t from, size_t at
             k = w;
             words++;
         }
-        if (words > 0) {
-            char *title = pb__clean_copy(s + start, off - start);
-            char *slug = title ? pb__slugify(title) : NULL;
-            if (slug)
-                snprintf(role, rcap, "%s", slug);
-            pb__free(slug);
-            pb__free(title);
+        if (words > 0 && !pb__slug_into(role, rcap, s + start, off - start))
+            role[0] = '\0';
+    }
+    return true;
+}
+
+/* What an offer adds after its base and equity, up to `limit`: "and a €10K
+ * signing bonus", "a sign-on of €10K", "a 10% bonus", "bonus of 10%". */
+static void offer_extras(const char *s, const struct fig *figs, size_t n, size_t next,
+                         size_t from, size_t limit, const char *currency, int64_t *sign_on,
+                         int32_t *bonus_bp)
+{
+    *sign_on = 0;
+    *bonus_bp = 0;
+    for (size_t k = next; k < n && figs[k].tok.start < limit; k++) {
+        const struct pb__money_tok *t = &figs[k].tok;
+        if (strcmp(t->range.low.currency, currency) != 0)
+            continue;
+        const char *comp = component_after(s, limit, t->end, NULL);
+        size_t lo = t->start > from + 20 ? t->start - 20 : from;
+        bool before = pb__find_word(s, lo, t->start, "signing bonus", false) != NPOS ||
+                      pb__find_word(s, lo, t->start, "sign-on", false) != NPOS;
+        if ((comp && strcmp(comp, "sign-on") == 0) || (!comp && before)) {
+            *sign_on = t->range.low.minor;
+            break;
+        }
+    }
+    struct pb__pct_tok pt;
+    for (size_t pos = from; pb__scan_pct(s, limit, pos, &pt); pos = pt.end) {
+        size_t after_end = pt.end + 24 < limit ? pt.end + 24 : limit;
+        size_t lo = pt.start > from + 16 ? pt.start - 16 : from;
+        bool bonus = pb__find_word(s, pt.end, after_end, "bonus", true) != NPOS ||
+                     pb__find_word(s, lo, pt.start, "bonus of", false) != NPOS;
+        if (bonus && pb__find_word(s, pt.end, after_end, "signing", false) == NPOS &&
+            pb__find_word(s, pt.end, after_end, "premium", false) == NPOS) {
+            *bonus_bp = pt.pct.low_bp;
+            break;
         }
     }
 }
 
 /* Offers in one sentence: "€130K base with €105K/year RSUs" and
- * "$210K / $260K RSU". */
+ * "$210K / $260K RSU". An offer whose sentence names no company is kept for
+ * checking the total that follows it (g->anon, *last_offer == ANON_OFFER),
+ * never imported. *found tells whether the sentence states an offer. */
 static pb_status sentence_offers(struct guide *g, const char *s, size_t from, size_t to,
-                                 const char *block_region, long line, size_t *last_offer)
+                                 const char *block_region, long line, size_t *last_offer,
+                                 bool *found)
 {
     struct fig figs[16];
     size_t n = sentence_figures(s, from, to, figs, 16);
+    size_t ctx_from = from; /* the words of the next offer start after the last one */
+    if (found)
+        *found = false;
     for (size_t i = 0; i + 1 < n; i++) {
         struct pb__money_tok *a = &figs[i].tok, *b = &figs[i + 1].tok;
         if (strcmp(a->range.low.currency, b->range.low.currency) != 0)
@@ -1540,56 +1806,134 @@ static pb_status sentence_offers(struct guide *g, const char *s, size_t from, si
         } else if (strcmp(comp, "equity") != 0) {
             continue;
         }
-        const char *company, *region;
+        struct named company;
+        const char *region;
         char level[32], role[64];
-        offer_context(g, s, from, a->start, &company, &region, level, sizeof level, role,
-                      sizeof role);
-        if (!company)
-            continue;
+        bool named = offer_context(g, s, ctx_from, a->start, &company, &region, level,
+                                   sizeof level, role, sizeof role);
+        ctx_from = b->end;
+        /* its sign-on and bonus: up to the next offer's base */
+        size_t limit = to;
+        for (size_t f = i + 2; f < n; f++) {
+            const char *next = component_after(s, to, figs[f].tok.end, NULL);
+            if (next && strcmp(next, "base") == 0) {
+                limit = figs[f].tok.start;
+                break;
+            }
+        }
+        int64_t sign_on;
+        int32_t bonus_bp;
+        offer_extras(s, figs, n, i + 2, b->end, limit, a->range.low.currency, &sign_on,
+                     &bonus_bp);
+        if (found)
+            *found = true;
         if (!region)
             region = block_region;
+        if (!named) {
+            /* no company: check its total, import nothing */
+            char bt[32];
+            pb__money_text(a->range.low, bt, sizeof bt);
+            pb_status st = pb__document_warn(
+                g->doc, line,
+                "an offer of %s base names no company; its total is checked, the offer is "
+                "not imported",
+                bt);
+            if (st != PB_OK)
+                return st;
+            memset(&g->anon, 0, sizeof g->anon);
+            memcpy(g->anon_currency, a->range.low.currency, 4);
+            g->anon.currency = g->anon_currency;
+            g->anon.base = a->range.low.minor;
+            g->anon.equity_per_year = per_year ? b->range.low.minor : -1;
+            g->anon.equity_grant = per_year ? -1 : b->range.low.minor;
+            g->anon.vest_years = per_year ? 0 : g->table_vest_years;
+            g->anon.stated_total = -1;
+            g->anon.sign_on = sign_on;
+            g->anon.bonus_bp = bonus_bp;
+            g->anon.line = line;
+            *last_offer = ANON_OFFER;
+            i++;
+            continue;
+        }
         char *note = pb__strndup(s + from, to - from);
         if (!note)
             return nomem(g->doc);
         size_t idx;
-        pb_status st = add_offer(g, company, region, level[0] ? level : NULL,
-                                 role[0] ? role : NULL, a->range.low, b->range.low, per_year,
-                                 per_year ? 0 : g->table_vest_years, line, note, &idx);
+        pb_status st = add_offer(g, company.slug, company.display, region,
+                                 level[0] ? level : NULL, role[0] ? role : NULL, a->range.low,
+                                 b->range.low, per_year, per_year ? 0 : g->table_vest_years,
+                                 line, note, &idx);
         pb__free(note);
         if (st != PB_OK)
             return st;
+        struct pb__offer_mention *o = &g->f->offers.items[idx];
+        if (o->sign_on == 0)
+            o->sign_on = sign_on;
+        if (o->bonus_bp == 0)
+            o->bonus_bp = bonus_bp;
         *last_offer = idx;
         i++;
     }
     return PB_OK;
 }
 
-/* "That's €550K guaranteed over four years." */
+/* Whether a sentence says "that's": at its start ("That's €550K ...") or
+ * after its figures ("Over four years that's €440K"). */
+static bool says_thats(const char *s, size_t from, size_t to)
+{
+    return pb__find_word(s, from, from + 12 < to ? from + 12 : to, "that", false) != NPOS ||
+           pb__find_word(s, from, to, "that's", true) != NPOS ||
+           pb__find_word(s, from, to, "that\xE2\x80\x99s", true) != NPOS ||
+           pb__find_word(s, from, to, "that is", true) != NPOS;
+}
+
+/* "That's €550K guaranteed over four years." `offer_here`: the sentence
+ * itself states the offer ("... €90K/year RSUs, €465K over four years"). */
 static pb_status n_year_claim(struct guide *g, const char *s, size_t from, size_t to, long line,
-                              size_t last_offer, bool restatement_only)
+                              size_t last_offer, bool restatement_only, bool offer_here)
 {
     int years = years_in(s, from, to);
     if (years <= 0)
         return PB_OK;
-    struct fig figs[8];
-    size_t n = sentence_figures(s, from, to, figs, 8);
+    struct fig all[8], figs[8];
+    size_t na = sentence_figures(s, from, to, all, 8), n = 0;
+    for (size_t i = 0; i < na; i++) {
+        if (component_after(s, to, all[i].tok.end, NULL)) {
+            if (!offer_here)
+                return PB_OK; /* an ask or an offer, not a total */
+            continue;         /* a figure of the offer itself */
+        }
+        figs[n++] = all[i];
+    }
     if (n == 0)
         return PB_OK;
-    for (size_t i = 0; i < n; i++)
-        if (component_after(s, to, figs[i].tok.end, NULL))
-            return PB_OK; /* an ask or an offer, not a total */
-    bool thats = pb__find_word(s, from, from + 12 < to ? from + 12 : to, "that", false) != NPOS;
+    bool thats = says_thats(s, from, to);
     bool total_words = pb__find_word(s, from, to, "guaranteed", false) != NPOS ||
                        pb__find_word(s, from, to, "range", true) != NPOS ||
                        pb__find_word(s, from, to, "total", false) != NPOS;
     if (!thats && !total_words)
         return PB_OK;
-    char *text = pb__clean_copy(s + from, to - from);
+    /* the claim's words without the script's closing quote */
+    size_t end = to;
+    for (size_t q; end > from;) {
+        while (end > from && s[end - 1] == ' ')
+            end--;
+        q = end >= from + 3 && (unsigned char)s[end - 3] == 0xE2 &&
+                    (unsigned char)s[end - 2] == 0x80 && (unsigned char)s[end - 1] == 0x9D
+                ? 3
+            : end > from && (s[end - 1] == '"' || s[end - 1] == '\'') ? 1
+                                                                      : 0;
+        if (!q)
+            break;
+        end -= q;
+    }
+    char *text = pb__clean_copy(s + from, end - from);
     if (!text)
         return nomem(g->doc);
     pb_status st = PB_OK;
-    if (thats && !restatement_only && last_offer != NPOS && n == 1) {
-        struct pb__offer_mention *o = &g->f->offers.items[last_offer];
+    if ((thats || offer_here) && !restatement_only && last_offer != NPOS && n == 1) {
+        struct pb__offer_mention *o =
+            last_offer == ANON_OFFER ? &g->anon : &g->f->offers.items[last_offer];
         if (strcmp(o->currency, figs[0].tok.range.low.currency) == 0 && o->stated_total < 0) {
             o->stated_total = figs[0].tok.range.low.minor;
             o->stated_years = years;
@@ -1601,6 +1945,13 @@ static pb_status n_year_claim(struct guide *g, const char *s, size_t from, size_
                 c->has_offer = true;
                 c->stated = figs[0].tok.range.low;
                 c->years = years;
+                if (last_offer == ANON_OFFER) {
+                    c->ref = 0;
+                    c->offer_local = true;
+                    c->offer = *o;
+                    if (!(c->offer.currency = pb__strdup(o->currency)))
+                        st = nomem(g->doc);
+                }
             }
             pb__free(text);
             return st;
@@ -1632,9 +1983,10 @@ static pb_status n_year_claim(struct guide *g, const char *s, size_t from, size_
                 c->has_offer = true;
             }
         }
-        if (!c->has_offer)
-            c->why = pb__asprintf("no offer in the guide states a %d-year total near this figure",
-                                  years);
+        if (!c->has_offer &&
+            !(c->why = pb__asprintf(
+                  "no offer in the guide states a %d-year total near this figure", years)))
+            st = nomem(g->doc);
     }
     pb__free(text);
     return st;
@@ -1796,9 +2148,9 @@ static pb_status read_strategy(struct guide *g, const pb__ptext *t, size_t from)
         else if (ask)
             st = read_targets(g, "ask", s, a, e, line);
         else {
-            st = sentence_offers(g, s, a, e, NULL, line, &last_offer);
+            st = sentence_offers(g, s, a, e, NULL, line, &last_offer, NULL);
             if (st == PB_OK)
-                st = n_year_claim(g, s, a, e, line, NPOS, true);
+                st = n_year_claim(g, s, a, e, line, NPOS, true, false);
         }
         if (st != PB_OK)
             return st;
@@ -1844,9 +2196,10 @@ static pb_status read_lever(struct guide *g, const struct pb__block *blk)
             continue;
         }
         long line = line_at(g, t, a);
-        pb_status st = sentence_offers(g, s, a, e, region, line, &last_offer);
+        bool offer_here = false;
+        pb_status st = sentence_offers(g, s, a, e, region, line, &last_offer, &offer_here);
         if (st == PB_OK)
-            st = n_year_claim(g, s, a, e, line, last_offer, false);
+            st = n_year_claim(g, s, a, e, line, last_offer, false, offer_here);
         if (st != PB_OK)
             return st;
         a = e;
@@ -2020,9 +2373,10 @@ pb_status pb__guide_read(struct pb_document *doc)
         goto done;
     if ((st = merge_front_matter(&g, &fm_bands)) != PB_OK)
         goto done;
-    if (g.f->bands.count == 0 && g.f->relative_bands.count == 0)
-        pb__document_warn(doc, 1, "no compensation figures: no comp table and no front matter "
-                                  "compensation");
+    if (g.f->bands.count == 0 && g.f->relative_bands.count == 0 &&
+        (st = pb__document_warn(doc, 1, "no compensation figures: no comp table and no front "
+                                        "matter compensation")) != PB_OK)
+        goto done;
     st = read_body(&g, &blocks, &fm);
     for (size_t i = 0; st == PB_OK && i < g.f->targets.count; i++) {
         struct pb__target *t = &g.f->targets.items[i];

@@ -23,18 +23,91 @@ struct hit {
     const char *value;
 };
 
-/* Distance of an occurrence from a figure: before counts as is, after a
- * little more, and an occurrence right after the figure ("... in Paris",
- * "... at Hugging Face") binds closest of all. */
-static size_t distance(size_t pos, size_t len, size_t tok_start, size_t tok_end)
+/* An occurrence this close after a figure ("... in Paris", "... at Hugging
+ * Face") binds to it closest of all. */
+#define RIGHT_AFTER 12
+
+/* Bytes of s[a, b) outside the asides it holds whole: "— which runs ... —"
+ * and "( ... )" do not put a subject further from its figure. */
+static size_t span_without_asides(const char *s, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b;) {
+        size_t close = NPOS;
+        if (s[i] == '(') {
+            for (size_t k = i + 1; k < b && close == NPOS; k++)
+                if (s[k] == ')')
+                    close = k + 1;
+                else if (s[k] == '(')
+                    break;
+        } else if (i + 3 <= b && memcmp(s + i, "\xE2\x80\x94", 3) == 0) {
+            for (size_t k = i + 3; k + 3 <= b && close == NPOS; k++)
+                if (memcmp(s + k, "\xE2\x80\x94", 3) == 0)
+                    close = k + 3;
+        }
+        if (close != NPOS) {
+            i = close;
+            continue;
+        }
+        n++;
+        i++;
+    }
+    return n;
+}
+
+/* Distance of an occurrence from a figure: before counts as is (asides left
+ * out), after a little more, and right after the figure closest of all. */
+static size_t distance(const char *s, size_t pos, size_t len, size_t tok_start, size_t tok_end)
 {
     if (pos + len <= tok_start)
-        return tok_start - (pos + len);
+        return span_without_asides(s, pos + len, tok_start);
     if (pos >= tok_end) {
         size_t d = pos - tok_end;
-        return d <= 12 ? 0 : d + d / 2;
+        return d <= RIGHT_AFTER ? 0 : d + d / 2;
     }
     return (size_t)-1;
+}
+
+/* Where the next figure of the clause after [.., tok_end) starts, figures in
+ * parentheses (an equivalent) left out; NPOS when there is none. Words
+ * between the two that come after a comma (not right after the first
+ * figure) lead into the next one ("$500K to $800K per survey data, with
+ * senior L5–L6 scientists reaching $925K"). */
+/* A comma, semicolon or dash between a and b, outside parentheses. */
+static bool clause_break(const char *s, size_t a, size_t b)
+{
+    int depth = 0;
+    for (size_t i = a; i < b; i++) {
+        if (s[i] == '(')
+            depth++;
+        else if (s[i] == ')' && depth > 0)
+            depth--;
+        else if (depth == 0 && (s[i] == ',' || s[i] == ';' ||
+                                (i + 3 <= b && memcmp(s + i, "\xE2\x80\x94", 3) == 0)))
+            return true;
+    }
+    return false;
+}
+
+static size_t next_figure(const char *s, size_t tok_end, size_t ce)
+{
+    struct pb__money_tok tok;
+    size_t pos = tok_end;
+    while (pb__scan_money(s, ce, pos, &tok)) {
+        size_t open = NPOS;
+        for (size_t i = tok.start; i-- > tok_end;) {
+            if (s[i] == ')')
+                break;
+            if (s[i] == '(') {
+                open = i;
+                break;
+            }
+        }
+        if (open == NPOS)
+            return tok.start;
+        pos = tok.end;
+    }
+    return NPOS;
 }
 
 static bool only_list_glue(const char *s, size_t a, size_t b)
@@ -128,13 +201,8 @@ static bool role_at(const char *s, size_t from, size_t to, size_t i, size_t *sta
     }
     if (!is_roles)
         o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%.*s", o ? " " : "", (int)hn, s + i);
-    if (o == 0 || o >= sizeof buf)
+    if (o == 0 || o >= sizeof buf || !pb__slug_into(slug, cap, buf, o))
         return false;
-    char *sl = pb__slugify(buf);
-    if (!sl)
-        return false;
-    snprintf(slug, cap, "%s", sl);
-    pb__free(sl);
     *start = nm ? mods[nm - 1] : i;
     *end = i + n;
     return true;
@@ -240,13 +308,14 @@ pb_status pb__attribute_figure(const char *s, size_t cs, size_t ce, size_t tok_s
         }
     }
     size_t chosen = (size_t)-1, best_c = (size_t)-1;
+    size_t next = next_figure(s, tok_end, ce);
     for (size_t k = 0; k < nc; k++) {
         size_t pos = companies[k].pos, len = companies[k].len;
         if (pos + len <= tok_start && tok_start - (pos + len) > COMPANY_BEFORE_MAX)
             continue;
         if (pos >= tok_end && pos - tok_end > COMPANY_AFTER_MAX)
             continue;
-        size_t d = distance(pos, len, tok_start, tok_end);
+        size_t d = distance(s, pos, len, tok_start, tok_end);
         if (d < best_c) {
             best_c = d;
             chosen = k;
@@ -280,10 +349,15 @@ pb_status pb__attribute_figure(const char *s, size_t cs, size_t ce, size_t tok_s
             struct hit *h = &lists[l][k];
             if (out->company && owner_of(companies, nc, h->pos) != chosen)
                 continue;
-            if (l == 2 && ((h->pos + h->len <= tok_start && tok_start - (h->pos + h->len) > ROLE_BEFORE_MAX) ||
-                           (h->pos >= tok_end && h->pos - tok_end > ROLE_AFTER_MAX)))
+            if (l == 2 &&
+                ((h->pos + h->len <= tok_start &&
+                  span_without_asides(s, h->pos + h->len, tok_start) > ROLE_BEFORE_MAX) ||
+                 (h->pos >= tok_end && h->pos - tok_end > ROLE_AFTER_MAX)))
                 continue;
-            size_t d = distance(h->pos, h->len, tok_start, tok_end);
+            if (next != NPOS && h->pos >= tok_end + RIGHT_AFTER && h->pos < next &&
+                clause_break(s, tok_end, h->pos))
+                continue; /* it leads into the next figure */
+            size_t d = distance(s, h->pos, h->len, tok_start, tok_end);
             if (d < best[l]) {
                 best[l] = d;
                 pick[l] = k;
@@ -353,14 +427,29 @@ static pb_status nomem(struct pb_document *doc)
     return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
 }
 
-static bool sentence_names_company(const char *s, size_t a, size_t b, const struct prose *p)
+/* Whether the sentence [a, b) names a company the figure [tok_start,
+ * tok_end) may belong to: one named before it, or after it unless a
+ * comparison comes between ("... in Paris, above the tier at SAP" compares
+ * the figure with SAP, it is not SAP's). */
+static bool sentence_names_company(const char *s, size_t a, size_t b, size_t tok_start,
+                                   size_t tok_end, const struct prose *p)
 {
+    static const char *const comparisons[] = {" above ", " below ", " than ", " versus ",
+                                              " vs ", " compared "};
     for (size_t i = a; i < b; i++) {
         if (i > a && pb__is_word_char((unsigned char)s[i - 1]))
             continue;
         size_t n;
-        if (pb__company_at(s, b, i, &n, p->subject_name, p->subject))
+        if (!pb__company_at(s, b, i, &n, p->subject_name, p->subject))
+            continue;
+        if (i < tok_start)
             return true;
+        bool compared = false;
+        for (size_t k = 0; k < sizeof comparisons / sizeof comparisons[0] && !compared; k++)
+            compared = i >= tok_end && pb__find_word(s, tok_end, i, comparisons[k], false) != NPOS;
+        if (!compared)
+            return true;
+        i += n - 1;
     }
     return false;
 }
@@ -712,6 +801,21 @@ static pb_status add_mention(struct prose *p, const pb__ptext *t, size_t ss, siz
             }
         }
     }
+    /* "€240K to €520K in Europe, or $480K to $1.4 million in the US": an
+     * alternative to the figure before it is the same component */
+    if (!at.component && p->npos >= 2) {
+        size_t prev_end = p->ends[p->npos - 2];
+        const struct pb__mention *prev = mention_at(p, first + p->npos - 2);
+        size_t wl;
+        bool other = false;
+        for (size_t i = prev_end; i < tok->start && !other; i++)
+            other = s[i] == ';' || s[i] == '.' ||
+                    ((i == prev_end || !isalnum((unsigned char)s[i - 1])) &&
+                     component_word(s, i, tok->start, &wl));
+        if (prev->component && !other && tok->start - prev_end <= 40 &&
+            pb__find_word(s, prev_end, tok->start, " or ", false) != NPOS)
+            at.component = prev->component;
+    }
     const char *company = at.company;
     if (!company && !at.company_group && !names_company && p->subject) {
         company = p->subject;
@@ -812,7 +916,6 @@ static pb_status read_block(struct prose *p, const struct pb__block *b)
             continue;
         }
         size_t first = p->f->mentions.count;
-        bool names = sentence_names_company(s, ss, se, p);
         struct pb__money_tok tok;
         size_t pos = ss;
         p->npos = 0;
@@ -832,6 +935,7 @@ static pb_status read_block(struct prose *p, const struct pb__block *b)
             p->starts[p->npos] = tok.start;
             p->ends[p->npos] = tok.end;
             p->npos++;
+            bool names = sentence_names_company(s, ss, se, tok.start, tok.end, p);
             pb_status st = add_mention(p, t, ss, se, &tok, first, names);
             if (st != PB_OK)
                 return st;
@@ -981,7 +1085,7 @@ pb_status pb__prose_read(struct pb_document *doc)
             goto done;
     }
     if (f->mentions.count == 0)
-        pb__document_warn(doc, 1, "no money figures found");
+        st = pb__document_warn(doc, 1, "no money figures found");
 done:
     pb__free(p.starts);
     pb__free(p.ends);

@@ -57,7 +57,8 @@ pb_status pb_document_check(pb_document *doc, pb_store *store, json_t **findings
 
 /* Write the document's facts to the store in one transaction, replacing
  * what an earlier import of the same source gave. On failure nothing
- * changes and pb_store_errmsg tells why. */
+ * changes and pb_store_errmsg tells why. A document that failed to read is
+ * never imported (PB_ERR_USAGE), nor summarised or checked. */
 pb_status pb_document_import(pb_document *doc, pb_store *store);
 
 #endif

@@ -66,6 +66,51 @@ Test(document_store, reimport_replaces)
     pb_store_close(s);
 }
 
+/* The notices of importing one file. */
+static json_t *import_notices(pb_store *s, const char *rel)
+{
+    pb_document *doc = NULL;
+    cr_assert_eq(pb_document_read(TEST_PATH(rel), PB_DOCUMENT_AUTO, &doc), PB_OK, "%s",
+                 pb_document_errmsg(doc));
+    cr_assert_eq(pb_document_import(doc, s), PB_OK, "%s", pb_store_errmsg(s));
+    json_t *summary = NULL;
+    cr_assert_eq(pb_document_summary(doc, &summary), PB_OK);
+    json_t *notices = json_incref(json_object_get(summary, "notices"));
+    json_decref(summary);
+    pb_document_free(doc);
+    return notices;
+}
+
+static bool notice_has(json_t *notices, const char *text)
+{
+    for (size_t i = 0; i < json_array_size(notices); i++)
+        if (strstr(json_string_value(json_array_get(notices, i)), text))
+            return true;
+    return false;
+}
+
+Test(document_store, another_document_under_the_same_key_is_noticed)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    /* two guides for Northwind Labs' data engineer, from two files */
+    json_t *n = import_notices(s, "tests/fixtures/guides/front-matter-only.md");
+    cr_expect(!notice_has(n, "replaces"));
+    json_decref(n);
+    n = import_notices(s, "tests/fixtures/guides/offer-extras.md");
+    cr_expect(notice_has(n, "offer-extras.md: replaces the facts of front-matter-only.md "
+                            "('Data Engineer | Northwind Labs Negotiation Guide') imported "
+                            "before under the same source key "
+                            "'guide-northwind-labs-data-engineer'"),
+              "no notice of the replaced document");
+    json_decref(n);
+    /* the same file again replaces silently */
+    n = import_notices(s, "tests/fixtures/guides/offer-extras.md");
+    cr_expect(!notice_has(n, "replaces"));
+    json_decref(n);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source"), 1);
+    pb_store_close(s);
+}
+
 Test(document_store, a_document_that_fails_changes_nothing)
 {
     static const char *const bad[] = {
@@ -74,17 +119,41 @@ Test(document_store, a_document_that_fails_changes_nothing)
         "tests/fixtures/guides/empty.md"};
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
     import(s, "tests/fixtures/guides/disagree.md");
-    char before[1024], after[1024];
-    table_counts(s, before, sizeof before);
+    import(s, "tests/fixtures/briefings/criteo-platform.txt");
+    char *before = test_db_snapshot(s);
+    /* documents that fail to read: importing them fails and writes nothing
+     * (what they gave before the failure is never imported) */
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         pb_document *doc = NULL;
         pb_status st = pb_document_read(TEST_PATH(bad[i]), PB_DOCUMENT_AUTO, &doc);
         cr_expect_neq(st, PB_OK, "%s read", bad[i]);
         cr_expect(strstr(pb_document_errmsg(doc), ":") != NULL);
+        cr_expect_neq(pb_document_import(doc, s), PB_OK, "%s imported", bad[i]);
+        cr_expect(strstr(pb_store_errmsg(s), bad[i] + strlen("tests/fixtures/guides/")),
+                  "%s: the store's message '%s' does not name the file", bad[i],
+                  pb_store_errmsg(s));
         pb_document_free(doc);
     }
-    table_counts(s, after, sizeof after);
+    /* a failure late in the transaction: a document that reads well, and a
+     * re-import that has already deleted the facts it replaces */
+    cr_assert_eq(sqlite3_exec(pb__store_db(s),
+                              "CREATE TEMP TRIGGER refuse_mentions BEFORE INSERT ON mention "
+                              "BEGIN SELECT RAISE(ABORT, 'mentions refused'); END",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    static const char *const late[] = {"tests/fixtures/guides/table-only.md",
+                                       "tests/fixtures/briefings/criteo-platform.txt"};
+    for (size_t i = 0; i < sizeof late / sizeof late[0]; i++) {
+        pb_document *doc = NULL;
+        cr_assert_eq(pb_document_read(TEST_PATH(late[i]), PB_DOCUMENT_AUTO, &doc), PB_OK);
+        cr_expect_neq(pb_document_import(doc, s), PB_OK, "%s imported", late[i]);
+        cr_expect(strstr(pb_store_errmsg(s), "mentions refused"), "%s", pb_store_errmsg(s));
+        pb_document_free(doc);
+    }
+    char *after = test_db_snapshot(s);
     cr_expect_str_eq(after, before);
+    free(before);
+    free(after);
     /* the disagreeing front matter and table are both kept */
     cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band b JOIN region r ON r.id = b.region_id "
                                 "WHERE r.name = 'London'"),

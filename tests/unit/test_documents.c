@@ -5,6 +5,7 @@
  * with. Facts and findings are rendered as one line each (see dump_facts)
  * and looked up in those renderings. */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,9 +119,15 @@ static void dump_facts(pb_document *doc, struct lines *out)
             snprintf(eq, sizeof eq, "%lld/%dy", major(o->equity_grant), o->vest_years);
         if (o->stated_total >= 0)
             snprintf(total, sizeof total, "%lld/%dy", major(o->stated_total), o->stated_years);
-        add_line(out, "offer %s level=%s region=%s %s base=%lld equity=%s total=%s line=%ld",
+        char extras[64] = "";
+        if (o->sign_on > 0)
+            snprintf(extras, sizeof extras, " sign-on=%lld", major(o->sign_on));
+        if (o->bonus_bp > 0)
+            snprintf(extras + strlen(extras), sizeof extras - strlen(extras), " bonus=%d%%",
+                     o->bonus_bp / 100);
+        add_line(out, "offer %s level=%s region=%s %s base=%lld equity=%s%s total=%s line=%ld",
                  o->company, or_dash(o->level), or_dash(o->region), o->currency, major(o->base),
-                 eq, total, o->line);
+                 eq, extras, total, o->line);
     }
     for (size_t i = 0; i < f->targets.count; i++) {
         const struct pb__target *t = &f->targets.items[i];
@@ -273,6 +280,11 @@ static void document_case(const struct test_case *c, void *ctx)
     } else if (strcmp(what, "no finding") == 0) {
         cr_expect(!has_line(&l->findings, want), "%s: %s: unexpected finding '%s'", where,
                   fields[0], want);
+    } else if (strcmp(what, "notice") == 0) {
+        bool found = false;
+        for (size_t i = 0; i < l->doc->warnings_count && !found; i++)
+            found = strstr(l->doc->warnings[i], want) != NULL;
+        cr_expect(found, "%s: %s gives no notice containing '%s'", where, fields[0], want);
     } else if (strcmp(what, "type") == 0) {
         cr_expect_str_eq(pb_document_type_name(pb_document_kind(l->doc)), want, "%s", where);
     } else if (strncmp(what, "count ", 6) == 0) {
@@ -354,13 +366,52 @@ Test(documents, findings_have_the_documented_fields)
     pb_document_free(doc);
 }
 
+/* Everything a read gave, as one string: the facts as dump_facts renders
+ * them, every band's note, the summary and the findings. */
+static char *fingerprint(pb_document *doc, json_t *summary, json_t *findings)
+{
+    struct lines l = {0};
+    dump_facts(doc, &l);
+    for (size_t i = 0; i < doc->facts->bands.count; i++)
+        add_line(&l, "note %s", or_dash(doc->facts->bands.items[i].note));
+    char *js = json_dumps(summary, JSON_SORT_KEYS), *jf = json_dumps(findings, JSON_SORT_KEYS);
+    cr_assert(js && jf);
+    add_line(&l, "%.1000s", js);
+    size_t cap = strlen(jf) + 1;
+    for (size_t i = 0; i < l.count; i++)
+        cap += strlen(l.items[i]) + 1;
+    char *out = malloc(cap);
+    cr_assert(out);
+    size_t n = 0;
+    for (size_t i = 0; i < l.count; i++)
+        n += (size_t)snprintf(out + n, cap - n, "%s\n", l.items[i]);
+    snprintf(out + n, cap - n, "%s", jf);
+    free(js);
+    free(jf);
+    free_lines(&l);
+    return out;
+}
+
 /* Every allocation failure is reported, never a crash or a leak (the ASan
- * build checks the leaks). */
+ * build checks the leaks), and never swallowed: a read that succeeds gives
+ * exactly what a read without failures gives. */
 static void allocation_failures(const char *rel)
 {
     size_t len = 0;
     char *text = test_read_file(TEST_PATH(rel), &len);
     cr_assert(text, "cannot read %s", rel);
+    char *expected = NULL;
+    {
+        pb_document *doc = NULL;
+        json_t *findings = NULL, *summary = NULL;
+        cr_assert_eq(pb_document_read_text("t.md", text, len, PB_DOCUMENT_AUTO, &doc), PB_OK);
+        cr_assert_eq(pb_document_check(doc, NULL, &findings), PB_OK);
+        cr_assert_eq(pb_document_summary(doc, &summary), PB_OK);
+        expected = fingerprint(doc, summary, findings);
+        json_decref(findings);
+        json_decref(summary);
+        pb_document_free(doc);
+    }
     int failures = 0, successes = 0;
     for (unsigned long n = 1; successes < 40 && n < 40000; n++) {
         pb__alloc_fail_after(n);
@@ -379,15 +430,56 @@ static void allocation_failures(const char *rel)
                       "%s: failure %lu without a message", rel, n);
         } else {
             successes++;
+            char *got = fingerprint(doc, summary, findings);
+            cr_expect_str_eq(got, expected, "%s: failure %lu swallowed", rel, n);
+            free(got);
         }
         json_decref(findings);
         json_decref(summary);
         pb_document_free(doc);
     }
+    free(expected);
     if (getenv("PB_DUMP"))
         fprintf(stderr, "%s: %d failures\n", rel, failures);
     cr_expect(failures > 10, "%s: only %d injected failures", rel, failures);
     cr_expect(successes == 40, "%s: never read once allocations stopped failing", rel);
+    /* one allocation failing alone: reported, or no trace of it at all */
+    pb__alloc_fail_only(ULONG_MAX);
+    {
+        pb_document *doc = NULL;
+        json_t *findings = NULL, *summary = NULL;
+        cr_assert_eq(pb_document_read_text("t.md", text, len, PB_DOCUMENT_AUTO, &doc), PB_OK);
+        cr_assert_eq(pb_document_check(doc, NULL, &findings), PB_OK);
+        cr_assert_eq(pb_document_summary(doc, &summary), PB_OK);
+        json_decref(findings);
+        json_decref(summary);
+        pb_document_free(doc);
+    }
+    unsigned long total = pb__alloc_count();
+    pb__alloc_fail_after(0);
+    for (unsigned long n = 1; n <= total; n++) {
+        pb__alloc_fail_only(n);
+        pb_document *doc = NULL;
+        json_t *findings = NULL, *summary = NULL;
+        pb_status st = pb_document_read_text("t.md", text, len, PB_DOCUMENT_AUTO, &doc);
+        if (st == PB_OK)
+            st = pb_document_check(doc, NULL, &findings);
+        if (st == PB_OK)
+            st = pb_document_summary(doc, &summary);
+        pb__alloc_fail_after(0);
+        if (st != PB_OK) {
+            cr_expect(doc == NULL || pb_document_errmsg(doc)[0] != '\0',
+                      "%s: allocation %lu failed without a message", rel, n);
+        } else {
+            char *got = fingerprint(doc, summary, findings);
+            cr_expect_str_eq(got, expected, "%s: the failure of allocation %lu was swallowed",
+                             rel, n);
+            free(got);
+        }
+        json_decref(findings);
+        json_decref(summary);
+        pb_document_free(doc);
+    }
     free(text);
 }
 
@@ -396,4 +488,10 @@ Test(documents, survives_allocation_failures)
     allocation_failures("tests/fixtures/guides/table-only.md");
     allocation_failures("tests/fixtures/guides/front-matter-only.md");
     allocation_failures("tests/fixtures/briefings/criteo-platform.txt");
+    allocation_failures("tests/fixtures/guides/no-vesting.md");
+    allocation_failures("tests/fixtures/guides/unknown-company.md");
+    allocation_failures("tests/fixtures/guides/offer-extras.md");
+    allocation_failures("tests/fixtures/guides/restated.md");
+    allocation_failures("tests/fixtures/guides/disagree.md");
+    allocation_failures("tests/fixtures/briefings/datadog-ties.txt");
 }

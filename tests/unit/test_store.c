@@ -17,50 +17,11 @@
 
 TEST_DB_SUITE(store);
 
-/* Every row of every table, as text: equal snapshots mean equal databases. */
-static char *snapshot(pb_store *s)
-{
-    sqlite3 *h = pb__store_db(s);
-    sqlite3_stmt *tables = NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *out = malloc(cap);
-    cr_assert(out);
-    out[0] = '\0';
-    cr_assert_eq(sqlite3_prepare_v2(h,
-                                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                    "ORDER BY name",
-                                    -1, &tables, NULL),
-                 SQLITE_OK);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        char sql[200];
-        sqlite3_stmt *rows = NULL;
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"",
-                 (const char *)sqlite3_column_text(tables, 0));
-        cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &rows, NULL), SQLITE_OK, "%s", sql);
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            for (int c = 0; c < sqlite3_column_count(rows); c++) {
-                const char *v = (const char *)sqlite3_column_text(rows, c);
-                size_t need = strlen(v ? v : "NULL") + 3;
-                if (len + need + 1 > cap) {
-                    cap = (cap + need) * 2;
-                    out = realloc(out, cap);
-                    cr_assert(out);
-                }
-                len += (size_t)snprintf(out + len, cap - len, "%s%s", v ? v : "NULL",
-                                        c + 1 < sqlite3_column_count(rows) ? "|" : "\n");
-            }
-        }
-        sqlite3_finalize(rows);
-    }
-    sqlite3_finalize(tables);
-    return out;
-}
-
 /* Expect the database to be as the snapshot `before` shows it, saying `why`
  * when it is not; frees `before`. */
 static void expect_unchanged(pb_store *s, char *before, const char *why)
 {
-    char *after = snapshot(s);
+    char *after = test_db_snapshot(s);
     cr_expect_str_eq(after, before, "%s", why);
     free(before);
     free(after);
@@ -103,7 +64,7 @@ Test(store, builtin_dataset_loads_on_first_use)
     long long bands = test_db_int(s, "SELECT count(*) FROM band");
     cr_expect_gt(bands, 20);
     cr_expect_eq(test_db_int(s, "SELECT count(*) FROM meta WHERE key = 'builtin_hash'"), 1);
-    char *before = snapshot(s);
+    char *before = test_db_snapshot(s);
     pb_store_close(s);
     /* opening again loads nothing twice */
     s = test_db_open(&db, 0);
@@ -181,7 +142,7 @@ Test(store, rejected_file_changes_nothing)
 {
     pb_store *s = test_db_open(&db, 0);
     test_db_import(s, "facts/good.yaml");
-    char *before = snapshot(s);
+    char *before = test_db_snapshot(s);
     cr_expect_eq(test_db_try_import(s, "facts/bad-unknown-key.yaml"), PB_ERR_PARSE);
     cr_expect(strstr(pb_store_errmsg(s), "bad-unknown-key.yaml:16: unknown key 'bse'"), "%s",
               pb_store_errmsg(s));
@@ -204,7 +165,7 @@ Test(store, failure_during_write_rolls_back_everything)
                               "BEGIN SELECT RAISE(ABORT, 'refused by test'); END",
                               NULL, NULL, NULL),
                  SQLITE_OK);
-    char *before = snapshot(s);
+    char *before = test_db_snapshot(s);
     cr_expect_eq(test_db_try_import(s, "facts/good.yaml"), PB_ERR_DB);
     cr_expect(strstr(pb_store_errmsg(s), "refused by test"), "%s", pb_store_errmsg(s));
     expect_unchanged(s, before, "a failed write left a partial import");
@@ -267,7 +228,7 @@ Test(store, allocation_failures_during_import)
 {
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
     test_db_import(s, "facts/good.yaml");
-    char *before = snapshot(s);
+    char *before = test_db_snapshot(s);
     pb_status st = PB_ERR_NOMEM;
     unsigned long n;
     for (n = 1; n < 100000 && st != PB_OK; n++) {
@@ -276,7 +237,7 @@ Test(store, allocation_failures_during_import)
         pb__alloc_fail_after(0);
         if (st != PB_OK) {
             cr_assert_eq(st, PB_ERR_NOMEM, "allocation %lu: %s", n, pb_store_errmsg(s));
-            char *now = snapshot(s);
+            char *now = test_db_snapshot(s);
             cr_assert_str_eq(now, before, "allocation %lu: partial write", n);
             free(now);
         }

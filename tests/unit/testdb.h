@@ -160,4 +160,44 @@ static inline char *test_db_text(pb_store *s, const char *sql)
     return v ? v : strdup("");
 }
 
+/* Every row of every table, as text (malloc'd): equal snapshots mean equal
+ * databases. */
+static inline char *test_db_snapshot(pb_store *s)
+{
+    sqlite3 *h = pb__store_db(s);
+    sqlite3_stmt *tables = NULL;
+    size_t cap = 1 << 16, len = 0;
+    char *out = malloc(cap);
+    cr_assert(out);
+    out[0] = '\0';
+    cr_assert_eq(sqlite3_prepare_v2(h,
+                                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                    "ORDER BY name",
+                                    -1, &tables, NULL),
+                 SQLITE_OK);
+    while (sqlite3_step(tables) == SQLITE_ROW) {
+        char sql[200];
+        sqlite3_stmt *rows = NULL;
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"",
+                 (const char *)sqlite3_column_text(tables, 0));
+        cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &rows, NULL), SQLITE_OK, "%s", sql);
+        while (sqlite3_step(rows) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(rows); c++) {
+                const char *v = (const char *)sqlite3_column_text(rows, c);
+                size_t need = strlen(v ? v : "NULL") + 3;
+                if (len + need + 1 > cap) {
+                    cap = (cap + need) * 2;
+                    out = realloc(out, cap);
+                    cr_assert(out);
+                }
+                len += (size_t)snprintf(out + len, cap - len, "%s%s", v ? v : "NULL",
+                                        c + 1 < sqlite3_column_count(rows) ? "|" : "\n");
+            }
+        }
+        sqlite3_finalize(rows);
+    }
+    sqlite3_finalize(tables);
+    return out;
+}
+
 #endif
