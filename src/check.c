@@ -297,7 +297,7 @@ struct offer_math {
     double base_plus_n; /* one year of base + N years of equity */
     double equity_only; /* N years of equity */
     double one_year;    /* one year of base + equity */
-    char formula[160];
+    char formula[224]; /* years + four money figures + bonus and sign-on parts */
     char equity_text[32];
     bool ok;
 };
@@ -342,7 +342,7 @@ static void offer_total(const struct pb__offer_mention *of, int years, struct of
 static pb_status check_n_year(struct out *o, const struct pb__claim *c)
 {
     const char *cur = c->stated.currency;
-    char stated[48], computed[48], reason[640];
+    char stated[48], computed[48], reason[768];
     pb__money_text(c->stated, stated, sizeof stated);
     double s = pb_money_major(c->stated);
     if (!c->has_offer)
