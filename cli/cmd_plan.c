@@ -43,11 +43,12 @@ static int write_file(const char *path, const char *text)
 int cmd_plan(int argc, char **argv)
 {
     enum { O_COMPANY = CLI_OPT_FIRST_FREE, O_ROLE, O_REGION, O_OFFER, O_COMPETING, O_PROFILE,
-           O_CURRENCY, O_YEARS, O_SEED, O_SIMS, O_ASOF, O_OUTPUT, O_FORMAT };
+           O_CURRENCY, O_YEARS, O_SEED, O_SIMS, O_ASOF, O_OUTPUT, O_FORMAT, O_LEVEL };
     static const struct option options[] = {
         {"company", required_argument, 0, O_COMPANY},
         {"role", required_argument, 0, O_ROLE},
         {"region", required_argument, 0, O_REGION},
+        {"level", required_argument, 0, O_LEVEL},
         {"offer", required_argument, 0, O_OFFER},
         {"competing", required_argument, 0, O_COMPETING},
         {"profile", required_argument, 0, O_PROFILE},
@@ -64,7 +65,7 @@ int cmd_plan(int argc, char **argv)
     };
     struct cli_common common = {0};
     const char *company = NULL, *role = NULL, *region = NULL, *offer_path = NULL;
-    const char *profile_path = NULL, *currency = NULL, *output = NULL;
+    const char *profile_path = NULL, *currency = NULL, *output = NULL, *level = NULL;
     const char *competing[MAX_COMPETING];
     size_t ncompeting = 0;
     long years = 4, sims = 0;
@@ -78,6 +79,7 @@ int cmd_plan(int argc, char **argv)
         case O_COMPANY: company = optarg; break;
         case O_ROLE: role = optarg; break;
         case O_REGION: region = optarg; break;
+        case O_LEVEL: level = optarg; break;
         case O_OFFER: offer_path = optarg; break;
         case O_PROFILE: profile_path = optarg; break;
         case O_CURRENCY: currency = optarg; break;
@@ -161,6 +163,8 @@ int cmd_plan(int argc, char **argv)
         goto done;
     }
     pb_status st = pb_plan_set_target(plan, company, role, region);
+    if (st == PB_OK && level)
+        st = pb_plan_set_level(plan, level);
     if (st == PB_OK && currency)
         st = pb_plan_set_currency(plan, currency);
     if (st == PB_OK)

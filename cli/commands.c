@@ -42,7 +42,7 @@ const struct cli_command cli_commands[] = {
      "[--currency CUR] [--scenarios] [--black-scholes] [--format table|json|csv]",
      "compare offers: totals, value under uncertainty, odds, break-even"},
     {"plan", cmd_plan,
-     "--company C --role R --region X [--offer FILE] [--competing FILE]...\n"
+     "--company C --role R --region X [--level L] [--offer FILE] [--competing FILE]...\n"
      "  [--profile FILE] [--currency CUR] [--years N] [--format md|json] [--output FILE]\n"
      "  [--seed K] [--simulations S] [--as-of DATE]",
      "a negotiation plan: ask, accept-at floor, levers, additional asks, scripts"},

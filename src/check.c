@@ -297,7 +297,7 @@ struct offer_math {
     double base_plus_n; /* one year of base + N years of equity */
     double equity_only; /* N years of equity */
     double one_year;    /* one year of base + equity */
-    char formula[200];
+    char formula[224]; /* years + four money figures + bonus and sign-on parts */
     char equity_text[32];
     bool ok;
 };
@@ -691,12 +691,63 @@ static pb_status check_sum(struct out *o, const struct pb__claim *c)
 
 /* ---- asks and floors vs the band -------------------------------------------------------- */
 
+/* Is `name` one of the comma-separated names in `list`? */
+static bool listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && (p = strstr(p, name)) != NULL; p++)
+        if ((p == list || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
+            return true;
+    return false;
+}
+
+/* The premiums of the guide that the target's strategy block states and that
+ * apply to `component` ("base" or "equity"; a "total" premium applies to
+ * both): their names and ranges in `why`, the sum of their high ends
+ * returned (0 when none). */
+static double stated_premium(const pb__facts *f, const struct pb__target *t,
+                             const char *component, char *why, size_t cap)
+{
+    double high = 0;
+    why[0] = '\0';
+    for (size_t i = 0; t->premiums && i < f->premiums.count; i++) {
+        const struct pb__premium *p = &f->premiums.items[i];
+        if (!listed(t->premiums, p->name) ||
+            (strcmp(p->applies_to, component) != 0 && strcmp(p->applies_to, "total") != 0))
+            continue;
+        high += p->high_bp / 10000.0;
+        size_t n = strlen(why);
+        snprintf(why + n, cap - n, "%sthe %s premium (%g\xE2\x80\x93%g%% on %s, line %ld)",
+                 n ? " and " : "", p->name, p->low_bp / 100.0, p->high_bp / 100.0, p->applies_to,
+                 p->line);
+    }
+    return high;
+}
+
+/* A figure above its band is explained when the strategy block states a
+ * premium on its component that reaches it: band top x (1 + the premiums'
+ * high ends), within the 1% the totals get. Says so, or why not, in `part`. */
+static bool explained(struct out *o, const struct pb__target *t, const char *component,
+                      double figure, double top, char *part, size_t cap)
+{
+    char why[384];
+    double high = stated_premium(o->doc->facts, t, component, why, sizeof why);
+    size_t n = strlen(part);
+    if (high <= 0)
+        return false;
+    bool ok = figure <= top * (1 + high) * (1 + TC_TOLERANCE);
+    snprintf(part + n, cap - n, ok ? ", which %s stated with it explains"
+                                   : ", more than %s stated with it explains",
+             why);
+    return ok;
+}
+
 static pb_status check_target(struct out *o, const struct pb__claim *c)
 {
     const pb__facts *f = o->doc->facts;
     const struct pb__target *t = &f->targets.items[c->ref];
     const char *kind = strcmp(t->kind, "floor") == 0 ? "floor-in-band" : "ask-in-band";
-    char stated[128] = "", computed[256] = "", reason[768] = "";
+    char stated[128] = "", computed[256] = "", reason[1536] = "";
     size_t matched = 0;
     bool outside = false;
     char tb[32] = "", te[32] = "";
@@ -714,13 +765,16 @@ static pb_status check_target(struct out *o, const struct pb__claim *c)
         if (t->region && strcmp(t->region, b->region) != 0)
             continue;
         matched++;
-        char part[256] = "";
+        char part[1024] = "";
         if (t->base >= 0 && b->has_base) {
             char r[64];
             pb__range_text(range(b->base_low, b->base_high, b->currency), r, sizeof r);
             bool in = t->base >= b->base_low && t->base <= b->base_high;
             snprintf(part + strlen(part), sizeof part - strlen(part), "base %s %s %s", tb,
                      in ? "inside" : t->base < b->base_low ? "below" : "above", r);
+            if (!in && t->base > b->base_high)
+                in = explained(o, t, "base", major(t->base, t->currency),
+                               major(b->base_high, b->currency), part, sizeof part);
             outside |= !in;
         }
         if (t->equity >= 0 && b->has_equity && b->vest_years > 0) {
@@ -736,6 +790,8 @@ static pb_status check_target(struct out *o, const struct pb__claim *c)
             if (ty != b->vest_years)
                 snprintf(part + strlen(part), sizeof part - strlen(part),
                          " (compared per year)");
+            if (!in && per > hi)
+                in = explained(o, t, "equity", per, hi, part, sizeof part);
             outside |= !in;
         }
         size_t n = strlen(reason);

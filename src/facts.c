@@ -115,6 +115,7 @@ void pb__facts_free(pb__facts *f)
         pb__free(t->role);
         pb__free(t->region);
         pb__free(t->currency);
+        pb__free(t->premiums);
     }
     for (size_t i = 0; i < f->mentions.count; i++) {
         struct pb__mention *m = &f->mentions.items[i];

@@ -111,6 +111,10 @@ struct pb__target {
     int64_t base, equity, sign_on; /* -1 when not stated; equity is the grant */
     int vest_years;
     long line;
+    /* the premiums its strategy block states ("the agentic-ai premium takes
+     * it there"), as premium names separated by commas; NULL when none. The
+     * checker accepts a figure above the band that these explain. */
+    char *premiums;
 };
 
 /* A money figure a briefing (or a guide's prose) mentions, with the sentence

@@ -2079,11 +2079,51 @@ static pb_status extra_asks(struct guide *g, const char *s, size_t from, size_t 
     return PB_OK;
 }
 
+/* The premiums sentence s[a, e) states by name ("the agentic-ai premium
+ * takes it there", "with the Agentic AI Premium"), added to `names` (comma-
+ * separated, each once), named as scan_premiums names them. */
+static void stated_premiums(const char *s, size_t a, size_t e, char *names, size_t cap)
+{
+    for (size_t pos = a; (pos = pb__find_word(s, pos, e, "premium", false)) != NPOS; pos += 7) {
+        size_t lo = pos > a + 60 ? pos - 60 : a;
+        const char *name = premium_keyword(s, lo, pos + 7 < e ? pos + 7 : e);
+        char named[64] = "";
+        if (!name) {
+            /* the word right before: "the open-source-maintainer premium" */
+            size_t k = pos;
+            while (k > a && s[k - 1] == ' ')
+                k--;
+            size_t w = k;
+            while (w > a && s[w - 1] != ' ' && s[w - 1] != '(' && s[w - 1] != '"')
+                w--;
+            char *word = k > w ? pb__strndup(s + w, k - w) : NULL;
+            char *slug = word ? pb__slugify(word) : NULL;
+            if (slug)
+                snprintf(named, sizeof named, "%s", slug);
+            pb__free(slug);
+            pb__free(word);
+            name = named[0] ? named : NULL;
+        }
+        if (!name)
+            continue;
+        bool seen = false;
+        for (const char *p = names; !seen && (p = strstr(p, name)) != NULL; p++)
+            seen = (p == names || p[-1] == ',') &&
+                   (p[strlen(name)] == '\0' || p[strlen(name)] == ',');
+        size_t used = strlen(names);
+        if (!seen && used + strlen(name) + 2 < cap)
+            snprintf(names + used, cap - used, "%s%s", used ? "," : "", name);
+    }
+}
+
 static pb_status read_strategy(struct guide *g, const pb__ptext *t, size_t from)
 {
     const char *s = t->s;
     size_t n = t->len;
     size_t last_offer = NPOS;
+    char premiums[256] = "";
+    size_t first_target = g->f->targets.count;
+    long first_line = line_at(g, t, from), last_line = first_line;
     for (size_t a = from; a < n;) {
         size_t e = pb__sentence_end(s, n, a);
         while (a < e && (s[a] == ' ' || s[a] == '"'))
@@ -2093,6 +2133,8 @@ static pb_status read_strategy(struct guide *g, const pb__ptext *t, size_t from)
             continue;
         }
         long line = line_at(g, t, a);
+        last_line = line;
+        stated_premiums(s, a, e, premiums, sizeof premiums);
         pb_status st = PB_OK;
         bool ask = pb__find_word(s, a, e, "my ask", false) != NPOS ||
                    pb__find_word(s, a, e, "I need", false) != NPOS ||
@@ -2113,6 +2155,18 @@ static pb_status read_strategy(struct guide *g, const pb__ptext *t, size_t from)
         if (st != PB_OK)
             return st;
         a = e;
+    }
+    /* the block's targets carry the premiums it states */
+    for (size_t i = 0; premiums[0] && i < g->f->targets.count; i++) {
+        struct pb__target *tg = &g->f->targets.items[i];
+        if (i < first_target && (tg->line < first_line || tg->line > last_line))
+            continue;
+        char *joined = tg->premiums ? pb__asprintf("%s,%s", tg->premiums, premiums)
+                                    : pb__strdup(premiums);
+        if (!joined)
+            return nomem(g->doc);
+        pb__free(tg->premiums);
+        tg->premiums = joined;
     }
     return PB_OK;
 }

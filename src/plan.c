@@ -64,8 +64,9 @@ static int64_t round_unit(double v, int64_t unit)
     return (int64_t)llround(v / (double)unit) * unit;
 }
 
-/* Place one figure: band point at `pos`, premium, rounding kept inside the
- * band unless the premium (or the offer in hand) took it out. */
+/* Place one figure: band point at `pos`, premium, the offer in hand's
+ * figure when it pays more (for the ask and the floor alike), rounding kept
+ * inside the band unless the premium (or the offer in hand) took it out. */
 static void place(struct pb__rule_figure *f, const int64_t range[2], double anchor, double pos,
                   double prem, bool has_offer, int64_t offer, int64_t unit)
 {
@@ -138,29 +139,39 @@ void pb__plan_rules(const struct pb__rule_input *in, struct pb__rule_output *out
     place(&out->ask_base, in->base, a_base, pa_base, premium_pct(in, PB__COMP_BASE, true),
           in->has_offer, in->offer_base, in->unit);
     place(&out->floor_base, in->base, f_base, pf_base, premium_pct(in, PB__COMP_BASE, false),
-          false, 0, in->unit);
+          in->has_offer, in->offer_base, in->unit);
     if (vest) {
         place(&out->ask_equity, equity, a_eq, pa_eq, premium_pct(in, PB__COMP_EQUITY, true),
               in->has_offer, in->offer_equity, in->unit);
         place(&out->floor_equity, equity, f_eq, pf_eq,
-              premium_pct(in, PB__COMP_EQUITY, false), false, 0, in->unit);
+              premium_pct(in, PB__COMP_EQUITY, false), in->has_offer, in->offer_equity,
+              in->unit);
     }
+    /* the floor never above the ask (the offer in hand lifts both alike) */
     if (out->floor_base.amount > out->ask_base.amount) {
         out->floor_base.amount = out->ask_base.amount;
         out->floor_base.clamped_to_ask = true;
+        out->floor_base.above_band = out->floor_base.amount > in->base[1];
     }
     if (out->floor_equity.amount > out->ask_equity.amount) {
         out->floor_equity.amount = out->ask_equity.amount;
         out->floor_equity.clamped_to_ask = true;
+        out->floor_equity.above_band = out->floor_equity.amount > equity[1];
     }
 
-    /* sign-on: the first-year cash the best competing offer pays beyond the ask */
+    /* sign-on: the first-year cash the best competing offer pays beyond the
+     * ask, up to a quarter of the ask's base */
+    int64_t unit = in->unit > 0 ? in->unit : 1;
+    out->sign_on_cap = out->ask_base.amount * PB__SIGN_ON_CAP_PCT / 100 / unit * unit;
     if (out->best >= 0) {
         int64_t ours = out->ask_base.amount + bonus_of(out->ask_base.amount, out->bonus_bp);
         out->first_year_gap = in->competitors[out->best].first_year_cash - ours;
         if (out->first_year_gap > 0) {
-            int64_t unit = in->unit > 0 ? in->unit : 1;
             out->sign_on = (out->first_year_gap + unit - 1) / unit * unit;
+            if (out->sign_on > out->sign_on_cap) {
+                out->sign_on = out->sign_on_cap;
+                out->sign_on_capped = true;
+            }
         }
     }
     out->ask_total = pb__package_total(out->ask_base.amount, out->bonus_bp,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "alloc.h"
 #include "bandset.h"
@@ -30,7 +31,7 @@ json_t *pb__quote_json(const pb_fx_quote *q);
 
 struct pb_plan {
     pb__diag diag;
-    char *company, *role, *region, *currency;
+    char *company, *role, *region, *currency, *level;
     int years;
     pb_date as_of;
     uint64_t seed;
@@ -61,6 +62,7 @@ void pb_plan_free(pb_plan *p)
     pb__free(p->role);
     pb__free(p->region);
     pb__free(p->currency);
+    pb__free(p->level);
     pb__free(p);
 }
 
@@ -91,6 +93,17 @@ pb_status pb_plan_set_target(pb_plan *p, const char *company, const char *role,
     if (st == PB_OK)
         st = set_str(p, &p->region, region);
     return st;
+}
+
+pb_status pb_plan_set_level(pb_plan *p, const char *level)
+{
+    return set_str(p, &p->level, level && *level ? level : NULL);
+}
+
+/* Does a band's level match the one asked for? */
+static bool level_is(const char *band_level, const char *level)
+{
+    return band_level && (strcasecmp(band_level, level) == 0 || pb__slug_match(band_level, level));
 }
 
 pb_status pb_plan_set_currency(pb_plan *p, const char *currency)
@@ -164,7 +177,9 @@ struct premium {
 
 struct competitor {
     pb_offer *offer;
-    bool owned;        /* made here from a document's mention */
+    bool owned;        /* made here from a document's mention (freed here) */
+    bool held;         /* given with --competing: an offer the candidate has;
+                        * a document's mention is market evidence only */
     char *label;       /* "Google L4 (Paris)" */
     char *company_name;
     char *region;      /* may be NULL */
@@ -179,6 +194,7 @@ struct competitor {
     bool simple;         /* total == N x (base + equity a year) */
     bool has_bonus, has_sign_on, has_options;
     bool assumed_vest; /* the document gave no vesting period */
+    char *other_market; /* "an offer for X in Y, not ...": another region or role */
     int64_t stated_total;
     int stated_years;
     json_t *value; /* valuation of the target against this offer */
@@ -231,15 +247,14 @@ static pb_money money(int64_t minor, const char *cur)
     return m;
 }
 
-/* Compact when it reads back exactly ("€105K"), else in full ("€612,450"). */
+/* Money in the plan's words: always compact ("€105K", "$763.7K", "$1.03M"),
+ * one style for every figure of prose, rules, scripts and evidence. Only
+ * the comp table and the front matter (plan_render.c) write exact figures:
+ * the other figures `payband check` reads back are either round (asks,
+ * floors, sign-ons) or checked within 1% (N-year totals of offers). */
 static void mtext(int64_t minor, const char *cur, char *buf, size_t cap)
 {
-    pb_money m = money(minor, cur), back;
-    pb_money_format_compact(m, buf, cap);
-    const char *why = NULL;
-    if (pb_money_parse(buf, strlen(buf), &back, NULL, &why) != PB_OK || back.minor != minor ||
-        strcmp(back.currency, cur) != 0)
-        pb_money_format_full(m, buf, cap);
+    pb_money_format_compact(money(minor, cur), buf, cap);
 }
 
 static int64_t minor_of_major(double major, const char *cur)
@@ -348,15 +363,28 @@ static pb_status load_band(struct ctx *c)
     if (st != PB_OK)
         return pb__diag_set(c->diag, st, NULL, 0, "%s", pb_store_errmsg(c->store));
     const struct pb__bandrow *best = NULL;
-    size_t usable = 0;
+    size_t usable = 0, any_level = 0;
+    char levels[256] = "";
     for (size_t i = 0; i < c->bands.count; i++) {
         const struct pb__bandrow *r = &c->bands.rows[i];
         if (!r->has_base || !r->currency)
+            continue;
+        any_level++;
+        if (r->level && !strstr(levels, r->level)) {
+            size_t n = strlen(levels);
+            snprintf(levels + n, sizeof levels - n, "%s%s", n ? ", " : "", r->level);
+        }
+        if (p->level && !level_is(r->level, p->level))
             continue;
         usable++;
         if (!best || better_band(r, best))
             best = r;
     }
+    if (!best && p->level && any_level > 0)
+        return pb__diag_set(c->diag, PB_ERR_NOT_FOUND, NULL, 0,
+                            "no band at level %s for %s / %s / %s (levels on record: %s)",
+                            p->level, p->company, p->role, p->region,
+                            levels[0] ? levels : "none");
     if (!best) {
         if (c->bands.count > 0)
             return pb__diag_set(c->diag, PB_ERR_NOT_FOUND, NULL, 0,
@@ -374,11 +402,22 @@ static pb_status load_band(struct ctx *c)
     c->unit = 1000;
     for (int i = 0; i < e; i++)
         c->unit *= 10;
+    /* the levels of the other bands, when they differ from the one planned */
+    char others[256] = "";
+    for (size_t i = 0; !p->level && i < c->bands.count; i++) {
+        const struct pb__bandrow *r = &c->bands.rows[i];
+        if (!r->has_base || !r->currency || !r->level || level_is(best->level, r->level) ||
+            strstr(others, r->level))
+            continue;
+        size_t n = strlen(others);
+        snprintf(others + n, sizeof others - n, "%s%s", n ? ", " : "", r->level);
+    }
     if (c->other_bands > 0)
         st = note(c, "%zu other band%s on record for this role and region; the plan uses "
-                     "the one%s%s from %s",
+                     "the one%s%s from %s%s%s%s",
                   c->other_bands, c->other_bands == 1 ? " is" : "s are",
-                  best->level ? " at level " : "", best->level ? best->level : "", best->source);
+                  best->level ? " at level " : "", best->level ? best->level : "", best->source,
+                  others[0] ? " (--level picks another: " : "", others, others[0] ? ")" : "");
     if (st == PB_OK)
         st = use_source(c, best->source, "band");
     return st;
@@ -552,8 +591,15 @@ static char *company_display(struct ctx *c, const char *slug)
         pb__free(s);
     }
     sqlite3_finalize(st);
-    if (!out && slug)
-        out = pb__strdup(slug);
+    if (!out && slug && (out = pb__strdup(slug)) != NULL) {
+        /* a company the store does not know: its slug as words, "Amazon" */
+        for (char *p = out; *p; p++) {
+            if (*p == '-')
+                *p = ' ';
+            if (p == out || p[-1] == ' ')
+                *p = (char)toupper((unsigned char)*p);
+        }
+    }
     return out;
 }
 
@@ -684,6 +730,7 @@ static pb_status user_competitors(struct ctx *c)
         memset(k, 0, sizeof *k);
         pb_offer *o = c->plan->competing[i];
         k->offer = o;
+        k->held = true;
         k->stated_total = -1;
         k->company_name = company_display(c, pb_offer_company(o));
         if (o->region && !(k->region = pb__strdup(o->region)))
@@ -701,8 +748,11 @@ static pb_status user_competitors(struct ctx *c)
     return PB_OK;
 }
 
-/* The quote from an offer's currency to the plan's, or none. */
-static pb_status quote_for(struct ctx *c, const char *from, bool *converted, pb_fx_quote *q)
+/* The quote from an offer's currency to the plan's, or none; `what` (the
+ * offer's file, or the document line it stands at) starts the message when
+ * there is no rate. */
+static pb_status quote_for(struct ctx *c, const char *what, const char *from, bool *converted,
+                           pb_fx_quote *q)
 {
     *converted = false;
     if (strcmp(from, c->cur) == 0)
@@ -715,9 +765,9 @@ static pb_status quote_for(struct ctx *c, const char *from, bool *converted, pb_
         char day[11];
         pb_date_format(c->as_of, day);
         return pb__diag_set(c->diag, st, NULL, 0,
-                            "no exchange rate from %s to %s on or before %s (import rates with "
-                            "`payband rates import FILE`)",
-                            from, c->cur, day);
+                            "%s%sno exchange rate from %s to %s on or before %s (import rates "
+                            "with `payband rates import FILE`)",
+                            what ? what : "", what ? ": " : "", from, c->cur, day);
     }
     *converted = true;
     return use_source(c, q->source, "exchange rate");
@@ -741,7 +791,7 @@ static pb_status schedule_of(struct ctx *c, pb_offer *o, bool converted, const p
 static pb_status competitor_figures(struct ctx *c, struct competitor *k)
 {
     pb_offer *o = k->offer;
-    pb_status st = quote_for(c, o->currency, &k->converted, &k->quote);
+    pb_status st = quote_for(c, k->from, o->currency, &k->converted, &k->quote);
     json_t *sch = NULL;
     if (st == PB_OK)
         st = schedule_of(c, o, k->converted, &k->quote, &sch);
@@ -776,6 +826,65 @@ static pb_status competitor_figures(struct ctx *c, struct competitor *k)
     return PB_OK;
 }
 
+/* Does the level mapping make the competitor's company and level (or role)
+ * directly equivalent to the planned role? */
+static bool mapped_equivalent(json_t *levels, const struct competitor *k)
+{
+    const char *company = pb_offer_company(k->offer);
+    const char *role = k->offer->role;
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(levels, "equivalents"), i, e) {
+        if (json_integer_value(json_object_get(e, "hops")) != 1)
+            continue;
+        const char *ec = json_string_value(json_object_get(e, "company"));
+        const char *el = json_string_value(json_object_get(e, "level"));
+        const char *er = json_string_value(json_object_get(e, "role"));
+        if (!ec || !company || !pb__slug_match(ec, company))
+            continue;
+        /* "Google L4" by level; "Mistral AI ML Engineer" names a role as its level */
+        if ((el && k->level && strcasecmp(el, k->level) == 0) ||
+            (er && role && pb__slug_match(er, role)) || (el && role && pb__slug_match(el, role)))
+            return true;
+    }
+    return false;
+}
+
+/* A competing offer from another region, or for another role that the level
+ * mapping does not make equivalent, comes from another market: the plan
+ * says so in its notes and in the offer's lever. */
+static pb_status other_markets(struct ctx *c, json_t *levels)
+{
+    const struct pb__bandrow *b = c->band;
+    for (size_t i = 0; i < c->ncomps; i++) {
+        struct competitor *k = &c->comps[i];
+        const char *role = k->offer->role;
+        bool region = k->region && !pb__slug_match(k->region, b->region);
+        bool other_role = role && !pb__slug_match(role, b->role) && !mapped_equivalent(levels, k);
+        if (!region && !other_role)
+            continue;
+        if (region && other_role)
+            k->other_market = pb__asprintf("an offer for %s in %s, not for %s in %s", role,
+                                           k->region, b->role, b->region);
+        else if (region)
+            k->other_market = pb__asprintf("an offer in %s, not in %s", k->region, b->region);
+        else
+            k->other_market = pb__asprintf("an offer for %s, not for %s (the level mapping on "
+                                           "record does not make it equivalent)",
+                                           role, b->role);
+        if (!k->other_market)
+            return nomem(c);
+        pb_status st = note(c,
+                            "%s is %s: its figures come from another market, so the leverage "
+                            "and first-year gap it gives overstate or understate what this role "
+                            "pays in %s",
+                            k->label, k->other_market, b->region);
+        if (st != PB_OK)
+            return st;
+    }
+    return PB_OK;
+}
+
 /* ---- the offer in hand -------------------------------------------------------- */
 
 static pb_status offer_in_hand(struct ctx *c)
@@ -786,7 +895,8 @@ static pb_status offer_in_hand(struct ctx *c)
     c->has_offer = true;
     pb_status st = use_file(c, o->file ? o->file : pb_offer_name(o), "offer in hand");
     if (st == PB_OK)
-        st = quote_for(c, o->currency, &c->offer_converted, &c->offer_quote);
+        st = quote_for(c, o->file ? o->file : pb_offer_name(o), o->currency, &c->offer_converted,
+                       &c->offer_quote);
     json_t *sch = NULL;
     if (st == PB_OK)
         st = schedule_of(c, o, c->offer_converted, &c->offer_quote, &sch);
@@ -998,6 +1108,19 @@ static double position_of(double v, double lo, double hi)
     return (v - lo) / (hi - lo) * 100.0;
 }
 
+/* Set `key` of `o` to `v` (a new reference, taken); false when `v` is NULL
+ * or the object cannot grow: the caller reports out of memory. */
+static bool jset(json_t *o, const char *key, json_t *v)
+{
+    return v && json_object_set_new(o, key, v) == 0;
+}
+
+/* Set `key` of `o` to a borrowed value, null when absent. */
+static bool jcopy(json_t *o, const char *key, json_t *v)
+{
+    return json_object_set(o, key, v ? v : json_null()) == 0;
+}
+
 static json_t *position_json(struct ctx *c, int64_t v, const int64_t range[2])
 {
     return json_pack("{s:o, s:o, s:o, s:o, s:s}", "amount", jm(v, c->cur), "band_low",
@@ -1015,30 +1138,44 @@ static json_t *offer_json(struct ctx *c)
     json_t *j = json_object();
     if (!j)
         return NULL;
-    json_object_set_new(j, "name", json_string(pb_offer_name(o)));
-    json_object_set_new(j, "file", jstr(o->file));
-    json_object_set_new(j, "company", jstr(pb_offer_company(o)));
-    json_object_set_new(j, "native_currency", json_string(o->currency));
-    json_object_set_new(j, "fx", c->offer_converted ? pb__quote_json(&c->offer_quote)
-                                                    : json_null());
-    json_object_set_new(j, "base", position_json(c, c->offer_base, b->base));
+    bool ok = jset(j, "name", json_string(pb_offer_name(o)));
+    ok = ok && jset(j, "file", jstr(o->file));
+    ok = ok && jset(j, "company", jstr(pb_offer_company(o)));
+    ok = ok && jset(j, "native_currency", json_string(o->currency));
+    ok = ok && jset(j, "fx", c->offer_converted ? pb__quote_json(&c->offer_quote) : json_null());
+    ok = ok && jset(j, "base", position_json(c, c->offer_base, b->base));
     if (b->has_equity && b->vest_years > 0 && c->offer_grant > 0) {
         /* compare per year when the vesting periods differ */
         int ov = c->offer_vest > 0 ? c->offer_vest : b->vest_years;
         int64_t scaled = (int64_t)llround((double)c->offer_grant * b->vest_years / ov);
         json_t *e = position_json(c, scaled, b->equity);
-        json_object_set_new(e, "grant", jm(c->offer_grant, c->cur));
-        json_object_set_new(e, "vest_years", json_integer(ov));
-        json_object_set_new(e, "compared_per_year", json_boolean(ov != b->vest_years));
-        json_object_set_new(j, "equity", e);
+        ok = jset(j, "equity", e) && ok; /* e is j's (or freed) from here */
+        ok = ok && jset(e, "grant", jm(c->offer_grant, c->cur)) &&
+             jset(e, "vest_years", json_integer(ov)) &&
+             jset(e, "compared_per_year", json_boolean(ov != b->vest_years));
     } else {
-        json_object_set_new(j, "equity", json_null());
+        ok = ok && jset(j, "equity", json_null());
+    }
+    if (b->has_bonus && c->offer_has_bonus) {
+        double pct = c->offer_bonus_bp / 100.0, lo = b->bonus_bp[0] / 100.0,
+               hi = b->bonus_bp[1] / 100.0;
+        ok = ok && jset(j, "bonus",
+                        json_pack("{s:o, s:o, s:o, s:o, s:s}", "pct", jpct(pct), "band_low_pct",
+                                  jpct(lo), "band_high_pct", jpct(hi), "position_pct",
+                                  jpct(position_of(pct, lo, hi)), "where",
+                                  pct < lo ? "below" : pct > hi ? "above" : "inside"));
+    } else {
+        ok = ok && jset(j, "bonus", json_null());
     }
     if (b->has_tc)
-        json_object_set_new(j, "tc", position_json(c, c->offer_annual, b->tc));
+        ok = ok && jset(j, "tc", position_json(c, c->offer_annual, b->tc));
     else
-        json_object_set_new(j, "tc", json_null());
-    json_object_set_new(j, "n_year_total", jm(c->offer_total, c->cur));
+        ok = ok && jset(j, "tc", json_null());
+    ok = ok && jset(j, "n_year_total", jm(c->offer_total, c->cur));
+    if (!ok) {
+        json_decref(j);
+        return NULL;
+    }
     return j;
 }
 
@@ -1063,85 +1200,104 @@ static void face_breakeven(struct ctx *c, const struct competitor *k, int64_t *g
     *base = bb > 0 ? ((int64_t)ceil(bb) + u - 1) / u * u : 0;
 }
 
+/* One side of the valuation's break-even (docs/offers.md) in the plan's
+ * currency: the valuation gives `base` and `equity_grant` in the target
+ * offer's own currency, so an offer in hand in another currency has them
+ * converted with the rate the plan uses for that offer. */
+static json_t *breakeven_side(struct ctx *c, json_t *side)
+{
+    if (!json_is_object(side))
+        return json_null();
+    json_t *o = json_deep_copy(side);
+    if (!o)
+        return NULL;
+    double rate = c->has_offer && c->offer_converted ? c->offer_quote.rate : 1.0;
+    static const char *const keys[] = {"base", "equity_grant"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *v = json_object_get(o, keys[i]);
+        if (json_is_number(v) &&
+            json_object_set_new(o, keys[i],
+                                jm(minor_of_major(json_number_value(v) * rate, c->cur), c->cur)) != 0) {
+            json_decref(o);
+            return NULL;
+        }
+    }
+    if (json_object_set_new(o, "currency", json_string(c->cur)) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 static json_t *competitor_json(struct ctx *c, struct competitor *k)
 {
     json_t *j = json_object();
     if (!j)
         return NULL;
     pb_offer *o = k->offer;
-    json_object_set_new(j, "name", json_string(k->label));
-    json_object_set_new(j, "company", jstr(pb_offer_company(o)));
-    json_object_set_new(j, "company_name", jstr(k->company_name));
-    json_object_set_new(j, "level", jstr(k->level));
-    json_object_set_new(j, "region", jstr(k->region));
-    json_object_set_new(j, "from", jstr(k->from));
-    json_object_set_new(j, "source", jstr(k->source));
-    json_object_set_new(j, "line", k->source ? json_integer(k->line) : json_null());
-    json_object_set_new(j, "modelled",
-                        json_string(k->owned ? "listed RSUs at their stated value, vesting "
-                                               "evenly (as the document presents the offer)"
-                                             : "as its offer file describes it"));
-    json_object_set_new(j, "native_currency", json_string(o->currency));
-    json_object_set_new(j, "fx", k->converted ? pb__quote_json(&k->quote) : json_null());
-    json_t *assumptions = json_array();
-    if (assumptions && k->assumed_vest) {
+    bool ok = jset(j, "name", json_string(k->label)) &&
+              jset(j, "company", jstr(pb_offer_company(o))) &&
+              jset(j, "company_name", jstr(k->company_name)) &&
+              jset(j, "level", jstr(k->level)) && jset(j, "region", jstr(k->region)) &&
+              jset(j, "from", jstr(k->from)) && jset(j, "source", jstr(k->source)) &&
+              jset(j, "line", k->source ? json_integer(k->line) : json_null()) &&
+              jset(j, "held", json_boolean(k->held)) &&
+              jset(j, "modelled",
+                   json_string(k->owned ? "listed RSUs at their stated value, vesting "
+                                          "evenly (as the document presents the offer)"
+                                        : "as its offer file describes it")) &&
+              jset(j, "native_currency", json_string(o->currency)) &&
+              jset(j, "fx", k->converted ? pb__quote_json(&k->quote) : json_null());
+    json_t *assumptions = ok ? json_array() : NULL;
+    ok = ok && jset(j, "assumptions", assumptions);
+    if (ok && k->assumed_vest) {
         char *a = pb__asprintf("the document gives no vesting period for the grant: %s "
                                "assumed, like the band's",
                                years_num(c->band->vest_years > 0 ? c->band->vest_years : 4,
                                          (char[24]){0}));
-        if (a)
-            json_array_append_new(assumptions, json_string(a));
+        ok = a && json_array_append_new(assumptions, json_string(a)) == 0;
         pb__free(a);
     }
-    json_object_set_new(j, "assumptions", assumptions ? assumptions : json_array());
-    json_object_set_new(j, "base", jm(k->base1, c->cur));
-    json_object_set_new(j, "bonus_first_year", jm(k->bonus1, c->cur));
-    json_object_set_new(j, "sign_on_total", jm(k->sign_on_total, c->cur));
-    json_object_set_new(j, "equity_per_year", k->simple ? jm(k->equity_year, c->cur) : json_null());
-    json_object_set_new(j, "simple", json_boolean(k->simple));
-    json_object_set_new(j, "n_year_total", jm(k->total, c->cur));
-    json_object_set_new(j, "first_year_total", jm(k->first_total, c->cur));
-    json_object_set_new(j, "first_year_cash", jm(k->first_cash, c->cur));
-    if (k->stated_total >= 0) {
-        json_object_set_new(j, "stated_total", jm(k->stated_total, o->currency));
-        json_object_set_new(j, "stated_years", json_integer(k->stated_years));
-    } else {
-        json_object_set_new(j, "stated_total", json_null());
-        json_object_set_new(j, "stated_years", json_null());
-    }
+    ok = ok && jset(j, "base", jm(k->base1, c->cur)) &&
+         jset(j, "bonus_first_year", jm(k->bonus1, c->cur)) &&
+         jset(j, "sign_on_total", jm(k->sign_on_total, c->cur)) &&
+         jset(j, "equity_per_year", k->simple ? jm(k->equity_year, c->cur) : json_null()) &&
+         jset(j, "simple", json_boolean(k->simple)) &&
+         jset(j, "n_year_total", jm(k->total, c->cur)) &&
+         jset(j, "first_year_total", jm(k->first_total, c->cur)) &&
+         jset(j, "first_year_cash", jm(k->first_cash, c->cur));
+    if (ok && k->stated_total >= 0)
+        ok = jset(j, "stated_total", jm(k->stated_total, o->currency)) &&
+             jset(j, "stated_years", json_integer(k->stated_years));
+    else if (ok)
+        ok = jset(j, "stated_total", json_null()) && jset(j, "stated_years", json_null());
     /* valuation: offers[0] is the target, offers[1] this competitor */
     json_t *offers = json_object_get(k->value, "offers");
     json_t *t = json_array_get(offers, 0), *me = json_array_get(offers, 1);
-    json_t *val = json_object();
-    if (val) {
-        json_object_set(val, "simulated", json_object_get(me, "simulated"));
-        json_object_set(val, "certainty_equivalent",
-                        json_object_get(me, "certainty_equivalent"));
-        json_object_set_new(j, "value", val);
-    }
-    json_t *tv = json_object();
-    if (tv) {
-        json_object_set_new(tv, "target", json_string(c->has_offer ? "offer" : "ask"));
-        json_object_set(tv, "simulated", json_object_get(t, "simulated"));
-        json_object_set(tv, "certainty_equivalent",
-                        json_object_get(t, "certainty_equivalent"));
-        json_object_set(tv, "p_exit", json_object_get(t, "p_exit"));
-        json_object_set(tv, "p_beats",
-                        json_object_get(json_object_get(t, "p_beats"), pb_offer_name(o)));
-        json_object_set_new(j, "target_value", tv);
-    }
+    json_t *val = ok ? json_object() : NULL;
+    ok = ok && jset(j, "value", val) && jcopy(val, "simulated", json_object_get(me, "simulated")) &&
+         jcopy(val, "certainty_equivalent", json_object_get(me, "certainty_equivalent"));
+    json_t *tv = ok ? json_object() : NULL;
+    ok = ok && jset(j, "target_value", tv) &&
+         jset(tv, "target", json_string(c->has_offer ? "offer" : "ask")) &&
+         jcopy(tv, "simulated", json_object_get(t, "simulated")) &&
+         jcopy(tv, "certainty_equivalent", json_object_get(t, "certainty_equivalent")) &&
+         jcopy(tv, "p_exit", json_object_get(t, "p_exit")) &&
+         jcopy(tv, "p_beats", json_object_get(json_object_get(t, "p_beats"), pb_offer_name(o)));
     int64_t g, b;
     face_breakeven(c, k, &g, &b);
-    json_t *be = json_object();
-    if (be) {
-        json_t *tb = json_object_get(t, "breakeven");
-        json_object_set_new(be, "target", json_string(c->has_offer ? "offer" : "ask"));
-        json_object_set_new(be, "equity_grant_at_face_value", jm(g, c->cur));
-        json_object_set_new(be, "base_at_face_value", jm(b, c->cur));
-        json_object_set(be, "at_median", json_object_get(tb, "at_median"));
-        json_object_set(be, "at_certainty_equivalent",
-                        json_object_get(tb, "at_certainty_equivalent"));
-        json_object_set_new(j, "breakeven", be);
+    json_t *tb = json_object_get(t, "breakeven");
+    json_t *be = ok ? json_object() : NULL;
+    ok = ok && jset(j, "breakeven", be) &&
+         jset(be, "target", json_string(c->has_offer ? "offer" : "ask")) &&
+         jset(be, "equity_grant_at_face_value", jm(g, c->cur)) &&
+         jset(be, "base_at_face_value", jm(b, c->cur)) &&
+         jset(be, "at_median", breakeven_side(c, json_object_get(tb, "at_median"))) &&
+         jset(be, "at_certainty_equivalent",
+              breakeven_side(c, json_object_get(tb, "at_certainty_equivalent")));
+    if (!ok) {
+        json_decref(j);
+        return NULL;
     }
     return j;
 }
@@ -1152,12 +1308,16 @@ static json_t *figure_json(struct ctx *c, const struct pb__rule_figure *f, const
     json_t *j = position_json(c, f->amount, range);
     if (!j)
         return NULL;
-    json_object_set_new(j, "anchor_pct", jpct(f->anchor_pct));
-    json_object_set_new(j, "rule_position_pct", jpct(f->position_pct));
-    json_object_set_new(j, "premium_pct", jpct(f->premium_pct));
-    json_object_set_new(j, "above_band", json_boolean(f->above_band));
-    json_object_set_new(j, "raised_to_offer", json_boolean(f->raised_to_offer));
-    json_object_set_new(j, "rule", json_string(rule));
+    bool ok = jset(j, "anchor_pct", jpct(f->anchor_pct));
+    ok = ok && jset(j, "rule_position_pct", jpct(f->position_pct));
+    ok = ok && jset(j, "premium_pct", jpct(f->premium_pct));
+    ok = ok && jset(j, "above_band", json_boolean(f->above_band));
+    ok = ok && jset(j, "raised_to_offer", json_boolean(f->raised_to_offer));
+    ok = ok && jset(j, "rule", json_string(rule));
+    if (!ok) {
+        json_decref(j);
+        return NULL;
+    }
     return j;
 }
 
@@ -1298,9 +1458,19 @@ static char *sign_on_rule(struct ctx *c)
     if (r->sign_on <= 0)
         return pb__asprintf("none needed: %s pays %s in first-year cash, the ask pays %s",
                             k->label, fc, ours);
+    if (r->sign_on_capped) {
+        char cap[48];
+        mtext(r->sign_on_cap, c->cur, cap, sizeof cap);
+        return pb__asprintf("bridges the first-year cash gap to %s (%s in base, bonus and "
+                            "sign-on against %s for the ask: %s) up to its cap of %d%% of the "
+                            "ask's base, %s: the cap bites, and the rest of the gap is a matter "
+                            "of base and level, not of a one-off payment",
+                            k->label, fc, ours, gap, PB__SIGN_ON_CAP_PCT, cap);
+    }
     return pb__asprintf("bridges the first-year cash gap to %s (%s in base, bonus and sign-on "
-                        "against %s for the ask: %s), rounded up to the nearest 1K",
-                        k->label, fc, ours, gap);
+                        "against %s for the ask: %s), rounded up to the nearest 1K (under its "
+                        "cap of %d%% of the ask's base)",
+                        k->label, fc, ours, gap, PB__SIGN_ON_CAP_PCT);
 }
 
 /* ---- levers --------------------------------------------------------------------- */
@@ -1378,14 +1548,33 @@ static pb_status competitor_levers(struct ctx *c, lever_list *ls)
         mtext(k->equity_year, c->cur, e, sizeof e);
         mtext(gap, c->cur, g, sizeof g);
         mtext(reference_total(c), c->cur, ref, sizeof ref);
-        char *title = pb__asprintf("Competing offer: %s", k->label);
+        char *title = pb__asprintf("%s: %s", k->held ? "Competing offer" : "Market offers",
+                                   k->label);
         char *evidence = pb__asprintf(
-            "%s is worth %s over %s, %s more than %s (%s)", k->label, tot,
+            "%s is worth %s over %s, %s more than %s (%s)%s%s", k->label, tot,
             years_num(c->years, (char[24]){0}), g,
-            c->has_offer ? "the offer in hand" : "the middle of the band", ref);
+            c->has_offer ? "the offer in hand" : "the middle of the band", ref,
+            k->other_market ? "; it is " : "", k->other_market ? k->other_market : "");
         char *script;
         const char *where = k->region ? k->region : NULL;
-        if (k->simple)
+        const char *lvl = k->level ? k->level : NULL;
+        /* an offer a document reports is what the market pays, not an offer
+         * the candidate holds: it is never "made me an offer" */
+        if (!k->held && k->simple)
+            script = pb__asprintf(
+                "%s%s%s offers%s%s run at %s base with %s/year in RSUs. That's %s over %s, "
+                "counting every year of base. That is the market for this role, and it is why "
+                "I'm asking for %s base with %s in equity.",
+                k->company_name, lvl ? " " : "", lvl ? lvl : "", where ? " in " : "",
+                where ? where : "", b, e, tot, years_word(c->years), ask_b, ask_e);
+        else if (!k->held)
+            script = pb__asprintf(
+                "%s%s%s offers%s%s come to %s across %s in payband's schedule, with %s base "
+                "in the first year. That is the market for this role, and it is why I'm asking "
+                "for %s base with %s in equity.",
+                k->company_name, lvl ? " " : "", lvl ? lvl : "", where ? " in " : "",
+                where ? where : "", tot, years_word(c->years), b, ask_b, ask_e);
+        else if (k->simple)
             script = pb__asprintf(
                 "%s has made me an offer%s%s: %s base with %s/year in RSUs. That's %s over %s, "
                 "counting every year of base. I'd still rather build here, and a "
@@ -1399,7 +1588,7 @@ static pb_status competitor_levers(struct ctx *c, lever_list *ls)
                 "of %s base with %s in equity is what lets me say yes.",
                 k->company_name, where ? " in " : "", where ? where : "", tot,
                 years_word(c->years), b, ask_b, ask_e);
-        pb_status st = add_lever(c, ls, TIER_OFFER, gap, "competing-offer", title, evidence,
+        pb_status st = add_lever(c, ls, TIER_OFFER, gap, k->held ? "competing-offer" : "market-offer", title, evidence,
                                  k->from, script);
         if (st != PB_OK)
             return st;
@@ -1768,8 +1957,14 @@ static json_t *additional_asks(struct ctx *c, const char *best_label)
         mtext(r->sign_on, c->cur, so, sizeof so);
         mtext(r->first_year_gap, c->cur, gap, sizeof gap);
         st = push_ask(arr, "sign-on", pb__asprintf("a %s signing bonus", so),
-                      pb__asprintf("%s pays %s more cash in the first year than the ask's base",
-                                   best_label, gap));
+                      r->sign_on_capped
+                          ? pb__asprintf("%s pays %s more cash in the first year than the "
+                                         "ask's base; a signing bonus bridges it up to %d%% of "
+                                         "the ask's base",
+                                         best_label, gap, PB__SIGN_ON_CAP_PCT)
+                          : pb__asprintf("%s pays %s more cash in the first year than the ask's "
+                                         "base",
+                                         best_label, gap));
     }
     const pb_profile *p = c->plan->profile;
     bool senior = word_in(b->role_name, "senior") || word_in(b->role_name, "staff") ||
@@ -1837,6 +2032,9 @@ static json_t *scripts(struct ctx *c)
         snprintf(sign_part, sizeof sign_part, " and a %s signing bonus", so);
     if (eq)
         snprintf(floor_eq, sizeof floor_eq, " with a %s grant", fe);
+    size_t held = 0;
+    for (size_t i = 0; i < c->ncomps; i++)
+        held += c->comps[i].held;
     json_t *arr = json_array();
     if (!arr)
         return NULL;
@@ -1854,9 +2052,12 @@ static json_t *scripts(struct ctx *c)
                       b->role_name, b->region, ab, equity_part)},
         {"when the counter is below the floor",
          pb__asprintf("I appreciate the movement. I can't accept less than %s base%s; below "
-                      "that my other options are the better choice, and I'd rather tell you "
-                      "now than walk away later.",
-                      fb, floor_eq)},
+                      "that %s, and I'd rather tell you now than walk away later.",
+                      fb, floor_eq,
+                      held > 1    ? "my other offers are the better choice"
+                      : held == 1 ? "my other offer is the better choice"
+                                  : "the package falls behind what the market pays for this "
+                                    "role")},
         {"closing",
          pb__asprintf("If we can agree on %s base%s, I'm ready to sign this week.", ab,
                       eq ? " and the grant we discussed" : "")},
@@ -1902,31 +2103,26 @@ static json_t *sources_json(struct ctx *c)
             ok = false;
             break;
         }
-        json_object_set_new(o, "key", json_string(key));
-        json_object_set(o, "used_for", uses);
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        ok = jset(o, "key", json_string(key)) && jcopy(o, "used_for", uses);
+        if (ok && sqlite3_step(st) == SQLITE_ROW) {
             pb_date as_of = pb__col_date(st, 2), due = pb__col_date(st, 3);
             bool assumed = sqlite3_column_int(st, 4) != 0;
             due = pb__review_due(as_of, due, &assumed);
-            char d1[11], d2[11];
-            pb_date_format(as_of, d1);
-            pb_date_format(due, d2);
-            json_object_set_new(o, "kind", jstr((const char *)sqlite3_column_text(st, 0)));
-            json_object_set_new(o, "title", jstr((const char *)sqlite3_column_text(st, 1)));
-            json_object_set_new(o, "file", jstr((const char *)sqlite3_column_text(st, 5)));
-            json_object_set_new(o, "as_of", as_of == PB_DATE_NONE ? json_null() : json_string(d1));
-            json_object_set_new(o, "review_due", due == PB_DATE_NONE ? json_null() : json_string(d2));
-            json_object_set_new(o, "review_assumed", json_boolean(assumed));
-            json_object_set_new(o, "stale", json_boolean(due != PB_DATE_NONE && due < c->as_of));
-        } else {
-            json_object_set_new(o, "kind", json_string("rates"));
-            json_object_set_new(o, "title", json_string(key));
-            json_object_set_new(o, "file", json_null());
-            json_object_set_new(o, "as_of", json_null());
-            json_object_set_new(o, "review_due", json_null());
-            json_object_set_new(o, "review_assumed", json_false());
-            json_object_set_new(o, "stale", json_false());
+            ok = jset(o, "kind", jstr((const char *)sqlite3_column_text(st, 0))) &&
+                 jset(o, "title", jstr((const char *)sqlite3_column_text(st, 1))) &&
+                 jset(o, "file", jstr((const char *)sqlite3_column_text(st, 5))) &&
+                 jset(o, "as_of", pb__json_date(as_of)) &&
+                 jset(o, "review_due", pb__json_date(due)) &&
+                 jset(o, "review_assumed", json_boolean(assumed)) &&
+                 jset(o, "stale", json_boolean(due != PB_DATE_NONE && due < c->as_of));
+        } else if (ok) {
+            ok = jset(o, "kind", json_string("rates")) && jset(o, "title", json_string(key)) &&
+                 jset(o, "file", json_null()) && jset(o, "as_of", json_null()) &&
+                 jset(o, "review_due", json_null()) && jset(o, "review_assumed", json_false()) &&
+                 jset(o, "stale", json_false());
         }
+        if (!ok)
+            break;
     }
     sqlite3_finalize(st);
     json_object_foreach(c->files, key, uses) {
@@ -2000,49 +2196,57 @@ static pb_status assemble(struct ctx *c, json_t *levels, json_t **out)
     json_t *j = json_object();
     if (!j)
         return nomem(c);
+    bool ok = true; /* every field set: a failed set is out of memory */
     char today[11], asof[11];
     pb_date_format(pb_date_today(), today);
     pb_date_format(c->as_of, asof);
-    json_object_set_new(j, "kind", json_string("plan"));
-    json_object_set_new(j, "generated", json_string(today));
-    json_object_set_new(j, "as_of", json_string(asof));
-    json_object_set_new(j, "company", json_string(b->company));
-    json_object_set_new(j, "company_name", json_string(b->company_name));
-    json_object_set_new(j, "role", json_string(b->role));
-    json_object_set_new(j, "role_name", json_string(b->role_name));
-    json_object_set_new(j, "region", json_string(b->region));
-    json_object_set_new(j, "currency", json_string(c->cur));
-    json_object_set_new(j, "years", json_integer(c->years));
+    ok = ok && jset(j, "kind", json_string("plan"));
+    ok = ok && jset(j, "generated", json_string(today));
+    ok = ok && jset(j, "as_of", json_string(asof));
+    ok = ok && jset(j, "company", json_string(b->company));
+    ok = ok && jset(j, "company_name", json_string(b->company_name));
+    ok = ok && jset(j, "role", json_string(b->role));
+    ok = ok && jset(j, "role_name", json_string(b->role_name));
+    ok = ok && jset(j, "region", json_string(b->region));
+    ok = ok && jset(j, "currency", json_string(c->cur));
+    ok = ok && jset(j, "years", json_integer(c->years));
     json_t *prof = json_null();
     if (c->plan->profile && pb_profile_json(c->plan->profile, &prof) != PB_OK) {
         json_decref(j);
         return nomem(c);
     }
-    json_object_set_new(j, "profile", prof);
+    ok = jset(j, "profile", prof) && ok;
     const char *w = appetite_word(c);
-    json_object_set_new(j, "risk", json_pack("{s:s, s:f, s:o}", "appetite", w ? w : "number",
+    ok = ok && jset(j, "risk", json_pack("{s:s, s:f, s:o}", "appetite", w ? w : "number",
                                              "risk_aversion", c->gamma, "tilt",
                                              jpct(r->tilt)));
-    json_object_set_new(j, "band", pb__band_json(b));
-    json_object_set_new(j, "other_bands", json_integer((json_int_t)c->other_bands));
+    ok = ok && jset(j, "band", pb__band_json(b));
+    ok = ok && jset(j, "other_bands", json_integer((json_int_t)c->other_bands));
     const char *lm_source = NULL;
     long lm_line = 0;
-    json_object_set_new(j, "level_mapping", level_mapping(c, levels, &lm_source, &lm_line));
-    json_object_set_new(j, "level_mapping_source", jstr(lm_source));
-    json_object_set_new(j, "level_mapping_line", lm_source ? json_integer(lm_line) : json_null());
-    json_object_set_new(j, "offer", offer_json(c));
+    ok = ok && jset(j, "level_mapping", level_mapping(c, levels, &lm_source, &lm_line));
+    ok = ok && jset(j, "level_mapping_source", jstr(lm_source));
+    ok = ok && jset(j, "level_mapping_line", lm_source ? json_integer(lm_line) : json_null());
+    ok = ok && jset(j, "offer", offer_json(c));
     json_t *comps = json_array();
-    for (size_t i = 0; comps && i < c->ncomps; i++)
-        json_array_append_new(comps, competitor_json(c, &c->comps[i]));
-    json_object_set_new(j, "competing", comps);
-    json_object_set_new(
+    bool comps_ok = comps != NULL;
+    for (size_t i = 0; comps_ok && i < c->ncomps; i++) {
+        json_t *k = competitor_json(c, &c->comps[i]);
+        comps_ok = k && json_array_append_new(comps, k) == 0;
+    }
+    if (!comps_ok) {
+        json_decref(comps);
+        comps = NULL;
+    }
+    ok = jset(j, "competing", comps) && ok;
+    ok = ok && jset(
         j, "leverage",
         json_pack("{s:o, s:o, s:o, s:o, s:o}", "value", jpct(r->leverage * 100) , "best",
                   r->best >= 0 ? json_string(c->comps[r->best].label) : json_null(), "best_total",
                   r->best >= 0 ? jm(c->comps[r->best].total, c->cur) : json_null(),
                   "band_mid_total", jm(r->band_mid_total, c->cur), "band_top_total",
                   jm(r->band_top_total, c->cur)));
-    json_object_set_new(j, "premiums", premiums_json(c));
+    ok = ok && jset(j, "premiums", premiums_json(c));
 
     char *rb = figure_rule(c, &r->ask_base, b->base, "base", true, PB__COMP_BASE);
     char *re = b->has_equity ? figure_rule(c, &r->ask_equity, b->equity, "equity grant", true,
@@ -2058,27 +2262,29 @@ static pb_status assemble(struct ctx *c, json_t *levels, json_t **out)
         st = nomem(c);
     if (st == PB_OK) {
         json_t *ask = json_object(), *floor = json_object();
-        json_object_set_new(ask, "base", figure_json(c, &r->ask_base, b->base, rb));
-        json_object_set_new(ask, "equity", b->has_equity ? figure_json(c, &r->ask_equity,
+        ok = jset(j, "ask", ask) && ok;
+        ok = jset(j, "floor", floor) && ok;
+        ok = ok && jset(ask, "base", figure_json(c, &r->ask_base, b->base, rb));
+        ok = ok && jset(ask, "equity", b->has_equity ? figure_json(c, &r->ask_equity,
                                                                        b->equity, re)
                                                          : json_null());
-        json_object_set_new(ask, "vest_years",
+        ok = ok && jset(ask, "vest_years",
                             b->has_equity ? json_integer(b->vest_years) : json_null());
-        json_object_set_new(ask, "sign_on", json_pack("{s:o, s:s}", "amount",
-                                                      jm(r->sign_on, c->cur), "rule", rs));
-        json_object_set_new(ask, "bonus_pct", jpct(r->bonus_bp / 100.0));
-        json_object_set_new(ask, "n_year_total", jm(r->ask_total, c->cur));
-        json_object_set_new(floor, "base", figure_json(c, &r->floor_base, b->base, fb));
-        json_object_set_new(floor, "equity", b->has_equity ? figure_json(c, &r->floor_equity,
+        ok = ok && jset(ask, "sign_on",
+                            json_pack("{s:o, s:o, s:b, s:s}", "amount", jm(r->sign_on, c->cur),
+                                      "cap", jm(r->sign_on_cap, c->cur), "capped",
+                                      r->sign_on_capped, "rule", rs));
+        ok = ok && jset(ask, "bonus_pct", jpct(r->bonus_bp / 100.0));
+        ok = ok && jset(ask, "n_year_total", jm(r->ask_total, c->cur));
+        ok = ok && jset(floor, "base", figure_json(c, &r->floor_base, b->base, fb));
+        ok = ok && jset(floor, "equity", b->has_equity ? figure_json(c, &r->floor_equity,
                                                                          b->equity, fe)
                                                            : json_null());
-        json_object_set_new(floor, "vest_years",
+        ok = ok && jset(floor, "vest_years",
                             b->has_equity ? json_integer(b->vest_years) : json_null());
-        json_object_set_new(floor, "bonus_pct", jpct(r->bonus_bp / 100.0));
-        json_object_set_new(floor, "n_year_total", jm(r->floor_total, c->cur));
-        json_object_set_new(j, "ask", ask);
-        json_object_set_new(j, "floor", floor);
-        json_object_set_new(j, "equity_model",
+        ok = ok && jset(floor, "bonus_pct", jpct(r->bonus_bp / 100.0));
+        ok = ok && jset(floor, "n_year_total", jm(r->floor_total, c->cur));
+        ok = ok && jset(j, "equity_model",
                             json_string(c->equity_private
                                             ? "private RSUs (worth nothing without a liquidity "
                                               "event)"
@@ -2111,9 +2317,9 @@ static pb_status assemble(struct ctx *c, json_t *levels, json_t **out)
             json_decref(sj);
             st = nomem(c);
         } else {
-            json_object_set_new(j, "levers", lj);
-            json_object_set_new(j, "additional_asks", aj);
-            json_object_set_new(j, "scripts", sj);
+            ok = jset(j, "levers", lj) && ok;
+            ok = jset(j, "additional_asks", aj) && ok;
+            ok = jset(j, "scripts", sj) && ok;
         }
     }
     for (size_t i = 0; i < ls.count; i++)
@@ -2124,16 +2330,18 @@ static pb_status assemble(struct ctx *c, json_t *levels, json_t **out)
         if (!sj)
             st = nomem(c);
         else
-            json_object_set_new(j, "sources", sj);
+            ok = jset(j, "sources", sj) && ok;
     }
     if (st == PB_OK) {
         char seed[24];
         snprintf(seed, sizeof seed, "%llu", (unsigned long long)c->plan->seed);
-        json_object_set_new(j, "simulation",
+        ok = ok && jset(j, "simulation",
                             json_pack("{s:s, s:i}", "seed", seed, "simulations",
                                       c->plan->simulations));
-        json_object_set(j, "notes", c->notes);
+        ok = ok && jcopy(j, "notes", c->notes);
     }
+    if (st == PB_OK && !ok)
+        st = nomem(c);
     if (st != PB_OK) {
         json_decref(j);
         return st;
@@ -2160,6 +2368,7 @@ static void ctx_release(struct ctx *c)
         pb__free(k->level);
         pb__free(k->from);
         pb__free(k->source);
+        pb__free(k->other_market);
         json_decref(k->value);
     }
     pb_offer_free(c->ask_offer);
@@ -2211,6 +2420,8 @@ pb_status pb_plan_build(pb_plan *p, pb_store *store, json_t **out)
         if (lv == PB_ERR_NOMEM)
             st = nomem(&c);
     }
+    if (st == PB_OK)
+        st = other_markets(&c, levels);
     if (st == PB_OK && json_is_object(levels)) {
         const char *src = NULL;
         long line = 0;

@@ -101,8 +101,16 @@ struct pb__rule_output {
     struct pb__rule_figure ask_base, ask_equity, floor_base, floor_equity;
     int64_t sign_on;       /* ask sign-on; 0 when none is needed */
     int64_t first_year_gap; /* best competitor's first-year cash minus the ask's */
+    int64_t sign_on_cap;   /* the most a sign-on asks: PB__SIGN_ON_CAP_PCT of the ask base */
+    bool sign_on_capped;   /* the gap was larger than the cap */
     int64_t ask_total, floor_total; /* N-year totals of the two packages */
 };
+
+/* A sign-on never asks for more than this percentage of the ask's base
+ * (rounded down to the unit): a first-year gap beyond it is a difference
+ * of market, level or role, argued in base, not bridged by a one-off
+ * payment (docs/plan.md, "Rules", 8). */
+#define PB__SIGN_ON_CAP_PCT 25
 
 /* Anchor positions (percent of the band) for a tilt. */
 double pb__anchor_ask_base(double tilt);

@@ -68,9 +68,16 @@ static bool has(json_t *o, const char *key)
     return v && !json_is_null(v);
 }
 
-/* Money from a JSON number of major units: compact when it reads back
- * exactly ("€105K"), else in full ("€153,750"). */
+/* Money from a JSON number of major units in the plan's one prose style,
+ * compact ("€105K", "$1.03M"); see plan_build.c, mtext. */
 static void money_text(double major, const char *cur, char *buf, size_t cap)
+{
+    pb_money_format_compact(pb_money_from_double(major, cur), buf, cap);
+}
+
+/* For the comp table, which `payband check` recomputes: compact when it
+ * reads back exactly ("€105K"), else in full ("€153,750"). */
+static void exact_text(double major, const char *cur, char *buf, size_t cap)
 {
     pb_money m = pb_money_from_double(major, cur), back;
     pb_money_format_compact(m, buf, cap);
@@ -126,8 +133,8 @@ static void range_cell(struct sb *b, json_t *band, const char *key, const char *
         put(b, "\xE2\x80\x94");
         return;
     }
-    mt(band, lo_key, cur, lo, sizeof lo);
-    mt(band, hi_key, cur, hi, sizeof hi);
+    exact_text(num(band, lo_key), cur, lo, sizeof lo);
+    exact_text(num(band, hi_key), cur, hi, sizeof hi);
     if (strcmp(lo, hi) == 0)
         put(b, "%s", lo);
     else
@@ -283,6 +290,16 @@ static void where_you_stand(struct sb *b, json_t *p)
                      years_word((int)num(eq, "vest_years")));
         position_item(b, "Equity grant", eq, cur, extra);
     }
+    json_t *bonus = json_object_get(offer, "bonus");
+    if (json_is_object(bonus)) {
+        char v[16], lo[16], hi[16], at[16];
+        pb__plan_fmt_pct(num(bonus, "pct"), v, sizeof v);
+        pb__plan_fmt_pct(num(bonus, "band_low_pct"), lo, sizeof lo);
+        pb__plan_fmt_pct(num(bonus, "band_high_pct"), hi, sizeof hi);
+        pb__plan_fmt_pct(num(bonus, "position_pct"), at, sizeof at);
+        put(b, "- Bonus target %s: %s the %.*s\xE2\x80\x93%s band, at %s of its range\n", v,
+            str(bonus, "where"), (int)strlen(lo) - 1, lo, hi, at);
+    }
     position_item(b, "Annual total comp", json_object_get(offer, "tc"), cur, NULL);
     put(b, "\n");
 }
@@ -304,7 +321,10 @@ static void competing_offers(struct sb *b, json_t *p)
         mt(k, "base", cur, base, sizeof base);
         mt(k, "n_year_total", cur, total, sizeof total);
         mt(k, "first_year_cash", cur, y1, sizeof y1);
-        put(b, "- **%s** (from %s): ", str(k, "name"), str(k, "from"));
+        put(b, "- **%s** (%s %s): ", str(k, "name"),
+            json_is_true(json_object_get(k, "held")) ? "your offer, from"
+                                                     : "an offer the document reports, at",
+            str(k, "from"));
         if (json_is_true(json_object_get(k, "simple"))) {
             mt(k, "equity_per_year", cur, eq, sizeof eq);
             put(b, "%s base and %s a year in equity, %s over %s with every year of base "
@@ -484,12 +504,27 @@ static void levers(struct sb *b, json_t *p)
     put(b, "\n");
 }
 
-/* Why a figure is above its band: a premium, or the offer in hand. */
-static const char *above_why(json_t *fig)
+/* " (above the band: …)" after a figure above its band: the offer in hand,
+ * or the premiums on its component by name ("the agentic-ai premium takes
+ * it there"), so that `payband check` finds the premium stated with it. */
+static void above_band(struct sb *b, json_t *p, json_t *fig, const char *component)
 {
-    return json_is_true(json_object_get(fig, "raised_to_offer"))
-               ? "the offer in hand already pays it"
-               : "the premium takes it there";
+    if (!json_is_true(json_object_get(fig, "above_band")))
+        return;
+    if (json_is_true(json_object_get(fig, "raised_to_offer"))) {
+        put(b, " (above the band: the offer in hand already pays it)");
+        return;
+    }
+    put(b, " (above the band: the ");
+    size_t i, n = 0;
+    json_t *x;
+    json_t *ps = json_object_get(p, "premiums");
+    json_array_foreach(ps, i, x) {
+        const char *on = str(x, "applies_to");
+        if (strcmp(on, component) == 0 || strcmp(on, "total") == 0)
+            put(b, "%s%s", n++ ? " and " : "", str(x, "name"));
+    }
+    put(b, " premium%s take%s it there)", n > 1 ? "s" : "", n > 1 ? "" : "s");
 }
 
 static void strategy(struct sb *b, json_t *p)
@@ -507,19 +542,17 @@ static void strategy(struct sb *b, json_t *p)
            "I'd like a package that makes it an easy one.",
         str(p, "company_name"), str(p, "role_name"), str(json_object_get(p, "band"), "region"));
     put(b, " I'm asking for %s base", ab);
-    if (json_is_true(json_object_get(json_object_get(ask, "base"), "above_band")))
-        put(b, " (above the band: %s)", above_why(json_object_get(ask, "base")));
+    above_band(b, p, json_object_get(ask, "base"), "base");
     if (json_is_object(aeq)) {
         mt(aeq, "amount", cur, ae, sizeof ae);
         put(b, " with %s equity over %s", ae, years_word(vest));
-        if (json_is_true(json_object_get(aeq, "above_band")))
-            put(b, " (above the band: %s)", above_why(aeq));
+        above_band(b, p, aeq, "equity");
     }
     if (sign_on)
         put(b, " and a %s signing bonus", so);
     put(b, ".");
     json_t *comps = json_object_get(p, "competing");
-    size_t i;
+    size_t i, held = 0, market = 0;
     json_t *k;
     int years = (int)num(p, "years");
     json_array_foreach(comps, i, k) {
@@ -529,10 +562,23 @@ static void strategy(struct sb *b, json_t *p)
         const char *company = str(k, "company_name");
         const char *level = str(k, "level");
         const char *region = str(k, "region");
-        put(b, " %s has %soffered me %s%s%s%s", company, i == 0 ? "" : "also ",
-            level[0] ? level : "the role", region[0] ? " in " : "", region,
-            json_is_true(json_object_get(k, "simple")) ? " at" : ",");
-        if (json_is_true(json_object_get(k, "simple"))) {
+        bool simple = json_is_true(json_object_get(k, "simple"));
+        if (!json_is_true(json_object_get(k, "held"))) {
+            /* an offer a document reports: market evidence, not the candidate's */
+            put(b, " %s%s%s%s offers%s%s", market++ ? "" : "For comparison, ", company,
+                level[0] ? " " : "", level, region[0] ? " in " : "", region);
+            if (simple) {
+                mt(k, "equity_per_year", cur, eq, sizeof eq);
+                put(b, " run at %s base with %s/year RSUs, %s over %s.", base, eq, total,
+                    years_word(years));
+            } else {
+                put(b, " come to %s across %s in payband's schedule.", total, years_word(years));
+            }
+            continue;
+        }
+        put(b, " %s has %soffered me %s%s%s%s", company, held++ == 0 ? "" : "also ",
+            level[0] ? level : "the role", region[0] ? " in " : "", region, simple ? " at" : ",");
+        if (simple) {
             mt(k, "equity_per_year", cur, eq, sizeof eq);
             put(b, " %s base with %s/year RSUs, %s over %s.", base, eq, total,
                 years_word(years));
@@ -541,13 +587,11 @@ static void strategy(struct sb *b, json_t *p)
         }
     }
     put(b, " The accept-at floor I hold to is %s base", fb);
-    if (json_is_true(json_object_get(json_object_get(floor, "base"), "above_band")))
-        put(b, " (above the band: %s)", above_why(json_object_get(floor, "base")));
+    above_band(b, p, json_object_get(floor, "base"), "base");
     if (json_is_object(feq)) {
         mt(feq, "amount", cur, fe, sizeof fe);
         put(b, " with %s equity over %s", fe, years_word(vest));
-        if (json_is_true(json_object_get(feq, "above_band")))
-            put(b, " (above the band: %s)", above_why(feq));
+        above_band(b, p, feq, "equity");
     }
     put(b, ".");
     json_t *extra = json_object_get(p, "additional_asks");

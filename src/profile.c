@@ -90,10 +90,29 @@ static pb_status read_text(pb__yaml *y, yaml_node_t *node, const char *what, cha
 }
 
 /* A count: a whole number from 0 to `max`. */
+/* Messages quote at most this many bytes of what the file wrote. */
+#define QUOTE_MAX 32
+
 static pb_status read_count(pb__yaml *y, yaml_node_t *node, const char *what, int64_t max,
                             int64_t *out, pb__diag *diag)
 {
     int64_t v = -1;
+    const char *t = node && node->type == YAML_SCALAR_NODE && !pb__yaml_is_null(node)
+                        ? pb__yaml_text(node)
+                        : NULL;
+    if (t) {
+        /* a whole number too long to read is out of range, not "not a whole
+         * number"; other text is quoted only so far */
+        size_t n = strlen(t), digits = strspn(t + (t[0] == '-'), "0123456789");
+        if (digits > 18 && digits + (t[0] == '-') == n)
+            return pb__diag_set(diag, PB_ERR_PARSE, y->file, pb__yaml_line(y, node),
+                                "%s must be between 0 and %lld, not a %zu-digit number", what,
+                                (long long)max, digits);
+        if (n > QUOTE_MAX && digits + (t[0] == '-') != n)
+            return pb__diag_set(diag, PB_ERR_PARSE, y->file, pb__yaml_line(y, node),
+                                "%s must be a whole number, not '%.*s\xE2\x80\xA6'", what,
+                                QUOTE_MAX, t);
+    }
     pb_status st = pb__yaml_int(y, node, what, &v, diag);
     if (st != PB_OK || pb__yaml_is_null(node))
         return st;

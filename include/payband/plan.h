@@ -58,6 +58,10 @@ const char *pb_plan_errmsg(const pb_plan *plan);
  * slug, like pb_market_bands). Required. */
 pb_status pb_plan_set_target(pb_plan *plan, const char *company, const char *role,
                              const char *region);
+/* Plan for the band at this level ("L5"; matched without regard to case)
+ * when the store has bands at several levels for the target (default, or
+ * NULL: the preferred band whatever its level). */
+pb_status pb_plan_set_level(pb_plan *plan, const char *level);
 /* Report in this currency (default: the band's). */
 pb_status pb_plan_set_currency(pb_plan *plan, const char *currency);
 /* Horizon of N-year totals, 1..10 (default 4). */

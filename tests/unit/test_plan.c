@@ -145,7 +145,8 @@ Test(plan, premium_lifts_equity_and_the_plan_says_so)
     cr_assert_str_eq(json_string_value(json_object_get(pr, "source")), "guide-hf-senior-swe");
     char *md = NULL;
     cr_assert_eq(pb_plan_markdown(prem, &md), PB_OK);
-    cr_assert(strstr(md, "(above the band: the premium takes it there)") != NULL);
+    cr_assert(strstr(md, "(above the band: the open-source-maintainer premium takes it there)") !=
+              NULL);
     free(md);
     json_decref(plain);
     json_decref(prem);
@@ -231,6 +232,42 @@ Test(plan, the_offer_in_hand_is_placed_in_the_band)
     close_store(s);
 }
 
+/* The offer's bonus target is placed in the band's bonus range when both
+ * have one; a band without a bonus gives no bonus position. */
+Test(plan, the_offer_bonus_is_placed_in_the_band)
+{
+    pb_store *s = open_store();
+    pb_offer *o = offer_of("hand.yaml", "company: hugging-face\ncurrency: USD\nbase: 200000\n"
+                                        "bonus_target_pct: 8\n");
+    pb_plan *p = pb_plan_new();
+    pb_plan_set_target(p, "hugging-face", "software-engineer", "San Francisco");
+    pb_plan_set_simulations(p, 1000);
+    pb_plan_set_offer(p, o);
+    json_t *out = NULL;
+    cr_assert_eq(pb_plan_build(p, s, &out), PB_OK, "%s", pb_plan_errmsg(p));
+    json_t *bonus = json_object_get(json_object_get(out, "offer"), "bonus");
+    cr_assert(json_is_object(bonus));
+    cr_assert_float_eq(json_number_value(json_object_get(bonus, "pct")), 8, 1e-9);
+    cr_assert_float_eq(json_number_value(json_object_get(bonus, "band_low_pct")), 5, 1e-9);
+    cr_assert_float_eq(json_number_value(json_object_get(bonus, "band_high_pct")), 10, 1e-9);
+    /* (8 - 5) / (10 - 5) */
+    cr_assert_float_eq(json_number_value(json_object_get(bonus, "position_pct")), 60, 1e-9);
+    cr_assert_str_eq(json_string_value(json_object_get(bonus, "where")), "inside");
+    char *md = NULL;
+    cr_assert_eq(pb_plan_markdown(out, &md), PB_OK);
+    cr_assert(strstr(md, "- Bonus target 8%: inside the 5–10% band, at 60% of its range") != NULL);
+    free(md);
+    json_decref(out);
+    pb_plan_free(p);
+
+    /* the Paris senior band has no bonus */
+    json_t *q = plan_of(s, "senior-software-engineer", "Paris", NULL, o, NULL, 0);
+    cr_assert(json_is_null(json_object_get(json_object_get(q, "offer"), "bonus")));
+    json_decref(q);
+    pb_offer_free(o);
+    close_store(s);
+}
+
 Test(plan, an_offer_above_the_rule_lifts_the_ask)
 {
     pb_store *s = open_store();
@@ -241,6 +278,30 @@ Test(plan, an_offer_above_the_rule_lifts_the_ask)
     json_t *b = json_object_get(json_object_get(p, "ask"), "base");
     cr_assert(json_is_true(json_object_get(b, "raised_to_offer")));
     cr_assert_float_eq(json_number_value(json_object_get(b, "amount")), 105000, 0.5);
+    /* the floor holds to the offer in hand as well */
+    json_t *f = json_object_get(json_object_get(p, "floor"), "base");
+    cr_assert(json_is_true(json_object_get(f, "raised_to_offer")));
+    cr_assert_float_eq(json_number_value(json_object_get(f, "amount")), 105000, 0.5);
+    json_decref(p);
+    pb_offer_free(o);
+
+    /* an offer in hand above the band: ask and floor both at it, and the
+     * floor's rule says why */
+    o = offer_of("hand.yaml", "company: hugging-face\ncurrency: EUR\nbase: 150000\n");
+    p = plan_of(s, "senior-software-engineer", "Paris", NULL, o, NULL, 0);
+    cr_assert_float_eq(amount(p, "ask", "base"), 150000, 0.5);
+    cr_assert_float_eq(amount(p, "floor", "base"), 150000, 0.5);
+    f = json_object_get(json_object_get(p, "floor"), "base");
+    cr_assert(json_is_true(json_object_get(f, "above_band")));
+    const char *rule = json_string_value(json_object_get(f, "rule"));
+    cr_assert(strstr(rule, "raised to what the offer in hand already pays, which is above the "
+                           "band") != NULL,
+              "%s", rule);
+    char *md = NULL;
+    cr_assert_eq(pb_plan_markdown(p, &md), PB_OK);
+    cr_assert(strstr(md, "The accept-at floor I hold to is €150K base (above the band: the offer "
+                         "in hand already pays it)") != NULL);
+    free(md);
     json_decref(p);
     pb_offer_free(o);
     close_store(s);
@@ -263,6 +324,202 @@ Test(plan, conversion_names_its_rate)
     cr_assert_float_eq(json_number_value(json_object_get(k, "n_year_total")), 850980, 0.5);
     json_decref(out);
     pb_plan_free(p);
+
+    /* with an offer in hand in euros and the plan in dollars, the
+     * break-even figures of the valuation are the plan's dollars too */
+    pb_offer *hand = NULL, *g = NULL;
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/hugging-face-paris-senior.yaml"), &hand),
+                 PB_OK);
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/google-paris-l4.yaml"), &g), PB_OK);
+    json_t *med[2];
+    for (int i = 0; i < 2; i++) {
+        pb_plan *q = pb_plan_new();
+        pb_plan_set_target(q, "hugging-face", "senior-software-engineer", "Paris");
+        pb_plan_set_currency(q, i ? "USD" : "EUR");
+        pb_plan_set_simulations(q, 1000);
+        pb_plan_set_offer(q, hand);
+        pb_plan_add_competing(q, g);
+        json_t *plan = NULL;
+        cr_assert_eq(pb_plan_build(q, s, &plan), PB_OK, "%s", pb_plan_errmsg(q));
+        json_t *kk = json_array_get(json_object_get(plan, "competing"), 0);
+        med[i] = json_incref(json_object_get(json_object_get(kk, "breakeven"), "at_median"));
+        cr_assert_not_null(med[i]);
+        json_decref(plan);
+        pb_plan_free(q);
+    }
+    cr_assert_str_eq(json_string_value(json_object_get(med[0], "currency")), "EUR");
+    cr_assert_str_eq(json_string_value(json_object_get(med[1], "currency")), "USD");
+    double eur = json_number_value(json_object_get(med[0], "base"));
+    double usd = json_number_value(json_object_get(med[1], "base"));
+    cr_assert_gt(eur, 100000);
+    cr_assert_float_eq(usd, eur * 1.091, 1.0, "USD %.2f against EUR %.2f", usd, eur);
+    json_decref(med[0]);
+    json_decref(med[1]);
+    pb_offer_free(hand);
+    pb_offer_free(g);
+    close_store(s);
+}
+
+/* Offers a document reports are market evidence: the plan never has the
+ * candidate claim to hold them. Only files given with --competing are
+ * offers the candidate has. */
+Test(plan, only_the_candidates_own_offers_are_called_offers)
+{
+    pb_store *s = open_store();
+    json_t *market = plan_of(s, "senior-software-engineer", "Paris", NULL, NULL, NULL, 0);
+    pb_offer *g = NULL;
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/google-paris-l4.yaml"), &g), PB_OK);
+    pb_offer *one[] = {g};
+    json_t *held = plan_of(s, "senior-software-engineer", "Paris", NULL, NULL, one, 1);
+    char *md = NULL, *md_held = NULL;
+    cr_assert_eq(pb_plan_markdown(market, &md), PB_OK);
+    cr_assert_eq(pb_plan_markdown(held, &md_held), PB_OK);
+
+    json_t *k = json_array_get(json_object_get(market, "competing"), 0);
+    cr_assert(json_is_false(json_object_get(k, "held")));
+    json_t *lever = json_array_get(json_object_get(market, "levers"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(lever, "kind")), "market-offer");
+    static const char *const untrue[] = {"made me an offer", "offered me", "my other options",
+                                         "other offer"};
+    for (size_t i = 0; i < sizeof untrue / sizeof untrue[0]; i++)
+        cr_expect(strstr(md, untrue[i]) == NULL, "says '%s' of an offer it does not hold",
+                  untrue[i]);
+    cr_expect(strstr(md, "Google L4 offers in Paris run at €105K base with €90K/year in "
+                         "RSUs. That's €780K over four years") != NULL,
+              "%s", md);
+
+    k = json_array_get(json_object_get(held, "competing"), 0);
+    cr_assert(json_is_true(json_object_get(k, "held")));
+    lever = json_array_get(json_object_get(held, "levers"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(lever, "kind")), "competing-offer");
+    cr_expect(strstr(md_held, "Google has made me an offer in Paris") != NULL);
+    cr_expect(strstr(md_held, "Google has offered me L4 in Paris") != NULL);
+    cr_expect(strstr(md_held, "my other offer is the better choice") != NULL);
+    free(md);
+    free(md_held);
+    json_decref(market);
+    json_decref(held);
+    pb_offer_free(g);
+    close_store(s);
+}
+
+/* A competing offer from Seattle for another role: the sign-on stops at a
+ * quarter of the ask's base, and the plan says the offer is from another
+ * market. Google L4 in Paris, which the level mapping makes equivalent, is
+ * not noted. */
+Test(plan, sign_on_is_capped_and_another_market_is_noted)
+{
+    pb_store *s = open_store();
+    pb_offer *amazon = NULL, *g = NULL;
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/amazon-seattle.yaml"), &amazon), PB_OK);
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/google-paris-l4.yaml"), &g), PB_OK);
+    pb_offer *one[] = {amazon}, *other[] = {g};
+    size_t i;
+    json_t *v;
+    json_t *p = plan_of(s, "senior-software-engineer", "Paris", NULL, NULL, one, 1);
+    /* a company the store does not know is named from its slug */
+    cr_assert_str_eq(json_string_value(json_object_get(
+                         json_array_get(json_object_get(p, "competing"), 0), "name")),
+                     "Amazon L6 (Seattle)");
+    json_t *so = json_object_get(json_object_get(p, "ask"), "sign_on");
+    /* a quarter of the EUR 102K ask base, not the EUR 123K first-year gap */
+    cr_assert_float_eq(json_number_value(json_object_get(so, "amount")), 25000, 0.5);
+    cr_assert(json_is_true(json_object_get(so, "capped")));
+    const char *rule = json_string_value(json_object_get(so, "rule"));
+    cr_assert(strstr(rule, "up to its cap of 25% of the ask's base, €25K: the cap bites") != NULL,
+              "%s", rule);
+    const char *n = "";
+    json_array_foreach(json_object_get(p, "notes"), i, v)
+        if (strstr(json_string_value(v), "Seattle"))
+            n = json_string_value(v);
+    cr_assert(strstr(n, "is an offer for software-engineer in Seattle, not for "
+                        "senior-software-engineer in Paris: its figures come from another "
+                        "market") != NULL,
+              "%s", n);
+    json_t *lever = json_array_get(json_object_get(p, "levers"), 0);
+    const char *ev = json_string_value(json_object_get(lever, "evidence"));
+    cr_assert(strstr(ev, "; it is an offer for software-engineer in Seattle") != NULL, "%s", ev);
+
+    json_t *q = plan_of(s, "senior-software-engineer", "Paris", NULL, NULL, other, 1);
+    so = json_object_get(json_object_get(q, "ask"), "sign_on");
+    cr_assert(json_is_false(json_object_get(so, "capped")));
+    cr_assert_float_eq(json_number_value(json_object_get(so, "amount")), 3000, 0.5);
+    json_array_foreach(json_object_get(q, "notes"), i, v)
+        cr_expect(strstr(json_string_value(v), "another market") == NULL, "%s",
+                  json_string_value(v));
+    json_decref(p);
+    json_decref(q);
+    pb_offer_free(amazon);
+    pb_offer_free(g);
+    close_store(s);
+}
+
+/* Does `line` write money in full ("$1,025,540") rather than compact? */
+static bool full_money_in(const char *line, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t k = i;
+        if (line[k] == '$')
+            k++;
+        else if (k + 3 <= n && memcmp(line + k, "€", 3) == 0)
+            k += 3;
+        else
+            continue;
+        size_t d = k;
+        while (d < n && d - k < 4 && line[d] >= '0' && line[d] <= '9')
+            d++;
+        if (d > k && d - k <= 3 && d + 4 <= n && line[d] == ',' && line[d + 1] >= '0' &&
+            line[d + 1] <= '9')
+            return true;
+    }
+    return false;
+}
+
+/* One money style in the plan's prose: compact everywhere; only the comp
+ * table (which `payband check` recomputes exactly) writes full figures. */
+Test(plan, prose_money_has_one_style)
+{
+    pb_store *s = open_store();
+    pb_offer *hand = NULL, *g = NULL, *amazon = NULL;
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/hugging-face-paris-senior.yaml"), &hand),
+                 PB_OK);
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/google-paris-l4.yaml"), &g), PB_OK);
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/amazon-seattle.yaml"), &amazon), PB_OK);
+    for (int usd = 0; usd < 2; usd++) {
+        pb_plan *p = pb_plan_new();
+        pb_plan_set_target(p, "hugging-face", "senior-software-engineer", "Paris");
+        pb_plan_set_currency(p, usd ? "USD" : "EUR");
+        pb_plan_set_simulations(p, 1000);
+        pb_plan_set_offer(p, hand);
+        pb_plan_add_competing(p, g);
+        pb_plan_add_competing(p, amazon);
+        json_t *out = NULL;
+        cr_assert_eq(pb_plan_build(p, s, &out), PB_OK, "%s", pb_plan_errmsg(p));
+        char *md = NULL;
+        cr_assert_eq(pb_plan_markdown(out, &md), PB_OK);
+        int fences = 0;
+        bool table_full = false;
+        for (const char *line = md; *line;) {
+            const char *nl = strchr(line, '\n');
+            size_t n = nl ? (size_t)(nl - line) : strlen(line);
+            if (n == 3 && memcmp(line, "---", 3) == 0)
+                fences++;
+            bool full = full_money_in(line, n);
+            if (line[0] == '|')
+                table_full |= full;
+            else if (fences >= 2)
+                cr_expect(!full, "a full figure in prose: %.*s", (int)n, line);
+            line += n + (nl != NULL);
+        }
+        /* the table keeps its exact figures ("$112,373", "€153,750") */
+        cr_assert(table_full);
+        free(md);
+        json_decref(out);
+        pb_plan_free(p);
+    }
+    pb_offer_free(hand);
+    pb_offer_free(g);
+    pb_offer_free(amazon);
     close_store(s);
 }
 
@@ -334,12 +591,109 @@ Test(plan, json_fields_are_the_documented_ones)
                                      "script"};
     for (size_t i = 0; i < sizeof lv / sizeof lv[0]; i++)
         cr_expect_not_null(json_object_get(lever, lv[i]), "lever missing %s", lv[i]);
-    cr_assert_str_eq(json_string_value(json_object_get(lever, "kind")), "competing-offer");
+    cr_assert_str_eq(json_string_value(json_object_get(lever, "kind")), "market-offer");
     json_t *src = json_array_get(json_object_get(p, "sources"), 0);
     cr_assert_str_eq(json_string_value(json_object_get(src, "key")), "guide-hf-ml-ai-engineer");
     cr_assert(json_is_true(json_object_get(src, "stale")));
     json_decref(p);
     close_store(s);
+}
+
+/* ---- the table of docs/plan.md ------------------------------------------ */
+
+static void compact(json_t *o, const char *key, const char *cur, char *buf, size_t cap)
+{
+    pb_money_format_compact(pb_money_from_double(json_number_value(json_object_get(o, key)), cur),
+                            buf, cap);
+}
+
+/* One row of the table "The four guides' roles" from a plan. */
+static char *table_row(json_t *p)
+{
+    const char *cur = json_string_value(json_object_get(p, "currency"));
+    json_t *ask = json_object_get(p, "ask"), *floor = json_object_get(p, "floor");
+    json_t *so = json_object_get(ask, "sign_on");
+    char ab[32], ae[32], sb[32] = "none", fb[32], fe[32], lev[16];
+    compact(json_object_get(ask, "base"), "amount", cur, ab, sizeof ab);
+    compact(json_object_get(ask, "equity"), "amount", cur, ae, sizeof ae);
+    if (json_number_value(json_object_get(so, "amount")) > 0) {
+        compact(so, "amount", cur, sb, sizeof sb);
+        if (json_is_true(json_object_get(so, "capped")))
+            strcat(sb, " (capped)");
+    }
+    compact(json_object_get(floor, "base"), "amount", cur, fb, sizeof fb);
+    compact(json_object_get(floor, "equity"), "amount", cur, fe, sizeof fe);
+    char comps[256] = "";
+    size_t i;
+    json_t *k;
+    json_array_foreach(json_object_get(p, "competing"), i, k) {
+        char t[32];
+        compact(k, "n_year_total", cur, t, sizeof t);
+        const char *level = json_string_value(json_object_get(k, "level"));
+        size_t n = strlen(comps);
+        snprintf(comps + n, sizeof comps - n, "%s%s%s%s %s", n ? ", " : "",
+                 json_string_value(json_object_get(k, "company_name")), level ? " " : "",
+                 level ? level : "", t);
+    }
+    snprintf(lev, sizeof lev, "%.0f%%",
+             json_number_value(json_object_get(json_object_get(p, "leverage"), "value")));
+    char *row = pb__asprintf("| %s | %s | %s / %s / %s | %s / %s | %s | %s |",
+                             json_string_value(json_object_get(p, "role_name")),
+                             json_string_value(json_object_get(p, "region")), ab, ae, sb, fb,
+                             fe, comps[0] ? comps : "none on record", lev);
+    cr_assert_not_null(row);
+    return row;
+}
+
+/* docs/plan.md's table of the four guides' roles is this test's output:
+ * every band of the four guides, in every region the dataset gives it
+ * (PAYBAND_UPDATE_GOLDEN=1 rewrites it between its markers). */
+Test(plan, the_docs_table_is_the_tools_output)
+{
+    static const struct {
+        const char *role, *region;
+    } rows[] = {
+        {"ml-ai-engineer", "Paris"},           {"ml-ai-engineer", "New York"},
+        {"ml-ai-engineer", "Remote Global"},   {"senior-software-engineer", "Paris"},
+        {"senior-software-engineer", "New York"}, {"senior-software-engineer", "Remote Global"},
+        {"staff-software-engineer", "Paris"},  {"staff-software-engineer", "New York"},
+        {"staff-software-engineer", "Remote Global"}, {"software-engineer", "San Francisco"},
+        {"software-engineer", "New York"},     {"software-engineer", "Paris"},
+    };
+    pb_store *s = open_store();
+    char table[8192] = "";
+    snprintf(table, sizeof table,
+             "| Role | Region | Ask: base / grant / sign-on | Floor: base / grant | Competing "
+             "offers (true 4-year totals) | Leverage |\n"
+             "|------|--------|-----------------------------|---------------------|--------------"
+             "--------------------------|----------|\n");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        json_t *p = plan_of(s, rows[i].role, rows[i].region, NULL, NULL, NULL, 0);
+        char *row = table_row(p);
+        size_t n = strlen(table);
+        snprintf(table + n, sizeof table - n, "%s\n", row);
+        pb__free(row);
+        json_decref(p);
+    }
+    close_store(s);
+    const char *path = TEST_PATH("docs/plan.md");
+    char *doc = test_read_file(path, NULL);
+    cr_assert_not_null(doc);
+    static const char begin[] = "<!-- table: the tool's output, by test_plan.c -->\n";
+    static const char end[] = "<!-- end of table -->";
+    char *a = strstr(doc, begin), *b = a ? strstr(a, end) : NULL;
+    cr_assert(a && b, "docs/plan.md has no table markers");
+    a += strlen(begin);
+    if (getenv("PAYBAND_UPDATE_GOLDEN")) {
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fprintf(f, "%.*s%s%s", (int)(a - doc), doc, table, b);
+        fclose(f);
+    } else {
+        cr_expect(strncmp(a, table, (size_t)(b - a)) == 0 && strlen(table) == (size_t)(b - a),
+                  "docs/plan.md's table is not the tool's output; it should be:\n%s", table);
+    }
+    free(doc);
 }
 
 /* ---- golden Markdown --------------------------------------------------- */
@@ -457,4 +811,132 @@ Test(plan, allocation_failures_are_reported)
         cr_assert_eq(st, PB_ERR_NOMEM, "failure %lu gave %d: %s", n, st, msg);
     }
     cr_assert_fail("never succeeded");
+}
+
+/* JSON allocation failures (jansson's own allocator, the nth call alone
+ * failing) in the plan's assembly of its result: the plan either fails or
+ * is whole; a competing offer or a source never comes back missing a field.
+ * The allocations before the assembly belong to the offer schedules and the
+ * valuations (offer.c, value.c), whose own tests inject their failures. */
+static long json_allocs_left = -1;
+static long json_allocs_seen;
+static void *json_allocs_ptr[60000];
+
+static void *failing_json_malloc(size_t n)
+{
+    if (json_allocs_left == 0) {
+        json_allocs_left = -1;
+        return NULL;
+    }
+    if (json_allocs_left > 0)
+        json_allocs_left--;
+    void *p = malloc(n);
+    if (json_allocs_seen < (long)(sizeof json_allocs_ptr / sizeof json_allocs_ptr[0]))
+        json_allocs_ptr[json_allocs_seen] = p;
+    json_allocs_seen++;
+    return p;
+}
+
+/* Where the assembly starts: the index of the allocation that holds the
+ * plan's "kind", its first string, less the object that holds it. */
+static long assembly_start(json_t *plan)
+{
+    const void *kind = json_string_value(json_object_get(plan, "kind"));
+    for (long i = 0; i < json_allocs_seen; i++)
+        if (json_allocs_ptr[i] == kind)
+            return i > 4 ? i - 4 : 0;
+    cr_assert_fail("the plan's first string was not allocated through the test's allocator");
+    return 0;
+}
+
+static void expect_fields(json_t *o, const char *const *keys, size_t n, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        cr_assert_not_null(json_object_get(o, keys[i]), "%s without %s", what, keys[i]);
+}
+
+Test(plan, json_allocation_failures_never_drop_a_field)
+{
+    static const char *const comp_keys[] = {
+        "name", "company", "company_name", "level", "region", "from", "source", "line", "held",
+        "modelled", "native_currency", "fx", "assumptions", "base", "bonus_first_year",
+        "sign_on_total", "equity_per_year", "simple", "n_year_total", "first_year_total",
+        "first_year_cash", "stated_total", "stated_years", "value", "target_value", "breakeven"};
+    static const char *const src_keys[] = {"key",  "used_for",       "kind",  "title", "file",
+                                           "as_of", "review_due", "review_assumed", "stale"};
+    static const char *const top[] = {
+        "kind", "generated", "as_of", "company", "company_name", "role", "role_name", "region",
+        "currency", "years", "profile", "risk", "band", "other_bands", "level_mapping",
+        "level_mapping_source", "level_mapping_line", "offer", "competing", "leverage",
+        "premiums", "ask", "floor", "equity_model", "levers", "additional_asks", "scripts",
+        "sources", "simulation", "notes"};
+    static const char *const fig[] = {"amount", "band_low", "band_high", "position_pct", "where",
+                                      "anchor_pct", "rule_position_pct", "premium_pct",
+                                      "above_band", "raised_to_offer", "rule"};
+    static const char *const offer_keys[] = {"name", "file", "company", "native_currency", "fx",
+                                             "base", "equity", "bonus", "tc", "n_year_total"};
+    pb_store *s = open_store();
+    pb_offer *hand = NULL;
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/hugging-face-paris-senior.yaml"), &hand),
+                 PB_OK);
+    json_set_alloc_funcs(failing_json_malloc, free);
+    /* a first build, failing nothing, finds where the assembly starts */
+    pb_plan *first = pb_plan_new();
+    pb_plan_set_target(first, "hugging-face", "ml-ai-engineer", "Paris");
+    pb_plan_set_simulations(first, 100);
+    pb_plan_set_offer(first, hand);
+    json_t *whole = NULL;
+    json_allocs_seen = 0;
+    cr_assert_eq(pb_plan_build(first, s, &whole), PB_OK);
+    long start = assembly_start(whole);
+    json_decref(whole);
+    pb_plan_free(first);
+    int failed = 0;
+    bool covered = false;
+    for (long n = start; n < start + 20000; n++) {
+        pb_plan *p = pb_plan_new();
+        cr_assert_not_null(p);
+        pb_plan_set_target(p, "hugging-face", "ml-ai-engineer", "Paris");
+        pb_plan_set_simulations(p, 100);
+        pb_plan_set_offer(p, hand);
+        json_t *out = NULL;
+        json_allocs_left = n;
+        pb_status st = pb_plan_build(p, s, &out);
+        bool injected = json_allocs_left == -1;
+        json_allocs_left = -1;
+        pb_plan_free(p);
+        if (!injected) {
+            /* the plan took fewer than n allocations: every one has failed once */
+            cr_assert_eq(st, PB_OK);
+            json_decref(out);
+            covered = true;
+            break;
+        }
+        if (st != PB_OK) {
+            cr_assert_null(out);
+            failed++;
+            continue;
+        }
+        size_t i;
+        json_t *x;
+        expect_fields(out, top, sizeof top / sizeof top[0], "plan");
+        expect_fields(json_object_get(out, "offer"), offer_keys,
+                      sizeof offer_keys / sizeof offer_keys[0], "offer");
+        for (int k = 0; k < 4; k++)
+            expect_fields(json_object_get(json_object_get(out, k < 2 ? "ask" : "floor"),
+                                          k % 2 ? "equity" : "base"),
+                          fig, sizeof fig / sizeof fig[0], "ask or floor figure");
+        json_array_foreach(json_object_get(out, "competing"), i, x)
+            expect_fields(x, comp_keys, sizeof comp_keys / sizeof comp_keys[0], "competing offer");
+        cr_assert_eq(json_array_size(json_object_get(out, "competing")), 2, "failure after %ld", n);
+        json_array_foreach(json_object_get(out, "sources"), i, x)
+            expect_fields(x, src_keys, sizeof src_keys / sizeof src_keys[0], "source");
+        cr_assert_gt(json_array_size(json_object_get(out, "sources")), 0, "failure after %ld", n);
+        json_decref(out);
+    }
+    json_set_alloc_funcs(malloc, free);
+    cr_assert(covered, "more than 20000 JSON allocations");
+    cr_assert_gt(failed, 10);
+    pb_offer_free(hand);
+    close_store(s);
 }

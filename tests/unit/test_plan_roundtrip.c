@@ -2,8 +2,8 @@
  * of the built-in dataset that has a base range, the plan's Markdown is read
  * as a guide, its claims are recomputed with no wrong or inconsistent
  * finding, and its facts import; the imported band, ask and floor are the
- * plan's. A premium that takes the ask above the band is the one finding
- * the checker reports, as the plan itself says. */
+ * plan's. A premium that takes the ask above the band is stated with the
+ * ask, and the checker accepts the ask because of it. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -26,11 +26,13 @@ static void close_store(pb_store *s)
 
 /* Plan one band, write it, read it back; returns the findings. */
 static json_t *round_trip(pb_store *s, const char *company, const char *role, const char *region,
-                          const pb_profile *prof, json_t **plan_out)
+                          const char *level, const pb_profile *prof, json_t **plan_out)
 {
     pb_plan *p = pb_plan_new();
     cr_assert_not_null(p);
     pb_plan_set_target(p, company, role, region);
+    if (level)
+        cr_assert_eq(pb_plan_set_level(p, level), PB_OK);
     pb_plan_set_simulations(p, 1000);
     if (prof)
         pb_plan_set_profile(p, prof);
@@ -89,8 +91,15 @@ Test(plan_roundtrip, every_band_of_the_dataset_reads_back_right)
         const char *company = json_string_value(json_object_get(b, "company"));
         const char *role = json_string_value(json_object_get(b, "role"));
         const char *region = json_string_value(json_object_get(b, "region"));
+        const char *level = json_string_value(json_object_get(b, "level"));
         json_t *plan = NULL;
-        json_t *findings = round_trip(s, company, role, region, NULL, &plan);
+        json_t *findings = round_trip(s, company, role, region, level, NULL, &plan);
+        /* each band is planned by its own level (Google L4 and L5 in Paris) */
+        const char *planned_level =
+            json_string_value(json_object_get(json_object_get(plan, "band"), "level"));
+        cr_expect(level ? planned_level && strcmp(level, planned_level) == 0 : !planned_level,
+                  "%s %s %s: planned level %s, not %s", company, role, region,
+                  planned_level ? planned_level : "none", level ? level : "none");
         cr_expect_eq(count_bad(findings, role, region), 0, "%s %s %s", company, role, region);
         /* the ask and the floor were read and checked */
         size_t targets = 0, k;
@@ -115,7 +124,7 @@ Test(plan_roundtrip, the_import_holds_the_plans_figures)
     pb_store *s = open_store();
     json_t *plan = NULL;
     json_t *findings =
-        round_trip(s, "hugging-face", "senior-software-engineer", "Paris", NULL, &plan);
+        round_trip(s, "hugging-face", "senior-software-engineer", "Paris", NULL, NULL, &plan);
     json_decref(findings);
     char path[160];
     snprintf(path, sizeof path, "%s/plan.md", db.dir);
@@ -150,25 +159,27 @@ Test(plan_roundtrip, the_import_holds_the_plans_figures)
     close_store(s);
 }
 
-Test(plan_roundtrip, a_premium_above_the_band_is_the_one_finding)
+Test(plan_roundtrip, a_premium_above_the_band_reads_back_explained)
 {
     pb_store *s = open_store();
     const char *text = "premium_skills: [agentic-ai]\n";
     pb_profile *prof = NULL;
     cr_assert_eq(pb_profile_parse("p.yaml", text, strlen(text), &prof), PB_OK);
     json_t *plan = NULL;
-    json_t *findings = round_trip(s, "hugging-face", "ml-ai-engineer", "Paris", prof, &plan);
-    size_t i, bad = 0;
+    json_t *findings = round_trip(s, "hugging-face", "ml-ai-engineer", "Paris", NULL, prof, &plan);
+    cr_assert_eq(count_bad(findings, "ml-ai-engineer", "Paris"), 0);
+    /* the ask is above the band, and the checker names the premium the
+     * strategy block states for it */
+    size_t i, asks = 0;
     json_t *f;
     json_array_foreach(findings, i, f) {
-        const char *v = json_string_value(json_object_get(f, "verdict"));
-        if (strcmp(v, "ok") == 0 || strcmp(v, "unverifiable") == 0)
+        if (strcmp(json_string_value(json_object_get(f, "kind")), "ask-in-band") != 0)
             continue;
-        bad++;
-        cr_assert_str_eq(v, "inconsistent");
-        cr_assert_str_eq(json_string_value(json_object_get(f, "kind")), "ask-in-band");
+        asks++;
+        const char *why = json_string_value(json_object_get(f, "reason"));
+        cr_assert(strstr(why, "above") && strstr(why, "which the agentic-ai premium"), "%s", why);
     }
-    cr_assert_eq(bad, 1);
+    cr_assert_eq(asks, 1);
     /* the premium reads back with its range, once */
     char path[160];
     snprintf(path, sizeof path, "%s/plan.md", db.dir);

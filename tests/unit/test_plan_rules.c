@@ -115,6 +115,11 @@ static void check_rule_case(const struct test_case *tc, void *ctx)
                  fld[0]);
     cr_expect_eq(out.ask_equity.raised_to_offer, has_flag(flags, "ask_equity_offer"), "%s",
                  fld[0]);
+    cr_expect_eq(out.floor_base.raised_to_offer, has_flag(flags, "floor_base_offer"), "%s",
+                 fld[0]);
+    cr_expect_eq(out.floor_equity.raised_to_offer, has_flag(flags, "floor_equity_offer"), "%s",
+                 fld[0]);
+    cr_expect_eq(out.sign_on_capped, has_flag(flags, "sign_on_capped"), "%s", fld[0]);
 }
 
 Test(plan_rules, case_table)
@@ -162,6 +167,14 @@ static void random_input(uint64_t *s, struct rule_case *c)
         c->prems[i].high_bp = c->prems[i].low_bp + (int32_t)(next(s) % 3000);
     }
     in->premiums = c->prems;
+    /* an offer in hand in a third of the cases, from half the band's low
+     * end to half again its high end, so some are above the band */
+    if (next(s) % 3 == 0) {
+        in->has_offer = true;
+        in->offer_base = in->base[0] / 2 + (int64_t)(next(s) % (uint64_t)(in->base[1] + 1));
+        int64_t eq_top = in->has_equity ? in->equity[1] : 100000 * MINOR;
+        in->offer_equity = eq_top > 0 ? (int64_t)(next(s) % (uint64_t)(eq_top * 3 / 2 + 1)) : 0;
+    }
 }
 
 static bool touches(const struct pb__rule_input *in, int component)
@@ -175,35 +188,75 @@ static bool touches(const struct pb__rule_input *in, int component)
 }
 
 /* Floor never above ask; a figure leaves its band only with a premium on
- * its component (or, for the ask, the offer in hand), and never below. */
+ * its component or the offer in hand above the band, and never below; the
+ * above_band flags say exactly that; ask and floor hold to the offer in hand
+ * (to the rounding unit; the floor capped at the ask). */
 Test(plan_rules, invariants_hold_for_any_input)
 {
     uint64_t s = 42;
+    int offers = 0, offers_above = 0;
     for (int i = 0; i < 20000; i++) {
         struct rule_case c;
         random_input(&s, &c);
         struct pb__rule_output out;
         pb__plan_rules(&c.in, &out);
         const struct pb__rule_input *in = &c.in;
+        int64_t half = in->unit / 2;
         cr_assert_leq(out.floor_base.amount, out.ask_base.amount, "case %d", i);
         cr_assert_leq(out.floor_equity.amount, out.ask_equity.amount, "case %d", i);
         cr_assert_geq(out.ask_base.amount, in->base[0], "case %d", i);
         cr_assert_geq(out.floor_base.amount, in->base[0], "case %d", i);
-        if (!touches(in, PB__COMP_BASE)) {
+        bool offer_base_above = in->has_offer && in->offer_base > in->base[1];
+        if (!touches(in, PB__COMP_BASE) && !offer_base_above) {
             cr_assert_leq(out.ask_base.amount, in->base[1], "case %d", i);
             cr_assert_leq(out.floor_base.amount, in->base[1], "case %d", i);
         }
-        cr_assert_eq(out.ask_base.above_band, out.ask_base.amount > in->base[1]);
+        cr_assert_eq(out.ask_base.above_band, out.ask_base.amount > in->base[1], "case %d", i);
+        cr_assert_eq(out.floor_base.above_band, out.floor_base.amount > in->base[1], "case %d",
+                     i);
+        if (in->has_offer) {
+            offers++;
+            offers_above += offer_base_above;
+            cr_assert_geq(out.ask_base.amount, in->offer_base - half, "case %d", i);
+            cr_assert_geq(out.floor_base.amount, in->offer_base - half < out.ask_base.amount
+                                                     ? in->offer_base - half
+                                                     : out.ask_base.amount,
+                          "case %d", i);
+        } else {
+            cr_assert(!out.ask_base.raised_to_offer && !out.floor_base.raised_to_offer &&
+                      !out.ask_equity.raised_to_offer && !out.floor_equity.raised_to_offer,
+                      "case %d", i);
+        }
         if (in->has_equity) {
+            bool offer_eq_above = in->has_offer && in->offer_equity > in->equity[1];
             cr_assert_geq(out.floor_equity.amount, in->equity[0], "case %d", i);
-            if (!touches(in, PB__COMP_EQUITY))
+            if (!touches(in, PB__COMP_EQUITY) && !offer_eq_above) {
                 cr_assert_leq(out.ask_equity.amount, in->equity[1], "case %d", i);
+                cr_assert_leq(out.floor_equity.amount, in->equity[1], "case %d", i);
+            }
+            cr_assert_eq(out.ask_equity.above_band, out.ask_equity.amount > in->equity[1],
+                         "case %d", i);
+            cr_assert_eq(out.floor_equity.above_band, out.floor_equity.amount > in->equity[1],
+                         "case %d", i);
+            if (in->has_offer) {
+                cr_assert_geq(out.ask_equity.amount, in->offer_equity - half, "case %d", i);
+                int64_t want = in->offer_equity - half < out.ask_equity.amount
+                                   ? in->offer_equity - half
+                                   : out.ask_equity.amount;
+                cr_assert_geq(out.floor_equity.amount, want, "case %d", i);
+            }
         } else {
             cr_assert_eq(out.ask_equity.amount, 0);
+            cr_assert_eq(out.floor_equity.amount, 0);
+            cr_assert(!out.ask_equity.above_band && !out.floor_equity.above_band);
         }
         cr_assert_geq(out.sign_on, 0);
+        cr_assert_leq(out.sign_on, out.ask_base.amount / 4, "case %d", i);
         cr_assert(out.leverage >= 0 && out.leverage <= 1);
     }
+    /* the sweep reaches offers in hand, some above the band */
+    cr_assert_gt(offers, 5000);
+    cr_assert_gt(offers_above, 500);
 }
 
 /* Each input moves the ask and floor the documented way. */
