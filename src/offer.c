@@ -356,16 +356,25 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
         int64_t eq_total = 0;
         json_t *eq = json_object(), *apart = json_object();
         json_t *row = json_object();
-        if (!eq || !apart || !row || json_array_append_new(rows, row) != 0) {
+        if (!eq || !apart || !row) {
+            json_decref(eq);
+            json_decref(apart);
+            json_decref(row);
+            goto nomem_lists;
+        }
+        if (json_array_append_new(rows, row) != 0) { /* takes row even when it fails */
             json_decref(eq);
             json_decref(apart);
             goto nomem_lists;
         }
+        bool eq_taken = false; /* json_object_set_new takes eq even when it fails */
         if (json_object_set_new(row, "year", json_integer(y)) != 0 ||
             json_object_set_new(row, "base", jmoney(&c, base)) != 0 ||
             json_object_set_new(row, "bonus", jmoney(&c, bonus)) != 0 ||
             json_object_set_new(row, "sign_on", jmoney(&c, sign_on)) != 0 ||
-            json_object_set_new(row, "equity", eq) != 0) {
+            (eq_taken = true, json_object_set_new(row, "equity", eq) != 0)) {
+            if (!eq_taken)
+                json_decref(eq);
             json_decref(apart);
             goto nomem_lists;
         }

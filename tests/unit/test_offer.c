@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -341,4 +342,50 @@ Test(offer, every_allocation_failure_is_reported)
         cr_expect(st == PB_ERR_NOMEM, "allocation %lu: status %d", n, st);
     }
     free(text);
+}
+
+/* jansson allocations that fail after a countdown, to reach the schedule's
+ * JSON error paths (payband's own allocations go through pb__malloc). */
+static long json_allocs_left = -1;
+
+static void *failing_json_malloc(size_t size)
+{
+    if (json_allocs_left == 0) {
+        json_allocs_left = -2; /* failed once: the rest succeed */
+        return NULL;
+    }
+    if (json_allocs_left > 0)
+        json_allocs_left--;
+    return malloc(size);
+}
+
+Test(offer, every_json_allocation_failure_is_reported)
+{
+    pb_offer *o = NULL;
+    cr_assert_eq(pb_offer_load(TEST_PATH("examples/offers/amazon-seattle.yaml"), &o), PB_OK);
+    pb_schedule_options opt = {4, NULL, 1};
+    json_set_alloc_funcs(failing_json_malloc, free);
+    int failed = 0;
+    bool covered = false;
+    for (long n = 0; n < 20000; n++) {
+        json_t *out = NULL;
+        json_allocs_left = n;
+        pb_status st = pb_offer_schedule(o, &opt, &out);
+        bool injected = json_allocs_left == -2;
+        json_allocs_left = -1;
+        if (!injected) {
+            cr_assert_eq(st, PB_OK);
+            json_decref(out);
+            covered = true;
+            break;
+        }
+        /* a failed allocation is reported, never a schedule with a hole in it */
+        cr_assert_eq(st, PB_ERR_NOMEM, "allocation %ld failed but the schedule came back", n);
+        cr_assert_null(out);
+        failed++;
+    }
+    json_set_alloc_funcs(malloc, free);
+    cr_assert(covered, "more than 20000 JSON allocations");
+    cr_assert_gt(failed, 50);
+    pb_offer_free(o);
 }
