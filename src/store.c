@@ -284,6 +284,15 @@ static pb_status role_id(pb_store *s, const pb__facts *f, const char *slug, sqli
     return slug ? name_id(s, "role", slug, display_of(f, false, slug), id) : PB_OK;
 }
 
+/* Ids of a fact's company (0 when it names none) and role (0 when none). */
+static pb_status who_ids(pb_store *s, const pb__facts *f, const char *company, const char *role,
+                         sqlite3_int64 *company_out, sqlite3_int64 *role_out)
+{
+    *company_out = 0;
+    pb_status rc = company ? company_id(s, f, company, company_out) : PB_OK;
+    return rc == PB_OK ? role_id(s, f, role, role_out) : rc;
+}
+
 static pb_status region_id(pb_store *s, const char *name, sqlite3_int64 *id)
 {
     sqlite3_stmt *st = NULL;
@@ -389,8 +398,7 @@ static pb_status write_bands(pb_store *s, const pb__facts *f, sqlite3_int64 src)
     for (size_t i = 0; rc == PB_OK && i < f->bands.count; i++) {
         const struct pb__band *b = &f->bands.items[i];
         sqlite3_int64 c, r, l, g;
-        if ((rc = company_id(s, f, b->company, &c)) != PB_OK ||
-            (rc = role_id(s, f, b->role, &r)) != PB_OK ||
+        if ((rc = who_ids(s, f, b->company, b->role, &c, &r)) != PB_OK ||
             (rc = level_id(s, c, b->level, &l)) != PB_OK ||
             (rc = region_id(s, b->region, &g)) != PB_OK)
             break;
@@ -428,8 +436,7 @@ static pb_status write_relative_bands(pb_store *s, const pb__facts *f, sqlite3_i
     for (size_t i = 0; rc == PB_OK && i < f->relative_bands.count; i++) {
         const struct pb__relative_band *b = &f->relative_bands.items[i];
         sqlite3_int64 c, r, g, of;
-        if ((rc = company_id(s, f, b->company, &c)) != PB_OK ||
-            (rc = role_id(s, f, b->role, &r)) != PB_OK ||
+        if ((rc = who_ids(s, f, b->company, b->role, &c, &r)) != PB_OK ||
             (rc = region_id(s, b->region, &g)) != PB_OK ||
             (rc = region_id(s, b->of_region, &of)) != PB_OK)
             break;
@@ -467,8 +474,7 @@ static pb_status write_level_maps(pb_store *s, const pb__facts *f, sqlite3_int64
         for (size_t j = 0; rc == PB_OK && j < m->count; j++) {
             const struct pb__level_node *n = &m->nodes[j];
             sqlite3_int64 c, r;
-            if ((rc = company_id(s, f, n->company, &c)) != PB_OK ||
-                (rc = role_id(s, f, n->role, &r)) != PB_OK)
+            if ((rc = who_ids(s, f, n->company, n->role, &c, &r)) != PB_OK)
                 break;
             sqlite3_bind_int64(node, 1, map_id);
             sqlite3_bind_int64(node, 2, (sqlite3_int64)j);
@@ -519,8 +525,7 @@ static pb_status write_offers(pb_store *s, const pb__facts *f, sqlite3_int64 src
     for (size_t i = 0; rc == PB_OK && i < f->offers.count; i++) {
         const struct pb__offer_mention *o = &f->offers.items[i];
         sqlite3_int64 c, r;
-        if ((rc = company_id(s, f, o->company, &c)) != PB_OK ||
-            (rc = role_id(s, f, o->role, &r)) != PB_OK)
+        if ((rc = who_ids(s, f, o->company, o->role, &c, &r)) != PB_OK)
             break;
         sqlite3_bind_int64(st, 1, src);
         bind_line(st, 2, o->line);
@@ -553,8 +558,7 @@ static pb_status write_premiums(pb_store *s, const pb__facts *f, sqlite3_int64 s
     for (size_t i = 0; rc == PB_OK && i < f->premiums.count; i++) {
         const struct pb__premium *p = &f->premiums.items[i];
         sqlite3_int64 c = 0, r = 0;
-        if ((p->company && (rc = company_id(s, f, p->company, &c)) != PB_OK) ||
-            (rc = role_id(s, f, p->role, &r)) != PB_OK)
+        if ((rc = who_ids(s, f, p->company, p->role, &c, &r)) != PB_OK)
             break;
         sqlite3_bind_int64(st, 1, src);
         bind_line(st, 2, p->line);
@@ -582,8 +586,7 @@ static pb_status write_targets(pb_store *s, const pb__facts *f, sqlite3_int64 sr
     for (size_t i = 0; rc == PB_OK && i < f->targets.count; i++) {
         const struct pb__target *t = &f->targets.items[i];
         sqlite3_int64 c, r;
-        if ((rc = company_id(s, f, t->company, &c)) != PB_OK ||
-            (rc = role_id(s, f, t->role, &r)) != PB_OK)
+        if ((rc = who_ids(s, f, t->company, t->role, &c, &r)) != PB_OK)
             break;
         sqlite3_bind_int64(st, 1, src);
         bind_line(st, 2, t->line);
@@ -685,8 +688,7 @@ static pb_status write_percentages(pb_store *s, const pb__facts *f, sqlite3_int6
     for (size_t i = 0; rc == PB_OK && i < f->percentages.count; i++) {
         const struct pb__percentage *p = &f->percentages.items[i];
         sqlite3_int64 c = 0, r = 0;
-        if ((p->company && (rc = company_id(s, f, p->company, &c)) != PB_OK) ||
-            (rc = role_id(s, f, p->role, &r)) != PB_OK)
+        if ((rc = who_ids(s, f, p->company, p->role, &c, &r)) != PB_OK)
             break;
         sqlite3_bind_int64(st, 1, src);
         bind_line(st, 2, p->line);
