@@ -47,7 +47,8 @@ bool cli_parse_format(const char *text, cli_format *out);
 pb_store *cli_open_store(const char *db_option);
 /* The same with pb_store_open flags (PB_STORE_NO_BUILTIN). */
 pb_store *cli_open_store_flags(const char *db_option, unsigned flags);
-/* The database path the options and environment name (buf holds a default). */
+/* The database path the options and environment name (buf holds a default);
+ * NULL, after printing why, when the default does not fit in buf. */
 const char *cli_db_path(const char *db_option, char *buf, size_t cap);
 
 /* Option codes shared by commands; use them in getopt_long tables:

@@ -25,6 +25,8 @@ int cmd_init(int argc, char **argv)
         return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
     char buf[4096];
     const char *path = cli_db_path(common.db, buf, sizeof buf);
+    if (!path)
+        return CLI_EXIT_FAIL;
     struct stat sb;
     if (stat(path, &sb) == 0)
         return cli_fail("%s: a database already exists there", path);

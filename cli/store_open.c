@@ -35,11 +35,14 @@ const char *cli_db_path(const char *db_option, char *buf, size_t cap)
     if (env && *env)
         return env;
     const char *xdg = getenv("XDG_DATA_HOME");
-    if (xdg && *xdg)
-        snprintf(buf, cap, "%s/payband/payband.db", xdg);
-    else
-        snprintf(buf, cap, "%s/.local/share/payband/payband.db",
-                 getenv("HOME") ? getenv("HOME") : ".");
+    const char *home = getenv("HOME");
+    int n = xdg && *xdg ? snprintf(buf, cap, "%s/payband/payband.db", xdg)
+                        : snprintf(buf, cap, "%s/.local/share/payband/payband.db",
+                                   home ? home : ".");
+    if (n < 0 || (size_t)n >= cap) {
+        cli_fail("the default database path is too long; set PAYBAND_DB or use --db");
+        return NULL;
+    }
     return buf;
 }
 
@@ -47,6 +50,8 @@ pb_store *cli_open_store_flags(const char *db_option, unsigned flags)
 {
     char buf[4096];
     const char *path = cli_db_path(db_option, buf, sizeof buf);
+    if (!path)
+        return NULL;
     if (make_parent_dirs(path) != 0) {
         cli_fail("%s: cannot create its directory: %s", path, strerror(errno));
         return NULL;

@@ -5,7 +5,8 @@ usage: run_cases.py PAYBAND FILE.cases...
 
 A case file holds cases separated by lines starting with "=== " (the case's
 name). In a case:
-  $ payband ARGS...        a command, run in the case's own temp directory;
+  $ payband ARGS...        a command, run in the case's own temp directory
+                           (or "$ env [-u VAR] [VAR=x] payband ARGS...");
                            several may be given, expectations apply to the last
   < LINE                   a line of standard input for the next command
   --- exit N               expected exit status (default 0)
@@ -84,8 +85,9 @@ def run_case(payband, case):
         result = None
         for command, stdin in case["commands"]:
             argv = shlex.split(substitute(command, tmp))
-            if argv and argv[0] == "payband":
-                argv[0] = payband
+            # "payband ARGS", or "env [-u VAR] [VAR=x] payband ARGS"
+            if argv and argv[0] in ("payband", "env") and "payband" in argv:
+                argv[argv.index("payband")] = payband
             result = subprocess.run(argv, cwd=tmp, env=env, capture_output=True,
                                     input="".join(l + "\n" for l in stdin).encode(),
                                     timeout=120)
