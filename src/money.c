@@ -283,6 +283,7 @@ struct amount_parts {
     int64_t multiplier;
     bool has_multiplier;
     bool approximate;
+    bool at_least; /* written with a trailing "+" ("€240K+") */
 };
 
 static pb_status read_amount_parts(const char *text, size_t len, struct amount_parts *a,
@@ -312,6 +313,7 @@ static pb_status read_amount_parts(const char *text, size_t len, struct amount_p
             return PB_ERR_PARSE;
         skip_spaces(&s);
     }
+    a->at_least = take(&s, "+");
     if (s.p != s.end) {
         *why = "unexpected text after amount";
         return PB_ERR_PARSE;
@@ -359,6 +361,10 @@ pb_status pb_money_parse(const char *text, size_t len, pb_money *out, bool *appr
     pb_status st = read_amount_parts(text, len, &a, why);
     if (st != PB_OK)
         return st;
+    if (a.at_least) {
+        *why = "'+' makes an open range: read it as a range";
+        return PB_ERR_PARSE;
+    }
     st = settle_amount(&a, a.currency, a.multiplier, out, why);
     if (st == PB_OK && approximate)
         *approximate = a.approximate;
@@ -399,12 +405,15 @@ pb_status pb_money_range_parse(const char *text, size_t len, pb_money_range *out
     size_t at, seplen;
     memset(out, 0, sizeof *out);
     if (!find_range_separator(text, len, &at, &seplen)) {
-        bool approx = false;
-        pb_status st = pb_money_parse(text, len, &out->low, &approx, why);
+        struct amount_parts one;
+        pb_status st = read_amount_parts(text, len, &one, why);
+        if (st == PB_OK)
+            st = settle_amount(&one, one.currency, one.multiplier, &out->low, why);
         if (st != PB_OK)
             return st;
         out->high = out->low;
-        out->approximate = approx;
+        out->approximate = one.approximate;
+        out->at_least = one.at_least;
         return PB_OK;
     }
     struct amount_parts lo, hi;
@@ -414,6 +423,10 @@ pb_status pb_money_range_parse(const char *text, size_t len, pb_money_range *out
     st = read_amount_parts(text + at + seplen, len - at - seplen, &hi, why);
     if (st != PB_OK)
         return st;
+    if (lo.at_least || hi.at_least) {
+        *why = "'+' inside a range";
+        return PB_ERR_PARSE;
+    }
     if (lo.currency[0] && hi.currency[0] && strcmp(lo.currency, hi.currency) != 0) {
         *why = "range mixes currencies";
         return PB_ERR_CURRENCY;

@@ -22,6 +22,7 @@ typedef struct pb_money_range {
     pb_money low;
     pb_money high;
     bool approximate;  /* written with ~ or "approximately" */
+    bool at_least;     /* one figure written with "+" ("€240K+"): low, and no upper end */
 } pb_money_range;
 
 /* Percentages in basis points: 1% == 100. */
@@ -48,7 +49,8 @@ pb_status pb_money_parse(const char *text, size_t len, pb_money *out, bool *appr
                          const char **why);
 
 /* Parse a range: "€88K–€120K", "€180,000 to €230,000", "$925,000 to $1.4 million",
- * "€180–230K". A single amount is a range whose ends are equal. */
+ * "€180–230K". A single amount is a range whose ends are equal; "€240K+" is
+ * one with at_least set. */
 pb_status pb_money_range_parse(const char *text, size_t len, pb_money_range *out,
                                const char **why);
 

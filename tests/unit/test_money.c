@@ -25,8 +25,9 @@ static void check_case(const struct test_case *c, void *ctx)
         pb_money_range r;
         st = pb_money_range_parse(input, strlen(input), &r, &why);
         if (st == PB_OK)
-            snprintf(got, sizeof got, "%s %lld %lld%s", r.low.currency, (long long)r.low.minor,
-                     (long long)r.high.minor, r.approximate ? " ~" : "");
+            snprintf(got, sizeof got, "%s %lld %lld%s%s", r.low.currency,
+                     (long long)r.low.minor, (long long)r.high.minor, r.approximate ? " ~" : "",
+                     r.at_least ? " +" : "");
     } else {
         pb_pct_range p;
         st = pb_pct_range_parse(input, strlen(input), &p, &why);
