@@ -287,7 +287,7 @@ static bool print_table(json_t *r)
         }
     }
 
-    printf("\nassumptions (source: flag, file, or payband's default for the stage)\n");
+    printf("\nassumptions (source: flag, file, store, or payband's default for the stage)\n");
     json_t *first = json_object_get(json_array_get(offers, 0), "assumptions");
     printf("%-22s", "assumption");
     for (size_t j = 0; j < n; j++)
@@ -299,7 +299,15 @@ static bool print_table(json_t *r)
             json_t *as = json_array_get(json_object_get(json_array_get(offers, j), "assumptions"), k);
             json_t *val = json_object_get(as, "value");
             char cell[96];
-            if (json_is_string(val))
+            if (json_is_null(val))
+                snprintf(cell, sizeof cell, "- (%s)", jstr(as, "source"));
+            else if (strcmp(jstr(as, "name"), "valuation") == 0) {
+                char amount[48];
+                pb_money_format_compact(
+                    pb_money_from_double(json_number_value(val), jstr(r, "currency")), amount,
+                    sizeof amount);
+                snprintf(cell, sizeof cell, "%s (%s)", amount, jstr(as, "source"));
+            } else if (json_is_string(val))
                 snprintf(cell, sizeof cell, "%s (%s)", json_string_value(val), jstr(as, "source"));
             else
                 snprintf(cell, sizeof cell, "%g (%s)", json_number_value(val), jstr(as, "source"));
@@ -469,6 +477,20 @@ int cmd_compare(int argc, char **argv)
         if (rc != CLI_EXIT_OK)
             goto done;
         pb_valuation_add_rate(v, &quotes[i]);
+    }
+    /* company facts the files leave out come from the store */
+    if (!store && !(store = cli_open_store(db ? db : cli_global_db))) {
+        rc = CLI_EXIT_FAIL;
+        goto done;
+    }
+    for (size_t i = 0; i < noffers; i++) {
+        char note[256];
+        if (pb_offer_use_store_facts(offers[i], store, NULL, note, sizeof note) != PB_OK) {
+            rc = cli_fail("%s", pb_offer_errmsg(offers[i]));
+            goto done;
+        }
+        if (note[0])
+            cli_note("%s", note);
     }
     for (size_t i = 0; i < noffers; i++)
         pb_valuation_add(v, offers[i]);

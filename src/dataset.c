@@ -687,13 +687,63 @@ static pb_status read_percentage(struct reader *r, yaml_node_t *m)
     return st;
 }
 
+static pb_status read_company_fact(struct reader *r, yaml_node_t *m)
+{
+    static const char *const stages[] = {"seed",     "series_a", "series_b", "series_c",
+                                         "series_d", "late",     "public",   NULL};
+    struct pb__company_fact *c = PB__PUSH(r->facts->company_facts);
+    if (!c)
+        return NOMEM(r);
+    c->valuation = -1;
+    c->volatility_pct = -1;
+    yaml_node_t *val = pb__yaml_get(&r->y, m, "valuation");
+    yaml_node_t *cur = pb__yaml_get(&r->y, m, "currency");
+    yaml_node_t *vol = pb__yaml_get(&r->y, m, "volatility_pct");
+    yaml_node_t *as_of = pb__yaml_get(&r->y, m, "as_of");
+    pb_status st = read_slug(r, m, true, true, &c->company);
+    if (st == PB_OK)
+        st = read_choice(r, m, "stage", stages,
+                         "seed, series_a, series_b, series_c, series_d, late or public",
+                         &c->stage);
+    if (st == PB_OK && !pb__yaml_is_null(val) && pb__yaml_is_null(cur))
+        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, pb__yaml_line(&r->y, val),
+                          "valuation needs currency");
+    if (st == PB_OK && pb__yaml_is_null(val) && !pb__yaml_is_null(cur))
+        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, pb__yaml_line(&r->y, cur),
+                          "currency without valuation");
+    if (st == PB_OK && !pb__yaml_is_null(val)) {
+        st = read_currency(r, m, &c->currency);
+        if (st == PB_OK)
+            st = read_amount(r, val, "valuation", c->currency, &c->valuation);
+        if (st == PB_OK && c->valuation <= 0)
+            st = pb__diag_set(r->diag, PB_ERR_RANGE, r->y.file, pb__yaml_line(&r->y, val),
+                              "valuation must be positive");
+    }
+    if (st == PB_OK && pb__yaml_is_null(as_of))
+        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, pb__yaml_line(&r->y, m),
+                          "missing 'as_of'");
+    if (st == PB_OK)
+        st = pb__yaml_date(&r->y, as_of, "as_of", &c->as_of, r->diag);
+    if (st == PB_OK && !pb__yaml_is_null(vol)) {
+        st = pb__yaml_number(&r->y, vol, "volatility_pct", &c->volatility_pct, r->diag);
+        if (st == PB_OK && !(c->volatility_pct >= 0 && c->volatility_pct <= 500))
+            st = pb__diag_set(r->diag, PB_ERR_RANGE, r->y.file, pb__yaml_line(&r->y, vol),
+                              "volatility_pct must be between 0 and 500");
+    }
+    if (st == PB_OK)
+        st = dup_field(r, m, "note", false, &c->note);
+    if (st == PB_OK)
+        st = read_line(r, m, &c->line);
+    return st;
+}
+
 pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__facts **out,
                             pb__diag *diag)
 {
     static const char *const top[] = {"source", "companies", "roles", "bands",
                                       "relative_bands", "level_maps", "fx_rates", "offers",
                                       "premiums", "targets", "figures", "percentages",
-                                      NULL};
+                                      "company_facts", NULL};
     static const char *const band_keys[] = {"company", "role", "level", "region", "currency",
                                             "base", "equity", "vest_years", "bonus_pct",
                                             "stated_tc", "note", "line", NULL};
@@ -717,6 +767,9 @@ pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__
                                                   "component", "of", "pct", "times",
                                                   "approximate", "at_least", "note", "line",
                                                   NULL};
+    static const char *const company_fact_keys[] = {"company", "stage", "valuation",
+                                                    "currency", "as_of", "volatility_pct",
+                                                    "note", "line", NULL};
     struct reader r = {.diag = diag};
     *out = NULL;
     r.facts = pb__facts_new();
@@ -754,6 +807,8 @@ pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__
         st = each_item(&r, root, "figures", figure_keys, read_figure);
     if (st == PB_OK)
         st = each_item(&r, root, "percentages", percentage_keys, read_percentage);
+    if (st == PB_OK)
+        st = each_item(&r, root, "company_facts", company_fact_keys, read_company_fact);
     pb__yaml_release(&r.y);
     if (st != PB_OK) {
         pb__facts_free(r.facts);

@@ -139,6 +139,13 @@ void pb__facts_free(pb__facts *f)
         pb__free(p->of);
         pb__free(p->note);
     }
+    for (size_t i = 0; i < f->company_facts.count; i++) {
+        struct pb__company_fact *c = &f->company_facts.items[i];
+        pb__free(c->company);
+        pb__free(c->stage);
+        pb__free(c->currency);
+        pb__free(c->note);
+    }
     for (size_t i = 0; i < f->extra_asks.count; i++) {
         struct pb__extra_ask *a = &f->extra_asks.items[i];
         pb__free(a->kind);
@@ -158,6 +165,7 @@ void pb__facts_free(pb__facts *f)
     pb__free(f->targets.items);
     pb__free(f->mentions.items);
     pb__free(f->percentages.items);
+    pb__free(f->company_facts.items);
     pb__free(f->extra_asks.items);
     pb__free(f->citations.items);
     pb__free(f);

@@ -152,6 +152,19 @@ struct pb__percentage {
     long line;
 };
 
+/* What a document says about a company that valuing its equity needs: its
+ * funding stage, last-round valuation and the volatility of its shares. */
+struct pb__company_fact {
+    char *company;          /* slug */
+    char *stage;            /* seed, series_a ... series_d, late or public */
+    char *currency;         /* NULL when no valuation is given */
+    int64_t valuation;      /* last-round post-money, minor units; -1 when not given */
+    pb_date as_of;          /* when the facts held */
+    double volatility_pct;  /* yearly; negative when not given */
+    char *note;
+    long line;
+};
+
 /* An additional ask of a strategy block ("double-trigger acceleration"). */
 struct pb__extra_ask {
     char *kind;     /* "acceleration", "refresh", "sign-on", "title", "budget", "support", "other" */
@@ -186,6 +199,7 @@ typedef struct pb__facts {
     PB__LIST(struct pb__target) targets;
     PB__LIST(struct pb__mention) mentions;
     PB__LIST(struct pb__percentage) percentages;
+    PB__LIST(struct pb__company_fact) company_facts;
     PB__LIST(struct pb__extra_ask) extra_asks;
     PB__LIST(struct pb__citation) citations;
 } pb__facts;

@@ -710,10 +710,53 @@ pb_status pb_offer_load(const char *path, pb_offer **out)
     return st;
 }
 
+pb_status pb_offer_set_company_facts(pb_offer *o, const pb_company_facts *in)
+{
+    pb__company_facts *f = &o->facts;
+    const char *stage = NULL;
+    if (!in || !in->source)
+        return pb__diag_set(&o->diag, PB_ERR_USAGE, NULL, 0, "company facts need a source");
+    if (in->stage) {
+        for (size_t i = 0; STAGES[i]; i++)
+            if (strcmp(STAGES[i], in->stage) == 0)
+                stage = STAGES[i];
+        if (!stage)
+            return pb__diag_set(&o->diag, PB_ERR_USAGE, NULL, 0, "unknown stage '%s'",
+                                in->stage);
+    }
+    char *source = pb__strdup(in->source);
+    if (!source)
+        return pb__diag_set(&o->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    /* undo an earlier call first: the file's own facts stay */
+    if (f->stage_applied)
+        f->stage = NULL;
+    if (f->valuation_applied)
+        f->valuation = NAN;
+    if (f->volatility_applied)
+        f->volatility_pct = NAN;
+    f->stage_applied = f->valuation_applied = f->volatility_applied = false;
+    pb__free(f->applied_source);
+    f->applied_source = source;
+    if (stage && !f->stage) {
+        f->stage = stage;
+        f->stage_applied = true;
+    }
+    if (in->valuation > 0 && isnan(f->valuation)) {
+        f->valuation = in->valuation;
+        f->valuation_applied = true;
+    }
+    if (in->volatility_pct >= 0 && in->volatility_pct <= 500 && isnan(f->volatility_pct)) {
+        f->volatility_pct = in->volatility_pct;
+        f->volatility_applied = true;
+    }
+    return PB_OK;
+}
+
 void pb_offer_free(pb_offer *o)
 {
     if (!o)
         return;
+    pb__free(o->facts.applied_source);
     for (size_t i = 0; i < o->ngrants; i++)
         pb__free(o->grants[i].name);
     pb__free(o->grants);

@@ -73,6 +73,10 @@ typedef struct pb__company_facts {
     size_t nscenarios;
     pb__scenario scenarios[PB__MAX_SCENARIOS];
     long line;                  /* line of the valuation block */
+    /* facts the file did not give, filled in from elsewhere (the store) by
+     * pb_offer_set_company_facts; `applied_source` names where (owned) */
+    char *applied_source;
+    bool stage_applied, valuation_applied, volatility_applied;
 } pb__company_facts;
 
 struct pb_offer {

@@ -710,6 +710,95 @@ static pb_status write_percentages(pb_store *s, const pb__facts *f, sqlite3_int6
     return rc;
 }
 
+/* Stage, valuation and volatility of companies (004_company_facts). */
+static pb_status write_company_facts(pb_store *s, const pb__facts *f, sqlite3_int64 src)
+{
+    sqlite3_stmt *st = NULL;
+    pb_status rc = prepare(s,
+                           "INSERT INTO company_fact(source_id, line, company_id, stage, "
+                           "valuation, currency, as_of, volatility_pct, note) "
+                           "VALUES (?,?,?,?,?,?,?,?,?)",
+                           &st);
+    for (size_t i = 0; rc == PB_OK && i < f->company_facts.count; i++) {
+        const struct pb__company_fact *c = &f->company_facts.items[i];
+        sqlite3_int64 company = 0;
+        if ((rc = company_id(s, f, c->company, &company)) != PB_OK)
+            break;
+        sqlite3_bind_int64(st, 1, src);
+        bind_line(st, 2, c->line);
+        sqlite3_bind_int64(st, 3, company);
+        sqlite3_bind_text(st, 4, c->stage, -1, SQLITE_STATIC);
+        bind_opt_int(st, 5, c->valuation > 0, c->valuation);
+        bind_text_or_null(st, 6, c->valuation > 0 ? c->currency : NULL);
+        bind_date(st, 7, c->as_of);
+        if (c->volatility_pct >= 0)
+            sqlite3_bind_double(st, 8, c->volatility_pct);
+        else
+            sqlite3_bind_null(st, 8);
+        bind_text_or_null(st, 9, c->note);
+        rc = step_done(s, st, "company fact");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+pb_status pb__store_company_facts(pb_store *s, const char *company,
+                                  struct pb__stored_company_facts *out)
+{
+    memset(out, 0, sizeof *out);
+    out->volatility_pct = -1;
+    out->as_of = PB_DATE_NONE;
+    sqlite3_stmt *st = NULL;
+    pb_status rc = prepare(s,
+                           "SELECT f.stage, f.valuation, f.currency, f.as_of, f.volatility_pct, "
+                           "f.note, f.line, src.key FROM company_fact f "
+                           "JOIN company c ON c.id = f.company_id "
+                           "JOIN source src ON src.id = f.source_id "
+                           "WHERE c.slug = ? ORDER BY f.as_of DESC, src.as_of DESC, f.id DESC LIMIT 1",
+                           &st);
+    if (rc != PB_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, company, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_DONE) {
+        rc = pb__diag_set(&s->diag, PB_ERR_NOT_FOUND, NULL, 0, "no company facts for '%s'",
+                          company);
+    } else if (step != SQLITE_ROW) {
+        rc = db_error(s, "company fact");
+    } else {
+        bool oom = false;
+        const unsigned char *stage = sqlite3_column_text(st, 0);
+        snprintf(out->stage, sizeof out->stage, "%s", stage ? (const char *)stage : "");
+        if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+            out->has_valuation = true;
+            out->valuation.minor = sqlite3_column_int64(st, 1);
+            const unsigned char *cur = sqlite3_column_text(st, 2);
+            snprintf(out->valuation.currency, sizeof out->valuation.currency, "%s",
+                     cur ? (const char *)cur : "");
+        }
+        out->as_of = pb__col_date(st, 3);
+        if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+            out->volatility_pct = sqlite3_column_double(st, 4);
+        out->note = pb__col_dup(st, 5, &oom);
+        out->line = sqlite3_column_type(st, 6) == SQLITE_NULL ? 0 : (long)sqlite3_column_int64(st, 6);
+        out->source = pb__col_dup(st, 7, &oom);
+        if (oom || !out->source) {
+            pb__store_company_facts_release(out);
+            rc = pb__diag_set(&s->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+void pb__store_company_facts_release(struct pb__stored_company_facts *facts)
+{
+    pb__free(facts->note);
+    pb__free(facts->source);
+    facts->note = NULL;
+    facts->source = NULL;
+}
+
 /* Everything of one document, inside an open transaction. */
 static pb_status write_facts(pb_store *s, const pb__facts *f, bool builtin)
 {
@@ -741,6 +830,8 @@ static pb_status write_facts(pb_store *s, const pb__facts *f, bool builtin)
         rc = write_mentions(s, f, src);
     if (rc == PB_OK)
         rc = write_percentages(s, f, src);
+    if (rc == PB_OK)
+        rc = write_company_facts(s, f, src);
     return rc;
 }
 

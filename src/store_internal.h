@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "facts.h"
+#include "payband/money.h"
 #include "payband/store.h"
 
 /* The open SQLite connection (borrowed). */
@@ -26,5 +27,24 @@ pb_status pb__store_replace_facts(pb_store *store, const pb__facts *facts);
 
 /* Remove a source and all its facts. PB_ERR_NOT_FOUND if there is none. */
 pb_status pb__store_remove_source(pb_store *store, const char *key);
+
+/* The latest facts (by as_of) the store holds about a company. */
+struct pb__stored_company_facts {
+    char stage[16];         /* seed ... public */
+    bool has_valuation;
+    pb_money valuation;     /* last-round post-money, when has_valuation */
+    pb_date as_of;
+    double volatility_pct;  /* negative when not given */
+    char *note;             /* may be NULL */
+    long line;              /* 0 when not given */
+    char *source;           /* the source's key */
+};
+
+/* Look up the facts of company `slug`, the one with the latest as_of (the
+ * last written among equals). PB_ERR_NOT_FOUND when there are none. On
+ * success release the strings with pb__store_company_facts_release. */
+pb_status pb__store_company_facts(pb_store *store, const char *slug,
+                                  struct pb__stored_company_facts *out);
+void pb__store_company_facts_release(struct pb__stored_company_facts *facts);
 
 #endif

@@ -350,7 +350,9 @@ static void resolve_assumptions(const pb_valuation *v, model *m)
 {
     const pb_offer *o = m->offer;
     m->stage = o->facts.stage ? o->facts.stage : default_stage(o);
-    m->stage_source = o->facts.stage ? "file" : "default";
+    m->stage_source = !o->facts.stage          ? "default"
+                      : o->facts.stage_applied ? o->facts.applied_source
+                                               : "file";
     const struct stage_defaults *d = &STAGE_DEFAULTS[0];
     for (size_t i = 0; i < sizeof STAGE_DEFAULTS / sizeof STAGE_DEFAULTS[0]; i++)
         if (strcmp(STAGE_DEFAULTS[i].stage, m->stage) == 0)
@@ -363,7 +365,9 @@ static void resolve_assumptions(const pb_valuation *v, model *m)
             m->asrc[k] = "flag";
         } else if (!isnan(f)) {
             m->a[k] = f;
-            m->asrc[k] = "file";
+            m->asrc[k] = k == A_VOLATILITY && o->facts.volatility_applied
+                             ? o->facts.applied_source
+                             : "file";
         } else {
             m->a[k] = d->a[k];
             m->asrc[k] = m->default_src;
@@ -1031,6 +1035,15 @@ static json_t *assumptions_json(const model *m, int years)
         if (!a || json_array_append_new(list, a) != 0)
             goto fail;
     }
+    const pb__company_facts *f = &m->offer->facts;
+    json_t *val = isnan(f->valuation)
+                      ? json_pack("{s:s, s:n, s:s}", "name", "valuation", "value", "source",
+                                  "none")
+                      : json_pack("{s:s, s:o, s:s}", "name", "valuation", "value",
+                                  jmoney(f->valuation * m->rate), "source",
+                                  f->valuation_applied ? f->applied_source : "file");
+    if (!val || json_array_append_new(list, val) != 0)
+        goto fail;
     json_t *h = json_pack("{s:s, s:i, s:s}", "name", "horizon_years", "value", years, "source",
                           "run");
     if (!h || json_array_append_new(list, h) != 0)

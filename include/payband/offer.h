@@ -14,6 +14,7 @@
 
 #include "payband/fx.h"
 #include "payband/status.h"
+#include "payband/store.h"
 
 typedef struct pb_offer pb_offer;
 
@@ -34,6 +35,30 @@ const char *pb_offer_company(const pb_offer *offer);
 const char *pb_offer_currency(const pb_offer *offer);
 /* Rename (compare gives offers with the same name distinct names). */
 pb_status pb_offer_set_name(pb_offer *offer, const char *name);
+
+/* Company facts from outside the offer file (the store), for valuation. */
+typedef struct pb_company_facts {
+    const char *stage;     /* seed, series_a ... series_d, late, public; NULL: not given */
+    double valuation;      /* last-round post-money valuation in the offer's currency,
+                              major units; NAN or <= 0: not given */
+    double volatility_pct; /* yearly; NAN or negative: not given */
+    const char *source;    /* where they come from, e.g. "store (guide-x)"; required */
+} pb_company_facts;
+
+/* Fill in the company facts the offer file does not give (a fact the file
+ * gives always wins). Each one applied is reported with `source` by the
+ * valuation. Calling again replaces what an earlier call applied.
+ * PB_ERR_USAGE for an unknown stage or a missing source. */
+pb_status pb_offer_set_company_facts(pb_offer *offer, const pb_company_facts *facts);
+
+/* Look up the offer's company in the store and apply its latest facts with
+ * pb_offer_set_company_facts (source "store (<source key>)"). A valuation in
+ * another currency is converted at the store's rate as of today; without a
+ * rate it is skipped and `note` (cap bytes) says so, else note is "". PB_OK
+ * also when the store holds nothing about the company; *applied tells
+ * whether any fact was applied (may be NULL). */
+pb_status pb_offer_use_store_facts(pb_offer *offer, pb_store *store, int *applied, char *note,
+                                   size_t cap);
 
 /* Options for pb_offer_schedule. */
 typedef struct pb_schedule_options {
