@@ -575,6 +575,23 @@ static void amount_text(int64_t minor, const char *currency, char *buf, size_t c
         pb_money_format_full(m, buf, cap);
 }
 
+/* `approximate` and `at_least` of a figure or percentage; at_least is only
+ * for a single figure ("€240K+" is [240000, 240000] with at_least). */
+static pb_status read_qualifiers(struct reader *r, yaml_node_t *m, bool single,
+                                 bool *approximate, bool *at_least)
+{
+    pb_status st = pb__yaml_bool(&r->y, pb__yaml_get(&r->y, m, "approximate"), "approximate",
+                                 approximate, r->diag);
+    if (st == PB_OK)
+        st = pb__yaml_bool(&r->y, pb__yaml_get(&r->y, m, "at_least"), "at_least", at_least,
+                           r->diag);
+    if (st == PB_OK && *at_least && !single)
+        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file,
+                          pb__yaml_line(&r->y, pb__yaml_get(&r->y, m, "at_least")),
+                          "at_least needs a single figure [x, x]");
+    return st;
+}
+
 static pb_status read_figure(struct reader *r, yaml_node_t *m)
 {
     struct pb__mention *f = PB__PUSH(r->facts->mentions);
@@ -599,15 +616,7 @@ static pb_status read_figure(struct reader *r, yaml_node_t *m)
         st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, pb__yaml_line(&r->y, m),
                           "missing 'amount'");
     if (st == PB_OK)
-        st = pb__yaml_bool(&r->y, pb__yaml_get(&r->y, m, "approximate"), "approximate",
-                           &f->approximate, r->diag);
-    if (st == PB_OK)
-        st = pb__yaml_bool(&r->y, pb__yaml_get(&r->y, m, "at_least"), "at_least", &f->at_least,
-                           r->diag);
-    if (st == PB_OK && f->at_least && f->low != f->high)
-        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file,
-                          pb__yaml_line(&r->y, pb__yaml_get(&r->y, m, "at_least")),
-                          "at_least needs a single figure [x, x]");
+        st = read_qualifiers(r, m, f->low == f->high, &f->approximate, &f->at_least);
     /* the note is the figure's sentence: what it is, in the file's own words */
     if (st == PB_OK)
         st = dup_field(r, m, "note", true, &f->sentence);
@@ -671,15 +680,7 @@ static pb_status read_percentage(struct reader *r, yaml_node_t *m)
                           has_times ? "only a multiple takes 'times'; give 'pct'"
                                     : "missing 'pct'");
     if (st == PB_OK)
-        st = pb__yaml_bool(&r->y, pb__yaml_get(&r->y, m, "approximate"), "approximate",
-                           &p->approximate, r->diag);
-    if (st == PB_OK)
-        st = pb__yaml_bool(&r->y, pb__yaml_get(&r->y, m, "at_least"), "at_least", &p->at_least,
-                           r->diag);
-    if (st == PB_OK && p->at_least && p->low_bp != p->high_bp)
-        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file,
-                          pb__yaml_line(&r->y, pb__yaml_get(&r->y, m, "at_least")),
-                          "at_least needs a single figure [x, x]");
+        st = read_qualifiers(r, m, p->low_bp == p->high_bp, &p->approximate, &p->at_least);
     if (st == PB_OK)
         st = dup_field(r, m, "note", false, &p->note);
     if (st == PB_OK)

@@ -2116,6 +2116,16 @@ static void stated_premiums(const char *s, size_t a, size_t e, char *names, size
     }
 }
 
+/* The sentence that starts at *a: moves *a past its leading spaces and quote
+ * marks and returns where the sentence ends. */
+static size_t sentence_at(const char *s, size_t n, size_t *a)
+{
+    size_t e = pb__sentence_end(s, n, *a);
+    while (*a < e && (s[*a] == ' ' || s[*a] == '"'))
+        (*a)++;
+    return e;
+}
+
 static pb_status read_strategy(struct guide *g, const pb__ptext *t, size_t from)
 {
     const char *s = t->s;
@@ -2125,9 +2135,7 @@ static pb_status read_strategy(struct guide *g, const pb__ptext *t, size_t from)
     size_t first_target = g->f->targets.count;
     long first_line = line_at(g, t, from), last_line = first_line;
     for (size_t a = from; a < n;) {
-        size_t e = pb__sentence_end(s, n, a);
-        while (a < e && (s[a] == ' ' || s[a] == '"'))
-            a++;
+        size_t e = sentence_at(s, n, &a);
         if (a >= e) {
             a = e;
             continue;
@@ -2188,9 +2196,7 @@ static pb_status read_lever(struct guide *g, const struct pb__block *blk)
     }
     size_t last_offer = NPOS;
     for (size_t a = blk->label_len; a < n;) {
-        size_t e = pb__sentence_end(s, n, a);
-        while (a < e && (s[a] == ' ' || s[a] == '"'))
-            a++;
+        size_t e = sentence_at(s, n, &a);
         if (a >= e) {
             a = e;
             continue;
