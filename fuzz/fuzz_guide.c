@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "document_internal.h"
+#include "docs/document_internal.h"
 #include "payband/document.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -7,8 +7,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "offer_internal.h"
-#include "store_internal.h"
+#include "offers/offer_internal.h"
+#include "store/store_internal.h"
 #include "testdb.h"
 
 TEST_DB_SUITE(company_facts);

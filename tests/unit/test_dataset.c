@@ -1,4 +1,4 @@
-/* test_dataset.c — the facts loader (src/dataset.c): every field of a good
+/* test_dataset.c — the facts loader (src/store/dataset.c): every field of a good
  * file, the exact `file:line:` message of each bad file listed in
  * tests/cases/dataset.txt, every built-in file of data/, and allocation
  * failures while parsing. */
@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "dataset.h"
+#include "core/alloc.h"
+#include "store/dataset.h"
 #include "testutil.h"
 
 /* Parse tests/fixtures/facts/<file>, naming it by its relative path. */

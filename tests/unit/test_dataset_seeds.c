@@ -16,9 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dataset.h"
-#include "doctext.h"
-#include "document_internal.h"
+#include "store/dataset.h"
+#include "docs/doctext.h"
+#include "docs/document_internal.h"
 #include "testutil.h"
 
 #define MAX_FILES 16

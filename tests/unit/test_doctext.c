@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "doctext.h"
-#include "alloc.h"
+#include "docs/doctext.h"
+#include "core/alloc.h"
 #include "testutil.h"
 
 static void append(char *buf, size_t cap, const char *text)

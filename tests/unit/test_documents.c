@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "document_internal.h"
+#include "core/alloc.h"
+#include "docs/document_internal.h"
 #include "payband/document.h"
 #include "testutil.h"
 

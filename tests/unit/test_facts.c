@@ -1,10 +1,10 @@
-/* test_facts.c — the per-document fact lists (src/facts.c): slugs, growing
+/* test_facts.c — the per-document fact lists (src/store/facts.c): slugs, growing
  * lists, declared names, and freeing partly filled facts. */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "facts.h"
+#include "core/alloc.h"
+#include "store/facts.h"
 #include "testutil.h"
 
 Test(facts, slugify)

@@ -1,4 +1,4 @@
-/* test_fileio.c — whole-file reads (src/fileio.c): text, empty files, and
+/* test_fileio.c — whole-file reads (src/core/fileio.c): text, empty files, and
  * the messages for a missing file, a directory, an oversized file and
  * binary data. */
 #include <criterion/criterion.h>
@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "alloc.h"
-#include "fileio.h"
+#include "core/alloc.h"
+#include "core/fileio.h"
 
 static char dir[64], path[128];
 

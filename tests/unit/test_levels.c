@@ -1,4 +1,4 @@
-/* test_levels.c — the level-equivalence graph (src/levels.c): transitive
+/* test_levels.c — the level-equivalence graph (src/market/levels.c): transitive
  * chains across statements, range links shown but not walked through,
  * conflicts, on tests/fixtures/levels/levels.yaml and on the built-in data. */
 #include <criterion/criterion.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
 #include "payband/market.h"
 #include "testdb.h"
 

@@ -1,6 +1,6 @@
-/* test_market.c — market queries over a store: bands (src/bandset.c: the
+/* test_market.c — market queries over a store: bands (src/market/bandset.c: the
  * total-comp rule, the 1% tolerance, relative bands, staleness, conversion),
- * gaps (src/gap.c), and the stale and sources lists (src/freshness.c), on the
+ * gaps (src/market/gap.c), and the stale and sources lists (src/market/freshness.c), on the
  * fixtures of tests/fixtures/market/ and on the built-in dataset. */
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "bandset.h"
-#include "facts.h"
+#include "core/alloc.h"
+#include "market/bandset.h"
+#include "store/facts.h"
 #include "payband/market.h"
 #include "testdb.h"
 

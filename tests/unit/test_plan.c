@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
 #include "payband/offer.h"
 #include "payband/plan.h"
 #include "testdb.h"

@@ -1,4 +1,4 @@
-/* test_plan_rules.c — the ask and floor rules (src/plan.c) driven from
+/* test_plan_rules.c — the ask and floor rules (src/plan/plan.c) driven from
  * tests/cases/plan_rules.txt, and the invariants that must hold for any
  * input: the floor never above the ask, nothing outside the band without a
  * premium or the offer in hand taking it there, and each input moving the
@@ -6,7 +6,7 @@
 #include <inttypes.h>
 #include <math.h>
 
-#include "plan_internal.h"
+#include "plan/plan_internal.h"
 #include "testutil.h"
 
 #define MINOR 100 /* EUR cents per euro */

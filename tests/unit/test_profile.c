@@ -3,7 +3,7 @@
  * tests/fixtures/profiles gives its exact `file:line:` message. */
 #include <math.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
 #include "payband/plan.h"
 #include "testutil.h"
 

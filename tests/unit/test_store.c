@@ -1,4 +1,4 @@
-/* test_store.c — the SQLite store (src/store.c): creation and migration, the
+/* test_store.c — the SQLite store (src/store/store.c): creation and migration, the
  * built-in dataset on first use, imports that replace rather than duplicate,
  * failed imports that change nothing, a schema from a newer payband,
  * allocation failures, concurrent first opens, and the store's rates. */
@@ -11,8 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "alloc.h"
-#include "embedded.h"
+#include "core/alloc.h"
+#include "store/embedded.h"
 #include "testdb.h"
 
 TEST_DB_SUITE(store);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "payband/value.h"
-#include "rng.h"
+#include "offers/rng.h"
 #include "testutil.h"
 
 static pb_offer *load(const char *rel)
@@ -572,7 +572,7 @@ Test(rng, uniform_and_streams)
     cr_expect_eq(pb__rng_next(&ref), 1509978240ULL);
 }
 
-#include "fastmath.h"
+#include "offers/fastmath.h"
 
 Test(fastmath, exp_matches_the_c_library)
 {

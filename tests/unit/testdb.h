@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
 #include "payband/store.h"
-#include "store_internal.h"
+#include "store/store_internal.h"
 #include "testutil.h"
 
 struct test_db {

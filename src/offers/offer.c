@@ -1,0 +1,509 @@
+/* offer.c — the deterministic year-by-year schedule of an offer: base with
+ * raises, bonus, sign-on, and the equity each grant (and each yearly
+ * refresher) vests in each year, with N-year, first-year and annualised
+ * totals. All sums are exact in minor units of one currency. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/jsonutil.h"
+#include "offers/offer_internal.h"
+#include "payband/money.h"
+
+__extension__ typedef __int128 i128;
+
+enum { MAX_YEARS = 50 };
+
+/* ---- vesting arithmetic ------------------------------------------------ */
+
+void pb__vest_cum(const pb__vesting *v, int month, int64_t *num, int64_t *den)
+{
+    *num = 0;
+    *den = 1;
+    int total = v->years * 12;
+    if (month <= 0)
+        return;
+    if (month > total)
+        month = total;
+    int event = month / v->period_months * v->period_months; /* last event at or before */
+    if (event <= 0 || event < v->cliff_months)
+        return;
+    if (event >= total) {
+        *num = 1;
+        return;
+    }
+    if (v->nshape == 0) {
+        *num = event;
+        *den = total;
+        return;
+    }
+    int k = (event - 1) / 12;          /* vesting year of the event, 0-based */
+    int per_year = 12 / v->period_months;
+    int e = (event - 12 * k) / v->period_months; /* events so far in that year */
+    int64_t before = 0;
+    for (int j = 0; j < k; j++)
+        before += v->shape_bp[j];
+    *num = before * per_year + (int64_t)v->shape_bp[k] * e;
+    *den = 10000LL * per_year;
+}
+
+/* round(total * num / den), halves away from zero; total >= 0. */
+static int64_t scale(int64_t total, int64_t num, int64_t den)
+{
+    i128 p = (i128)total * num;
+    return (int64_t)((2 * p + den) / (2 * (i128)den));
+}
+
+static int64_t vested_by(const pb__vesting *v, int64_t total, int month)
+{
+    int64_t num, den;
+    pb__vest_cum(v, month, &num, &den);
+    return scale(total, num, den);
+}
+
+int64_t pb__vest_in_year(const pb__vesting *v, int64_t total_minor, int start_year, int year)
+{
+    int end = 12 * (year - start_year + 1);
+    if (end <= 0)
+        return 0;
+    return vested_by(v, total_minor, end) - vested_by(v, total_minor, end - 12);
+}
+
+double pb__vest_frac_in_year(const pb__vesting *v, int start_year, int year)
+{
+    int end = 12 * (year - start_year + 1);
+    if (end <= 0)
+        return 0;
+    int64_t n1, d1, n0, d0;
+    pb__vest_cum(v, end, &n1, &d1);
+    pb__vest_cum(v, end - 12, &n0, &d0);
+    return (double)n1 / (double)d1 - (double)n0 / (double)d0;
+}
+
+/* ---- cash ---------------------------------------------------------------- */
+
+int64_t pb__base_in_year(const pb_offer *o, int year)
+{
+    if (o->raise_pct == 0 || year <= 1)
+        return o->base_minor;
+    long double f = powl(1.0L + (long double)o->raise_pct / 100.0L, year - 1);
+    return (int64_t)llroundl((long double)o->base_minor * f);
+}
+
+int64_t pb__bonus_in_year(const pb_offer *o, int year)
+{
+    long double b = (long double)pb__base_in_year(o, year);
+    return (int64_t)llroundl(b * (long double)o->bonus_target_pct / 100.0L *
+                             (long double)o->bonus_payout_pct / 100.0L);
+}
+
+int pb__vesting_years(const pb_offer *o)
+{
+    int years = 0;
+    for (size_t i = 0; i < o->ngrants; i++)
+        if (!o->grants[i].refresh && o->grants[i].vest.years > years)
+            years = o->grants[i].vest.years;
+    return years ? years : 4;
+}
+
+static int64_t money_minor(double major, const char *currency)
+{
+    return pb_money_from_double(major, currency).minor;
+}
+
+int64_t pb__grant_value(const pb_offer *o, const pb__grant *g, const char **basis, bool *counts)
+{
+    *counts = true;
+    if (g->kind != PB__OPTION) {
+        if (g->value_minor >= 0) {
+            *basis = "stated value";
+            return g->value_minor;
+        }
+        *basis = "shares x price";
+        return money_minor(g->shares * g->price, o->currency);
+    }
+    if (!isnan(g->common_price)) {
+        *basis = "409a spread";
+        return money_minor(g->shares * fmax(0.0, g->common_price - g->strike), o->currency);
+    }
+    *basis = "preferred spread";
+    *counts = false;
+    return money_minor(g->shares * fmax(0.0, g->price - g->strike), o->currency);
+}
+
+/* ---- accessors ------------------------------------------------------------ */
+
+const char *pb_offer_name(const pb_offer *o)
+{
+    return o->name ? o->name : "";
+}
+
+const char *pb_offer_company(const pb_offer *o)
+{
+    return o->company ? o->company : "";
+}
+
+const char *pb_offer_currency(const pb_offer *o)
+{
+    return o->currency;
+}
+
+pb_status pb_offer_set_name(pb_offer *o, const char *name)
+{
+    char *copy = pb__strdup(name);
+    if (!copy)
+        return pb__diag_set(&o->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    pb__free(o->name);
+    o->name = copy;
+    return PB_OK;
+}
+
+/* ---- the schedule --------------------------------------------------------- */
+
+static const char *kind_name(pb__equity_kind k)
+{
+    switch (k) {
+    case PB__PUBLIC_RSU: return "public_rsu";
+    case PB__PRIVATE_RSU: return "private_rsu";
+    case PB__OPTION: return "option";
+    }
+    return "?";
+}
+
+static const char *period_name(int months)
+{
+    switch (months) {
+    case 1: return "monthly";
+    case 3: return "quarterly";
+    case 6: return "half-yearly";
+    default: return "yearly";
+    }
+}
+
+static void describe_vesting(const pb__vesting *v, char *buf, size_t cap)
+{
+    char cliff[32], shape[128];
+    if (v->cliff_months)
+        snprintf(cliff, sizeof cliff, "%d-month cliff", v->cliff_months);
+    else
+        snprintf(cliff, sizeof cliff, "no cliff");
+    if (v->nshape == 0) {
+        snprintf(shape, sizeof shape, "even");
+    } else {
+        size_t n = 0;
+        shape[0] = '\0';
+        for (int i = 0; i < v->nshape && n < sizeof shape; i++) {
+            int bp = v->shape_bp[i];
+            int w = bp % 100 ? snprintf(shape + n, sizeof shape - n, "%s%d.%02d", i ? "/" : "",
+                                        bp / 100, bp % 100)
+                             : snprintf(shape + n, sizeof shape - n, "%s%d", i ? "/" : "",
+                                        bp / 100);
+            if (w < 0)
+                break;
+            n += (size_t)w;
+        }
+    }
+    snprintf(buf, cap, "%d years, %s, %s, %s", v->years, cliff, period_name(v->period_months),
+             shape);
+}
+
+typedef struct converter {
+    const char *native;
+    const pb_fx_quote *quote;
+    const char *currency; /* of the results */
+} converter;
+
+static int64_t conv(const converter *c, int64_t minor)
+{
+    if (!c->quote)
+        return minor;
+    pb_money m = {minor, ""};
+    memcpy(m.currency, c->native, 4);
+    return pb_money_from_double(pb_money_major(m) * c->quote->rate, c->currency).minor;
+}
+
+static json_t *jmoney(const converter *c, int64_t minor)
+{
+    return pb__json_money(minor, c->currency);
+}
+
+/* One grant as the schedule sees it: an initial grant, or one year's
+ * refresher. */
+typedef struct instance {
+    const pb__grant *g;
+    int start_year;
+    char name[96];
+    int64_t value;   /* native minor units */
+    const char *basis;
+    bool counts;
+} instance;
+
+static pb_status set_nomem(pb_offer *o)
+{
+    return pb__diag_set(&o->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+}
+
+#define ADD(obj, key, val)                                                                   \
+    do {                                                                                     \
+        if (json_object_set_new((obj), (key), (val)) != 0)                                   \
+            goto nomem_lists;                                                                \
+    } while (0)
+
+
+pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t **out)
+{
+    *out = NULL;
+    int years = opt && opt->years ? opt->years : 4;
+    if (years < 1 || years > MAX_YEARS)
+        return pb__diag_set(&o->diag, PB_ERR_USAGE, NULL, 0, "years must be between 1 and %d",
+                            MAX_YEARS);
+    converter c = {o->currency, opt ? opt->quote : NULL, o->currency};
+    if (c.quote) {
+        if (strcmp(c.quote->from, o->currency) != 0 || !pb_currency_known(c.quote->to))
+            return pb__diag_set(&o->diag, PB_ERR_USAGE, NULL, 0,
+                                "rate %s->%s does not convert the offer's currency %s",
+                                c.quote->from, c.quote->to, o->currency);
+        c.currency = c.quote->to;
+    }
+
+    /* Expand the refresh template into one grant per year. */
+    size_t cap = o->ngrants + MAX_YEARS;
+    instance *inst = pb__calloc(cap, sizeof *inst);
+    if (!inst)
+        return set_nomem(o);
+    size_t n = 0;
+    for (size_t i = 0; i < o->ngrants; i++) {
+        const pb__grant *g = &o->grants[i];
+        int64_t value;
+        const char *basis;
+        bool counts;
+        value = pb__grant_value(o, g, &basis, &counts);
+        if (!g->refresh) {
+            inst[n] = (instance){g, g->start_year, "", value, basis, counts};
+            snprintf(inst[n].name, sizeof inst[n].name, "%s", g->name);
+            n++;
+            continue;
+        }
+        for (int y = g->start_year; y <= years; y++) {
+            inst[n] = (instance){g, y, "", value, basis, counts};
+            snprintf(inst[n].name, sizeof inst[n].name, "%s y%d", g->name, y);
+            n++;
+        }
+    }
+
+    json_t *root = json_object(), *grants = json_array(), *rows = json_array(),
+           *notes = json_array();
+    if (!root || !grants || !rows || !notes)
+        goto nomem_lists;
+    ADD(root, "name", json_string(pb_offer_name(o)));
+    ADD(root, "company", pb__json_str(o->company));
+    ADD(root, "role", pb__json_str(o->role));
+    ADD(root, "level", pb__json_str(o->level));
+    ADD(root, "region", pb__json_str(o->region));
+    ADD(root, "currency", json_string(c.currency));
+    ADD(root, "native_currency", json_string(o->currency));
+    if (c.quote) {
+        char date[11];
+        pb_date_format(c.quote->date, date);
+        json_t *fx = json_pack("{s:s, s:s, s:f, s:s, s:s}", "from", c.quote->from, "to",
+                               c.quote->to, "rate", c.quote->rate, "date", date, "source",
+                               c.quote->source);
+        if (!fx)
+            goto nomem_lists;
+        ADD(root, "fx", fx);
+    } else {
+        ADD(root, "fx", json_null());
+    }
+    ADD(root, "years", json_integer(years));
+
+    for (size_t i = 0; i < n; i++) {
+        char vest[256];
+        describe_vesting(&inst[i].g->vest, vest, sizeof vest);
+        json_t *g = json_pack("{s:s, s:s, s:s, s:o, s:b, s:s, s:i}", "name", inst[i].name, "kind",
+                              kind_name(inst[i].g->kind), "basis", inst[i].basis, "value",
+                              jmoney(&c, conv(&c, inst[i].value)), "counts", inst[i].counts,
+                              "vesting", vest, "start_year", inst[i].start_year);
+        if (!g || json_array_append_new(grants, g) != 0)
+            goto nomem_lists;
+        if (opt && opt->events) {
+            json_t *events = json_array();
+            if (!events || json_object_set_new(g, "events", events) != 0)
+                goto nomem_lists;
+            const pb__vesting *v = &inst[i].g->vest;
+            int64_t prev = 0;
+            int offset = 12 * (inst[i].start_year - 1);
+            for (int m = v->period_months; m <= v->years * 12 && offset + m <= 12 * years;
+                 m += v->period_months) {
+                int64_t cum = vested_by(v, inst[i].value, m);
+                if (cum == prev)
+                    continue;
+                json_t *ev = json_pack("{s:i, s:i, s:o}", "month", offset + m, "year",
+                                       (offset + m - 1) / 12 + 1, "amount",
+                                       jmoney(&c, conv(&c, cum - prev)));
+                if (!ev || json_array_append_new(events, ev) != 0)
+                    goto nomem_lists;
+                prev = cum;
+            }
+        }
+    }
+
+    int64_t total = 0, first_year = 0;
+    for (int y = 1; y <= years; y++) {
+        int64_t base = conv(&c, pb__base_in_year(o, y));
+        int64_t bonus = conv(&c, pb__bonus_in_year(o, y));
+        int64_t sign_on = y <= o->nsign_on ? conv(&c, o->sign_on_minor[y - 1]) : 0;
+        int64_t eq_total = 0;
+        json_t *eq = json_object(), *apart = json_object();
+        json_t *row = json_object();
+        if (!eq || !apart || !row) {
+            json_decref(eq);
+            json_decref(apart);
+            json_decref(row);
+            goto nomem_lists;
+        }
+        if (json_array_append_new(rows, row) != 0) { /* takes row even when it fails */
+            json_decref(eq);
+            json_decref(apart);
+            goto nomem_lists;
+        }
+        bool eq_taken = false; /* json_object_set_new takes eq even when it fails */
+        if (json_object_set_new(row, "year", json_integer(y)) != 0 ||
+            json_object_set_new(row, "base", jmoney(&c, base)) != 0 ||
+            json_object_set_new(row, "bonus", jmoney(&c, bonus)) != 0 ||
+            json_object_set_new(row, "sign_on", jmoney(&c, sign_on)) != 0 ||
+            (eq_taken = true, json_object_set_new(row, "equity", eq) != 0)) {
+            if (!eq_taken)
+                json_decref(eq);
+            json_decref(apart);
+            goto nomem_lists;
+        }
+        if (json_object_set_new(row, "not_counted", apart) != 0)
+            goto nomem_lists;
+        for (size_t i = 0; i < n; i++) {
+            if (inst[i].start_year > y)
+                continue;
+            int64_t a =
+                conv(&c, pb__vest_in_year(&inst[i].g->vest, inst[i].value, inst[i].start_year, y));
+            if (json_object_set_new(inst[i].counts ? eq : apart, inst[i].name, jmoney(&c, a)) != 0)
+                goto nomem_lists;
+            if (inst[i].counts)
+                eq_total += a;
+        }
+        int64_t year_total = base + bonus + sign_on + eq_total;
+        if (json_object_set_new(row, "equity_total", jmoney(&c, eq_total)) != 0 ||
+            json_object_set_new(row, "total", jmoney(&c, year_total)) != 0)
+            goto nomem_lists;
+        total += year_total;
+        if (y == 1)
+            first_year = year_total;
+    }
+
+    /* Annualised: base + initial grants ÷ their vesting years + target bonus +
+     * sign-on ÷ vesting years. */
+    int vyears = pb__vesting_years(o);
+    int64_t ann = pb__base_in_year(o, 1);
+    ann += (int64_t)llroundl((long double)o->base_minor * (long double)o->bonus_target_pct /
+                             100.0L);
+    for (size_t i = 0; i < n; i++)
+        if (!inst[i].g->refresh && inst[i].counts)
+            ann += scale(inst[i].value, 1, inst[i].g->vest.years);
+    int64_t sign_on_total = 0;
+    for (int i = 0; i < o->nsign_on; i++)
+        sign_on_total += o->sign_on_minor[i];
+    ann += scale(sign_on_total, 1, vyears);
+    char basis[160];
+    snprintf(basis, sizeof basis,
+             "base + each grant / its vesting years + target bonus + sign-on / %d", vyears);
+
+    {
+        json_t *moved = grants;
+        grants = NULL;
+        ADD(root, "grants", moved);
+    }
+    {
+        json_t *moved = rows;
+        rows = NULL;
+        ADD(root, "schedule", moved);
+    }
+    ADD(root, "total", jmoney(&c, total));
+    ADD(root, "first_year_total", jmoney(&c, first_year));
+    ADD(root, "annualised_total", jmoney(&c, conv(&c, ann)));
+    ADD(root, "annualised_basis", json_string(basis));
+    ADD(root, "sign_on_total", jmoney(&c, conv(&c, sign_on_total)));
+    ADD(root, "sign_on_clawback_months",
+        o->clawback_months ? json_integer(o->clawback_months) : json_null());
+
+    /* Notes a reader needs to read the figures right. */
+    for (size_t i = 0; i < o->ngrants; i++) {
+        const pb__grant *g = &o->grants[i];
+        char *note = NULL;
+        if (g->kind == PB__OPTION && isnan(g->common_price))
+            note = pb__asprintf("option grant '%s' has no common-stock (409A) price: its spread "
+                                "at the preferred price is not a value and is left out of "
+                                "every total",
+                                g->name);
+        else if (g->kind == PB__OPTION)
+            note = pb__asprintf("option grant '%s' is valued at its spread over the strike at "
+                                "the 409A price (%g); exercise cost is netted",
+                                g->name, g->common_price);
+        else if (g->kind == PB__PRIVATE_RSU)
+            note = pb__asprintf("private RSU grant '%s' is shown at the last-round price; it "
+                                "pays only after a liquidity event (see `payband compare`)",
+                                g->name);
+        if (!note)
+            continue;
+        if (json_array_append_new(notes, json_string(note)) != 0) {
+            pb__free(note);
+            goto nomem_lists;
+        }
+        pb__free(note);
+    }
+    if (o->clawback_months) {
+        char note[160];
+        snprintf(note, sizeof note, "sign-on is repayable if you leave within %d months",
+                 o->clawback_months);
+        if (json_array_append_new(notes, json_string(note)) != 0)
+            goto nomem_lists;
+    }
+    if (o->nsign_on > years) {
+        int64_t beyond = 0;
+        for (int i = years; i < o->nsign_on; i++)
+            beyond += o->sign_on_minor[i];
+        pb_money m = {conv(&c, beyond), ""};
+        memcpy(m.currency, c.currency, 4);
+        char amount[64], note[256];
+        pb_money_format_full(m, amount, sizeof amount);
+        snprintf(note, sizeof note,
+                 "sign-on of %s paid after year %d is not in the %d-year total; the annualised "
+                 "total counts all of the sign-on",
+                 amount, years, years);
+        if (json_array_append_new(notes, json_string(note)) != 0)
+            goto nomem_lists;
+    }
+    if (o->bonus_payout_pct != 100) {
+        char note[160];
+        snprintf(note, sizeof note,
+                 "bonus is the %g%% target paid out at %g%%; the annualised total uses the "
+                 "target",
+                 o->bonus_target_pct, o->bonus_payout_pct);
+        if (json_array_append_new(notes, json_string(note)) != 0)
+            goto nomem_lists;
+    }
+    {
+        json_t *moved = notes;
+        notes = NULL;
+        ADD(root, "notes", moved);
+    }
+    pb__free(inst);
+    *out = root;
+    return PB_OK;
+
+nomem_lists:
+    json_decref(grants);
+    json_decref(rows);
+    json_decref(notes);
+    json_decref(root);
+    pb__free(inst);
+    return set_nomem(o);
+}
