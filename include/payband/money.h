@@ -42,6 +42,17 @@ double pb_money_major(pb_money amount);
 /* Round a major-unit double to the currency's minor unit. */
 pb_money pb_money_from_double(double major, const char *currency);
 
+/* Checked arithmetic. Every sum or product of amounts goes through these:
+ * PB_ERR_RANGE when the result does not fit in int64 minor units (or the
+ * input is NaN or infinite), PB_ERR_CURRENCY when currencies differ. *out is
+ * written only on PB_OK. */
+pb_status pb_money_of_checked(int64_t major, const char *currency, pb_money *out);
+pb_status pb_money_from_double_checked(double major, const char *currency, pb_money *out);
+pb_status pb_money_add(pb_money a, pb_money b, pb_money *out);
+pb_status pb_money_sub(pb_money a, pb_money b, pb_money *out);
+/* a x factor, rounded half away from zero to the minor unit. */
+pb_status pb_money_scale(pb_money a, double factor, pb_money *out);
+
 /* Parse one amount: "€88K", "$1.19M", "$1.4 million", "EUR145K", "€180,000",
  * "£97.5K", "CHF 150,000", "~$196K". `text` need not be NUL-terminated.
  * On failure *why points at a static reason. `approximate` may be NULL. */

@@ -76,6 +76,70 @@ pb_money pb_money_from_double(double major, const char *currency)
     return m;
 }
 
+/* The largest magnitude a double may have and still round into int64: 2^63
+ * itself does not fit, and every double below it is an integer or rounds
+ * into range. */
+#define PB_INT64_DOUBLE_LIMIT 9223372036854775808.0
+
+static pb_status minor_from_double(double minor, int64_t *out)
+{
+    if (!isfinite(minor))
+        return PB_ERR_RANGE;
+    double r = round(minor);
+    if (r >= PB_INT64_DOUBLE_LIMIT || r < -PB_INT64_DOUBLE_LIMIT)
+        return PB_ERR_RANGE;
+    *out = (int64_t)r;
+    return PB_OK;
+}
+
+pb_status pb_money_of_checked(int64_t major, const char *currency, pb_money *out)
+{
+    pb_money m;
+    set_currency(&m, currency);
+    if (__builtin_mul_overflow(major, minor_per_major(currency), &m.minor))
+        return PB_ERR_RANGE;
+    *out = m;
+    return PB_OK;
+}
+
+pb_status pb_money_from_double_checked(double major, const char *currency, pb_money *out)
+{
+    pb_money m;
+    set_currency(&m, currency);
+    pb_status st = minor_from_double(major * (double)minor_per_major(currency), &m.minor);
+    if (st == PB_OK)
+        *out = m;
+    return st;
+}
+
+pb_status pb_money_add(pb_money a, pb_money b, pb_money *out)
+{
+    if (strcmp(a.currency, b.currency) != 0)
+        return PB_ERR_CURRENCY;
+    if (__builtin_add_overflow(a.minor, b.minor, &a.minor))
+        return PB_ERR_RANGE;
+    *out = a;
+    return PB_OK;
+}
+
+pb_status pb_money_sub(pb_money a, pb_money b, pb_money *out)
+{
+    if (strcmp(a.currency, b.currency) != 0)
+        return PB_ERR_CURRENCY;
+    if (__builtin_sub_overflow(a.minor, b.minor, &a.minor))
+        return PB_ERR_RANGE;
+    *out = a;
+    return PB_OK;
+}
+
+pb_status pb_money_scale(pb_money a, double factor, pb_money *out)
+{
+    pb_status st = minor_from_double((double)a.minor * factor, &a.minor);
+    if (st == PB_OK)
+        *out = a;
+    return st;
+}
+
 /* ---- parsing ---------------------------------------------------------- */
 
 /* A cursor over a byte span. */
