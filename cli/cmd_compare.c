@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "payband/number.h"
 #include "commands.h"
 #include "offer_cli.h"
 #include "payband/money.h"
@@ -386,8 +387,8 @@ int cmd_compare(int argc, char **argv)
     while ((ch = cli_getopt(argc, argv, longopts)) != -1) {
         char *end = NULL;
         if (ch >= 1 && ch <= (int)NSETTINGS) {
-            double x = strtod(optarg, &end);
-            if (!*optarg || *end) {
+            double x = 0;
+            if (!pb_decimal_parse_str(optarg, &x)) {
                 rc = cli_usage_error(NAME, "--%s must be a number, not '%s'",
                                      SETTINGS[ch - 1].flag, optarg);
                 goto done;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "payband/number.h"
 #include "cli.h"
 #include "commands.h"
 #include "payband/fx.h"
@@ -22,13 +23,12 @@ static int rates_import(pb_store *store, int argc, char **argv)
 static int rates_add(pb_store *store, int argc, char **argv, const char *source)
 {
     pb_date date;
-    char *end = NULL;
     if (argc != 4)
         return cli_usage_error("rates", "rates add needs DATE BASE QUOTE RATE");
     if (pb_date_parse(argv[0], &date) != PB_OK)
         return cli_usage_error("rates", "bad date '%s' (YYYY-MM-DD)", argv[0]);
-    double rate = strtod(argv[3], &end);
-    if (end == argv[3] || *end || !(rate > 0))
+    double rate = 0;
+    if (!pb_decimal_parse_str(argv[3], &rate) || !(rate > 0))
         return cli_usage_error("rates", "bad rate '%s'", argv[3]);
     if (pb_store_add_rate(store, date, argv[1], argv[2], rate, source) != PB_OK)
         return cli_fail("%s", pb_store_errmsg(store));

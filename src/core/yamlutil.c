@@ -1,4 +1,5 @@
 /* yamlutil.c — libyaml document loading and type-checked node access. */
+#include "payband/number.h"
 #include "core/yamlutil.h"
 
 #include <errno.h>
@@ -185,10 +186,8 @@ pb_status pb__yaml_number(pb__yaml *y, yaml_node_t *node, const char *what, doub
     if (st != PB_OK)
         return st;
     const char *t = pb__yaml_text(node);
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(t, &end);
-    if (end == t || *end != '\0' || errno != 0 || !isfinite(v))
+    double v = 0;
+    if (!pb_decimal_parse_str(t, &v))
         return pb__diag_set(diag, PB_ERR_PARSE, y->file, pb__yaml_line(y, node),
                             "%s must be a number, not '%s'", what, t);
     *out = v;
@@ -204,10 +203,8 @@ pb_status pb__yaml_int(pb__yaml *y, yaml_node_t *node, const char *what, int64_t
     if (st != PB_OK)
         return st;
     const char *t = pb__yaml_text(node);
-    char *end = NULL;
-    errno = 0;
-    long long v = strtoll(t, &end, 10);
-    if (end == t || *end != '\0' || errno != 0)
+    int64_t v = 0;
+    if (!pb_integer_parse_str(t, INT64_MIN, INT64_MAX, &v))
         return pb__diag_set(diag, PB_ERR_PARSE, y->file, pb__yaml_line(y, node),
                             "%s must be a whole number, not '%s'", what, t);
     *out = v;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "payband/number.h"
 #include "core/alloc.h"
 #include "docs/document_internal.h"
 #include "docs/mdblocks.h"
@@ -199,9 +200,7 @@ static pb_status yaml_pct(pb__yaml *y, yaml_node_t *node, const char *what, bool
         return st;
     const char *t = pb__yaml_text(node);
     double v = 0;
-    char *end = NULL;
-    v = strtod(t, &end);
-    if (end != t && *end == '\0') {
+    if (pb_decimal_parse_str(t, &v)) {
         if (v < 0 || v > 1000)
             return pb__diag_set(diag, PB_ERR_PARSE, y->file, pb__yaml_line(y, node),
                                 "%s out of range: '%s'", what, t);

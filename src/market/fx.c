@@ -7,6 +7,7 @@
  * series that an addition left out of order is sorted (and same-date points
  * reduced to the newest) lazily, before the next lookup, count or walk. See
  * docs/internals/fx.md. */
+#include "payband/number.h"
 #include "payband/fx.h"
 
 #include <errno.h>
@@ -440,45 +441,14 @@ static double pow10_exact(int k)
     return p[k];
 }
 
-/* Parse a plain decimal ("1.1684", "20082.05", "13168"): digits with at most
- * one point and at least one digit. Up to 15 significant digits the value is
- * an exact integer divided by an exact power of ten, which rounds correctly;
- * longer numbers go through strtod. */
+/* A rate cell: digits with at most one point ("1.1684", "20082.05",
+ * "13168"); the ECB writes no signs and no exponents. */
 static bool parse_decimal(const struct field *f, double *out)
 {
-    uint64_t mant = 0;
-    int digits = 0, frac = 0;
-    bool point = false;
-    if (f->len == 0 || f->len > 64)
-        return false;
-    for (size_t i = 0; i < f->len; i++) {
-        char c = f->p[i];
-        if (c == '.') {
-            if (point)
-                return false;
-            point = true;
-        } else if (c >= '0' && c <= '9') {
-            if (mant < 100000000000000000ULL)
-                mant = mant * 10 + (uint64_t)(c - '0');
-            digits++;
-            if (point)
-                frac++;
-        } else {
+    for (size_t i = 0; i < f->len; i++)
+        if (f->p[i] != '.' && (f->p[i] < '0' || f->p[i] > '9'))
             return false;
-        }
-    }
-    if (digits == 0)
-        return false;
-    if (digits <= 15 && frac <= 22) {
-        *out = (double)mant / pow10_exact(frac);
-        return true;
-    }
-    char buf[65];
-    memcpy(buf, f->p, f->len);
-    buf[f->len] = '\0';
-    errno = 0;
-    *out = strtod(buf, NULL);
-    return errno == 0 && isfinite(*out);
+    return pb_decimal_parse(f->p, f->len, out);
 }
 
 static int row_date_cmp(const void *a, const void *b)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "payband/number.h"
 #include "core/alloc.h"
 #include "core/fileio.h"
 #include "store/facts.h"
@@ -66,11 +67,9 @@ static pb_status read_amount(reader *r, yaml_node_t *node, const char *what, int
     if (st != PB_OK)
         return st;
     const char *t = pb__yaml_text(node);
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(t, &end);
+    double v = 0;
     pb_money m;
-    if (end != t && *end == '\0' && errno == 0 && isfinite(v)) {
+    if (pb_decimal_parse_str(t, &v)) {
         if (v < 0)
             return fail(r, node, "%s must not be negative, not %s", what, t);
         if (v > MAX_MAJOR)

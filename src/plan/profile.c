@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "payband/number.h"
 #include "core/alloc.h"
 #include "store/facts.h"
 #include "core/fileio.h"
@@ -257,9 +258,8 @@ static pb_status read_appetite(pb_profile *p, pb__yaml *y, yaml_node_t *node)
         p->risk_aversion = PB__GAMMA_HIGH;
         return PB_OK;
     }
-    char *end = NULL;
-    double v = strtod(t, &end);
-    if (end == t || *end != '\0' || !isfinite(v))
+    double v = 0;
+    if (!pb_decimal_parse_str(t, &v))
         return pb__diag_set(diag, PB_ERR_PARSE, y->file, p->line,
                             "risk_appetite must be low, medium, high or a risk-aversion "
                             "coefficient, not '%s'",
