@@ -2,7 +2,6 @@
  * total comp, relative bands resolved, conversion and staleness. */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -96,18 +95,6 @@ static void print_notes(json_t *bands)
         printf("STALE: past the source's review date; see `payband stale`\n");
 }
 
-/* Drop the bands of other levels or sources (--level, --source). */
-static void keep_level_and_source(json_t *bands, const char *level, const char *source)
-{
-    for (size_t i = json_array_size(bands); i-- > 0;) {
-        json_t *b = json_array_get(bands, i);
-        const char *l = json_string_value(json_object_get(b, "level"));
-        const char *s = json_string_value(json_object_get(b, "source"));
-        if ((level && (!l || strcasecmp(l, level) != 0)) || (source && strcmp(s, source) != 0))
-            json_array_remove(bands, i);
-    }
-}
-
 int cmd_bands(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -146,12 +133,11 @@ int cmd_bands(int argc, char **argv)
     if (!store)
         return CLI_EXIT_FAIL;
     json_t *bands = NULL;
-    if (pb_market_bands(store, &q, &bands) != PB_OK) {
+    if (pb_market_bands_filtered(store, &q, level, source, &bands) != PB_OK) {
         rc = cli_fail("%s", pb_store_errmsg(store));
         pb_store_close(store);
         return rc;
     }
-    keep_level_and_source(bands, level, source);
     if (common.format == CLI_FORMAT_CSV)
         cli_print_rows(bands, csv_columns, sizeof csv_columns / sizeof csv_columns[0],
                        common.format);

@@ -12,11 +12,12 @@
 #include "commands.h"
 #include "offer_cli.h"
 #include "payband/money.h"
+#include "payband/compare.h"
 #include "payband/value.h"
 
 static const char NAME[] = "compare";
 
-enum { MAX_FILES = 16 };
+enum { MAX_FILES = PB_COMPARE_MAX_OFFERS };
 
 /* Flags that map straight onto pb_valuation_set names. */
 static const struct {
@@ -378,7 +379,6 @@ int cmd_compare(int argc, char **argv)
     pb_offer *offers[MAX_FILES] = {0};
     size_t noffers = 0;
     pb_store *store = NULL;
-    pb_fx_quote quotes[MAX_FILES];
     json_t *result = NULL;
     const char *currency = NULL;
     struct cli_common common = {0};
@@ -451,54 +451,18 @@ int cmd_compare(int argc, char **argv)
         }
         offers[noffers++] = o;
     }
-    /* Distinct names: p_beats is keyed by them. */
-    for (size_t i = 0; i < noffers; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(pb_offer_name(offers[i]), pb_offer_name(offers[j])) == 0) {
-                char name[160];
-                snprintf(name, sizeof name, "%s#%zu", pb_offer_name(offers[i]), i + 1);
-                if (pb_offer_set_name(offers[i], name) != PB_OK) {
-                    rc = cli_fail("out of memory");
-                    goto done;
-                }
-                break;
-            }
-    const char *target = currency ? currency : pb_offer_currency(offers[0]);
-    pb_valuation_set_currency(v, target);
-    for (size_t i = 0; i < noffers; i++) {
-        const char *from = pb_offer_currency(offers[i]);
-        if (strcmp(from, target) == 0)
-            continue;
-        bool have = false;
-        for (size_t j = 0; j < i; j++)
-            have = have || strcmp(pb_offer_currency(offers[j]), from) == 0;
-        if (have)
-            continue;
-        rc = offer_cli_quote(db, &store, from, target, &quotes[i]);
-        if (rc != CLI_EXIT_OK)
-            goto done;
-        pb_valuation_add_rate(v, &quotes[i]);
-    }
-    /* company facts the files leave out come from the store */
-    if (!store && !(store = cli_open_store(db ? db : cli_global_db))) {
+    if (!(store = cli_open_store(db ? db : cli_global_db))) {
         rc = CLI_EXIT_FAIL;
         goto done;
     }
-    for (size_t i = 0; i < noffers; i++) {
-        char note[256];
-        if (pb_offer_use_store_facts(offers[i], store, NULL, note, sizeof note) != PB_OK) {
-            rc = cli_fail("%s", pb_offer_errmsg(offers[i]));
-            goto done;
-        }
-        if (note[0])
-            cli_note("%s", note);
-    }
-    for (size_t i = 0; i < noffers; i++)
-        pb_valuation_add(v, offers[i]);
-    if (pb_valuation_run(v, &result) != PB_OK) {
+    json_t *notes = NULL;
+    if (pb_compare_offers(v, offers, noffers, currency, store, &notes, &result) != PB_OK) {
         rc = cli_fail("%s", pb_valuation_errmsg(v));
         goto done;
     }
+    for (size_t i = 0; i < json_array_size(notes); i++)
+        cli_note("%s", json_string_value(json_array_get(notes, i)));
+    json_decref(notes);
     if (format == CLI_FORMAT_JSON)
         cli_print_json(result);
     else if (!(format == CLI_FORMAT_CSV ? print_csv(result) : print_table(result)))

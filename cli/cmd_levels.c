@@ -35,7 +35,7 @@ int cmd_levels(int argc, char **argv)
     if (!store)
         return CLI_EXIT_FAIL;
     json_t *result = NULL;
-    if (pb_market_levels(store, argv[optind], argv[optind + 1], &result) != PB_OK) {
+    if (pb_market_levels_cited(store, argv[optind], argv[optind + 1], &result) != PB_OK) {
         rc = cli_fail("%s", pb_store_errmsg(store));
         pb_store_close(store);
         return rc;
@@ -43,13 +43,6 @@ int cmd_levels(int argc, char **argv)
     json_t *eq = json_object_get(result, "equivalents");
     size_t i;
     json_t *row;
-    json_array_foreach(eq, i, row) {
-        json_t *st = json_object_get(row, "statement");
-        char from[160];
-        snprintf(from, sizeof from, "%s:%lld", json_string_value(json_object_get(st, "source")),
-                 (long long)json_integer_value(json_object_get(st, "line")));
-        json_object_set_new(row, "from", json_string(from));
-    }
     if (common.format == CLI_FORMAT_JSON) {
         cli_print_json(result);
     } else {

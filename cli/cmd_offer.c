@@ -6,32 +6,9 @@
 
 #include "commands.h"
 #include "offer_cli.h"
+#include "payband/compare.h"
 #include "payband/date.h"
 #include "payband/money.h"
-
-int offer_cli_quote(const char *db, pb_store **store, const char *from, const char *to,
-                    pb_fx_quote *quote)
-{
-    if (!*store) {
-        *store = cli_open_store(db ? db : cli_global_db);
-        if (!*store)
-            return CLI_EXIT_FAIL;
-    }
-    pb_fx *fx = NULL;
-    pb_status st = pb_store_fx(*store, &fx);
-    if (st != PB_OK)
-        return cli_fail("cannot read exchange rates: %s", pb_store_errmsg(*store));
-    pb_date today = pb_date_today();
-    st = pb_fx_rate(fx, from, to, today, quote);
-    if (st != PB_OK) {
-        char day[11];
-        pb_date_format(today, day);
-        return cli_fail("no exchange rate from %s to %s on or before %s in the database "
-                        "(import rates with `payband rates import FILE`)",
-                        from, to, day);
-    }
-    return CLI_EXIT_OK;
-}
 
 pb_offer *offer_cli_load(const char *path)
 {
@@ -46,14 +23,6 @@ pb_offer *offer_cli_load(const char *path)
         return NULL;
     }
     return offer;
-}
-
-void offer_cli_describe_quote(const pb_fx_quote *q, char *buf, size_t cap)
-{
-    char day[11];
-    pb_date_format(q->date, day);
-    snprintf(buf, cap, "1 %s = %.6g %s (%s, %s)", q->from, q->rate, q->to,
-             q->source[0] ? q->source : "store", day);
 }
 
 static const char USAGE_NAME[] = "offer";
@@ -266,17 +235,15 @@ int cmd_offer(int argc, char **argv)
     if (!offer)
         return CLI_EXIT_FAIL;
     pb_store *store = NULL;
-    pb_fx_quote quote;
     pb_schedule_options opt = {.years = years, .events = events};
     rc = CLI_EXIT_OK;
     json_t *s = NULL;
-    if (currency && strcmp(currency, pb_offer_currency(offer)) != 0) {
-        rc = offer_cli_quote(db, &store, pb_offer_currency(offer), currency, &quote);
-        if (rc != CLI_EXIT_OK)
-            goto done;
-        opt.quote = &quote;
+    if (currency && strcmp(currency, pb_offer_currency(offer)) != 0 &&
+        !(store = cli_open_store(db ? db : cli_global_db))) {
+        rc = CLI_EXIT_FAIL;
+        goto done;
     }
-    if (pb_offer_schedule(offer, &opt, &s) != PB_OK) {
+    if (pb_offer_schedule_in(offer, store, currency, &opt, &s) != PB_OK) {
         rc = cli_fail("%s", pb_offer_errmsg(offer));
         goto done;
     }

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "payband/fx.h"
+#include "payband/market.h"
 
 static int rates_import(pb_store *store, int argc, char **argv)
 {
@@ -36,46 +37,31 @@ static int rates_add(pb_store *store, int argc, char **argv, const char *source)
     return CLI_EXIT_OK;
 }
 
-/* Major units: an integer when whole, else a real. */
-static json_t *amount_json(pb_money m)
-{
-    double v = pb_money_major(m);
-    if (v == (double)(json_int_t)v)
-        return json_integer((json_int_t)v);
-    return json_real(v);
-}
-
 static int rates_convert(pb_store *store, int argc, char **argv, const char *to, pb_date on,
                          cli_format format)
 {
-    pb_money amount, result;
-    const char *why = "";
     if (argc != 1 || !to)
         return cli_usage_error("rates", "rates convert needs AMOUNT and --to CURRENCY");
-    if (pb_money_parse(argv[0], strlen(argv[0]), &amount, NULL, &why) != PB_OK)
-        return cli_usage_error("rates", "bad amount '%s': %s", argv[0], why);
-    pb_fx *fx = NULL;
-    pb_fx_quote q;
-    if (pb_store_fx(store, &fx) != PB_OK)
+    json_t *row = NULL;
+    pb_status st = pb_market_convert(store, argv[0], to, on, &row);
+    if (st == PB_ERR_USAGE)
+        return cli_usage_error("rates", "%s", pb_store_errmsg(store));
+    if (st != PB_OK)
         return cli_fail("%s", pb_store_errmsg(store));
-    if (pb_fx_convert(fx, amount, to, on, &result, &q) != PB_OK)
-        return cli_fail("%s", pb_fx_errmsg(fx));
-    char a[64], b[64], day[11];
-    pb_money_format_full(amount, a, sizeof a);
-    pb_money_format_full(result, b, sizeof b);
-    pb_date_format(q.date, day);
     if (format == CLI_FORMAT_TABLE) {
-        printf("%s = %s at 1 %s = %.6g %s, rate of %s (%s)\n", a, b, q.from, q.rate, q.to, day,
-               q.source);
-        return CLI_EXIT_OK;
-    }
-    json_t *row = json_pack("{s:o, s:s, s:o, s:s, s:f, s:s, s:s}", "amount",
-                            amount_json(amount), "currency", amount.currency, "converted",
-                            amount_json(result), "to", result.currency, "rate", q.rate, "date",
-                            day, "source", q.source);
-    if (!row)
-        return cli_fail("out of memory");
-    if (format == CLI_FORMAT_JSON) {
+        char a[64], b[64];
+        const char *cur = json_string_value(json_object_get(row, "currency"));
+        const char *tocur = json_string_value(json_object_get(row, "to"));
+        pb_money_format_full(pb_money_from_double(json_number_value(json_object_get(row, "amount")),
+                                                  cur), a, sizeof a);
+        pb_money_format_full(
+            pb_money_from_double(json_number_value(json_object_get(row, "converted")), tocur), b,
+            sizeof b);
+        printf("%s = %s at 1 %s = %.6g %s, rate of %s (%s)\n", a, b, cur,
+               json_number_value(json_object_get(row, "rate")), tocur,
+               json_string_value(json_object_get(row, "date")),
+               json_string_value(json_object_get(row, "source")));
+    } else if (format == CLI_FORMAT_JSON) {
         cli_print_json(row);
     } else {
         static const struct cli_column cols[] = {

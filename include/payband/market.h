@@ -51,4 +51,28 @@ pb_status pb_market_sources(pb_store *store, pb_date as_of, json_t **out);
 pb_status pb_market_levels(pb_store *store, const char *company, const char *role,
                            json_t **out);
 
+/* ---- the results as `payband ... --format json` and the server give them */
+
+/* pb_market_bands narrowed to the bands of one level (matched without
+ * regard to case) and/or one source key; NULL keeps every one. */
+pb_status pb_market_bands_filtered(pb_store *store, const pb_band_query *query,
+                                   const char *level, const char *source, json_t **out);
+
+/* pb_market_levels with `from` ("source:line" of the statement) added to
+ * each equivalent. */
+pb_status pb_market_levels_cited(pb_store *store, const char *company, const char *role,
+                                 json_t **out);
+
+/* Convert `amount` ("100 EUR", "€88K") to currency `to` at the store's rate
+ * on `on` (PB_DATE_NONE: today): {amount, currency, converted, to, rate,
+ * date, source} (docs/json.md, "rates convert"). PB_ERR_USAGE for an amount
+ * that does not read; the rate lookup's error otherwise. */
+pb_status pb_market_convert(pb_store *store, const char *amount, const char *to, pb_date on,
+                            json_t **out);
+
+/* PB_OK when the store knows the company and the role (each may be NULL),
+ * matched by slug like pb_market_bands; PB_ERR_NOT_FOUND ("unknown company
+ * 'x'") otherwise. */
+pb_status pb_market_check_names(pb_store *store, const char *company, const char *role);
+
 #endif

@@ -33,6 +33,9 @@ const char *pb_valuation_errmsg(const pb_valuation *v);
  * for the whole-number settings (years, simulations, threads and the 0/1
  * switches) give PB_ERR_USAGE. */
 pb_status pb_valuation_set(pb_valuation *v, const char *name, double value);
+/* The run setting "years", "simulations" or "threads" as it stands (the
+ * default until set); NAN for any other name. */
+double pb_valuation_get(const pb_valuation *v, const char *name);
 pb_status pb_valuation_set_seed(pb_valuation *v, uint64_t seed);
 /* Report every value in `currency` (default: the first offer's). Offers in
  * another currency need a rate, added with pb_valuation_add_rate. */

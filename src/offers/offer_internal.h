@@ -123,4 +123,8 @@ int64_t pb__bonus_in_year(const pb_offer *offer, int year);
 /* Years of the longest initial grant's vesting, or 4 with no grants. */
 int pb__vesting_years(const pb_offer *offer);
 
+/* The message buffer of a valuation, for modules that report through it. */
+typedef struct pb_valuation pb_valuation;
+pb__diag *pb__valuation_diag(pb_valuation *v);
+
 #endif

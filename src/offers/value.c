@@ -204,6 +204,19 @@ const char *pb_valuation_errmsg(const pb_valuation *v)
     return v ? v->diag.msg : "out of memory";
 }
 
+pb__diag *pb__valuation_diag(pb_valuation *v)
+{
+    return &v->diag;
+}
+
+double pb_valuation_get(const pb_valuation *v, const char *name)
+{
+    return strcmp(name, "years") == 0         ? v->years
+           : strcmp(name, "simulations") == 0 ? (double)v->simulations
+           : strcmp(name, "threads") == 0     ? v->threads
+                                              : NAN;
+}
+
 pb_status pb_valuation_set(pb_valuation *v, const char *name, double value)
 {
     if (!isfinite(value))

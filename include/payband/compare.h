@@ -1,0 +1,43 @@
+/* compare.h — offers as `payband offer|compare --format json` and the
+ * server's /api/v1/offer and /api/v1/compare give them: one offer's schedule
+ * in any currency, and several offers compared in one currency, with the
+ * exchange rates and company facts taken from the store.
+ *
+ * Ownership: offers and the valuation are borrowed; every json_t * result
+ * is a new reference the caller owns (json_decref). */
+#ifndef PAYBAND_COMPARE_H
+#define PAYBAND_COMPARE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "payband/offer.h"
+#include "payband/status.h"
+#include "payband/store.h"
+#include "payband/value.h"
+
+/* At most this many offers in one comparison. */
+#define PB_COMPARE_MAX_OFFERS 16
+
+/* The schedule of `offer` (pb_offer_schedule) in `currency` (NULL: the
+ * offer's own), converted at the store's rate as of today. `store` may be
+ * NULL when no conversion is needed. On failure the message is
+ * pb_offer_errmsg(offer): PB_ERR_CURRENCY for an unknown currency,
+ * PB_ERR_NO_RATE when the store has no rate for the pair. */
+pb_status pb_offer_schedule_in(pb_offer *offer, pb_store *store, const char *currency,
+                               const pb_schedule_options *options, json_t **out);
+
+/* Compare `n` offers (1..PB_COMPARE_MAX_OFFERS) with the settings already
+ * made on `v` (pb_valuation_set, pb_valuation_set_seed): offers with the
+ * same name are renamed "name#i"; every value is reported in `currency`
+ * (NULL: the first offer's), offers in other currencies converted at the
+ * store's rate as of today; company facts the offer files leave out come
+ * from the store (pb_offer_use_store_facts). Then pb_valuation_run. When
+ * `notes` is not NULL it receives a new array of strings, the notes a
+ * person should see (a company fact that could not be applied). On failure
+ * the message is pb_valuation_errmsg(v). */
+pb_status pb_compare_offers(pb_valuation *v, pb_offer *const *offers, size_t n,
+                            const char *currency, pb_store *store, json_t **notes,
+                            json_t **out);
+
+#endif
