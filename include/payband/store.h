@@ -6,6 +6,8 @@
 #ifndef PAYBAND_STORE_H
 #define PAYBAND_STORE_H
 
+#include <stddef.h>
+
 #include "payband/fx.h"
 #include "payband/status.h"
 
@@ -27,12 +29,18 @@ const char *pb_store_errmsg(const pb_store *store);
 
 /* Import a facts file in payband's dataset format (see docs/dataset.md). */
 pb_status pb_store_import_facts(pb_store *store, const char *path);
+/* The same from memory; `name` stands for the file in messages. */
+pb_status pb_store_import_facts_text(pb_store *store, const char *name, const char *text,
+                                     size_t len);
 /* Import an ECB reference-rate history CSV into the rate table. */
 pb_status pb_store_import_rates(pb_store *store, const char *path, size_t *imported);
 /* Add one dated exchange rate. */
 pb_status pb_store_add_rate(pb_store *store, pb_date date, const char *base, const char *quote,
                             double rate, const char *source);
-/* The store's exchange rates, loaded on first use and owned by the store. */
+/* The store's exchange rates, loaded on first use and owned by the store;
+ * loaded again when another connection (another thread's handle, another
+ * process) has written to the database since. The table is valid until the
+ * next call on the store. */
 pb_status pb_store_fx(pb_store *store, pb_fx **fx);
 
 #endif

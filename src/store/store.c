@@ -15,6 +15,7 @@ struct pb_store {
     sqlite3 *db;
     pb__diag diag;
     pb_fx *fx; /* rates cache, dropped on every write */
+    int fx_version; /* PRAGMA data_version when fx was loaded */
 };
 
 #define MAX_FACTS_FILE (16u << 20)
@@ -1108,12 +1109,26 @@ pb_status pb_store_add_rate(pb_store *s, pb_date date, const char *base, const c
     return finish(s, rc);
 }
 
+/* PRAGMA data_version: changes when another connection commits. */
+static int data_version(pb_store *s)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 pb_status pb_store_fx(pb_store *s, pb_fx **out)
 {
-    if (s->fx) {
+    int version = data_version(s);
+    if (s->fx && version == s->fx_version && version >= 0) {
         *out = s->fx;
         return PB_OK;
     }
+    drop_fx_cache(s);
     sqlite3_stmt *st = NULL;
     pb_fx *fx = pb_fx_new();
     if (!fx)
@@ -1143,6 +1158,7 @@ pb_status pb_store_fx(pb_store *s, pb_fx **out)
         return rc;
     }
     s->fx = fx;
+    s->fx_version = version;
     *out = fx;
     return PB_OK;
 }
