@@ -25,6 +25,13 @@ CLI_SRC  := $(wildcard cli/*.c)
 SQL      := $(sort $(wildcard src/sql/*.sql))
 DATA     := $(sort $(wildcard data/*.yaml))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+# payband serve: libmicrohttpd, and the page's files (web/, Debian's Chart.js,
+# the OpenAPI document) compiled into the binary like the dataset.
+SERVER_SRC := $(wildcard server/*.c)
+SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/web.o
+SERVER_PKGS := libmicrohttpd
+CHARTJS  ?= /usr/share/javascript/chart.js/chart.min.js
+WEB      := $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg)) $(CHARTJS) server/openapi.json
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -50,17 +57,40 @@ $(BUILD)/gen/embedded.c: $(BUILD)/tools/embed $(SQL) $(DATA)
 $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
+$(CHARTJS):
+	@echo "payband: $(CHARTJS) is missing: install Debian's libjs-chart.js (scripts/dev does)" >&2; exit 1
+
+$(BUILD)/gen/web.c: $(BUILD)/tools/embed $(WEB)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed $@ web $(WEB)
+
+$(BUILD)/gen/web.o: $(BUILD)/gen/web.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/server/%.o: server/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(shell pkg-config --cflags $(SERVER_PKGS)) -MMD -MP -c $< -o $@
+
+$(BUILD)/cli/cmd_serve.o: CPPFLAGS += -Iserver
+
 $(BUILD)/libpayband.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/payband: $(CLI_OBJ) $(BUILD)/libpayband.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(BUILD)/payband: $(CLI_OBJ) $(SERVER_OBJ) $(BUILD)/libpayband.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs $(SERVER_PKGS)) -pthread -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpayband.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(shell pkg-config --cflags criterion) $< \
 	    $(BUILD)/libpayband.a $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs criterion) -o $@
+
+# The request-body readers of the server are fuzzed without the server.
+$(BUILD)/fuzz/replay_fuzz_http_body: fuzz/fuzz_http_body.c fuzz/replay_main.c server/body.c \
+                                     $(BUILD)/libpayband.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Iserver $(CFLAGS) fuzz/fuzz_http_body.c fuzz/replay_main.c server/body.c \
+	    $(BUILD)/libpayband.a $(LDFLAGS) $(LDLIBS) -o $@
 
 $(BUILD)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c $(BUILD)/libpayband.a
 	@mkdir -p $(dir $@)

@@ -40,7 +40,7 @@ static const struct {
     {"option-term", "option_term_years"},
 };
 enum { NSETTINGS = sizeof SETTINGS / sizeof SETTINGS[0] };
-enum { OPT_SEED = CLI_OPT_FIRST_FREE, OPT_CURRENCY, OPT_SCENARIOS, OPT_BS };
+enum { OPT_SEED = CLI_OPT_FIRST_FREE, OPT_CURRENCY, OPT_SCENARIOS, OPT_BS, OPT_HISTOGRAM };
 
 static void usage(FILE *out)
 {
@@ -48,6 +48,7 @@ static void usage(FILE *out)
             "usage: payband compare FILE FILE... [--years N] [--simulations S] [--seed K]\n"
             "         [--risk-aversion R] [--wealth W] [--currency CUR] [--scenarios]\n"
             "         [--black-scholes] [--format table|json|csv] [--threads T]\n"
+            "         [--histogram BINS] (JSON: each offer's simulated values in BINS bins)\n"
             "       assumptions (override every offer file): --volatility PCT --drift PCT\n"
             "         --liquidity PCT --failure PCT --dilution PCT --exit-median X\n"
             "         --exit-sigma S --risk-free PCT --option-term YEARS\n");
@@ -361,7 +362,7 @@ static bool print_csv(json_t *r)
 
 int cmd_compare(int argc, char **argv)
 {
-    struct option longopts[NSETTINGS + 8];
+    struct option longopts[NSETTINGS + 9];
     for (size_t i = 0; i < NSETTINGS; i++)
         longopts[i] = (struct option){SETTINGS[i].flag, required_argument, NULL, (int)i + 1};
     longopts[NSETTINGS + 0] = (struct option){"seed", required_argument, NULL, OPT_SEED};
@@ -371,7 +372,8 @@ int cmd_compare(int argc, char **argv)
     longopts[NSETTINGS + 4] = (struct option){"black-scholes", no_argument, NULL, OPT_BS};
     longopts[NSETTINGS + 5] = (struct option){"db", required_argument, NULL, CLI_OPT_DB};
     longopts[NSETTINGS + 6] = (struct option){"help", no_argument, NULL, CLI_OPT_HELP};
-    longopts[NSETTINGS + 7] = (struct option){NULL, 0, NULL, 0};
+    longopts[NSETTINGS + 7] = (struct option){"histogram", required_argument, NULL, OPT_HISTOGRAM};
+    longopts[NSETTINGS + 8] = (struct option){NULL, 0, NULL, 0};
 
     pb_valuation *v = pb_valuation_new();
     if (!v)
@@ -381,6 +383,7 @@ int cmd_compare(int argc, char **argv)
     pb_store *store = NULL;
     json_t *result = NULL;
     const char *currency = NULL;
+    int64_t histogram = 0;
     struct cli_common common = {0};
     int rc = CLI_EXIT_OK, ch;
     optind = 1;
@@ -420,6 +423,14 @@ int cmd_compare(int argc, char **argv)
                 goto done;
             }
             currency = optarg;
+            break;
+        case OPT_HISTOGRAM:
+            if (!pb_integer_parse_str(optarg, 1, 1000, &histogram)) {
+                rc = cli_usage_error(NAME, "--histogram needs a whole number of bins from 1 to "
+                                           "1000, not '%s'",
+                                     optarg);
+                goto done;
+            }
             break;
         case OPT_SCENARIOS: pb_valuation_set(v, "scenarios", 1); break;
         case OPT_BS: pb_valuation_set(v, "black_scholes", 1); break;
@@ -463,6 +474,10 @@ int cmd_compare(int argc, char **argv)
     for (size_t i = 0; i < json_array_size(notes); i++)
         cli_note("%s", json_string_value(json_array_get(notes, i)));
     json_decref(notes);
+    if (histogram && pb_compare_histograms(v, result, (int)histogram) != PB_OK) {
+        rc = cli_fail("out of memory");
+        goto done;
+    }
     if (format == CLI_FORMAT_JSON)
         cli_print_json(result);
     else if (!(format == CLI_FORMAT_CSV ? print_csv(result) : print_table(result)))

@@ -46,6 +46,12 @@ const struct cli_command cli_commands[] = {
      "  [--profile FILE] [--currency CUR] [--years N] [--format md|json] [--output FILE]\n"
      "  [--seed K] [--simulations S] [--as-of DATE]",
      "a negotiation plan: ask, accept-at floor, levers, additional asks, scripts"},
+    {"serve", cmd_serve,
+     "[--listen ADDR:PORT] [--db PATH] [--token-file F] [--threads N] [--private]\n"
+     "  [--max-body BYTES] [--max-connections N] [--max-connections-per-ip N] [--timeout S]\n"
+     "  [--request-timeout S] [--max-simulation N] [--rate-limit N] [--rate-burst N]\n"
+     "  [--no-cache] [--access-log]",
+     "the HTTP JSON API and the web page (docs/serve.md)"},
     {"import-facts", cmd_import_facts, "FILE...", "load facts files in payband's YAML format"},
     {"init", cmd_init, "[--empty]", "create the database (--empty: without the built-in data)"},
     {"version", cmd_version, "", "print the version"},

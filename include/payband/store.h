@@ -7,6 +7,7 @@
 #define PAYBAND_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "payband/fx.h"
 #include "payband/status.h"
@@ -37,6 +38,10 @@ pb_status pb_store_import_rates(pb_store *store, const char *path, size_t *impor
 /* Add one dated exchange rate. */
 pb_status pb_store_add_rate(pb_store *store, pb_date date, const char *base, const char *quote,
                             double rate, const char *source);
+/* A number that changes whenever a write has been committed to the
+ * database since the last call, through this handle or any other (another
+ * thread's, another process's): for caches of query results. */
+pb_status pb_store_data_version(pb_store *store, uint64_t *version);
 /* The store's exchange rates, loaded on first use and owned by the store;
  * loaded again when another connection (another thread's handle, another
  * process) has written to the database since. The table is valid until the

@@ -55,8 +55,9 @@ pb_status pb_valuation_add(pb_valuation *v, pb_offer *offer);
  * equivalent {...}}, scenarios?, black_scholes?}. */
 pb_status pb_valuation_run(pb_valuation *v, json_t **out);
 
-/* The simulated N-year values of offer `i` from the last run (in the report
- * currency), for tests and benchmarks; NULL before a run. */
+/* The simulated equity of offer `i` in each path of the last run (in the
+ * report currency; the N-year value of a path is the offer's cash_total
+ * plus this), for tests, benchmarks and histograms; NULL before a run. */
 const double *pb_valuation_paths(const pb_valuation *v, size_t i, size_t *count);
 
 /* Black–Scholes value of a European call (no dividends). */

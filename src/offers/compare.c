@@ -2,9 +2,11 @@
  * rates and company facts from the store gathered around pb_offer_schedule
  * and pb_valuation_run, so that the command line and the server print the
  * same JSON for the same offers. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/diag.h"
 #include "offers/offer_internal.h"
 #include "payband/compare.h"
@@ -128,4 +130,74 @@ pb_status pb_compare_offers(pb_valuation *v, pb_offer *const *offers, size_t n,
 fail:
     json_decref(said);
     return st;
+}
+
+/* The histogram of one offer's N-year values: its cash total plus each
+ * path's equity. */
+static json_t *histogram(const double *paths, size_t count, double cash, json_t *simulated,
+                         int nbins)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < count; i++) {
+        lo = fmin(lo, cash + paths[i]);
+        hi = fmax(hi, cash + paths[i]);
+    }
+    double p5 = json_number_value(json_object_get(simulated, "p5"));
+    double p95 = json_number_value(json_object_get(simulated, "p95"));
+    double spread = p95 - p5;
+    double a = fmax(lo, p5 - 0.35 * spread), b = fmin(hi, p95 + 0.35 * spread);
+    if (!(b > a)) {
+        a = lo;
+        b = hi;
+    }
+    json_t *bins = json_array();
+    long long *counts = pb__calloc((size_t)nbins, sizeof *counts);
+    long long below = 0, above = 0;
+    if (!bins || !counts) {
+        pb__free(counts);
+        json_decref(bins);
+        return NULL;
+    }
+    double width = (b - a) / nbins;
+    for (size_t i = 0; i < count; i++) {
+        double x = cash + paths[i];
+        if (x < a)
+            below++;
+        else if (x > b)
+            above++;
+        else {
+            long k = width > 0 ? (long)((x - a) / width) : 0;
+            counts[k >= nbins ? nbins - 1 : k]++;
+        }
+    }
+    bool ok = true;
+    for (int k = 0; k < nbins && ok; k++)
+        ok = json_array_append_new(bins, json_integer(counts[k])) == 0;
+    pb__free(counts);
+    json_t *h = ok ? json_pack("{s:f, s:f, s:o, s:I, s:I}", "low", round(a * 100) / 100, "high",
+                               round(b * 100) / 100, "bins", bins, "below", (json_int_t)below,
+                               "above", (json_int_t)above)
+                   : NULL;
+    if (!ok)
+        json_decref(bins);
+    return h;
+}
+
+pb_status pb_compare_histograms(const pb_valuation *v, json_t *result, int nbins)
+{
+    json_t *offers = json_object_get(result, "offers");
+    if (nbins < 1 || nbins > 1000 || !json_is_array(offers))
+        return PB_ERR_USAGE;
+    for (size_t i = 0; i < json_array_size(offers); i++) {
+        size_t count = 0;
+        const double *paths = pb_valuation_paths(v, i, &count);
+        if (!paths || count == 0)
+            return PB_ERR_USAGE;
+        json_t *o = json_array_get(offers, i);
+        json_t *h = histogram(paths, count, json_number_value(json_object_get(o, "cash_total")),
+                              json_object_get(o, "simulated"), nbins);
+        if (!h || json_object_set_new(o, "histogram", h) != 0)
+            return PB_ERR_NOMEM;
+    }
+    return PB_OK;
 }

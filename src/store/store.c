@@ -1121,6 +1121,15 @@ static int data_version(pb_store *s)
     return v;
 }
 
+pb_status pb_store_data_version(pb_store *s, uint64_t *version)
+{
+    int v = data_version(s);
+    if (v < 0)
+        return db_error(s, "data version");
+    *version = ((uint64_t)(unsigned)v << 32) + (uint64_t)sqlite3_total_changes64(s->db);
+    return PB_OK;
+}
+
 pb_status pb_store_fx(pb_store *s, pb_fx **out)
 {
     int version = data_version(s);
