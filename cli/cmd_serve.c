@@ -139,6 +139,8 @@ int cmd_serve(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    if (opt.private_reads && !opt.token_file)
+        return cli_usage_error("serve", "--private needs --token-file (reads then need its token)");
     char path[4096];
     opt.db = cli_db_path(common.db, path, sizeof path);
     if (!opt.db)

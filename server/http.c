@@ -84,6 +84,31 @@ static bool media_ok(const char *header, const char *const *types)
     return false;
 }
 
+/* ---- framing: one way to tell where the body ends ------------------------------- */
+
+struct framing {
+    int lengths;    /* Content-Length headers */
+    bool differ;    /* ... with different values */
+    const char *first;
+    bool chunked;   /* Transfer-Encoding given */
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    struct framing *f = cls;
+    (void)kind;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        if (f->lengths++ == 0)
+            f->first = value;
+        else if (!value || !f->first || strcmp(value, f->first) != 0)
+            f->differ = true;
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->chunked = true;
+    }
+    return MHD_YES;
+}
+
 /* ---- the first call: everything decided from the headers ------------------------ */
 
 static enum MHD_Result refuse_unauthorized(struct srv_req *r, const char *msg)
@@ -95,6 +120,11 @@ static enum MHD_Result refuse_unauthorized(struct srv_req *r, const char *msg)
 static enum MHD_Result begin(struct srv_req *r)
 {
     struct srv *s = r->srv;
+    struct framing fr = {0};
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_framing, &fr);
+    if (fr.differ || (fr.lengths && fr.chunked))
+        return srv_reply_error(r, 400, "bad_request", 0,
+                               "the request gives its length in two ways that disagree");
     const struct srv_route *rt = r->route = find_route(r->url);
     if (!rt)
         return srv_reply_error(r, 404, "not_found", 0, "no such resource");

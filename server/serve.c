@@ -78,6 +78,21 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
     fprintf(stderr, "payband: http: %s\n", line);
 }
 
+/* Decode %XX in the path and the query as MHD does, but a path that
+ * decodes to a NUL ("/app.js%00.html") becomes "", which no route takes:
+ * the rest of the server sees C strings and must not see a cut one. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *uri)
+{
+    (void)cls;
+    (void)conn;
+    size_t n = MHD_http_unescape(uri);
+    if (strlen(uri) != n) {
+        uri[0] = '\0';
+        return 0;
+    }
+    return n;
+}
+
 /* Room for every connection plus the database and the listening socket. */
 static void raise_fd_limit(unsigned connections)
 {
@@ -105,7 +120,7 @@ static struct MHD_Daemon *start_daemon(struct srv *s, const struct sockaddr *add
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
         srv_completed, s, MHD_OPTION_NOTIFY_CONNECTION, srv_conns_notify, s,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_STRICT_FOR_CLIENT, 1,
-        MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
 }
 
 static void release(struct srv *s)
