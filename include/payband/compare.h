@@ -43,9 +43,10 @@ pb_status pb_compare_offers(pb_valuation *v, pb_offer *const *offers, size_t n,
 /* Add to each offer of `result` (from pb_compare_offers on `v`) a
  * "histogram" of its simulated N-year values: {low, high, bins[] (counts
  * of `nbins` equal bins from low to high), below, above (paths outside)}.
- * The range is p5..p95 widened by 35% of their spread on each side, within
- * the lowest and highest path. PB_ERR_USAGE for nbins outside 1..1000 or a
- * result that is not v's last run. */
+ * Every offer has the same low and high, so their bins line up: the union
+ * of each offer's p5..p95 widened by 35% of its spread on each side (within
+ * its lowest and highest path), to the cent. PB_ERR_USAGE for nbins outside
+ * 1..1000 or a result that is not v's last run. */
 pb_status pb_compare_histograms(const pb_valuation *v, json_t *result, int nbins);
 
 #endif

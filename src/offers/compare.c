@@ -132,10 +132,11 @@ fail:
     return st;
 }
 
-/* The histogram of one offer's N-year values: its cash total plus each
- * path's equity. */
-static json_t *histogram(const double *paths, size_t count, double cash, json_t *simulated,
-                         int nbins)
+/* The range worth showing of one offer's N-year values (its cash total
+ * plus each path's equity): p5..p95 widened by 35% of their spread on each
+ * side, within the lowest and highest path. */
+static void value_range(const double *paths, size_t count, double cash, json_t *simulated,
+                        double *a, double *b)
 {
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < count; i++) {
@@ -145,11 +146,18 @@ static json_t *histogram(const double *paths, size_t count, double cash, json_t 
     double p5 = json_number_value(json_object_get(simulated, "p5"));
     double p95 = json_number_value(json_object_get(simulated, "p95"));
     double spread = p95 - p5;
-    double a = fmax(lo, p5 - 0.35 * spread), b = fmin(hi, p95 + 0.35 * spread);
-    if (!(b > a)) {
-        a = lo;
-        b = hi;
+    *a = fmax(lo, p5 - 0.35 * spread);
+    *b = fmin(hi, p95 + 0.35 * spread);
+    if (!(*b > *a)) {
+        *a = lo;
+        *b = hi;
     }
+}
+
+/* The histogram of one offer's N-year values in `nbins` bins from a to b. */
+static json_t *histogram(const double *paths, size_t count, double cash, double a, double b,
+                         int nbins)
+{
     json_t *bins = json_array();
     long long *counts = pb__calloc((size_t)nbins, sizeof *counts);
     long long below = 0, above = 0;
@@ -174,9 +182,8 @@ static json_t *histogram(const double *paths, size_t count, double cash, json_t 
     for (int k = 0; k < nbins && ok; k++)
         ok = json_array_append_new(bins, json_integer(counts[k])) == 0;
     pb__free(counts);
-    json_t *h = ok ? json_pack("{s:f, s:f, s:o, s:I, s:I}", "low", round(a * 100) / 100, "high",
-                               round(b * 100) / 100, "bins", bins, "below", (json_int_t)below,
-                               "above", (json_int_t)above)
+    json_t *h = ok ? json_pack("{s:f, s:f, s:o, s:I, s:I}", "low", a, "high", b, "bins", bins,
+                               "below", (json_int_t)below, "above", (json_int_t)above)
                    : NULL;
     if (!ok)
         json_decref(bins);
@@ -186,16 +193,31 @@ static json_t *histogram(const double *paths, size_t count, double cash, json_t 
 pb_status pb_compare_histograms(const pb_valuation *v, json_t *result, int nbins)
 {
     json_t *offers = json_object_get(result, "offers");
-    if (nbins < 1 || nbins > 1000 || !json_is_array(offers))
+    size_t n = json_array_size(offers);
+    if (nbins < 1 || nbins > 1000 || !json_is_array(offers) || n == 0)
         return PB_ERR_USAGE;
-    for (size_t i = 0; i < json_array_size(offers); i++) {
+    /* one range for every offer, so that their bins line up */
+    double low = INFINITY, high = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
         size_t count = 0;
         const double *paths = pb_valuation_paths(v, i, &count);
         if (!paths || count == 0)
             return PB_ERR_USAGE;
         json_t *o = json_array_get(offers, i);
+        double a, b;
+        value_range(paths, count, json_number_value(json_object_get(o, "cash_total")),
+                    json_object_get(o, "simulated"), &a, &b);
+        low = fmin(low, a);
+        high = fmax(high, b);
+    }
+    low = floor(low * 100) / 100; /* to the cent, outwards */
+    high = ceil(high * 100) / 100;
+    for (size_t i = 0; i < n; i++) {
+        size_t count = 0;
+        const double *paths = pb_valuation_paths(v, i, &count);
+        json_t *o = json_array_get(offers, i);
         json_t *h = histogram(paths, count, json_number_value(json_object_get(o, "cash_total")),
-                              json_object_get(o, "simulated"), nbins);
+                              low, high, nbins);
         if (!h || json_object_set_new(o, "histogram", h) != 0)
             return PB_ERR_NOMEM;
     }

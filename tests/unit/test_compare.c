@@ -2,7 +2,7 @@
  * a schedule converted at the store's rate or refused without one, offers
  * sharing a name told apart, the rates and company facts taken from the
  * store, the limits on how many offers, and histograms whose bins hold
- * every path and agree with the quantiles. */
+ * every path, agree with the quantiles and line up across offers. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -133,6 +133,11 @@ Test(compare, histogram_bins_hold_every_path_and_agree_with_the_quantiles)
                   "offer %zu: p50 %.0f outside bin %zu [%.0f, %.0f]", i, p50, k,
                   low + k * width, low + (k + 1) * width);
     }
+    json_t *h0 = json_object_get(json_array_get(json_object_get(r, "offers"), 0), "histogram");
+    json_t *h1 = json_object_get(json_array_get(json_object_get(r, "offers"), 1), "histogram");
+    cr_expect(json_equal(json_object_get(h0, "low"), json_object_get(h1, "low")) &&
+                  json_equal(json_object_get(h0, "high"), json_object_get(h1, "high")),
+              "the offers' bins do not line up");
     cr_expect_eq(pb_compare_histograms(v, r, 0), PB_ERR_USAGE);
     json_decref(r);
     pb_valuation_free(v);
