@@ -225,17 +225,48 @@ static enum MHD_Result take_body(struct srv_req *r, const char *data, size_t n)
 /* ---- the last call: the route itself -------------------------------------------- */
 
 /* The cache key: route, then every query parameter in the order sent. */
+struct key {
+    char text[2048];
+    size_t len;
+    bool overflow;
+};
+
 static enum MHD_Result add_to_key(void *cls, enum MHD_ValueKind kind, const char *key,
                                   const char *value)
 {
-    char **k = cls;
+    struct key *k = cls;
     (void)kind;
-    if (!*k)
+    int n = snprintf(k->text + k->len, sizeof k->text - k->len, "\x1f%s=%s", key,
+                     value ? value : "");
+    if (n < 0 || (size_t)n >= sizeof k->text - k->len) {
+        k->overflow = true; /* too long to keep: answered, not cached */
         return MHD_NO;
-    char *longer = pb__asprintf("%s\x1f%s=%s", *k, key, value ? value : "");
-    pb__free(*k);
-    *k = longer;
-    return longer ? MHD_YES : MHD_NO;
+    }
+    k->len += (size_t)n;
+    return MHD_YES;
+}
+
+/* Has the database changed since this thread last looked? Looked at most
+ * every VERSION_CHECK_MS milliseconds: a write through this server bumps the
+ * generation at once; another process's is seen within that time. */
+enum { VERSION_CHECK_MS = 50 };
+
+static void notice_writes(struct srv *s, pb_store *store)
+{
+    static _Thread_local uint64_t seen;
+    static _Thread_local bool seen_set;
+    static _Thread_local double checked;
+    double now = srv_now();
+    if (seen_set && now - checked < VERSION_CHECK_MS / 1000.0)
+        return;
+    checked = now;
+    uint64_t version = 0;
+    if (pb_store_data_version(store, &version) != PB_OK)
+        return;
+    if (seen_set && version != seen)
+        srv_data_changed(s);
+    seen = version;
+    seen_set = true;
 }
 
 static enum MHD_Result dispatch(struct srv_req *r)
@@ -245,38 +276,29 @@ static enum MHD_Result dispatch(struct srv_req *r)
     if (r->too_big)
         return srv_reply_error(r, 413, "too_large", 0, "the request body is larger than %zu bytes",
                                s->opt.max_body);
-    if (!r->body) {
+    if (!r->body && (r->route->flags & SRV_BODY)) {
         r->body = pb__strdup("");
         if (!r->body)
             return srv_reply_error(r, 500, "nomem", 0, "out of memory");
-    } else {
+    } else if (r->body) {
         r->body[r->len] = '\0';
     }
     if ((r->route->flags & SRV_CACHED) && s->cache) {
         pb_store *store = srv_store(r);
         if (!store)
             return srv_reply_unavailable(r);
-        static _Thread_local uint64_t seen;
-        static _Thread_local bool seen_set;
-        uint64_t version = 0;
-        if (pb_store_data_version(store, &version) == PB_OK &&
-            (!seen_set || version != seen)) {
-            if (seen_set)
-                srv_data_changed(s);
-            seen = version;
-            seen_set = true;
-        }
+        notice_writes(s, store);
         r->cache_generation = atomic_load(&s->generation);
         r->cache_day = pb_date_today();
-        char *key = pb__strdup(r->route->path);
-        MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_to_key, &key);
-        if (key) {
+        struct key k;
+        k.len = (size_t)snprintf(k.text, sizeof k.text, "%s", r->route->path);
+        k.overflow = false;
+        MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_to_key, &k);
+        if (!k.overflow) {
             enum MHD_Result result;
-            if (srv_cache_serve(s->cache, key, r->cache_generation, r->cache_day, r, &result)) {
-                pb__free(key);
+            if (srv_cache_serve(s->cache, k.text, r->cache_generation, r->cache_day, r, &result))
                 return result;
-            }
-            r->cache_key = key;
+            r->cache_key = pb__strdup(k.text); /* NULL: not kept, still answered */
         }
     }
     enum MHD_Result ret = r->route->handle(r);

@@ -107,7 +107,7 @@ static void raise_fd_limit(unsigned connections)
 static struct MHD_Daemon *start_daemon(struct srv *s, const struct sockaddr *addr)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+                     MHD_USE_TURBO | MHD_USE_ERROR_LOG;
     if (addr->sa_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     const struct srv_options *o = &s->opt;
