@@ -17,23 +17,6 @@ pb__facts *pb__facts_new(void)
     return f;
 }
 
-void *pb__list_push(void *items_field, size_t *count, size_t *cap, size_t item_size)
-{
-    void **items = items_field;
-    if (*count == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 8;
-        void *grown = pb__realloc(*items, ncap * item_size);
-        if (!grown)
-            return NULL;
-        *items = grown;
-        *cap = ncap;
-    }
-    char *slot = (char *)*items + *count * item_size;
-    memset(slot, 0, item_size);
-    (*count)++;
-    return slot;
-}
-
 static void free_node(struct pb__level_node *n)
 {
     pb__free(n->company);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "payband/date.h"
+#include "core/buf.h"
 #include "payband/status.h"
 
 struct pb__source {
@@ -209,10 +210,6 @@ void pb__facts_free(pb__facts *facts);
 /* Free the strings of one band (for bands held outside a pb__facts). */
 void pb__band_release(struct pb__band *band);
 
-/* Grow a list by one zeroed item; returns it, or NULL when out of memory. */
-void *pb__list_push(void *items_field, size_t *count, size_t *cap, size_t item_size);
-#define PB__PUSH(list) \
-    pb__list_push(&(list).items, &(list).count, &(list).cap, sizeof *(list).items)
 
 /* Add a company or role display name unless the slug is already listed. */
 pb_status pb__facts_name(pb__facts *facts, bool company, const char *slug, const char *display);
