@@ -77,8 +77,8 @@ pb_status pb__buf_status(const pb__buf *b)
 
 char *pb__buf_take(pb__buf *b, size_t *len)
 {
-    if (b->failed == PB_OK && !b->s)
-        pb__buf_reserve(b, 0);
+    if (b->failed == PB_OK && !b->s && pb__buf_reserve(b, 0) == PB_OK)
+        b->s[0] = '\0';
     if (b->failed != PB_OK) {
         pb__buf_release(b);
         return NULL;
