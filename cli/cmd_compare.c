@@ -8,12 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "payband/number.h"
 #include "commands.h"
 #include "offer_cli.h"
+#include "progress.h"
 #include "payband/money.h"
 #include "payband/compare.h"
 #include "payband/value.h"
+#include "payband/number.h"
 
 static const char NAME[] = "compare";
 
@@ -467,7 +468,12 @@ int cmd_compare(int argc, char **argv)
         goto done;
     }
     json_t *notes = NULL;
-    if (pb_compare_offers(v, offers, noffers, currency, store, &notes, &result) != PB_OK) {
+    cli_progress *progress = cli_progress_start("simulating", "paths", format);
+    if (progress)
+        pb_valuation_set_progress(v, cli_progress_callback, progress);
+    pb_status run_st = pb_compare_offers(v, offers, noffers, currency, store, &notes, &result);
+    cli_progress_end(progress);
+    if (run_st != PB_OK) {
         rc = cli_fail("%s", pb_valuation_errmsg(v));
         goto done;
     }

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "payband/number.h"
 #include "cli.h"
 #include "commands.h"
 #include "payband/fx.h"
 #include "payband/market.h"
+#include "payband/number.h"
 
 static int rates_import(pb_store *store, int argc, char **argv)
 {
