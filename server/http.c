@@ -173,11 +173,18 @@ static enum MHD_Result begin(struct srv_req *r)
     if (rt->flags & SRV_BODY) {
         const char *type = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
                                                        MHD_HTTP_HEADER_CONTENT_TYPE);
-        if (!media_ok(type, rt->types))
+        if (!media_ok(type, rt->types)) {
+            char list[256] = "";
+            size_t used = 0;
+            for (const char *const *t = rt->types; t && *t && used < sizeof list; t++) {
+                int n = snprintf(list + used, sizeof list - used, "%s%s",
+                                 t == rt->types ? "" : ", ", *t);
+                used += n > 0 ? (size_t)n : 0;
+            }
             return srv_reply_error(r, 415, "unsupported_media_type", 0,
-                                   "%s takes a body of type %s%s%s, not '%.80s'", rt->path,
-                                   rt->types[0], rt->types[1] ? " or " : "",
-                                   rt->types[1] ? rt->types[1] : "", type ? type : "none");
+                                   "%s takes a body of type %s, not '%.80s'", rt->path, list,
+                                   type ? type : "none");
+        }
     }
     if ((rt->flags & SRV_EXPENSIVE) && s->limiter) {
         const union MHD_ConnectionInfo *info =

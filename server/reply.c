@@ -79,7 +79,7 @@ enum MHD_Result srv_reply_bytes(struct srv_req *r, unsigned status, const char *
         return MHD_NO;
     }
     enum MHD_Result ret = srv_queue(r, status, resp);
-    if (status == 200 && r->cache_key && r->srv->cache)
+    if (ret == MHD_YES && status == 200 && r->cache_key && r->srv->cache)
         srv_cache_put(r->srv->cache, r->cache_key, r->cache_generation, r->cache_day, resp, len);
     else
         MHD_destroy_response(resp);
