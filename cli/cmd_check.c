@@ -10,21 +10,23 @@
 
 enum { OPT_TYPE = CLI_OPT_FIRST_FREE, OPT_NO_STORE };
 
+const struct option cli_check_options[] = {
+    {"db", required_argument, 0, CLI_OPT_DB},
+    {"format", required_argument, 0, CLI_OPT_FORMAT},
+    {"type", required_argument, 0, OPT_TYPE},
+    {"no-store", no_argument, 0, OPT_NO_STORE},
+    {"wide", no_argument, 0, CLI_OPT_WIDE},
+    {"help", no_argument, 0, CLI_OPT_HELP},
+    {0, 0, 0, 0},
+};
+
 int cmd_check(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, 0, CLI_OPT_DB},
-        {"format", required_argument, 0, CLI_OPT_FORMAT},
-        {"type", required_argument, 0, OPT_TYPE},
-        {"no-store", no_argument, 0, OPT_NO_STORE},
-        {"help", no_argument, 0, CLI_OPT_HELP},
-        {0, 0, 0, 0},
-    };
     struct cli_common common = {0};
     pb_document_type type = PB_DOCUMENT_AUTO;
     bool use_store = true;
     int c, rc;
-    while ((c = cli_getopt(argc, argv, options)) != -1) {
+    while ((c = cli_getopt(argc, argv, cli_check_options)) != -1) {
         if (c == OPT_TYPE) {
             if (pb_document_type_parse(optarg, &type) != PB_OK)
                 return cli_usage_error("check", "unknown type '%s' (guide or briefing)", optarg);

@@ -81,11 +81,15 @@ int cli_common_option(const char *command, int opt, const char *arg, struct cli_
         if (!cli_parse_format(arg, &common->format))
             return cli_usage_error(command, "unknown format '%s' (table, json or csv)", arg);
         return 0;
-    case CLI_OPT_HELP:
-        for (const struct cli_command *c = cli_commands; c->name; c++)
-            if (strcmp(c->name, command) == 0)
-                printf("usage: payband %s %s\n%s\n", c->name, c->usage, c->summary);
+    case CLI_OPT_WIDE:
+        cli_wide = true;
+        return 0;
+    case CLI_OPT_HELP: {
+        const struct cli_command *c = cli_find_command(command);
+        if (c)
+            cli_print_command_help(c, stdout);
         return -1;
+    }
     case ':':
         return cli_usage_error(command, "option '%s' needs a value", cli_last_option);
     default:

@@ -18,6 +18,13 @@ name). In a case:
   --- stderr lacks         no following line may appear in standard error
   --- stderr contains      each following line must appear in standard error
   --- stderr              the exact standard error follows
+  --- stdout is FILE       standard output is the file's content, byte for byte
+  --- every command's help names its options
+                           for each command of the table in cli/commands.c,
+                           `payband CMD --help` exits 0 and names every long
+                           option of the getopt table the row gives (read from
+                           the C source), lists no option the table lacks, and
+                           gives an example and a page to read
 Placeholders: {tmp} the case's directory, {root} the project, {seeds} the
 seed documents (../shared/seeds; cases using it are skipped when absent),
 {data} the shared third-party data (skipped likewise).
@@ -26,6 +33,7 @@ unless the environment sets it.
 """
 import os
 import pty
+import re
 import shlex
 import subprocess
 import sys
@@ -67,6 +75,55 @@ def parse(path):
             else:
                 raise SystemExit(f"{path}:{lineno}: unexpected line in case")
     return cases
+
+
+def command_options():
+    """{command: [long options]} from the command table (cli/commands.c) and
+    the getopt tables it names (cli/*.c)."""
+    cli = os.path.join(ROOT, "cli")
+    sources = ""
+    for name in sorted(os.listdir(cli)):
+        if name.endswith(".c"):
+            with open(os.path.join(cli, name), encoding="utf-8") as f:
+                sources += f.read() + "\n"
+    with open(os.path.join(cli, "commands.c"), encoding="utf-8") as f:
+        table = f.read()
+    tables = {}
+    for m in re.finditer(r"const struct option (\w+)\[\] = \{(.*?)\n\};", sources, re.S):
+        tables[m.group(1)] = re.findall(r'\{\s*"([^"]+)"\s*,\s*(?:no|required|optional)_argument',
+                                        m.group(2))
+    commands = {}
+    for row in table.split("{.name = ")[1:]:
+        name = re.match(r'"([^"]+)"', row).group(1)
+        options = re.search(r"\.options = (\w+)", row)
+        if not options or options.group(1) not in tables:
+            raise SystemExit(f"cli/commands.c: command '{name}' names no getopt table found in cli/")
+        commands[name] = tables[options.group(1)]
+    return commands
+
+
+def check_help(payband, env, cwd):
+    problems = []
+    commands = command_options()
+    if len(commands) < 10:
+        problems.append(f"only {len(commands)} commands read from cli/commands.c")
+    for command, options in commands.items():
+        r = subprocess.run([payband, command, "--help"], cwd=cwd, env=env, capture_output=True,
+                           timeout=60)
+        text = r.stdout.decode("utf-8", "replace")
+        if r.returncode != 0:
+            problems.append(f"{command} --help: exit {r.returncode}")
+        listed = set(re.findall(r"^  (--[a-z][a-z-]*)", text, re.M))
+        for option in options:
+            if f"--{option}" not in listed:
+                problems.append(f"{command} --help does not name --{option}")
+        for option in sorted(listed - {f"--{o}" for o in options}):
+            problems.append(f"{command} --help names {option}, which {command} does not take")
+        if "\nexample:\n  payband " not in text:
+            problems.append(f"{command} --help gives no example")
+        if "\nread more: " not in text:
+            problems.append(f"{command} --help names no page to read")
+    return problems
 
 
 def substitute(text, tmp):
@@ -155,6 +212,15 @@ def run_case(payband, case):
                 for l in lines:
                     if l and l not in text:
                         problems.append(f"{kind.split()[0]} lacks: {l}\n--- got\n{text}")
+            elif kind.startswith("stdout is "):
+                path = substitute(kind[len("stdout is "):], tmp)
+                with open(path, "rb") as f:
+                    want = f.read()
+                if result[1] != want:
+                    problems.append(f"stdout is not {path} (regenerate it: see the file's "
+                                    "first lines)")
+            elif kind == "every command's help names its options":
+                problems.extend(check_help(payband, env, tmp))
             elif kind in ("stdout lacks", "stderr lacks"):
                 text = out if kind.startswith("stdout") else err
                 for l in lines:
