@@ -142,18 +142,29 @@ int cmd_companies(int argc, char **argv)
                      &store);
     if (rc != CLI_EXIT_OK)
         return rc < 0 ? CLI_EXIT_OK : rc;
-    static const struct cli_column cols[] = {
-        {"company", "company", CLI_COL_TEXT, NULL},   {"name", "name", CLI_COL_TEXT, NULL},
-        {"bands", "bands", CLI_COL_TEXT, NULL},       {"relative", "relative_bands", CLI_COL_TEXT, NULL},
-        {"offers", "offers", CLI_COL_TEXT, NULL},     {"sources", "sources", CLI_COL_TEXT, NULL},
-        {"stage", "stage", CLI_COL_TEXT, NULL},       {"levels", "levels", CLI_COL_TEXT, NULL},
+    /* The table leaves the display name to JSON and CSV: it is mostly the
+     * slug again, and the lists need the room. */
+    static const struct cli_column table[] = {
+        {"company", "company", CLI_COL_TEXT, NULL}, {"bands", "bands", CLI_COL_TEXT, NULL},
+        {"relative", "relative_bands", CLI_COL_TEXT, NULL},
+        {"offers", "offers", CLI_COL_TEXT, NULL},   {"sources", "sources", CLI_COL_TEXT, NULL},
+        {"stage", "stage", CLI_COL_TEXT, NULL},     {"levels", "levels", CLI_COL_TEXT, NULL},
         {"roles", "roles", CLI_COL_TEXT, NULL},
+    };
+    static const struct cli_column csv[] = {
+        {"", "company", CLI_COL_TEXT, NULL}, {"", "name", CLI_COL_TEXT, NULL},
+        {"", "bands", CLI_COL_TEXT, NULL},   {"", "relative_bands", CLI_COL_TEXT, NULL},
+        {"", "offers", CLI_COL_TEXT, NULL},  {"", "sources", CLI_COL_TEXT, NULL},
+        {"", "stage", CLI_COL_TEXT, NULL},   {"", "levels", CLI_COL_TEXT, NULL},
+        {"", "roles", CLI_COL_TEXT, NULL},
     };
     static const char *const lists[] = {"levels", "roles", NULL};
     json_t *rows = NULL;
     pb_status st = pb_market_companies(store, &rows);
-    return finish(store, st, rows, cols, sizeof cols / sizeof cols[0], lists, common.format,
-                  "the store holds no companies");
+    bool is_csv = common.format == CLI_FORMAT_CSV;
+    return finish(store, st, rows, is_csv ? csv : table,
+                  is_csv ? sizeof csv / sizeof csv[0] : sizeof table / sizeof table[0], lists,
+                  common.format, "the store holds no companies");
 }
 
 int cmd_roles(int argc, char **argv)
@@ -164,15 +175,22 @@ int cmd_roles(int argc, char **argv)
     int rc = catalog("roles", cli_roles_options, argc, argv, &company, &role, &common, &store);
     if (rc != CLI_EXIT_OK)
         return rc < 0 ? CLI_EXIT_OK : rc;
-    static const struct cli_column cols[] = {
-        {"role", "role", CLI_COL_TEXT, NULL},         {"name", "name", CLI_COL_TEXT, NULL},
-        {"bands", "bands", CLI_COL_TEXT, NULL},       {"sources", "sources", CLI_COL_TEXT, NULL},
-        {"companies", "companies", CLI_COL_TEXT, NULL},
+    static const struct cli_column table[] = {
+        {"role", "role", CLI_COL_TEXT, NULL},       {"bands", "bands", CLI_COL_TEXT, NULL},
+        {"sources", "sources", CLI_COL_TEXT, NULL}, {"companies", "companies", CLI_COL_TEXT, NULL},
+    };
+    static const struct cli_column csv[] = {
+        {"", "role", CLI_COL_TEXT, NULL},    {"", "name", CLI_COL_TEXT, NULL},
+        {"", "bands", CLI_COL_TEXT, NULL},   {"", "sources", CLI_COL_TEXT, NULL},
+        {"", "companies", CLI_COL_TEXT, NULL},
     };
     static const char *const lists[] = {"companies", NULL};
     json_t *rows = NULL;
     pb_status st = pb_market_roles(store, company, &rows);
-    return finish(store, st, rows, cols, sizeof cols / sizeof cols[0], lists, common.format,
+    bool is_csv = common.format == CLI_FORMAT_CSV;
+    return finish(store, st, rows, is_csv ? csv : table,
+                  is_csv ? sizeof csv / sizeof csv[0] : sizeof table / sizeof table[0], lists,
+                  common.format,
                   company ? "the store holds no roles at that company" : "the store holds no roles");
 }
 

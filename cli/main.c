@@ -5,8 +5,6 @@
 
 #include "cli.h"
 
-const char *cli_global_db;
-
 int main(int argc, char **argv)
 {
     int i = 1;

@@ -207,7 +207,8 @@ static void csv_field(const char *text)
     fputc('"', stdout);
 }
 
-enum { CELL_CAP = 8192, DEFAULT_TABLE_WIDTH = 100, MIN_CUT_WIDTH = 8 };
+enum { CELL_CAP = 8192, DEFAULT_TABLE_WIDTH = 100, MIN_CUT_WIDTH = 10,
+       FIRST_COLUMN_KEEP = 30 };
 
 bool cli_wide;
 
@@ -322,37 +323,28 @@ size_t cli_table_width(void)
     return DEFAULT_TABLE_WIDTH;
 }
 
-/* Narrow the widest columns, one column at a time, until the table (cells
+/* Narrow the widest column by one, again and again, until the table (cells
  * and two spaces between columns) fits in `limit`, never a column below
- * least[c]; when every column is at its least the table stays wider. */
+ * least[c]: columns of equal width shrink together. When every column is
+ * at its least the table stays wider. */
 static void fit_columns(size_t *width, const size_t *least, size_t ncols, size_t limit)
 {
-    for (;;) {
-        size_t total = 0, shown = 0;
-        for (size_t c = 0; c < ncols; c++)
-            if (width[c]) {
-                total += width[c];
-                shown++;
-            }
-        total += shown > 1 ? 2 * (shown - 1) : 0;
-        if (total <= limit)
-            return;
+    size_t total = 0, shown = 0;
+    for (size_t c = 0; c < ncols; c++)
+        if (width[c]) {
+            total += width[c];
+            shown++;
+        }
+    total += shown > 1 ? 2 * (shown - 1) : 0;
+    while (total > limit) {
         size_t widest = ncols;
         for (size_t c = 0; c < ncols; c++)
             if (width[c] > least[c] && (widest == ncols || width[c] > width[widest]))
                 widest = c;
         if (widest == ncols)
-            return; /* every column at its least: the table stays wider */
-        /* down to the next widest, or just enough to fit */
-        size_t next = least[widest];
-        for (size_t c = 0; c < ncols; c++)
-            if (c != widest && width[c] < width[widest] && width[c] > next)
-                next = width[c];
-        size_t over = total - limit;
-        size_t target = width[widest] - over > next ? width[widest] - over : next;
-        if (target < least[widest])
-            target = least[widest];
-        width[widest] = target < width[widest] ? target : width[widest] - 1;
+            return;
+        width[widest]--;
+        total--;
     }
 }
 
@@ -397,7 +389,6 @@ void cli_print_rows(json_t *rows, const struct cli_column *cols, size_t ncols, c
     }
     size_t *least = width + ncols;
     /* a column empty in every row is left out of the table */
-    size_t last = 0;
     for (size_t c = 0; c < ncols; c++) {
         size_t widest = 0, header = cli_display_width(cols[c].header);
         bool words = false; /* some cell is text, not a number */
@@ -413,35 +404,35 @@ void cli_print_rows(json_t *rows, const struct cli_column *cols, size_t ncols, c
         /* Only words are cut: a cut figure would be a wrong figure. */
         size_t floor_w = header > MIN_CUT_WIDTH ? header : MIN_CUT_WIDTH;
         bool cuttable = cols[c].kind == CLI_COL_TEXT && words;
+        /* The first column names the row: it is cut last, and only when
+         * it is very wide. */
+        if (c == 0 && floor_w < FIRST_COLUMN_KEEP)
+            floor_w = FIRST_COLUMN_KEEP;
         least[c] = !cuttable || width[c] < floor_w ? width[c] : floor_w;
-        if (width[c])
-            last = c;
     }
     size_t limit = cli_table_width();
     if (limit)
         fit_columns(width, least, ncols, limit);
-    bool first = true;
-    for (size_t c = 0; c < ncols; c++) {
-        if (!width[c])
-            continue;
-        cli_cut(cols[c].header, width[c], cut, CELL_CAP);
-        printf("%s%s", first ? "" : "  ", cut);
-        if (c < last)
-            printf("%*s", (int)(width[c] - cli_display_width(cut)), "");
-        first = false;
-    }
-    fputc('\n', stdout);
-    for (size_t r = 0; r < nrows; r++) {
-        first = true;
+    /* The header, then the rows; padding is written only before a cell
+     * that has text, so no line ends in spaces. */
+    for (size_t r = 0; r <= nrows; r++) {
+        size_t pending = 0;
+        bool first = true;
         for (size_t c = 0; c < ncols; c++) {
             if (!width[c])
                 continue;
-            cell_text(json_array_get(rows, r), &cols[c], buf, CELL_CAP, false);
+            if (r == 0)
+                snprintf(buf, CELL_CAP, "%s", cols[c].header);
+            else
+                cell_text(json_array_get(rows, r - 1), &cols[c], buf, CELL_CAP, false);
             cli_cut(buf, width[c], cut, CELL_CAP);
-            printf("%s%s", first ? "" : "  ", cut);
-            if (c < last)
-                printf("%*s", (int)(width[c] - cli_display_width(cut)), "");
+            pending += first ? 0 : 2;
             first = false;
+            if (cut[0]) {
+                printf("%*s%s", (int)pending, "", cut);
+                pending = 0;
+            }
+            pending += width[c] - cli_display_width(cut);
         }
         fputc('\n', stdout);
     }

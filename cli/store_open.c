@@ -8,6 +8,8 @@
 
 #include "cli.h"
 
+const char *cli_global_db;
+
 /* mkdir -p for the directory part of `path`. */
 static int make_parent_dirs(const char *path)
 {
