@@ -10,6 +10,8 @@ name). In a case:
                            several may be given, expectations apply to the last
   $ tty payband ARGS...    the same with standard error on a pseudo-terminal
                            (standard output stays a pipe)
+  $ payband ARGS > NAME    standard output written to the file NAME in the
+                           case's directory (expectations then see none)
   < LINE                   a line of standard input for the next command
   --- exit N               expected exit status (default 0)
   --- stdout               the exact standard output follows
@@ -176,6 +178,10 @@ def run_case(payband, case):
         result = None
         for command, stdin in case["commands"]:
             argv = shlex.split(substitute(command, tmp))
+            into = None
+            if len(argv) >= 2 and argv[-2] == ">":
+                into = os.path.join(tmp, argv[-1])
+                argv = argv[:-2]
             on_tty = bool(argv) and argv[0] == "tty"
             if on_tty:
                 argv = argv[1:]
@@ -189,6 +195,10 @@ def run_case(payband, case):
                 r = subprocess.run(argv, cwd=tmp, env=env, capture_output=True, input=data,
                                    timeout=120)
                 result = (r.returncode, r.stdout, r.stderr)
+            if into:
+                with open(into, "wb") as f:
+                    f.write(result[1])
+                result = (result[0], b"", result[2])
         returncode = result[0]
         out = result[1].decode("utf-8", "replace")
         err = result[2].decode("utf-8", "replace")
