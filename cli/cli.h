@@ -122,6 +122,8 @@ typedef enum cli_col_kind {
     CLI_COL_FLAG,   /* boolean, printed as the column's flag text when true */
     CLI_COL_RANGE,  /* money range: key "base" reads "base_low" and "base_high" */
     CLI_COL_PCT_RANGE, /* percentage range, likewise */
+    CLI_COL_KEEP,   /* text as CLI_COL_TEXT, never cut to fit the terminal (figures
+                       written in words, file:line) */
 } cli_col_kind;
 
 struct cli_column {
@@ -149,6 +151,10 @@ size_t cli_display_width_n(const char *s, size_t len);
 /* `text` cut to at most `width` columns, ending with "…" when it is cut,
  * never inside a character, into buf. */
 void cli_cut(const char *text, size_t width, char *buf, size_t cap);
+
+/* `path` relative to the current directory ("../shared/seeds/x.txt") into
+ * buf; the path as given when it cannot be resolved. */
+const char *cli_relative_path(const char *path, char *buf, size_t cap);
 
 /* Print "converted: 1 EUR = 1.091 USD, rate of DATE (source)" for a quote
  * object of the JSON results (nothing for null). */

@@ -60,9 +60,10 @@ int cmd_check(int argc, char **argv)
                     if (v && strcmp(v, verdicts[j]) == 0)
                         counts[j]++;
                 if (common.format != CLI_FORMAT_JSON) {
-                    char where[1200];
+                    char where[1200], rel[1024];
                     snprintf(where, sizeof where, "%s:%lld",
-                             json_string_value(json_object_get(f, "file")),
+                             cli_relative_path(json_string_value(json_object_get(f, "file")),
+                                               rel, sizeof rel),
                              (long long)json_integer_value(json_object_get(f, "line")));
                     if (json_object_set_new(f, "where", json_string(where)) != 0)
                         out_of_memory = true;
@@ -84,11 +85,11 @@ int cmd_check(int argc, char **argv)
     }
     failing = counts[1] + counts[2] > 0;
     static const struct cli_column columns[] = {
-        {"WHERE", "where", CLI_COL_TEXT, NULL},
-        {"VERDICT", "verdict", CLI_COL_TEXT, NULL},
+        {"WHERE", "where", CLI_COL_KEEP, NULL},
+        {"VERDICT", "verdict", CLI_COL_KEEP, NULL},
         {"KIND", "kind", CLI_COL_TEXT, NULL},
-        {"STATED", "stated", CLI_COL_TEXT, NULL},
-        {"COMPUTED", "computed", CLI_COL_TEXT, NULL},
+        {"STATED", "stated", CLI_COL_KEEP, NULL},
+        {"COMPUTED", "computed", CLI_COL_KEEP, NULL},
         {"REASON", "reason", CLI_COL_TEXT, NULL},
         {"CLAIM", "claim", CLI_COL_TEXT, NULL},
     };

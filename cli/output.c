@@ -1,6 +1,7 @@
 /* output.c — printing of results and messages: aligned tables fitted to the
  * terminal (long cells cut with "…"), CSV and JSON for stdout; errors and
  * notes for stderr. */
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -180,6 +181,7 @@ static void cell_text(json_t *row, const struct cli_column *col, char *buf, size
     case CLI_COL_PCT_RANGE:
         break;
     case CLI_COL_TEXT:
+    case CLI_COL_KEEP:
         break;
     }
     if (json_is_string(v))
@@ -438,4 +440,40 @@ void cli_print_rows(json_t *rows, const struct cli_column *cols, size_t ncols, c
     }
     pb__free(width);
     pb__free(buf);
+}
+
+const char *cli_relative_path(const char *path, char *buf, size_t cap)
+{
+    char abs[PATH_MAX], cwd[PATH_MAX];
+    if (!realpath(path, abs) || !getcwd(cwd, sizeof cwd))
+        return path;
+    /* Walk past the leading directories both share. */
+    const char *a = abs, *c = cwd;
+    for (;;) {
+        while (*a == '/')
+            a++;
+        while (*c == '/')
+            c++;
+        size_t na = strcspn(a, "/"), nc = strcspn(c, "/");
+        if (!*c || na != nc || strncmp(a, c, na) != 0)
+            break;
+        a += na;
+        c += nc;
+    }
+    /* One "../" per directory of the current one that is not shared. */
+    size_t at = 0;
+    while (*c) {
+        c += strspn(c, "/");
+        if (!*c)
+            break;
+        c += strcspn(c, "/");
+        if (at + 3 >= cap)
+            return path;
+        memcpy(buf + at, "../", 3);
+        at += 3;
+    }
+    int n = snprintf(buf + at, cap - at, "%s", a);
+    if (n < 0 || (size_t)n >= cap - at)
+        return path;
+    return buf;
 }
