@@ -21,6 +21,13 @@ name). In a case:
   --- stderr contains      each following line must appear in standard error
   --- stderr              the exact standard error follows
   --- stdout is FILE       standard output is the file's content, byte for byte
+  --- README examples run as written
+                           every `build/payband ...` line of README.md's
+                           indented examples (continuation lines joined) runs
+                           in order from the project root, by bash, on one
+                           fresh database and HOME, and exits 0, or with the
+                           status its comment names ("exit status 1"); those
+                           naming ../shared are skipped when it is absent
   --- every command's help names its options
                            for each command of the table in cli/commands.c,
                            `payband CMD --help` exits 0 and names every long
@@ -128,6 +135,50 @@ def check_help(payband, env, cwd):
     return problems
 
 
+def readme_examples():
+    """[(line number, command, expected exit)] of README.md's examples."""
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    examples, i = [], 0
+    while i < len(lines):
+        start = i
+        line = lines[i]
+        if line.startswith("    build/payband "):
+            command = line.strip()
+            while command.endswith("\\") and i + 1 < len(lines):
+                i += 1
+                command = command[:-1] + " " + lines[i].strip()
+            comment = ""
+            if "  #" in command:
+                command, comment = command.split("  #", 1)
+            status = re.search(r"exit status (\d)", comment)
+            examples.append((start + 1, command.strip(), int(status.group(1)) if status else 0))
+        i += 1
+    return examples
+
+
+def check_readme(payband, env, tmp):
+    problems = []
+    examples = readme_examples()
+    if len(examples) < 8:
+        problems.append(f"only {len(examples)} examples read from README.md")
+    shared = os.path.isdir(SHARED)
+    for line, command, status in examples:
+        if "../shared" in command and not shared:
+            print(f"  README.md:{line}: skipped, {SHARED} is absent: {command}")
+            continue
+        script = "cd " + shlex.quote(ROOT) + " && " + command.replace(
+            "build/payband", shlex.quote(payband), 1)
+        r = subprocess.run(["bash", "-c", script], cwd=tmp, env=env, capture_output=True,
+                           timeout=600)
+        if r.returncode != status:
+            problems.append(f"README.md:{line}: exit {r.returncode}, expected {status}: "
+                            f"{command}\n" + r.stderr.decode("utf-8", "replace"))
+        elif not r.stdout:
+            problems.append(f"README.md:{line}: printed nothing: {command}")
+    return problems
+
+
 def substitute(text, tmp):
     return (text.replace("{tmp}", tmp).replace("{root}", ROOT)
             .replace("{seeds}", SEEDS).replace("{data}", DATA))
@@ -199,6 +250,8 @@ def run_case(payband, case):
                 with open(into, "wb") as f:
                     f.write(result[1])
                 result = (result[0], b"", result[2])
+        if result is None:  # a case of expectations only
+            result = (0, b"", b"")
         returncode = result[0]
         out = result[1].decode("utf-8", "replace")
         err = result[2].decode("utf-8", "replace")
@@ -229,6 +282,8 @@ def run_case(payband, case):
                 if result[1] != want:
                     problems.append(f"stdout is not {path} (regenerate it: see the file's "
                                     "first lines)")
+            elif kind == "README examples run as written":
+                problems.extend(check_readme(payband, env, tmp))
             elif kind == "every command's help names its options":
                 problems.extend(check_help(payband, env, tmp))
             elif kind in ("stdout lacks", "stderr lacks"):
