@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "payband/number.h"
 #include "commands.h"
 #include "offer_cli.h"
 #include "progress.h"
 #include "payband/money.h"
 #include "payband/value.h"
+#include "payband/number.h"
 
 static const char NAME[] = "compare";
 

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "payband/number.h"
 #include "cli.h"
 #include "commands.h"
 #include "payband/fx.h"
+#include "payband/number.h"
 
 static int rates_import(pb_store *store, int argc, char **argv)
 {

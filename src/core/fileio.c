@@ -6,30 +6,25 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/buf.h"
 
 pb_status pb__read_file(const char *path, size_t max_bytes, char **text, size_t *len,
                         pb__diag *diag)
 {
     pb_status st = PB_OK;
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
+    pb__buf buf = {0};
     FILE *f = fopen(path, "rb");
     if (!f)
         return pb__diag_set(diag, PB_ERR_IO, path, 0, "cannot open: %s", strerror(errno));
     for (;;) {
-        if (cap - n < 4096) {
-            size_t ncap = cap ? cap * 2 : 65536;
-            char *grown = pb__realloc(buf, ncap + 1);
-            if (!grown) {
-                st = pb__diag_set(diag, PB_ERR_NOMEM, path, 0, "out of memory");
-                goto done;
-            }
-            buf = grown;
-            cap = ncap;
+        if (pb__buf_reserve(&buf, 65536) != PB_OK) {
+            st = pb__diag_set(diag, PB_ERR_NOMEM, path, 0, "out of memory");
+            goto done;
         }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n > max_bytes) {
+        size_t got = fread(buf.s + buf.len, 1, buf.cap - buf.len - 1, f);
+        buf.len += got;
+        buf.s[buf.len] = '\0';
+        if (buf.len > max_bytes) {
             st = pb__diag_set(diag, PB_ERR_RANGE, path, 0, "file is larger than %zu bytes",
                               max_bytes);
             goto done;
@@ -40,20 +35,20 @@ pb_status pb__read_file(const char *path, size_t max_bytes, char **text, size_t 
             break;
         }
     }
-    if (st == PB_OK && memchr(buf, '\0', n)) {
+    const char *nul = st == PB_OK ? memchr(buf.s, '\0', buf.len) : NULL;
+    if (nul) {
         long line = 1;
-        for (const char *p = buf; *p; p++)
+        for (const char *p = buf.s; p < nul; p++)
             line += *p == '\n';
-        st = pb__diag_set(diag, PB_ERR_PARSE, path, line, "binary data (NUL byte) in a text file");
+        st = pb__diag_set(diag, PB_ERR_PARSE, path, line,
+                          "not a text file: a NUL byte at byte %zu", (size_t)(nul - buf.s));
     }
 done:
     fclose(f);
     if (st != PB_OK) {
-        pb__free(buf);
+        pb__buf_release(&buf);
         return st;
     }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
+    *text = pb__buf_take(&buf, len);
     return PB_OK;
 }

@@ -1,6 +1,6 @@
 /* yamlutil.c — libyaml document loading and type-checked node access. */
-#include "payband/number.h"
 #include "core/yamlutil.h"
+#include "payband/number.h"
 
 #include <errno.h>
 #include <math.h>

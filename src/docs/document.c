@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/fileio.h"
 #include "docs/document_internal.h"
 #include "core/jsonutil.h"
 #include "payband/fx.h"
@@ -113,7 +114,7 @@ static pb_status read_into(pb_document *doc, pb_document_type type)
         long line = doc->lines.starts ? pb__lines_at(&doc->lines, bad) : 1;
         pb__lines_release(&doc->lines);
         return pb__diag_set(&doc->diag, PB_ERR_PARSE, doc->path, line,
-                            "not a text document: %s at byte %zu",
+                            "not a text file: %s at byte %zu",
                             doc->text[bad] == '\0' ? "a NUL byte" : "invalid UTF-8", bad);
     }
     bool blank = true;
@@ -174,45 +175,11 @@ pb_status pb_document_read(const char *path, pb_document_type type, pb_document 
     if (!*out)
         return PB_ERR_NOMEM;
     pb_document *doc = *out;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return pb__diag_set(&doc->diag, PB_ERR_IO, path, 0, "cannot open: %s", strerror(errno));
-    size_t cap = 65536, len = 0;
-    char *buf = pb__malloc(cap);
-    pb_status st = PB_OK;
-    while (buf) {
-        if (len + 1 >= cap) {
-            if (cap >= MAX_DOCUMENT_BYTES) {
-                st = pb__diag_set(&doc->diag, PB_ERR_RANGE, path, 0,
-                                  "document larger than %u bytes", MAX_DOCUMENT_BYTES);
-                break;
-            }
-            char *grown = pb__realloc(buf, cap * 2);
-            if (!grown) {
-                pb__free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0) {
-            if (ferror(f))
-                st = pb__diag_set(&doc->diag, PB_ERR_IO, path, 0, "cannot read: %s",
-                                  strerror(errno));
-            break;
-        }
-    }
-    fclose(f);
-    if (!buf)
-        return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    if (st != PB_OK) {
-        pb__free(buf);
+    char *buf = NULL;
+    size_t len = 0;
+    pb_status st = pb__read_file(path, MAX_DOCUMENT_BYTES, &buf, &len, &doc->diag);
+    if (st != PB_OK)
         return st;
-    }
-    buf[len] = '\0';
     doc->text = buf;
     doc->len = len;
     st = read_into(doc, type);

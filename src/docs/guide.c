@@ -9,11 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "payband/number.h"
 #include "core/alloc.h"
 #include "docs/document_internal.h"
 #include "docs/mdblocks.h"
 #include "core/yamlutil.h"
+#include "payband/number.h"
 
 #define NPOS ((size_t)-1)
 

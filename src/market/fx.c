@@ -7,7 +7,6 @@
  * series that an addition left out of order is sorted (and same-date points
  * reduced to the newest) lazily, before the next lookup, count or walk. See
  * docs/internals/fx.md. */
-#include "payband/number.h"
 #include "payband/fx.h"
 
 #include <errno.h>
@@ -19,10 +18,14 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/fileio.h"
 #include "core/diag.h"
+#include "payband/number.h"
 
 #define ECB_SOURCE "ecb"
 #define SAME_CURRENCY_SOURCE "identity"
+/* An ECB history is about 2 MB; this leaves room for decades more. */
+#define MAX_ECB_FILE_BYTES (256u * 1024u * 1024u)
 
 /* One dated rate. `seq` orders additions so the newest of two rates for the
  * same pair and date wins. */
@@ -667,38 +670,13 @@ pb_status pb_fx_load_ecb(pb_fx *fx, const char *path)
     pb__diag_clear(&fx->diag);
     if (!path)
         return pb__diag_set(&fx->diag, PB_ERR_USAGE, NULL, 0, "no file given");
-    pb_status st = PB_OK;
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return pb__diag_set(&fx->diag, PB_ERR_IO, path, 0, "cannot open: %s", strerror(errno));
-    for (;;) {
-        if (len == cap) {
-            size_t ncap = cap ? cap * 2 : 1 << 16;
-            char *grown = pb__realloc(buf, ncap);
-            if (!grown) {
-                st = pb__diag_set(&fx->diag, PB_ERR_NOMEM, path, 0, "out of memory reading");
-                goto done;
-            }
-            buf = grown;
-            cap = ncap;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0) {
-            if (ferror(f)) {
-                st = pb__diag_set(&fx->diag, PB_ERR_IO, path, 0, "cannot read: %s",
-                                  strerror(errno));
-                goto done;
-            }
-            break;
-        }
-    }
+    size_t len = 0;
+    pb_status st = pb__read_file(path, MAX_ECB_FILE_BYTES, &buf, &len, &fx->diag);
+    if (st != PB_OK)
+        return st;
     st = pb_fx_load_ecb_text(fx, path, buf, len);
-done:
     pb__free(buf);
-    fclose(f);
     return st;
 }
 

@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "payband/number.h"
 #include "core/alloc.h"
 #include "core/fileio.h"
 #include "store/facts.h"
 #include "offers/offer_internal.h"
 #include "payband/money.h"
 #include "core/yamlutil.h"
+#include "payband/number.h"
 
 enum { MAX_FILE_BYTES = 1 << 20 };
 

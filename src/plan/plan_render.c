@@ -12,43 +12,18 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/buf.h"
 #include "payband/money.h"
 #include "plan/plan_internal.h"
 
-struct sb {
-    char *s;
-    size_t len, cap;
-    bool oom;
-};
-
-__attribute__((format(printf, 2, 3))) static void put(struct sb *b, const char *fmt, ...)
+/* Appends to the Markdown; a failure is remembered by the buffer and
+ * reported once, at the end. */
+__attribute__((format(printf, 2, 3))) static void put(pb__buf *b, const char *fmt, ...)
 {
-    if (b->oom)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    pb__buf_vprintf(b, fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        b->oom = true;
-        return;
-    }
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + (size_t)n + 1)
-            cap *= 2;
-        char *grown = pb__realloc(b->s, cap);
-        if (!grown) {
-            b->oom = true;
-            return;
-        }
-        b->s = grown;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
 }
 
 static const char *str(json_t *o, const char *key)
@@ -112,7 +87,7 @@ static const char *years_word(int n)
 }
 
 /* A YAML double-quoted scalar. */
-static void yq(struct sb *b, const char *s)
+static void yq(pb__buf *b, const char *s)
 {
     put(b, "\"");
     for (; *s; s++) {
@@ -124,7 +99,7 @@ static void yq(struct sb *b, const char *s)
     put(b, "\"");
 }
 
-static void range_cell(struct sb *b, json_t *band, const char *key, const char *cur)
+static void range_cell(pb__buf *b, json_t *band, const char *key, const char *cur)
 {
     char lo_key[32], hi_key[32], lo[48], hi[48];
     snprintf(lo_key, sizeof lo_key, "%s_low", key);
@@ -141,7 +116,7 @@ static void range_cell(struct sb *b, json_t *band, const char *key, const char *
         put(b, "%s\xE2\x80\x93%s", lo, hi);
 }
 
-static void bonus_cell(struct sb *b, json_t *band)
+static void bonus_cell(pb__buf *b, json_t *band)
 {
     if (!has(band, "bonus_pct_low")) {
         put(b, "\xE2\x80\x94");
@@ -156,7 +131,7 @@ static void bonus_cell(struct sb *b, json_t *band)
         put(b, "%.*s\xE2\x80\x93%s", (int)strlen(lo) - 1, lo, hi);
 }
 
-static void yaml_amount(struct sb *b, const char *key, json_t *band, const char *jkey)
+static void yaml_amount(pb__buf *b, const char *key, json_t *band, const char *jkey)
 {
     if (has(band, jkey))
         put(b, "    %s: %.15g\n", key, num(band, jkey));
@@ -164,7 +139,7 @@ static void yaml_amount(struct sb *b, const char *key, json_t *band, const char 
         put(b, "    %s: null\n", key);
 }
 
-static void front_matter(struct sb *b, json_t *p)
+static void front_matter(pb__buf *b, json_t *p)
 {
     json_t *band = json_object_get(p, "band");
     put(b, "---\ncompany: %s\ncompany_display: ", str(p, "company"));
@@ -205,7 +180,7 @@ static void front_matter(struct sb *b, json_t *p)
     put(b, "---\n");
 }
 
-static void header(struct sb *b, json_t *p)
+static void header(pb__buf *b, json_t *p)
 {
     json_t *band = json_object_get(p, "band");
     const char *cur = str(p, "currency");
@@ -253,7 +228,7 @@ static void header(struct sb *b, json_t *p)
         put(b, "**Level Mapping:** %s\n\n", str(p, "level_mapping"));
 }
 
-static void position_item(struct sb *b, const char *what, json_t *pos, const char *cur,
+static void position_item(pb__buf *b, const char *what, json_t *pos, const char *cur,
                           const char *extra)
 {
     if (!json_is_object(pos))
@@ -267,7 +242,7 @@ static void position_item(struct sb *b, const char *what, json_t *pos, const cha
         str(pos, "where"), lo, hi, at, extra ? extra : "");
 }
 
-static void where_you_stand(struct sb *b, json_t *p)
+static void where_you_stand(pb__buf *b, json_t *p)
 {
     const char *cur = str(p, "currency");
     json_t *offer = json_object_get(p, "offer");
@@ -304,7 +279,7 @@ static void where_you_stand(struct sb *b, json_t *p)
     put(b, "\n");
 }
 
-static void competing_offers(struct sb *b, json_t *p)
+static void competing_offers(pb__buf *b, json_t *p)
 {
     const char *cur = str(p, "currency");
     int years = (int)num(p, "years");
@@ -408,7 +383,7 @@ static void competing_offers(struct sb *b, json_t *p)
 }
 
 /* "- Base: €102K (inside the band, at 88.89% of its range). Rule: …" */
-static void figure_item(struct sb *b, const char *what, json_t *f, const char *cur)
+static void figure_item(pb__buf *b, const char *what, json_t *f, const char *cur)
 {
     if (!json_is_object(f))
         return;
@@ -420,7 +395,7 @@ static void figure_item(struct sb *b, const char *what, json_t *f, const char *c
 }
 
 /* The premiums applied, each stated once with its range. */
-static void premiums(struct sb *b, json_t *p)
+static void premiums(pb__buf *b, json_t *p)
 {
     json_t *ps = json_object_get(p, "premiums");
     if (json_array_size(ps) == 0)
@@ -440,7 +415,7 @@ static void premiums(struct sb *b, json_t *p)
     put(b, "\n");
 }
 
-static void ask_and_floor(struct sb *b, json_t *p)
+static void ask_and_floor(pb__buf *b, json_t *p)
 {
     const char *cur = str(p, "currency");
     json_t *ask = json_object_get(p, "ask"), *floor = json_object_get(p, "floor");
@@ -482,7 +457,7 @@ static void ask_and_floor(struct sb *b, json_t *p)
     put(b, ".\n\n");
 }
 
-static void levers(struct sb *b, json_t *p)
+static void levers(pb__buf *b, json_t *p)
 {
     const char *cur = str(p, "currency");
     json_t *ls = json_object_get(p, "levers");
@@ -507,7 +482,7 @@ static void levers(struct sb *b, json_t *p)
 /* " (above the band: …)" after a figure above its band: the offer in hand,
  * or the premiums on its component by name ("the agentic-ai premium takes
  * it there"), so that `payband check` finds the premium stated with it. */
-static void above_band(struct sb *b, json_t *p, json_t *fig, const char *component)
+static void above_band(pb__buf *b, json_t *p, json_t *fig, const char *component)
 {
     if (!json_is_true(json_object_get(fig, "above_band")))
         return;
@@ -527,7 +502,7 @@ static void above_band(struct sb *b, json_t *p, json_t *fig, const char *compone
     put(b, " premium%s take%s it there)", n > 1 ? "s" : "", n > 1 ? "" : "s");
 }
 
-static void strategy(struct sb *b, json_t *p)
+static void strategy(pb__buf *b, json_t *p)
 {
     const char *cur = str(p, "currency");
     json_t *ask = json_object_get(p, "ask"), *floor = json_object_get(p, "floor");
@@ -611,7 +586,7 @@ static void strategy(struct sb *b, json_t *p)
     }
 }
 
-static void scripts(struct sb *b, json_t *p)
+static void scripts(pb__buf *b, json_t *p)
 {
     json_t *ss = json_object_get(p, "scripts");
     put(b, "**Scripts**\n\n");
@@ -625,7 +600,7 @@ static void scripts(struct sb *b, json_t *p)
     put(b, "\n");
 }
 
-static void notes_and_sources(struct sb *b, json_t *p)
+static void notes_and_sources(pb__buf *b, json_t *p)
 {
     json_t *notes = json_object_get(p, "notes");
     json_t *prof = json_object_get(p, "profile");
@@ -672,7 +647,7 @@ pb_status pb_plan_markdown(const json_t *plan_in, char **out)
     *out = NULL;
     if (!json_is_object(p) || strcmp(str(p, "kind"), "plan") != 0)
         return PB_ERR_USAGE;
-    struct sb b = {0};
+    pb__buf b = {0};
     front_matter(&b, p);
     header(&b, p);
     where_you_stand(&b, p);
@@ -683,10 +658,7 @@ pb_status pb_plan_markdown(const json_t *plan_in, char **out)
     strategy(&b, p);
     scripts(&b, p);
     notes_and_sources(&b, p);
-    if (b.oom) {
-        pb__free(b.s);
-        return PB_ERR_NOMEM;
-    }
-    *out = b.s;
-    return PB_OK;
+    pb_status st = pb__buf_status(&b);
+    *out = pb__buf_take(&b, NULL);
+    return st;
 }

@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "payband/number.h"
 #include "core/alloc.h"
 #include "store/facts.h"
 #include "core/fileio.h"
 #include "plan/plan_internal.h"
 #include "core/yamlutil.h"
+#include "payband/number.h"
 
 #define PROFILE_MAX_BYTES (1u << 20)
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "store/places.h"
 
 pb__facts *pb__facts_new(void)
 {
@@ -15,23 +16,6 @@ pb__facts *pb__facts_new(void)
     f->source.as_of = PB_DATE_NONE;
     f->source.review_due = PB_DATE_NONE;
     return f;
-}
-
-void *pb__list_push(void *items_field, size_t *count, size_t *cap, size_t item_size)
-{
-    void **items = items_field;
-    if (*count == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 8;
-        void *grown = pb__realloc(*items, ncap * item_size);
-        if (!grown)
-            return NULL;
-        *items = grown;
-        *cap = ncap;
-    }
-    char *slot = (char *)*items + *count * item_size;
-    memset(slot, 0, item_size);
-    (*count)++;
-    return slot;
 }
 
 static void free_node(struct pb__level_node *n)
@@ -168,6 +152,7 @@ void pb__facts_free(pb__facts *f)
     pb__free(f->company_facts.items);
     pb__free(f->extra_asks.items);
     pb__free(f->citations.items);
+    pb__places_release(f);
     pb__free(f);
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "payband/date.h"
+#include "core/buf.h"
 #include "payband/status.h"
 
 struct pb__source {
@@ -174,6 +175,26 @@ struct pb__extra_ask {
     long line;
 };
 
+/* A spelling of a company that offer reports use ("Facebook" for meta). */
+struct pb__company_alias {
+    char *alias;   /* as written */
+    char *company; /* slug, declared in the file's companies */
+    long line;
+};
+
+/* A place that the locations of offer reports may name (see docs/dataset.md). */
+struct pb__place {
+    char *kind;     /* "country", "state", "metro", "city" or "remote" */
+    char *name;
+    char *code;     /* a country's ISO 3166-1 alpha-2 code, a state's code; or NULL */
+    char *country;  /* ISO code of the country it lies in (a country's own); NULL for remote */
+    char *state;    /* a city's state code, or NULL */
+    char *metro;    /* a city's metro area, or NULL */
+    char **aliases; /* other spellings */
+    size_t alias_count;
+    long line;
+};
+
 /* A source a document cites for its figures ("Levels.fyi", an evidence bullet). */
 struct pb__citation {
     char *text;
@@ -202,6 +223,8 @@ typedef struct pb__facts {
     PB__LIST(struct pb__company_fact) company_facts;
     PB__LIST(struct pb__extra_ask) extra_asks;
     PB__LIST(struct pb__citation) citations;
+    PB__LIST(struct pb__company_alias) company_aliases;
+    PB__LIST(struct pb__place) places;
 } pb__facts;
 
 pb__facts *pb__facts_new(void);
@@ -209,10 +232,6 @@ void pb__facts_free(pb__facts *facts);
 /* Free the strings of one band (for bands held outside a pb__facts). */
 void pb__band_release(struct pb__band *band);
 
-/* Grow a list by one zeroed item; returns it, or NULL when out of memory. */
-void *pb__list_push(void *items_field, size_t *count, size_t *cap, size_t item_size);
-#define PB__PUSH(list) \
-    pb__list_push(&(list).items, &(list).count, &(list).cap, sizeof *(list).items)
 
 /* Add a company or role display name unless the slug is already listed. */
 pb_status pb__facts_name(pb__facts *facts, bool company, const char *slug, const char *display);

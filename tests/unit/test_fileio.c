@@ -97,7 +97,7 @@ Test(fileio, errors_name_the_file_and_the_reason)
 
     write_file("one\ntwo\nth\0ree\n", 15);
     cr_expect_eq(pb__read_file(path, 100, &text, &len, &diag), PB_ERR_PARSE);
-    snprintf(want, sizeof want, "%s:3: binary data (NUL byte) in a text file", path);
+    snprintf(want, sizeof want, "%s:3: not a text file: a NUL byte at byte 10", path);
     cr_expect_str_eq(diag.msg, want);
     cr_expect_eq(text, (char *)1, "nothing returned on failure");
 }
