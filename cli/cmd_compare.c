@@ -81,9 +81,11 @@ static bool print_table(json_t *r)
     json_t *fx = json_object_get(r, "fx");
     for (size_t i = 0; i < json_array_size(fx); i++) {
         json_t *q = json_array_get(fx, i);
-        printf("rate: 1 %s = %.6g %s (%s, %s)\n", jstr(q, "from"),
+        printf("rate: 1 %s = %.6g %s (%s, %s)", jstr(q, "from"),
                json_number_value(json_object_get(q, "rate")), jstr(q, "to"), jstr(q, "source"),
                jstr(q, "date"));
+        offer_cli_print_route(q);
+        printf("\n");
     }
 
     json_t *rows = json_array();

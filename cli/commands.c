@@ -28,9 +28,10 @@ const struct cli_command cli_commands[] = {
     {"stale", cmd_stale, "[--as-of DATE] [--format F]", "facts past their review date"},
     {"sources", cmd_sources, "[--as-of DATE] [--format F]", "the documents behind the data"},
     {"rates", cmd_rates,
-     "import FILE | add DATE BASE QUOTE RATE [--source KEY] | convert AMOUNT --to CUR "
-     "[--date DATE]",
-     "exchange rates: import ECB history, add a rate, convert"},
+     "import FILE | add DATE BASE QUOTE RATE [--source KEY] [--replace] |\n"
+     "  list [--base CUR] [--quote CUR] [--since DATE] [--format F] |\n"
+     "  delete DATE BASE QUOTE [--source KEY] | convert AMOUNT --to CUR [--date DATE]",
+     "exchange rates: import ECB history, add, list or delete a rate, convert"},
     {"import", cmd_import, "FILE... [--type guide|briefing] [--as-of DATE] [--format table|json]",
      "read negotiation guides and market briefings into the store"},
     {"check", cmd_check, "FILE... [--type guide|briefing] [--no-store] [--format table|json|csv]",

@@ -381,8 +381,7 @@ static json_t *pct_json(bool present, int32_t bp)
 json_t *pb__quote_json(const pb_fx_quote *q);
 json_t *pb__quote_json(const pb_fx_quote *q)
 {
-    return json_pack("{s:s, s:s, s:f, s:o, s:s}", "from", q->from, "to", q->to, "rate", q->rate,
-                     "date", pb__json_date(q->date), "source", q->source);
+    return pb__json_quote(q);
 }
 
 json_t *pb__band_json(const struct pb__bandrow *r)

@@ -304,11 +304,7 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
     ADD(root, "currency", json_string(c.currency));
     ADD(root, "native_currency", json_string(o->currency));
     if (c.quote) {
-        char date[11];
-        pb_date_format(c.quote->date, date);
-        json_t *fx = json_pack("{s:s, s:s, s:f, s:s, s:s}", "from", c.quote->from, "to",
-                               c.quote->to, "rate", c.quote->rate, "date", date, "source",
-                               c.quote->source);
+        json_t *fx = pb__json_quote(c.quote);
         if (!fx)
             goto nomem_lists;
         ADD(root, "fx", fx);

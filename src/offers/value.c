@@ -27,6 +27,7 @@
 
 #include "core/alloc.h"
 #include "core/diag.h"
+#include "core/jsonutil.h"
 #include "offers/offer_internal.h"
 #include "payband/money.h"
 #include "offers/fastmath.h"
@@ -1410,11 +1411,7 @@ pb_status pb_valuation_run(pb_valuation *v, json_t **out)
             seen = seen || v->models[j].quote == q;
         if (!q || seen)
             continue;
-        char day[11];
-        pb_date_format(q->date, day);
-        json_array_append_new(fxs, json_pack("{s:s, s:s, s:f, s:s, s:s}", "from", q->from, "to",
-                                             q->to, "rate", q->rate, "date", day, "source",
-                                             q->source));
+        json_array_append_new(fxs, pb__json_quote(q));
     }
 
     for (size_t i = 0; i < v->nmodels; i++) {
