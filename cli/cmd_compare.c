@@ -479,7 +479,10 @@ int cmd_compare(int argc, char **argv)
         rc = offer_cli_quote(db, &store, from, target, &quotes[i]);
         if (rc != CLI_EXIT_OK)
             goto done;
-        pb_valuation_add_rate(v, &quotes[i]);
+        if (pb_valuation_add_rate(v, &quotes[i]) != PB_OK) {
+            rc = cli_fail("%s", pb_valuation_errmsg(v));
+            goto done;
+        }
     }
     /* company facts the files leave out come from the store */
     if (!store && !(store = cli_open_store(db ? db : cli_global_db))) {
@@ -496,7 +499,10 @@ int cmd_compare(int argc, char **argv)
             cli_note("%s", note);
     }
     for (size_t i = 0; i < noffers; i++)
-        pb_valuation_add(v, offers[i]);
+        if (pb_valuation_add(v, offers[i]) != PB_OK) {
+            rc = cli_fail("%s", pb_valuation_errmsg(v));
+            goto done;
+        }
     if (pb_valuation_run(v, &result) != PB_OK) {
         rc = cli_fail("%s", pb_valuation_errmsg(v));
         goto done;

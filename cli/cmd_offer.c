@@ -23,13 +23,15 @@ int offer_cli_quote(const char *db, pb_store **store, const char *from, const ch
         return cli_fail("cannot read exchange rates: %s", pb_store_errmsg(*store));
     pb_date today = pb_date_today();
     st = pb_fx_rate(fx, from, to, today, quote);
-    if (st != PB_OK) {
+    if (st == PB_ERR_NO_RATE) {
         char day[11];
         pb_date_format(today, day);
         return cli_fail("no exchange rate from %s to %s on or before %s in the database "
                         "(import rates with `payband rates import FILE`)",
                         from, to, day);
     }
+    if (st != PB_OK)
+        return cli_fail("cannot convert %s to %s: %s", from, to, pb_fx_errmsg(fx));
     return CLI_EXIT_OK;
 }
 
