@@ -32,6 +32,7 @@ struct edge {
 
 struct node {
     int dist;         /* hops from the start, -1 unreached */
+    int dist_end;     /* hops to the end, -1 unreached (within the route's length) */
     pb_date oldest;   /* best oldest date of a shortest route here */
     bool reached;     /* by a route whose oldest date is at least the best */
     int64_t sum;      /* best sum of dates among those */
@@ -52,6 +53,15 @@ static const struct pb__fx_point *point_on(const struct pb__fx_series *s, pb_dat
     return p && exact && p->date != on ? NULL : p;
 }
 
+/* Does a series link its pair on `on`? (A test on its first point; the
+ * point itself is looked up only for the series a shortest route may use.) */
+static bool links(const struct pb__fx_series *s, pb_date on, bool exact)
+{
+    if (exact)
+        return point_on(s, on, true) != NULL;
+    return s->len > 0 && s->pts[0].date <= on;
+}
+
 /* Is point a (of a series written base < quote or not) better than b for the
  * same pair: the later date, then the later addition. */
 static bool better(const struct pb__fx_point *a, const struct pb__fx_point *b)
@@ -63,12 +73,63 @@ static bool better(const struct pb__fx_point *a, const struct pb__fx_point *b)
     return a->seq > b->seq;
 }
 
-/* Collect one edge per linked pair into `edges` (room for nseries). */
-static size_t collect_edges(const pb_fx *fx, pb_date on, bool exact, struct edge *edges)
+/* Breadth-first distances from `start` over the linking series, into
+ * dist_end when `to_end` (else dist), at most `depth` hops, stopping after
+ * the layer that reaches `stop` (-1: none). */
+static void distances(const pb_fx *fx, pb_date on, bool exact, struct node *nodes,
+                      uint32_t start, int depth, bool to_end, long stop)
 {
-    size_t n = 0;
+    if (to_end)
+        nodes[start].dist_end = 0;
+    else
+        nodes[start].dist = 0;
+    for (int k = 0; k < depth; k++) {
+        bool grew = false;
+        for (size_t i = 0; i < fx->nseries; i++) {
+            const struct pb__fx_series *s = fx->series[i];
+            int *du = to_end ? &nodes[s->ib].dist_end : &nodes[s->ib].dist;
+            int *dv = to_end ? &nodes[s->iq].dist_end : &nodes[s->iq].dist;
+            if (!((*du == k && *dv < 0) || (*dv == k && *du < 0)) || !links(s, on, exact))
+                continue;
+            if (*du == k)
+                *dv = k + 1;
+            else
+                *du = k + 1;
+            grew = true;
+        }
+        if (!grew || (stop >= 0 && (to_end ? nodes[stop].dist_end : nodes[stop].dist) >= 0))
+            break;
+    }
+}
+
+/* The best route from code index a to b, at most PB_FX_MAX_HOPS long:
+ * fewest hops, then the most recent oldest date, then the greatest sum of
+ * dates, then the first found. `edges` has room for every series. False when
+ * there is none. */
+static bool find_route(const pb_fx *fx, pb_date on, bool exact, struct edge *edges,
+                       struct node *nodes, uint32_t a, uint32_t b, struct route *out)
+{
+    for (size_t i = 0; i < fx->ncodes; i++)
+        nodes[i] = (struct node){-1, -1, PB_DATE_NONE, false, 0, -1};
+    /* Fewest hops: distances from a until b is reached, and back from b
+     * for the length of the route, so that only the series of some shortest
+     * route are looked at closely. */
+    distances(fx, on, exact, nodes, a, PB_FX_MAX_HOPS, false, (long)b);
+    int hops = nodes[b].dist;
+    if (hops < 1)
+        return false;
+    distances(fx, on, exact, nodes, b, hops - 1, true, -1);
+
+    /* The series a shortest route may use, one edge per pair, with the
+     * point each gives. */
+    size_t nedges = 0;
     for (size_t i = 0; i < fx->nseries; i++) {
         const struct pb__fx_series *s = fx->series[i];
+        const struct node *u = &nodes[s->ib], *v = &nodes[s->iq];
+        bool on_route = (u->dist >= 0 && v->dist_end >= 0 && u->dist + 1 + v->dist_end == hops) ||
+                        (v->dist >= 0 && u->dist_end >= 0 && v->dist + 1 + u->dist_end == hops);
+        if (!on_route)
+            continue;
         const struct pb__fx_point *p = point_on(s, on, exact);
         if (!p)
             continue;
@@ -76,35 +137,8 @@ static size_t collect_edges(const pb_fx *fx, pb_date on, bool exact, struct edge
         const struct pb__fx_point *q = r ? point_on(r, on, exact) : NULL;
         if (q && !better(p, q))
             continue; /* the reverse series speaks for the pair */
-        edges[n++] = (struct edge){s->ib, s->iq, s, p};
+        edges[nedges++] = (struct edge){s->ib, s->iq, s, p};
     }
-    return n;
-}
-
-/* The best route from code index a to b over `edges`, at most
- * PB_FX_MAX_HOPS long: fewest hops, then the most recent oldest date, then
- * the greatest sum of dates, then the first found. False when none. */
-static bool find_route(const struct edge *edges, size_t nedges, struct node *nodes,
-                       size_t nnodes, uint32_t a, uint32_t b, struct route *out)
-{
-    for (size_t i = 0; i < nnodes; i++)
-        nodes[i] = (struct node){-1, PB_DATE_NONE, false, 0, -1};
-    nodes[a].dist = 0;
-    for (int k = 0; k < PB_FX_MAX_HOPS && nodes[b].dist < 0; k++) {
-        bool grew = false;
-        for (size_t i = 0; i < nedges; i++) {
-            const struct edge *e = &edges[i];
-            if (nodes[e->u].dist == k && nodes[e->v].dist < 0)
-                nodes[e->v].dist = k + 1, grew = true;
-            else if (nodes[e->v].dist == k && nodes[e->u].dist < 0)
-                nodes[e->u].dist = k + 1, grew = true;
-        }
-        if (!grew)
-            break;
-    }
-    int hops = nodes[b].dist;
-    if (hops < 1)
-        return false;
 
     /* The most recent oldest date of a shortest route to each node. */
     nodes[a].oldest = INT32_MAX;
@@ -255,8 +289,7 @@ static pb_status lookup(const pb_fx *fx, const char *from, const char *to, pb_da
                               from, to);
             goto done;
         }
-        size_t nedges = collect_edges(fx, on, exact, edges);
-        found = find_route(edges, nedges, nodes, fx->ncodes, (uint32_t)a, (uint32_t)b, &r);
+        found = find_route(fx, on, exact, edges, nodes, (uint32_t)a, (uint32_t)b, &r);
         if (found)
             quote_of_route(fx, &r, reversed, &q);
     }
@@ -285,7 +318,8 @@ static void give_message(const pb__diag *d, char *msg, size_t cap)
 pb_status pb_fx_rate_r(const pb_fx *fx, const char *from, const char *to, pb_date on,
                        pb_fx_quote *quote, char *msg, size_t cap)
 {
-    pb__diag d = {{0}};
+    pb__diag d;
+    d.msg[0] = '\0';
     pb_fx_quote q;
     if (!fx)
         return PB_ERR_USAGE;
@@ -308,7 +342,8 @@ pb_status pb_fx_rate(pb_fx *fx, const char *from, const char *to, pb_date on,
 pb_status pb_fx_convert_r(const pb_fx *fx, pb_money amount, const char *to, pb_date on,
                           pb_money *out, pb_fx_quote *quote, char *msg, size_t cap)
 {
-    pb__diag d = {{0}};
+    pb__diag d;
+    d.msg[0] = '\0';
     pb_status st = PB_OK;
     if (!fx || !out)
         return PB_ERR_USAGE;
@@ -356,7 +391,8 @@ pb_status pb_fx_convert(pb_fx *fx, pb_money amount, const char *to, pb_date on, 
 pb_status pb_fx_check(const pb_fx *fx, pb_date date, const char *base, const char *quote,
                       double rate, pb_fx_quote *held, char *msg, size_t cap)
 {
-    pb__diag d = {{0}};
+    pb__diag d;
+    d.msg[0] = '\0';
     pb_status st = PB_OK;
     pb_fx_quote q;
     if (!fx)
