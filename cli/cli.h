@@ -86,7 +86,8 @@ struct cli_column {
 void cli_print_rows(json_t *rows, const struct cli_column *columns, size_t ncolumns,
                     cli_format format);
 /* Print "converted: 1 EUR = 1.091 USD, rate of DATE (source)" for a quote
- * object of the JSON results (nothing for null). */
+ * object of the JSON results (nothing for null); a cross names its route:
+ * "converted: 1 GBP = 1.17593 EUR via GBP→USD→EUR, rates of D1 and D2 (a+b)". */
 void cli_print_fx(const char *indent, json_t *fx);
 /* Print any JSON value, pretty, with a trailing newline. */
 void cli_print_json(json_t *value);
