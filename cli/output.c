@@ -57,6 +57,22 @@ void cli_print_fx(const char *indent, json_t *fx)
 {
     if (!json_is_object(fx))
         return;
+    json_t *path = json_object_get(fx, "path"), *dates = json_object_get(fx, "dates");
+    if (json_array_size(path) > 2) {
+        /* a cross: "via GBP→USD→EUR, rates of 2026-03-02 and 2026-03-01" */
+        printf("%sconverted: 1 %s = %.6g %s via ", indent,
+               json_string_value(json_object_get(fx, "from")),
+               json_number_value(json_object_get(fx, "rate")),
+               json_string_value(json_object_get(fx, "to")));
+        for (size_t i = 0; i < json_array_size(path); i++)
+            printf("%s%s", i ? "→" : "", json_string_value(json_array_get(path, i)));
+        printf(", rates of");
+        for (size_t i = 0; i < json_array_size(dates); i++)
+            printf("%s%s", i == 0 ? " " : i + 1 == json_array_size(dates) ? " and " : ", ",
+                   json_string_value(json_array_get(dates, i)));
+        printf(" (%s)\n", json_string_value(json_object_get(fx, "source")));
+        return;
+    }
     printf("%sconverted: 1 %s = %.6g %s, rate of %s (%s)\n", indent,
            json_string_value(json_object_get(fx, "from")),
            json_number_value(json_object_get(fx, "rate")),

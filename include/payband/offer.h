@@ -60,9 +60,14 @@ pb_status pb_offer_set_company_facts(pb_offer *offer, const pb_company_facts *fa
  * another currency is converted at the store's rate as of today; without a
  * rate it is skipped and `note` (cap bytes) says so, else note is "". PB_OK
  * also when the store holds nothing about the company; *applied tells
- * whether any fact was applied (may be NULL). */
+ * whether any fact was applied (may be NULL). Any other failure (the
+ * store's rates cannot be read, the converted figure does not fit) is an
+ * error: the offer is left as it was. */
 pb_status pb_offer_use_store_facts(pb_offer *offer, pb_store *store, int *applied, char *note,
                                    size_t cap);
+/* The same, converting at the rate of `as_of` (PB_DATE_NONE: today). */
+pb_status pb_offer_use_store_facts_on(pb_offer *offer, pb_store *store, pb_date as_of,
+                                      int *applied, char *note, size_t cap);
 
 /* Options for pb_offer_schedule. */
 typedef struct pb_schedule_options {
