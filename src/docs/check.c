@@ -17,52 +17,6 @@
 #define PCT_TOLERANCE 1.0      /* percentage points */
 #define PCT_TOLERANCE_APPROX 2.5
 
-void pb__money_text(pb_money m, char *buf, size_t cap)
-{
-    /* compact, but never losing a written digit: "$1.065M", "€121.75K" */
-    double v = pb_money_major(m);
-    double a = v < 0 ? -v : v;
-    char prefix[16];
-    pb_money unit = m;
-    unit.minor = 0;
-    char probe[32];
-    pb_money_format_full(unit, probe, sizeof probe); /* "€0", "$0", "CHF 0" */
-    size_t pl = strlen(probe) - 1;
-    snprintf(prefix, sizeof prefix, "%s%.*s", v < 0 ? "-" : "", (int)pl, probe);
-    if (a >= 1e6 && fabs(a / 1e3 - round(a / 1e3)) < 1e-9) {
-        char num[32];
-        snprintf(num, sizeof num, "%.3f", a / 1e6);
-        size_t n = strlen(num);
-        while (n > 0 && num[n - 1] == '0')
-            num[--n] = '\0';
-        if (n > 0 && num[n - 1] == '.')
-            num[--n] = '\0';
-        snprintf(buf, cap, "%s%sM", prefix, num);
-    } else if (a >= 1e3 && a < 1e6 && fabs(a / 10 - round(a / 10)) < 1e-9) {
-        char num[32];
-        snprintf(num, sizeof num, "%.2f", a / 1e3);
-        size_t n = strlen(num);
-        while (n > 0 && num[n - 1] == '0')
-            num[--n] = '\0';
-        if (n > 0 && num[n - 1] == '.')
-            num[--n] = '\0';
-        snprintf(buf, cap, "%s%sK", prefix, num);
-    } else {
-        pb_money_format_compact(m, buf, cap);
-    }
-}
-
-void pb__range_text(pb_money_range r, char *buf, size_t cap)
-{
-    char a[48], b[48];
-    pb__money_text(r.low, a, sizeof a);
-    if (r.low.minor == r.high.minor) {
-        snprintf(buf, cap, "%s", a);
-        return;
-    }
-    pb__money_text(r.high, b, sizeof b);
-    snprintf(buf, cap, "%s\xE2\x80\x93%s", a, b);
-}
 
 /* A computed range in the compact style ("$210.6K–$269.1K"). */
 static void rounded_range_text(pb_money_range r, char *buf, size_t cap)

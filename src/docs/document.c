@@ -4,11 +4,11 @@
 #include "payband/document.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/buf.h"
 #include "core/fileio.h"
 #include "docs/document_internal.h"
 #include "core/jsonutil.h"
@@ -19,84 +19,45 @@
 
 const char *pb_document_type_name(pb_document_type type)
 {
-    switch (type) {
-    case PB_DOCUMENT_GUIDE:
-        return "guide";
-    case PB_DOCUMENT_BRIEFING:
-        return "briefing";
-    default:
-        return "auto";
-    }
+    const struct pb__reader *r = pb__reader_of(type);
+    return r ? r->name : "auto";
 }
 
 pb_status pb_document_type_parse(const char *text, pb_document_type *out)
 {
-    if (strcmp(text, "guide") == 0)
-        *out = PB_DOCUMENT_GUIDE;
-    else if (strcmp(text, "briefing") == 0)
-        *out = PB_DOCUMENT_BRIEFING;
-    else if (strcmp(text, "auto") == 0)
+    if (strcmp(text, "auto") == 0) {
         *out = PB_DOCUMENT_AUTO;
-    else
-        return PB_ERR_USAGE;
-    return PB_OK;
-}
-
-struct pb__claim *pb__claim_add(struct pb_document *doc, enum pb__claim_kind kind, long line,
-                                const char *text, size_t text_len)
-{
-    struct pb__claim *c = PB__PUSH(doc->claims);
-    if (!c)
-        return NULL;
-    c->kind = kind;
-    c->line = line;
-    c->text = pb__clean_copy(text, text_len);
-    if (!c->text) {
-        doc->claims.count--;
-        return NULL;
+        return PB_OK;
     }
-    return c;
-}
-
-void pb__claims_release(pb__claims *claims)
-{
-    for (size_t i = 0; i < claims->count; i++) {
-        struct pb__claim *c = &claims->items[i];
-        pb__free(c->text);
-        pb__free(c->why);
-        pb__free(c->a.label);
-        pb__free(c->b.label);
-        pb__free(c->offer.currency);
-    }
-    pb__free(claims->items);
-    memset(claims, 0, sizeof *claims);
-}
-
-pb_status pb__document_warn(struct pb_document *doc, long line, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    char *full = line > 0 ? pb__asprintf("%s:%ld: %s", doc->path, line, msg)
-                          : pb__asprintf("%s: %s", doc->path, msg);
-    if (!full)
-        return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    char **grown = pb__realloc(doc->warnings, (doc->warnings_count + 1) * sizeof *grown);
-    if (!grown) {
-        pb__free(full);
-        return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    }
-    doc->warnings = grown;
-    doc->warnings[doc->warnings_count++] = full;
-    return PB_OK;
+    for (size_t i = 0; i < pb__readers_count; i++)
+        if (strcmp(text, pb__readers[i].name) == 0) {
+            *out = pb__readers[i].type;
+            return PB_OK;
+        }
+    return PB_ERR_USAGE;
 }
 
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
+}
+
+/* No reader recognises the text: say what each looked for. */
+static pb_status not_recognised(pb_document *doc)
+{
+    pb__buf b = {0};
+    pb__buf_puts(&b, "not a document payband reads: looked for ");
+    for (size_t i = 0; i < pb__readers_count; i++)
+        pb__buf_printf(&b, "%s%s (a %s)", i == 0 ? "" : i + 1 < pb__readers_count ? ", " : ", or ",
+                       pb__readers[i].looks_for, pb__readers[i].name);
+    pb__buf_puts(&b, ", and found none");
+    char *msg = pb__buf_take(&b, NULL);
+    if (!msg)
+        return pb__doc_nomem(doc);
+    pb_status st = pb__diag_set(&doc->diag, PB_ERR_PARSE, doc->path, 1, "%s", msg);
+    pb__free(msg);
+    return st;
 }
 
 static pb_status read_into(pb_document *doc, pb_document_type type)
@@ -129,13 +90,22 @@ static pb_status read_into(pb_document *doc, pb_document_type type)
         return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     if (!(doc->facts = pb__facts_new()))
         return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    if (type == PB_DOCUMENT_AUTO)
-        type = pb__guide_detect(doc->text, doc->len) ? PB_DOCUMENT_GUIDE : PB_DOCUMENT_BRIEFING;
-    doc->type = type;
+    const struct pb__reader *reader = NULL;
+    if (type == PB_DOCUMENT_AUTO) {
+        for (size_t i = 0; i < pb__readers_count && !reader; i++)
+            if (pb__readers[i].detect(doc->text, doc->len))
+                reader = &pb__readers[i];
+        if (!reader)
+            return not_recognised(doc);
+    } else if (!(reader = pb__reader_of(type))) {
+        return pb__diag_set(&doc->diag, PB_ERR_USAGE, NULL, 0, "unknown document type %d",
+                            (int)type);
+    }
+    doc->type = reader->type;
     doc->facts->source.file = pb__strdup(base_name(doc->path));
     if (!doc->facts->source.file)
-        return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    return type == PB_DOCUMENT_GUIDE ? pb__guide_read(doc) : pb__prose_read(doc);
+        return pb__doc_nomem(doc);
+    return reader->read(doc);
 }
 
 static pb_document *document_new(const char *name)
@@ -369,7 +339,7 @@ static pb_status note_replaced(pb_document *doc, pb_store *store)
         if (oom)
             rc = PB_ERR_NOMEM;
         else if (!same_file || !same_title)
-            rc = pb__document_warn(doc, 0,
+            rc = pb__doc_warn(doc, 0,
                                    "replaces the facts of %s ('%s') imported before under the "
                                    "same source key '%s'",
                                    file ? file : "another document", title ? title : "",
