@@ -12,10 +12,20 @@
 #include "core/alloc.h"
 #include "core/yamlutil.h"
 #include "docs/guide_internal.h"
+#include "payband/number.h"
 
 long pb__guide_line_at(const struct guide *g, const pb__ptext *t, size_t pos)
 {
     return pb__lines_at(&g->doc->lines, pb__ptext_source(t, pos));
+}
+
+pb_status pb__guide_amount_ok(struct guide *g, const char *s, const struct pb__money_tok *tok,
+                              long line, const char *what)
+{
+    if (pb__doc_range_ok(tok->range))
+        return PB_OK;
+    return pb__doc_fail(g->doc, line, "%s amount '%.*s' out of range (0 to %s)", what,
+                        (int)(tok->end - tok->start), s + tok->start, PB__DOC_MAX_MAJOR_TEXT);
 }
 
 char *pb__guide_dup(const char *s)
@@ -127,6 +137,23 @@ done:
     return st;
 }
 
+/* "2025-Q4": the year and the quarter. */
+static bool quarter_of(const char *p, int *year, int *q)
+{
+    if (strlen(p) != 7 || p[4] != '-' || p[5] != 'Q')
+        return false;
+    for (size_t i = 0; i < 7; i++)
+        if (i != 4 && i != 5 && !isdigit((unsigned char)p[i]))
+            return false;
+    char y[5] = {p[0], p[1], p[2], p[3], '\0'}, n[2] = {p[6], '\0'};
+    int64_t yv = 0, qv = 0;
+    if (!pb_integer_parse_str(y, 1, 9999, &yv) || !pb_integer_parse_str(n, 1, 4, &qv))
+        return false;
+    *year = (int)yv;
+    *q = (int)qv;
+    return true;
+}
+
 static pb_status set_dates(struct guide *g, const struct front *fm)
 {
     struct pb__source *s = &g->f->source;
@@ -134,8 +161,7 @@ static pb_status set_dates(struct guide *g, const struct front *fm)
     s->as_of = fm->last_updated;
     if (fm->period) {
         int year = 0, q = 0;
-        char extra;
-        if (sscanf(fm->period, "%4d-Q%1d%c", &year, &q, &extra) == 2 && q >= 1 && q <= 4) {
+        if (quarter_of(fm->period, &year, &q)) {
             pb_date first;
             if (pb_date_from_ymd(year, 3 * q - 2, 1, &first) == PB_OK)
                 s->as_of = pb_date_add_months(first, 3) - 1; /* the quarter's last day */

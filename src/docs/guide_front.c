@@ -3,6 +3,7 @@
  * every figure a plain decimal number inside payband's limits; and the
  * merge of the front matter's bands with the comp table's, where the two
  * must agree. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -45,6 +46,67 @@ pb_status pb__guide_front_split(struct pb_document *doc, size_t *fm_start, size_
     return pb__doc_fail(doc, 1, "front matter is not closed: no line '---' after the opening one");
 }
 
+/* Whether `t` is spelled like a decimal number (sign, digits, point,
+ * exponent) though pb_decimal_parse refused it: then it is one too large
+ * for any figure ("1e400"), not a word. */
+static bool decimal_spelling(const char *t)
+{
+    const char *p = t;
+    size_t digits = 0;
+    if (*p == '+' || *p == '-')
+        p++;
+    for (; isdigit((unsigned char)*p); p++)
+        digits++;
+    if (*p == '.')
+        for (p++; isdigit((unsigned char)*p); p++)
+            digits++;
+    if (digits == 0)
+        return false;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!isdigit((unsigned char)*p))
+            return false;
+        while (isdigit((unsigned char)*p))
+            p++;
+    }
+    return *p == '\0';
+}
+
+/* A number field in [0, max], written in plain decimal notation: *has is
+ * false when the field is absent or null. `max_text` writes the limit. */
+static pb_status fm_number(pb__yaml *y, yaml_node_t *node, const char *what, double max,
+                           const char *max_text, bool *has, double *out, pb__diag *diag)
+{
+    *has = false;
+    if (pb__yaml_is_null(node))
+        return PB_OK;
+    pb_status st = pb__yaml_expect(y, node, YAML_SCALAR_NODE, what, diag);
+    if (st != PB_OK)
+        return st;
+    const char *t = pb__yaml_text(node);
+    long line = pb__yaml_line(y, node);
+    double v = 0;
+    if (!pb_decimal_parse_str(t, &v))
+        return decimal_spelling(t)
+                   ? pb__diag_set(diag, PB_ERR_RANGE, y->file, line,
+                                  "%s out of range: '%s' (at most %s)", what, t, max_text)
+                   : pb__diag_set(diag, PB_ERR_PARSE, y->file, line,
+                                  "%s must be a plain decimal number, not '%s'", what, t);
+    if (v < 0)
+        return pb__diag_set(diag, PB_ERR_RANGE, y->file, line, "%s must not be negative: '%s'",
+                            what, t);
+    if (v > max)
+        return pb__diag_set(diag, PB_ERR_RANGE, y->file, line,
+                            "%s out of range: '%s' (at most %s)", what, t, max_text);
+    *out = v;
+    *has = true;
+    return PB_OK;
+}
+
+/* The bonus of a compensation row: a number of percent ("15") or a
+ * percentage or range of them ("15%", "5–10%"), at most 200%. */
 static pb_status yaml_pct(pb__yaml *y, yaml_node_t *node, const char *what, bool *has,
                           int32_t *lo, int32_t *hi, pb__diag *diag)
 {
@@ -54,55 +116,69 @@ static pb_status yaml_pct(pb__yaml *y, yaml_node_t *node, const char *what, bool
     if (st != PB_OK)
         return st;
     const char *t = pb__yaml_text(node);
+    long line = pb__yaml_line(y, node);
+    double max = PB__DOC_MAX_BONUS_BP / 100.0;
     double v = 0;
-    if (pb_decimal_parse_str(t, &v)) {
-        if (v < 0 || v > 1000)
-            return pb__diag_set(diag, PB_ERR_PARSE, y->file, pb__yaml_line(y, node),
-                                "%s out of range: '%s'", what, t);
-        *lo = *hi = (int32_t)(v * 100 + 0.5);
+    if (pb_decimal_parse_str(t, &v) || decimal_spelling(t)) {
+        bool has_v = false;
+        if ((st = fm_number(y, node, what, max, "200", &has_v, &v, diag)) != PB_OK)
+            return st;
+        *lo = *hi = (int32_t)(v * 100 + 0.5); /* v in [0, 200]: at most 20,000 */
         *has = true;
         return PB_OK;
     }
     pb_pct_range r;
     const char *why = NULL;
     if (pb_pct_range_parse(t, strlen(t), &r, &why) != PB_OK)
-        return pb__diag_set(diag, PB_ERR_PARSE, y->file, pb__yaml_line(y, node),
-                            "%s must be a percentage, not '%s': %s", what, t, why);
+        return pb__diag_set(diag, PB_ERR_PARSE, y->file, line,
+                            "%s must be a decimal number or a percentage ('15', "
+                            "'5\xE2\x80\x93" "10%%'), not '%s': %s",
+                            what, t, why);
+    if (r.high_bp > PB__DOC_MAX_BONUS_BP)
+        return pb__diag_set(diag, PB_ERR_RANGE, y->file, line,
+                            "%s out of range: '%s' (at most 200%%)", what, t);
     *lo = r.low_bp;
     *hi = r.high_bp;
     *has = true;
     return PB_OK;
 }
 
-/* Two money fields of a compensation row ("base_low", "base_high"). */
+/* Two money fields of a compensation row ("base_low", "base_high"): each a
+ * plain decimal number of major units from 0 to a trillion; one alone
+ * stands for both. */
 static pb_status yaml_money_pair(pb__yaml *y, yaml_node_t *row, const char *lo_key,
                                  const char *hi_key, const char *currency, bool *has,
                                  int64_t *lo, int64_t *hi, pb__diag *diag)
 {
-    double vl = -1, vh = -1;
+    double vl = 0, vh = 0;
+    bool has_l = false, has_h = false;
     yaml_node_t *nl = pb__yaml_get(y, row, lo_key), *nh = pb__yaml_get(y, row, hi_key);
-    pb_status st = pb__yaml_number(y, nl, lo_key, &vl, diag);
+    pb_status st = fm_number(y, nl, lo_key, PB__DOC_MAX_MAJOR, PB__DOC_MAX_MAJOR_TEXT, &has_l,
+                             &vl, diag);
     if (st == PB_OK)
-        st = pb__yaml_number(y, nh, hi_key, &vh, diag);
+        st = fm_number(y, nh, hi_key, PB__DOC_MAX_MAJOR, PB__DOC_MAX_MAJOR_TEXT, &has_h, &vh,
+                       diag);
     if (st != PB_OK)
         return st;
-    if (vl < 0 && vh < 0)
+    if (!has_l && !has_h)
         return PB_OK;
-    if (vl < 0)
+    if (!has_l)
         vl = vh;
-    if (vh < 0)
+    if (!has_h)
         vh = vl;
-    if (vl > 1e12 || vh > 1e12)
-        return pb__diag_set(diag, PB_ERR_RANGE, y->file, pb__yaml_line(y, nl ? nl : nh),
-                            "%s too large", lo_key);
     if (vl > vh)
         return pb__diag_set(diag, PB_ERR_PARSE, y->file, pb__yaml_line(y, nl),
                             "%s is above %s", lo_key, hi_key);
     if (!currency)
         return pb__diag_set(diag, PB_ERR_PARSE, y->file, pb__yaml_line(y, row),
                             "compensation row has figures but no currency");
-    *lo = pb_money_from_double(vl, currency).minor;
-    *hi = pb_money_from_double(vh, currency).minor;
+    pb_money ml, mh;
+    if (pb_money_from_double_checked(vl, currency, &ml) != PB_OK ||
+        pb_money_from_double_checked(vh, currency, &mh) != PB_OK)
+        return pb__diag_set(diag, PB_ERR_RANGE, y->file, pb__yaml_line(y, has_l ? nl : nh),
+                            "%s out of range", has_l ? lo_key : hi_key);
+    *lo = ml.minor;
+    *hi = mh.minor;
     *has = true;
     return PB_OK;
 }

@@ -66,6 +66,10 @@ struct fig {
 
 /* guide.c */
 long pb__guide_line_at(const struct guide *g, const pb__ptext *t, size_t pos);
+/* PB_OK when the figure s[tok] lies inside the limits of pay (doctext.h),
+ * else an error at `line` naming it as `what` ("offer", "ask"). */
+pb_status pb__guide_amount_ok(struct guide *g, const char *s, const struct pb__money_tok *tok,
+                              long line, const char *what);
 char *pb__guide_dup(const char *s); /* a copy, NULL for NULL (check the result) */
 
 /* guide_front.c */

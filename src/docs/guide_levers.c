@@ -121,6 +121,10 @@ pb_status pb__guide_scan_premiums(struct guide *g, const char *s, size_t n, cons
         else if (pb__find_word(s, w0, w1, "base", true) != NPOS)
             applies = "base";
         long line = fixed_line > 0 ? fixed_line : pb__guide_line_at(g, t, pt.start);
+        if (pt.pct.high_bp > PB__DOC_MAX_PCT_BP)
+            return pb__doc_fail(g->doc, line,
+                                "premium '%.*s' out of range (at most 1,000%%)",
+                                (int)(pt.end - pt.start), s + pt.start);
         char *note = pb__clean_copy(s + pt.start, (after != NPOS ? after + 7 : pt.end) - pt.start);
         if (!note)
             return pb__doc_nomem(g->doc);
@@ -204,6 +208,8 @@ static pb_status read_targets(struct guide *g, const char *kind, const char *s, 
         if (!years)
             years = pb__guide_years_in(s, figs[j].tok.end, to);
         for (size_t k = i; comp && k <= j; k++) {
+            if ((st = pb__guide_amount_ok(g, s, &figs[k].tok, line, kind)) != PB_OK)
+                break;
             struct pb__target *t = target_for(g, kind, figs[k].tok.range.low.currency, line, &st);
             if (!t)
                 break;
@@ -271,6 +277,13 @@ static pb_status extra_asks(struct guide *g, const char *s, size_t from, size_t 
         const char *kind = extra_ask_kind(text, strlen(text));
         struct fig figs[4];
         size_t nf = pb__guide_figures(s, a, b, figs, 4);
+        for (size_t f = 0; f < nf; f++) {
+            pb_status st = pb__guide_amount_ok(g, s, &figs[f].tok, line, "additional ask");
+            if (st != PB_OK) {
+                pb__free(text);
+                return st;
+            }
+        }
         size_t count = nf ? nf : 1;
         for (size_t f = 0; f < count; f++) {
             struct pb__extra_ask *x = PB__PUSH(g->f->extra_asks);

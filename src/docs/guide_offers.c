@@ -9,6 +9,7 @@
 
 #include "core/alloc.h"
 #include "docs/guide_internal.h"
+#include "payband/number.h"
 
 static int number_word(const char *s, size_t n)
 {
@@ -17,16 +18,13 @@ static int number_word(const char *s, size_t n)
     for (int i = 0; i < 10; i++)
         if (strlen(words[i]) == n && strncasecmp(s, words[i], n) == 0)
             return i + 1;
-    if (n > 0 && n < 3 && isdigit((unsigned char)s[0])) {
-        int v = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (!isdigit((unsigned char)s[i]))
-                return 0;
-            v = v * 10 + (s[i] - '0');
-        }
-        return v;
-    }
-    return 0;
+    char digits[3];
+    int64_t v = 0;
+    if (n == 0 || n >= sizeof digits || !isdigit((unsigned char)s[0]))
+        return 0;
+    memcpy(digits, s, n);
+    digits[n] = '\0';
+    return pb_integer_parse_str(digits, 1, 99, &v) ? (int)v : 0;
 }
 
 /* "over four years", "over 4 years", "/4yr": the number of years, or 0. */
@@ -333,6 +331,19 @@ pb_status pb__guide_sentence_offers(struct guide *g, const char *s, size_t from,
         int32_t bonus_bp;
         offer_extras(s, figs, n, i + 2, b->end, limit, a->range.low.currency, &sign_on,
                      &bonus_bp);
+        pb_status rst = pb__guide_amount_ok(g, s, a, line, "offer");
+        if (rst == PB_OK)
+            rst = pb__guide_amount_ok(g, s, b, line, "offer");
+        if (rst != PB_OK)
+            return rst;
+        pb_money so = pb_money_of(0, a->range.low.currency);
+        so.minor = sign_on;
+        if (!pb__doc_money_ok(so))
+            return pb__doc_fail(g->doc, line, "offer sign-on out of range (0 to %s)",
+                                PB__DOC_MAX_MAJOR_TEXT);
+        if (bonus_bp > PB__DOC_MAX_BONUS_BP)
+            return pb__doc_fail(g->doc, line, "offer bonus of %g%% out of range (at most 200%%)",
+                                bonus_bp / 100.0);
         if (found)
             *found = true;
         if (!region)

@@ -8,6 +8,7 @@
 
 #include "core/alloc.h"
 #include "docs/guide_internal.h"
+#include "payband/number.h"
 
 static bool is_dash_cell(const char *s)
 {
@@ -19,6 +20,9 @@ static bool is_dash_cell(const char *s)
     return false;
 }
 
+/* Vesting years named in a column header: "Equity (Pre-IPO/4yr)" -> 4,
+ * "Stock (RSU/4yr)" -> 4, "RSUs (4 years)" -> 4, "Equity/yr" -> 1; 0 if
+ * none; -1 when the header names a period outside 1 to 10 years. */
 static int header_vest_years(const char *h)
 {
     size_t n = strlen(h);
@@ -26,13 +30,22 @@ static int header_vest_years(const char *h)
         if (!isdigit((unsigned char)h[i]) || (i > 0 && isdigit((unsigned char)h[i - 1])))
             continue;
         size_t e = i;
-        int v = 0;
-        while (e < n && isdigit((unsigned char)h[e]) && v < 100)
-            v = v * 10 + (h[e++] - '0');
+        while (e < n && isdigit((unsigned char)h[e]))
+            e++;
+        size_t digits_end = e;
         while (e < n && (h[e] == ' ' || h[e] == '-'))
             e++;
-        if (e < n && (strncasecmp(h + e, "yr", 2) == 0 || strncasecmp(h + e, "year", 4) == 0))
-            return v;
+        if (e < n && (strncasecmp(h + e, "yr", 2) == 0 || strncasecmp(h + e, "year", 4) == 0)) {
+            char digits[8];
+            int64_t v = 0;
+            if (digits_end - i >= sizeof digits)
+                return -1;
+            memcpy(digits, h + i, digits_end - i);
+            digits[digits_end - i] = '\0';
+            if (!pb_integer_parse_str(digits, 1, PB__DOC_MAX_VEST_YEARS, &v))
+                return -1;
+            return (int)v;
+        }
     }
     if (pb__find_word(h, 0, n, "/yr", false) != NPOS ||
         pb__find_word(h, 0, n, "per year", false) != NPOS ||
@@ -110,13 +123,20 @@ static pb_status cell_range(struct guide *g, const struct pb__block *row, size_t
     pb_money_range r;
     const char *why = "unreadable";
     if (pb_money_range_parse(clean, n, &r, &why) != PB_OK) {
-        st = pb__doc_fail(g->doc, row->line, "cannot read amount '%s' in column '%s' of row '%s': %s",
-                  clean, header, region, why);
+        st = pb__doc_fail(g->doc, row->line,
+                          "cannot read amount '%s' in column '%s' of row '%s': %s", clean, header,
+                          region, why);
+        goto done;
+    }
+    if (!pb__doc_range_ok(r)) {
+        st = pb__doc_fail(g->doc, row->line,
+                          "amount '%s' in column '%s' of row '%s' out of range (0 to %s)", clean,
+                          header, region, PB__DOC_MAX_MAJOR_TEXT);
         goto done;
     }
     if (currency[0] && strcmp(currency, r.low.currency) != 0) {
-        st = pb__doc_fail(g->doc, row->line, "row '%s' mixes currencies: %s and %s", region, currency,
-                  r.low.currency);
+        st = pb__doc_fail(g->doc, row->line, "row '%s' mixes currencies: %s and %s", region,
+                          currency, r.low.currency);
         goto done;
     }
     memcpy(currency, r.low.currency, 4);
@@ -195,17 +215,19 @@ static pb_status table_row(struct guide *g, const struct pb__block *row,
                 blank = false;
         if (blank) {
             st = pb__doc_fail(doc, row->line,
-                      "table row '%s' has no value in column '%s' (a missing cell; write "
-                      "\xE2\x80\x94 for none)",
-                      region, headers[c]);
+                              "table row '%s' has no value in column '%s' (a missing cell; "
+                              "write \xE2\x80\x94 for none)",
+                              region, headers[c]);
             goto done;
         }
     }
     size_t raw = raw_cells(doc, row->line), want = blocks->items[header_index].ncells;
     if (raw != want) {
         st = pb__doc_fail(doc, row->line,
-                  "table row '%s' has %zu cells but the header has %zu (%s)", region, raw, want,
-                  raw > want ? "an extra cell" : "a missing cell; write \xE2\x80\x94 for none");
+                          "table row '%s' has %zu cells but the header has %zu (%s)", region,
+                          raw, want,
+                          raw > want ? "an extra cell"
+                                     : "a missing cell; write \xE2\x80\x94 for none");
         goto done;
     }
     /* a relative row: "Varies by location (65–100% of NYC)" */
@@ -227,6 +249,12 @@ static pb_status table_row(struct guide *g, const struct pb__block *row,
             re--;
         if (re == rs)
             continue;
+        if (pt.pct.high_bp > PB__DOC_MAX_PCT_BP) {
+            st = pb__doc_fail(doc, row->line,
+                              "percentage '%.*s' of row '%s' out of range (at most 1,000%%)",
+                              (int)(pt.end - pt.start), t + pt.start, region);
+            goto done;
+        }
         const char *of_canon = pb__region_canonical(t + rs, re - rs);
         struct pb__relative_band *rb = PB__PUSH(g->f->relative_bands);
         if (!rb) {
@@ -275,8 +303,12 @@ static pb_status table_row(struct guide *g, const struct pb__block *row,
                 struct pb__pct_tok pt;
                 if (!pb__scan_pct(clean, strlen(clean), 0, &pt))
                     st = pb__doc_fail(doc, row->line,
-                              "cannot read bonus '%s' of row '%s': not a percentage", clean,
-                              region);
+                                      "cannot read bonus '%s' of row '%s': not a percentage",
+                                      clean, region);
+                else if (pt.pct.high_bp > PB__DOC_MAX_BONUS_BP)
+                    st = pb__doc_fail(doc, row->line,
+                                      "bonus '%s' of row '%s' out of range (at most 200%%)",
+                                      clean, region);
                 else {
                     b.has_bonus = true;
                     b.bonus_low_bp = pt.pct.low_bp;
@@ -341,8 +373,11 @@ pb_status pb__guide_table_read(struct guide *g, const pb__mdblocks *blocks)
         g->table_line = h->line;
         g->table_vest_years = 0;
         for (size_t c = 0; c < tc.n; c++)
-            if (tc.col[c] == COL_EQUITY)
-                g->table_vest_years = header_vest_years(cell_text(h, c));
+            if (tc.col[c] == COL_EQUITY &&
+                (g->table_vest_years = header_vest_years(cell_text(h, c))) < 0)
+                return pb__doc_fail(g->doc, h->line,
+                                    "vesting period of column '%s' out of range (1 to %d years)",
+                                    cell_text(h, c), PB__DOC_MAX_VEST_YEARS);
         if (g->table_vest_years == 0) {
             g->table_vest_years = 4;
             g->vest_assumed = true;

@@ -12,6 +12,7 @@
 #include "docs/attribute.h"
 #include "docs/mdblocks.h"
 #include "docs/reader.h"
+#include "payband/number.h"
 
 #define NPOS ((size_t)-1)
 /* How many earlier figures a comparison may refer back to. */
@@ -555,20 +556,26 @@ static pb_date find_date(const char *s, size_t n)
             if (j >= n || s[j] != ' ')
                 continue;
             j++;
-            int day = 0, year = 0;
+            char day[3] = "", year[5] = "";
             size_t k = j;
-            while (k < n && isdigit((unsigned char)s[k]) && k - j < 2)
-                day = day * 10 + (s[k++] - '0');
+            while (k < n && isdigit((unsigned char)s[k]) && k - j < 2) {
+                day[k - j] = s[k];
+                k++;
+            }
             if (k == j || k + 6 > n || s[k] != ',' || s[k + 1] != ' ')
                 continue;
             k += 2;
             size_t y0 = k;
-            while (k < n && isdigit((unsigned char)s[k]) && k - y0 < 4)
-                year = year * 10 + (s[k++] - '0');
-            if (k - y0 != 4)
+            while (k < n && isdigit((unsigned char)s[k]) && k - y0 < 4) {
+                year[k - y0] = s[k];
+                k++;
+            }
+            int64_t dv = 0, yv = 0;
+            if (k - y0 != 4 || !pb_integer_parse_str(day, 1, 31, &dv) ||
+                !pb_integer_parse_str(year, 1, 9999, &yv))
                 continue;
             pb_date d;
-            if (pb_date_from_ymd(year, m + 1, day, &d) == PB_OK)
+            if (pb_date_from_ymd((int)yv, m + 1, (int)dv, &d) == PB_OK)
                 return d;
         }
     }

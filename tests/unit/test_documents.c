@@ -2,7 +2,8 @@
  * driven by tests/cases/documents.txt: for each document (a seed from
  * ../shared/seeds or one of our fixtures), the facts it must give, how many
  * of each, the findings `check` must report, or the error reading must fail
- * with. Facts and findings are rendered as one line each (see dump_facts)
+ * with. A document written "TEMPLATE <<< TEXT" is the template with its
+ * marker "@@" replaced by TEXT (one case table row per variation). Facts and findings are rendered as one line each (see dump_facts)
  * and looked up in those renderings. */
 #include <criterion/criterion.h>
 #include <limits.h>
@@ -205,6 +206,29 @@ struct loaded {
     struct lines facts, findings;
 };
 
+/* "TEMPLATE <<< TEXT": the template's text with its marker "@@" replaced
+ * by TEXT, read from memory under the template's file name. */
+static pb_status read_template(const char *path, const char *text, pb_document **doc)
+{
+    size_t len = 0;
+    char *tpl = test_read_file(path, &len);
+    cr_assert(tpl, "cannot read %s", path);
+    char *at = strstr(tpl, "@@");
+    cr_assert(at, "%s has no @@ marker", path);
+    size_t head = (size_t)(at - tpl), add = strlen(text), tail = len - head - 2;
+    char *full = malloc(head + add + tail + 1);
+    cr_assert(full);
+    memcpy(full, tpl, head);
+    memcpy(full + head, text, add);
+    memcpy(full + head + add, at + 2, tail + 1);
+    const char *name = strrchr(path, '/');
+    pb_status st = pb_document_read_text(name ? name + 1 : path, full, head + add + tail,
+                                         PB_DOCUMENT_AUTO, doc);
+    free(full);
+    free(tpl);
+    return st;
+}
+
 static void load(struct loaded *l, const char *where, const char *path)
 {
     if (strcmp(l->where, where) == 0)
@@ -214,7 +238,14 @@ static void load(struct loaded *l, const char *where, const char *path)
     free_lines(&l->findings);
     snprintf(l->where, sizeof l->where, "%s", where);
     l->doc = NULL;
-    l->status = pb_document_read(path, PB_DOCUMENT_AUTO, &l->doc);
+    const char *text = strstr(where, " <<< ");
+    if (text) {
+        char tpl[8300];
+        snprintf(tpl, sizeof tpl, "%.*s", (int)(strstr(path, " <<< ") - path), path);
+        l->status = read_template(tpl, text + 5, &l->doc);
+    } else {
+        l->status = pb_document_read(path, PB_DOCUMENT_AUTO, &l->doc);
+    }
     if (l->status != PB_OK)
         return;
     dump_facts(l->doc, &l->facts);
