@@ -249,6 +249,9 @@ static pb_status read_body(struct guide *g, const pb__mdblocks *blocks, const st
             st = pb__guide_read_lever(g, b);
         if (st == PB_OK && b->kind != PB__BLOCK_HEADING)
             st = pb__guide_scan_premiums(g, s, n, &b->text, 0);
+        if (st == PB_OK && (b->kind == PB__BLOCK_PARA || b->kind == PB__BLOCK_ITEM) &&
+            sec != SEC_SOURCES)
+            st = pb__guide_gap_claims(g, &b->text, b->label_len);
         if (st != PB_OK)
             return st;
     }

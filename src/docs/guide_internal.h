@@ -6,8 +6,9 @@
  *   guide_table.c   the comp table
  *   guide_names.c   unknown companies, the Level Mapping chain, competitors
  *   guide_offers.c  competing offers and their N-year totals
- *   guide_levers.c  premiums, asks, floors, additional asks, percent gaps,
- *                   the levers and the Negotiate Up Strategy block */
+ *   guide_levers.c  premiums, asks, floors, additional asks, the levers
+ *                   and the Negotiate Up Strategy block
+ *   guide_gaps.c    percent gaps stated in the levers, strategy and prose */
 #ifndef PB_GUIDE_INTERNAL_H
 #define PB_GUIDE_INTERNAL_H
 
@@ -103,6 +104,10 @@ pb_status pb__guide_sentence_offers(struct guide *g, const char *s, size_t from,
 pb_status pb__guide_n_year_claim(struct guide *g, const char *s, size_t from, size_t to,
                                  long line, size_t last_offer, bool restatement_only,
                                  bool offer_here);
+
+/* guide_gaps.c: the percent gaps ("x percent below/above") of the sentences
+ * of a block's text from `from` (after its bold label), as claims. */
+pb_status pb__guide_gap_claims(struct guide *g, const pb__ptext *t, size_t from);
 
 /* guide_levers.c */
 pb_status pb__guide_scan_premiums(struct guide *g, const char *s, size_t n, const pb__ptext *t,

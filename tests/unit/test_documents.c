@@ -161,16 +161,21 @@ static void dump_facts(pb_document *doc, struct lines *out)
     }
 }
 
-static void dump_findings(json_t *findings, struct lines *out)
+/* One line per finding ("LINE KIND VERDICT STATED COMPUTED") and one per
+ * reason ("LINE KIND REASON"). */
+static void dump_findings(json_t *findings, struct lines *out, struct lines *reasons)
 {
     for (size_t i = 0; i < json_array_size(findings); i++) {
         json_t *f = json_array_get(findings, i);
         const char *computed = json_string_value(json_object_get(f, "computed"));
-        add_line(out, "%lld %s %s %s %s",
-                 (long long)json_integer_value(json_object_get(f, "line")),
-                 json_string_value(json_object_get(f, "kind")),
+        long long line = (long long)json_integer_value(json_object_get(f, "line"));
+        const char *kind = json_string_value(json_object_get(f, "kind"));
+        add_line(out, "%lld %s %s %s %s", line, kind,
                  json_string_value(json_object_get(f, "verdict")),
                  json_string_value(json_object_get(f, "stated")), computed ? computed : "-");
+        if (reasons)
+            add_line(reasons, "%lld %s %s", line, kind,
+                     json_string_value(json_object_get(f, "reason")));
     }
 }
 
@@ -203,7 +208,7 @@ struct loaded {
     char where[512];
     pb_document *doc;
     pb_status status;
-    struct lines facts, findings;
+    struct lines facts, findings, reasons;
 };
 
 /* "TEMPLATE <<< TEXT": the template's text with its marker "@@" replaced
@@ -236,6 +241,7 @@ static void load(struct loaded *l, const char *where, const char *path)
     pb_document_free(l->doc);
     free_lines(&l->facts);
     free_lines(&l->findings);
+    free_lines(&l->reasons);
     snprintf(l->where, sizeof l->where, "%s", where);
     l->doc = NULL;
     const char *text = strstr(where, " <<< ");
@@ -251,7 +257,7 @@ static void load(struct loaded *l, const char *where, const char *path)
     dump_facts(l->doc, &l->facts);
     json_t *findings = NULL;
     cr_assert_eq(pb_document_check(l->doc, NULL, &findings), PB_OK);
-    dump_findings(findings, &l->findings);
+    dump_findings(findings, &l->findings, &l->reasons);
     json_decref(findings);
     if (getenv("PB_DUMP")) {
         for (size_t i = 0; i < l->facts.count; i++)
@@ -308,6 +314,18 @@ static void document_case(const struct test_case *c, void *ctx)
     } else if (strcmp(what, "finding") == 0) {
         cr_expect(has_line(&l->findings, want), "%s: %s: no finding '%s'", where, fields[0],
                   want);
+    } else if (strcmp(what, "reason") == 0) {
+        /* "LINE KIND TEXT": a finding of that line and kind whose reason has TEXT */
+        const char *text = strchr(want, ' ');
+        text = text ? strchr(text + 1, ' ') : NULL;
+        cr_assert(text, "%s: a reason case is 'LINE KIND TEXT'", where);
+        size_t head = (size_t)(text - want) + 1;
+        bool found = false;
+        for (size_t i = 0; i < l->reasons.count && !found; i++)
+            found = strncmp(l->reasons.items[i], want, head) == 0 &&
+                    strstr(l->reasons.items[i] + head, text + 1) != NULL;
+        cr_expect(found, "%s: %s: no finding '%.*s' with a reason containing '%s'", where,
+                  fields[0], (int)head - 1, want, text + 1);
     } else if (strcmp(what, "no finding") == 0) {
         cr_expect(!has_line(&l->findings, want), "%s: %s: unexpected finding '%s'", where,
                   fields[0], want);
@@ -335,6 +353,7 @@ static int run_cases(bool seeds)
     pb_document_free(p.l.doc);
     free_lines(&p.l.facts);
     free_lines(&p.l.findings);
+    free_lines(&p.l.reasons);
     return p.ran;
 }
 
@@ -525,4 +544,5 @@ Test(documents, survives_allocation_failures)
     allocation_failures("tests/fixtures/guides/restated.md");
     allocation_failures("tests/fixtures/guides/disagree.md");
     allocation_failures("tests/fixtures/briefings/datadog-ties.txt");
+    allocation_failures("tests/fixtures/guides/percent-gaps.md");
 }
