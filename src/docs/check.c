@@ -696,16 +696,6 @@ static pb_status check_sum(struct out *o, const struct pb__claim *c)
 
 /* ---- asks and floors vs the band -------------------------------------------------------- */
 
-/* Is `name` one of the comma-separated names in `list`? */
-static bool listed(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *p = list; p && (p = strstr(p, name)) != NULL; p++)
-        if ((p == list || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
-            return true;
-    return false;
-}
-
 /* The premiums of the guide that the target's strategy block states and that
  * apply to `component` ("base" or "equity"; a "total" premium applies to
  * both): their names and ranges in `why`, the sum of their high ends
@@ -717,7 +707,7 @@ static double stated_premium(const pb__facts *f, const struct pb__target *t,
     why[0] = '\0';
     for (size_t i = 0; t->premiums && i < f->premiums.count; i++) {
         const struct pb__premium *p = &f->premiums.items[i];
-        if (!listed(t->premiums, p->name) ||
+        if (!pb__name_listed(t->premiums, p->name) ||
             (strcmp(p->applies_to, component) != 0 && strcmp(p->applies_to, "total") != 0))
             continue;
         high += p->high_bp / 10000.0;

@@ -73,6 +73,19 @@ void pb__claims_release(pb__claims *claims)
     memset(claims, 0, sizeof *claims);
 }
 
+bool pb__name_listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && memcmp(p, name, n) == 0)
+            return true;
+        p = comma ? comma + 1 : NULL;
+    }
+    return false;
+}
+
 static const struct {
     const char *word;
     int direction;

@@ -92,6 +92,10 @@ void pb__claims_release(pb__claims *claims);
  * the comparing words). */
 bool pb__gap_words(const char *s, size_t len, size_t at, int *direction, size_t *end);
 
+/* Whether `name` is one of the comma-separated names of `list`, compared
+ * whole ("search" is not in "vector-search"). */
+bool pb__name_listed(const char *list, const char *name);
+
 /* Money as claims and findings write it. */
 void pb__money_text(pb_money m, char *buf, size_t cap);          /* "€105K" */
 void pb__range_text(pb_money_range r, char *buf, size_t cap);    /* "€88K–€120K" */

@@ -355,6 +355,8 @@ pb_status pb__guide_read(struct pb_document *doc)
                                         "matter compensation")) != PB_OK)
         goto done;
     st = read_body(&g, &blocks, &fm);
+    if (st == PB_OK)
+        st = pb__guide_resolve_premiums(&g);
     for (size_t i = 0; st == PB_OK && i < g.f->targets.count; i++) {
         struct pb__target *t = &g.f->targets.items[i];
         char text[256], b[32], e[32];
@@ -385,5 +387,6 @@ done:
     pb__free(fm_bands.items);
     pb__md_blocks_release(&blocks);
     pb__yaml_release(&y);
+    pb__guide_release(&g);
     return st;
 }

@@ -26,6 +26,18 @@
 
 typedef PB__LIST(struct pb__band) band_list;
 
+/* A premium a strategy block names, before the guide's premiums are all
+ * known: the names it may stand for, longest first (owned), and the block's
+ * targets (those from first_target on, or with a line inside the block). */
+#define PB__STATED_NAMES 5
+struct pb__stated_premium {
+    char *names[PB__STATED_NAMES];
+    size_t count;
+    bool keyword; /* names[0] is the premium keyword of the words before it */
+    long first_line, last_line;
+    size_t first_target;
+};
+
 struct guide {
     struct pb_document *doc;
     pb__facts *f;
@@ -40,6 +52,7 @@ struct guide {
     bool have_level_paragraph;
     struct pb__offer_mention anon; /* the latest offer that names no company */
     char anon_currency[4];
+    PB__LIST(struct pb__stated_premium) stated;
 };
 
 /* What the front matter says (strings borrowed from the YAML document). */
@@ -114,5 +127,11 @@ pb_status pb__guide_scan_premiums(struct guide *g, const char *s, size_t n, cons
                                   long fixed_line);
 pb_status pb__guide_read_strategy(struct guide *g, const pb__ptext *t, size_t from);
 pb_status pb__guide_read_lever(struct guide *g, const struct pb__block *blk);
+/* After the body: each premium a strategy block names becomes, by exact
+ * name, one of the guide's premiums (the longest name that is one), listed
+ * on the block's targets. */
+pb_status pb__guide_resolve_premiums(struct guide *g);
+/* Release what the reading state owns. */
+void pb__guide_release(struct guide *g);
 
 #endif

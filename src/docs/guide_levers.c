@@ -324,41 +324,105 @@ static pb_status extra_asks(struct guide *g, const char *s, size_t from, size_t 
     return PB_OK;
 }
 
-/* The premiums sentence s[a, e) states by name ("the agentic-ai premium
- * takes it there", "with the Agentic AI Premium"), added to `names` (comma-
- * separated, each once), named as scan_premiums names them. */
-static void stated_premiums(const char *s, size_t a, size_t e, char *names, size_t cap)
+/* The premiums sentence s[a, e) names ("the agentic-ai premium takes it
+ * there", "with the Vector Search premium"): for each "premium", the names
+ * it may stand for, longest first: the premium keyword of the words before
+ * it, then the slugs of the last four, three, two words and the last word
+ * before it. Which one the guide gives is decided once every premium is
+ * known (pb__guide_resolve_premiums). */
+static pb_status stated_premiums(struct guide *g, const char *s, size_t a, size_t e,
+                                 long first_line, size_t first_target)
 {
     for (size_t pos = a; (pos = pb__find_word(s, pos, e, "premium", false)) != NPOS; pos += 7) {
+        struct pb__stated_premium *sp = PB__PUSH(g->stated);
+        if (!sp)
+            return pb__doc_nomem(g->doc);
+        sp->first_line = first_line;
+        sp->first_target = first_target;
         size_t lo = pos > a + 60 ? pos - 60 : a;
-        const char *name = premium_keyword(s, lo, pos + 7 < e ? pos + 7 : e);
-        char named[64] = "";
-        if (!name) {
-            /* the word right before: "the open-source-maintainer premium" */
-            size_t k = pos;
+        const char *keyword = premium_keyword(s, lo, pos + 7 < e ? pos + 7 : e);
+        if (keyword && !(sp->names[sp->count++] = pb__strdup(keyword)))
+            return pb__doc_nomem(g->doc);
+        sp->keyword = keyword != NULL;
+        /* the words right before: "the Vector Search premium" */
+        size_t starts[4], nw = 0, end = pos;
+        while (end > a && s[end - 1] == ' ')
+            end--;
+        for (size_t k = end; nw < 4 && k > a;) {
+            size_t w = k;
+            while (w > a && s[w - 1] != ' ' && s[w - 1] != '(' && s[w - 1] != '"' &&
+                   s[w - 1] != ':' && s[w - 1] != ',')
+                w--;
+            if (w == k)
+                break;
+            starts[nw++] = w;
+            if (w == a || s[w - 1] != ' ')
+                break;
+            k = w;
             while (k > a && s[k - 1] == ' ')
                 k--;
-            size_t w = k;
-            while (w > a && s[w - 1] != ' ' && s[w - 1] != '(' && s[w - 1] != '"')
-                w--;
-            char *word = k > w ? pb__strndup(s + w, k - w) : NULL;
-            char *slug = word ? pb__slugify(word) : NULL;
-            if (slug)
-                snprintf(named, sizeof named, "%s", slug);
-            pb__free(slug);
-            pb__free(word);
-            name = named[0] ? named : NULL;
         }
+        for (size_t k = nw; k-- > 0 && sp->count < PB__STATED_NAMES;) {
+            char *words = pb__strndup(s + starts[k], end - starts[k]);
+            char *slug = words ? pb__slugify(words) : NULL;
+            pb__free(words);
+            if (!slug)
+                return pb__doc_nomem(g->doc);
+            if (!slug[0])
+                pb__free(slug);
+            else
+                sp->names[sp->count++] = slug;
+        }
+    }
+    return PB_OK;
+}
+
+/* Whether `name` is one of the guide's premiums. */
+static bool premium_given(const struct guide *g, const char *name)
+{
+    for (size_t i = 0; i < g->f->premiums.count; i++)
+        if (strcmp(g->f->premiums.items[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+pb_status pb__guide_resolve_premiums(struct guide *g)
+{
+    for (size_t k = 0; k < g->stated.count; k++) {
+        const struct pb__stated_premium *sp = &g->stated.items[k];
+        const char *name = NULL;
+        for (size_t c = 0; c < sp->count && !name; c++)
+            if (premium_given(g, sp->names[c]))
+                name = sp->names[c];
+        if (!name && sp->count) /* no such premium: its keyword, else the word before */
+            name = sp->keyword ? sp->names[0] : sp->names[sp->count - 1];
         if (!name)
             continue;
-        bool seen = false;
-        for (const char *p = names; !seen && (p = strstr(p, name)) != NULL; p++)
-            seen = (p == names || p[-1] == ',') &&
-                   (p[strlen(name)] == '\0' || p[strlen(name)] == ',');
-        size_t used = strlen(names);
-        if (!seen && used + strlen(name) + 2 < cap)
-            snprintf(names + used, cap - used, "%s%s", used ? "," : "", name);
+        /* the targets of the premium's strategy block */
+        for (size_t i = 0; i < g->f->targets.count; i++) {
+            struct pb__target *tg = &g->f->targets.items[i];
+            if (i < sp->first_target && (tg->line < sp->first_line || tg->line > sp->last_line))
+                continue;
+            if (tg->premiums && pb__name_listed(tg->premiums, name))
+                continue;
+            char *joined = tg->premiums ? pb__asprintf("%s,%s", tg->premiums, name)
+                                        : pb__strdup(name);
+            if (!joined)
+                return pb__doc_nomem(g->doc);
+            pb__free(tg->premiums);
+            tg->premiums = joined;
+        }
     }
+    return PB_OK;
+}
+
+void pb__guide_release(struct guide *g)
+{
+    for (size_t k = 0; k < g->stated.count; k++)
+        for (size_t c = 0; c < g->stated.items[k].count; c++)
+            pb__free(g->stated.items[k].names[c]);
+    pb__free(g->stated.items);
+    memset(&g->stated, 0, sizeof g->stated);
 }
 
 /* The sentence that starts at *a: moves *a past its leading spaces and quote
@@ -376,8 +440,7 @@ pb_status pb__guide_read_strategy(struct guide *g, const pb__ptext *t, size_t fr
     const char *s = t->s;
     size_t n = t->len;
     size_t last_offer = NPOS;
-    char premiums[256] = "";
-    size_t first_target = g->f->targets.count;
+    size_t first_target = g->f->targets.count, first_stated = g->stated.count;
     long first_line = pb__guide_line_at(g, t, from), last_line = first_line;
     for (size_t a = from; a < n;) {
         size_t e = sentence_at(s, n, &a);
@@ -387,8 +450,9 @@ pb_status pb__guide_read_strategy(struct guide *g, const pb__ptext *t, size_t fr
         }
         long line = pb__guide_line_at(g, t, a);
         last_line = line;
-        stated_premiums(s, a, e, premiums, sizeof premiums);
-        pb_status st = PB_OK;
+        pb_status st = stated_premiums(g, s, a, e, first_line, first_target);
+        if (st != PB_OK)
+            return st;
         bool ask = pb__find_word(s, a, e, "my ask", false) != NPOS ||
                    pb__find_word(s, a, e, "I need", false) != NPOS ||
                    pb__find_word(s, a, e, "I'm asking", false) != NPOS ||
@@ -409,18 +473,9 @@ pb_status pb__guide_read_strategy(struct guide *g, const pb__ptext *t, size_t fr
             return st;
         a = e;
     }
-    /* the block's targets carry the premiums it states */
-    for (size_t i = 0; premiums[0] && i < g->f->targets.count; i++) {
-        struct pb__target *tg = &g->f->targets.items[i];
-        if (i < first_target && (tg->line < first_line || tg->line > last_line))
-            continue;
-        char *joined = tg->premiums ? pb__asprintf("%s,%s", tg->premiums, premiums)
-                                    : pb__strdup(premiums);
-        if (!joined)
-            return pb__doc_nomem(g->doc);
-        pb__free(tg->premiums);
-        tg->premiums = joined;
-    }
+    /* the block's targets carry the premiums it states (once all are known) */
+    for (size_t k = first_stated; k < g->stated.count; k++)
+        g->stated.items[k].last_line = last_line;
     return PB_OK;
 }
 

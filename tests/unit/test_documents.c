@@ -416,6 +416,18 @@ Test(documents, findings_have_the_documented_fields)
     pb_document_free(doc);
 }
 
+Test(documents, names_are_listed_whole)
+{
+    cr_expect(pb__name_listed("vector-search,agentic-ai", "vector-search"));
+    cr_expect(pb__name_listed("vector-search,agentic-ai", "agentic-ai"));
+    cr_expect(!pb__name_listed("vector-search,agentic-ai", "search"));
+    cr_expect(!pb__name_listed("vector-search,agentic-ai", "agentic"));
+    cr_expect(!pb__name_listed("l10", "l1"));
+    cr_expect(!pb__name_listed("l1", "l10"));
+    cr_expect(pb__name_listed("l10,l1", "l1"));
+    cr_expect(!pb__name_listed("", "l1"));
+}
+
 /* Everything a read gave, as one string: the facts as dump_facts renders
  * them, every band's note, the summary and the findings. */
 static char *fingerprint(pb_document *doc, json_t *summary, json_t *findings)
@@ -545,4 +557,5 @@ Test(documents, survives_allocation_failures)
     allocation_failures("tests/fixtures/guides/disagree.md");
     allocation_failures("tests/fixtures/briefings/datadog-ties.txt");
     allocation_failures("tests/fixtures/guides/percent-gaps.md");
+    allocation_failures("tests/fixtures/guides/premium-names.md");
 }
