@@ -1,6 +1,7 @@
 /* document.c — the public face of the document readers: reading a file,
- * deciding whether it is a guide or a briefing, the import summary, checking
- * claims against the store's dated rates, and importing facts. */
+ * finding the reader of the table (reader.c) that recognises it, the import
+ * summary, checking claims against the store's dated rates, and importing
+ * facts. It knows no kind of document by name. */
 #include "payband/document.h"
 
 #include <errno.h>
@@ -230,10 +231,11 @@ pb_status pb_document_summary(pb_document *doc, json_t **summary)
     bad |= json_object_set_new(o, "type", json_string(pb_document_type_name(doc->type)));
     bad |= json_object_set_new(o, "source", pb__json_str(f->source.key));
     bad |= json_object_set_new(o, "title", pb__json_str(f->source.title));
+    const struct pb__reader *reader = pb__reader_of(doc->type);
     bad |= json_object_set_new(
-        o, "company", pb__json_str(doc->type == PB_DOCUMENT_GUIDE && f->companies.count
-                                   ? f->companies.items[0].slug
-                                   : NULL));
+        o, "company", pb__json_str(reader && reader->own_company && f->companies.count
+                                       ? f->companies.items[0].slug
+                                       : NULL));
     bad |= json_object_set_new(o, "role",
                                pb__json_str(f->roles.count ? f->roles.items[0].slug : NULL));
     bad |= json_object_set_new(o, "published", pb__json_date(f->source.published));
@@ -281,13 +283,16 @@ static pb_status store_rate(void *ctx, const char *from, const char *to, pb_date
 }
 
 /* Rates a document implies (kept in the store with the document as their
- * source) would only check the document against itself: keep reference
- * rates only. */
+ * source, whose key starts with its reader's name: "guide-", "briefing-")
+ * would only check the document against itself: keep reference rates only. */
 static pb_status keep_reference_rate(void *ctx, pb_date date, const char *base,
                                      const char *quote, double rate, const char *source)
 {
-    if (source && (strncmp(source, "briefing-", 9) == 0 || strncmp(source, "guide-", 6) == 0))
-        return PB_OK;
+    for (size_t i = 0; source && i < pb__readers_count; i++) {
+        size_t n = strlen(pb__readers[i].name);
+        if (strncmp(source, pb__readers[i].name, n) == 0 && source[n] == '-')
+            return PB_OK;
+    }
     return pb_fx_add(ctx, date, base, quote, rate, source ? source : "store");
 }
 

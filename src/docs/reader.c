@@ -13,10 +13,10 @@ const struct pb__reader pb__readers[] = {
     {"guide", PB_DOCUMENT_GUIDE,
      "YAML front matter, a title '### <Role> | <Company> Negotiation Guide' or a comp table "
      "with a Region column",
-     pb__guide_detect, pb__guide_read},
+     true, pb__guide_detect, pb__guide_read},
     {"briefing", PB_DOCUMENT_BRIEFING,
      "money figures in running text ('\xE2\x82\xAC" "120K', '$1.4 million')",
-     pb__prose_detect, pb__prose_read},
+     false, pb__prose_detect, pb__prose_read},
 };
 
 const size_t pb__readers_count = sizeof pb__readers / sizeof pb__readers[0];

@@ -44,6 +44,8 @@ struct pb__reader {
     const char *name;       /* "guide": --type takes it, summaries show it */
     pb_document_type type;
     const char *looks_for;  /* what detect looks for, in a few words */
+    bool own_company;       /* the facts' first company is the document's own
+                               (the import summary names it) */
     bool (*detect)(const char *text, size_t len);
     pb_status (*read)(struct pb_document *doc);
 };
