@@ -89,7 +89,8 @@ static const struct pb__band *band_named(struct guide *g, const char *s, size_t 
         *pick = -1;
     *component = "base";
     if (pb__find_word(s, a, b, "equity", false) != NPOS ||
-        pb__find_word(s, a, b, "RSU", false) != NPOS || pb__find_word(s, a, b, "stock", false) != NPOS)
+        pb__find_word(s, a, b, "RSU", false) != NPOS ||
+        pb__find_word(s, a, b, "stock", false) != NPOS)
         *component = "equity";
     else if (pb__find_word(s, a, b, "total", false) != NPOS)
         *component = "total";
@@ -135,15 +136,19 @@ static size_t comparison_end(const char *s, size_t from, size_t se)
 }
 
 /* One sentence s[ss, se): a claim for every percentage followed by
- * comparing words. `prev` is the last figure of the sentence before, for "That
- * is 20% below ...". */
+ * comparing words. `prev` is the last figure of the sentence before, for
+ * "That is 20% below ..."; *last gets this sentence's last figure (false
+ * when it has none). */
 static pb_status sentence_gaps(struct guide *g, const pb__ptext *t, size_t ss, size_t se,
-                               const struct pb__money_tok *prev, size_t *found_figures)
+                               const struct pb__money_tok *prev, struct pb__money_tok *last,
+                               bool *has_last)
 {
     const char *s = t->s;
     struct fig figs[16];
     size_t nf = pb__guide_figures(s, ss, se, figs, 16);
-    *found_figures = nf;
+    *has_last = nf > 0;
+    if (nf > 0)
+        *last = figs[nf - 1].tok;
     struct pb__pct_tok pt;
     for (size_t pos = ss; pb__scan_pct(s, se, pos, &pt); pos = pt.end) {
         int direction = 0;
@@ -243,24 +248,16 @@ pb_status pb__guide_gap_claims(struct guide *g, const pb__ptext *t, size_t from)
 {
     const char *s = t->s;
     size_t n = t->len;
-    struct pb__money_tok prev = {0};
+    struct pb__money_tok prev = {0}, last = {0};
     bool has_prev = false;
     for (size_t a = from; s && a < n;) {
         size_t e = pb__sentence_end(s, n, a);
         if (e <= a)
             break;
-        size_t nf = 0;
-        pb_status st = sentence_gaps(g, t, a, e, has_prev ? &prev : NULL, &nf);
+        pb_status st = sentence_gaps(g, t, a, e, has_prev ? &prev : NULL, &last, &has_prev);
         if (st != PB_OK)
             return st;
-        if (nf > 0) {
-            struct fig figs[16];
-            size_t k = pb__guide_figures(s, a, e, figs, 16);
-            prev = figs[k - 1].tok;
-            has_prev = true;
-        } else {
-            has_prev = false;
-        }
+        prev = last;
         a = e;
     }
     return PB_OK;

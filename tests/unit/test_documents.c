@@ -2,9 +2,10 @@
  * driven by tests/cases/documents.txt: for each document (a seed from
  * ../shared/seeds or one of our fixtures), the facts it must give, how many
  * of each, the findings `check` must report, or the error reading must fail
- * with. A document written "TEMPLATE <<< TEXT" is the template with its
- * marker "@@" replaced by TEXT (one case table row per variation). Facts and findings are rendered as one line each (see dump_facts)
- * and looked up in those renderings. */
+ * with, and the reasons of findings. A document written "TEMPLATE <<< TEXT"
+ * is the template with its marker "@@" replaced by TEXT (one case table row
+ * per variation). Facts and findings are rendered as one line each (see
+ * dump_facts) and looked up in those renderings. */
 #include <criterion/criterion.h>
 #include <limits.h>
 #include <stdio.h>
