@@ -25,6 +25,20 @@ pb_offer *offer_cli_load(const char *path)
     return offer;
 }
 
+void offer_cli_print_route(json_t *fx)
+{
+    json_t *path = json_object_get(fx, "path"), *dates = json_object_get(fx, "dates");
+    if (json_array_size(path) < 3)
+        return;
+    printf(" via ");
+    for (size_t i = 0; i < json_array_size(path); i++)
+        printf("%s%s", i ? "→" : "", json_string_value(json_array_get(path, i)));
+    printf(", rates of");
+    for (size_t i = 0; i < json_array_size(dates); i++)
+        printf("%s%s", i == 0 ? " " : i + 1 == json_array_size(dates) ? " and " : ", ",
+               json_string_value(json_array_get(dates, i)));
+}
+
 static const char USAGE_NAME[] = "offer";
 
 /* A labelled figure in full, to the cent: "€1,455.50". */
@@ -134,12 +148,14 @@ static int print_schedule(json_t *s, cli_format format)
         if (json_is_object(fx)) {
             char day[16];
             snprintf(day, sizeof day, "%s", json_string_value(json_object_get(fx, "date")));
-            printf("converted from %s at 1 %s = %.6g %s (%s, %s)\n",
+            printf("converted from %s at 1 %s = %.6g %s (%s, %s)",
                    json_string_value(json_object_get(fx, "from")),
                    json_string_value(json_object_get(fx, "from")),
                    json_number_value(json_object_get(fx, "rate")),
                    json_string_value(json_object_get(fx, "to")),
                    json_string_value(json_object_get(fx, "source")), day);
+            offer_cli_print_route(fx);
+            printf("\n");
         }
         printf("\n");
     }
@@ -189,32 +205,34 @@ done:
     return rc;
 }
 
+const struct option cli_offer_options[] = {
+    {"years", required_argument, NULL, 'y'},
+    {"currency", required_argument, NULL, 'c'},
+    {"events", no_argument, NULL, 'e'},
+    {"template", no_argument, NULL, 't'},
+    {"db", required_argument, NULL, CLI_OPT_DB},
+    {"format", required_argument, NULL, CLI_OPT_FORMAT},
+    {"wide", no_argument, NULL, CLI_OPT_WIDE},
+    {"help", no_argument, NULL, CLI_OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_offer(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"years", required_argument, NULL, 'y'},
-        {"currency", required_argument, NULL, 'c'},
-        {"events", no_argument, NULL, 'e'},
-        {"db", required_argument, NULL, CLI_OPT_DB},
-        {"format", required_argument, NULL, CLI_OPT_FORMAT},
-        {"help", no_argument, NULL, CLI_OPT_HELP},
-        {NULL, 0, NULL, 0}};
-    int years = 4;
+    int64_t years = PB_YEARS_DEFAULT;
     const char *currency = NULL;
     struct cli_common common = {0};
-    bool events = false;
+    bool events = false, template = false;
     int ch, rc;
     optind = 1;
-    while ((ch = cli_getopt(argc, argv, longopts)) != -1) {
-        char *end = NULL;
+    while ((ch = cli_getopt(argc, argv, cli_offer_options)) != -1) {
         switch (ch) {
         case 'y':
-            years = (int)strtol(optarg, &end, 10);
-            if (!*optarg || *end || years < 1 || years > 50)
-                return cli_usage_error(USAGE_NAME,
-                                       "--years must be a whole number from 1 to 50, not '%s'",
-                                       optarg);
+            if ((rc = cli_flag_whole(USAGE_NAME, "--years", optarg, PB_YEARS_MIN, PB_YEARS_MAX,
+                                     &years)) != 0)
+                return rc;
             break;
+        case 't': template = true; break;
         case 'c':
             if (!pb_currency_known(optarg))
                 return cli_usage_error(USAGE_NAME, "unknown currency '%s'", optarg);
@@ -228,6 +246,12 @@ int cmd_offer(int argc, char **argv)
     }
     const char *db = common.db;
     cli_format format = common.format;
+    if (template) {
+        if (optind < argc)
+            return cli_usage_error(USAGE_NAME, "--template takes no offer file");
+        fputs(pb_offer_template(), stdout);
+        return CLI_EXIT_OK;
+    }
     if (optind + 1 != argc)
         return cli_usage_error(USAGE_NAME, optind >= argc ? "no offer file given"
                                                           : "give exactly one offer file");
@@ -235,7 +259,7 @@ int cmd_offer(int argc, char **argv)
     if (!offer)
         return CLI_EXIT_FAIL;
     pb_store *store = NULL;
-    pb_schedule_options opt = {.years = years, .events = events};
+    pb_schedule_options opt = {.years = (int)years, .events = events};
     rc = CLI_EXIT_OK;
     json_t *s = NULL;
     if (currency && strcmp(currency, pb_offer_currency(offer)) != 0 &&

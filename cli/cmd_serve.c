@@ -37,44 +37,43 @@ static bool parse_listen(const char *text, char *buf, size_t cap, unsigned *port
     return true;
 }
 
+const struct option cli_serve_options[] = {
+    {"listen", required_argument, 0, O_LISTEN},
+    {"token-file", required_argument, 0, O_TOKEN},
+    {"threads", required_argument, 0, O_THREADS},
+    {"private", no_argument, 0, O_PRIVATE},
+    {"max-body", required_argument, 0, O_MAX_BODY},
+    {"max-connections", required_argument, 0, O_MAX_CONN},
+    {"max-connections-per-ip", required_argument, 0, O_MAX_PER_IP},
+    {"timeout", required_argument, 0, O_TIMEOUT},
+    {"request-timeout", required_argument, 0, O_REQ_TIMEOUT},
+    {"max-simulation", required_argument, 0, O_MAX_SIM},
+    {"rate-limit", required_argument, 0, O_RATE},
+    {"rate-burst", required_argument, 0, O_BURST},
+    {"no-cache", no_argument, 0, O_NO_CACHE},
+    {"access-log", no_argument, 0, O_LOG},
+    {"db", required_argument, 0, CLI_OPT_DB},
+    {"help", no_argument, 0, CLI_OPT_HELP},
+    {0, 0, 0, 0},
+};
+
 /* A whole number option in [min, max]; false after the usage message. */
 static bool whole(const char *flag, const char *arg, int64_t min, int64_t max, int64_t *out)
 {
-    if (pb_integer_parse_str(arg, min, max, out))
-        return true;
-    cli_usage_error("serve", "--%s needs a whole number from %lld to %lld, not '%s'", flag,
-                    (long long)min, (long long)max, arg);
-    return false;
+    char name[48];
+    snprintf(name, sizeof name, "--%s", flag);
+    return cli_flag_whole("serve", name, arg, min, max, out) == 0;
 }
 
 int cmd_serve(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"listen", required_argument, 0, O_LISTEN},
-        {"token-file", required_argument, 0, O_TOKEN},
-        {"threads", required_argument, 0, O_THREADS},
-        {"private", no_argument, 0, O_PRIVATE},
-        {"max-body", required_argument, 0, O_MAX_BODY},
-        {"max-connections", required_argument, 0, O_MAX_CONN},
-        {"max-connections-per-ip", required_argument, 0, O_MAX_PER_IP},
-        {"timeout", required_argument, 0, O_TIMEOUT},
-        {"request-timeout", required_argument, 0, O_REQ_TIMEOUT},
-        {"max-simulation", required_argument, 0, O_MAX_SIM},
-        {"rate-limit", required_argument, 0, O_RATE},
-        {"rate-burst", required_argument, 0, O_BURST},
-        {"no-cache", no_argument, 0, O_NO_CACHE},
-        {"access-log", no_argument, 0, O_LOG},
-        {"db", required_argument, 0, CLI_OPT_DB},
-        {"help", no_argument, 0, CLI_OPT_HELP},
-        {0, 0, 0, 0},
-    };
     struct srv_options opt;
     srv_options_default(&opt);
     struct cli_common common = {0};
     char host[256];
     int64_t x;
     int c, rc;
-    while ((c = cli_getopt(argc, argv, options)) != -1) {
+    while ((c = cli_getopt(argc, argv, cli_serve_options)) != -1) {
         switch (c) {
         case O_LISTEN:
             if (!parse_listen(optarg, host, sizeof host, &opt.port))

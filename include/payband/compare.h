@@ -11,13 +11,14 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "payband/limits.h"
 #include "payband/offer.h"
 #include "payband/status.h"
 #include "payband/store.h"
 #include "payband/value.h"
 
 /* At most this many offers in one comparison. */
-#define PB_COMPARE_MAX_OFFERS 16
+#define PB_COMPARE_MAX_OFFERS PB_OFFERS_MAX
 
 /* The schedule of `offer` (pb_offer_schedule) in `currency` (NULL: the
  * offer's own), converted at the store's rate as of today. `store` may be

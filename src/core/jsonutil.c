@@ -1,5 +1,8 @@
-/* jsonutil.c — JSON values for amounts, dates and optional strings. */
+/* jsonutil.c — JSON values for amounts, dates, optional strings and exchange
+ * quotes. */
 #include "core/jsonutil.h"
+
+#include <string.h>
 
 #include "payband/money.h"
 
@@ -26,4 +29,30 @@ json_t *pb__json_date(pb_date date)
 json_t *pb__json_str(const char *text)
 {
     return text ? json_string(text) : json_null();
+}
+
+json_t *pb__json_quote(const pb_fx_quote *q)
+{
+    json_t *path = json_array(), *dates = json_array();
+    int bad = !path || !dates;
+    /* A quote built by hand (no route filled in) is one rate. */
+    int hops = q->hops > 0 ? q->hops : 1;
+    for (int i = 0; !bad && i <= hops; i++) {
+        const char *code = q->hops > 0 ? q->path[i] : i == 0 ? q->from : q->to;
+        bad |= json_array_append_new(path, json_string(code));
+        if (i < hops)
+            bad |= json_array_append_new(dates, pb__json_date(q->hops > 0 ? q->dates[i] : q->date));
+    }
+    if (q->hops == 0 && strcmp(q->from, q->to) == 0 && !bad) {
+        json_array_clear(path);
+        json_array_clear(dates);
+        bad |= json_array_append_new(path, json_string(q->from));
+    }
+    json_t *o = bad ? NULL
+                    : json_pack("{s:s, s:s, s:f, s:o, s:s, s:O, s:O}", "from", q->from, "to", q->to,
+                                "rate", q->rate, "date", pb__json_date(q->date), "source",
+                                q->source, "path", path, "dates", dates);
+    json_decref(path);
+    json_decref(dates);
+    return o;
 }

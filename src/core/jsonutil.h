@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "payband/date.h"
+#include "payband/fx.h"
 
 /* An amount in minor units of `currency` as a number of major units:
  * an integer when whole, else a real. */
@@ -15,5 +16,9 @@ json_t *pb__json_money(int64_t minor, const char *currency);
 json_t *pb__json_date(pb_date date);
 /* The string, or null for NULL. */
 json_t *pb__json_str(const char *text);
+/* An exchange quote: {from, to, rate, date, source, path, dates} (the
+ * route's currencies and the date of each of its rates; see docs/json.md).
+ * NULL when out of memory. */
+json_t *pb__json_quote(const pb_fx_quote *quote);
 
 #endif

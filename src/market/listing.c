@@ -79,10 +79,26 @@ pb_status pb_market_convert(pb_store *store, const char *amount, const char *to,
         return pb__diag_set(diag, rc, NULL, 0, "%s", pb_fx_errmsg(fx));
     char day[11];
     pb_date_format(q.date, day);
-    *out = json_pack("{s:o, s:s, s:o, s:s, s:f, s:s, s:s}", "amount",
-                     pb__json_money(given.minor, given.currency), "currency", given.currency,
-                     "converted", pb__json_money(result.minor, result.currency), "to",
-                     result.currency, "rate", q.rate, "date", day, "source", q.source);
+    /* the route: its currencies, and the date of each rate */
+    json_t *path = json_array(), *dates = json_array();
+    bool ok = path && dates;
+    for (int i = 0; ok && i <= q.hops; i++) {
+        char d[11];
+        ok = json_array_append_new(path, json_string(q.path[i])) == 0;
+        if (ok && i < q.hops) {
+            pb_date_format(q.dates[i], d);
+            ok = json_array_append_new(dates, json_string(d)) == 0;
+        }
+    }
+    *out = ok ? json_pack("{s:o, s:s, s:o, s:s, s:f, s:s, s:s, s:O, s:O}", "amount",
+                          pb__json_money(given.minor, given.currency), "currency",
+                          given.currency, "converted",
+                          pb__json_money(result.minor, result.currency), "to", result.currency,
+                          "rate", q.rate, "date", day, "source", q.source, "path", path, "dates",
+                          dates)
+              : NULL;
+    json_decref(path);
+    json_decref(dates);
     if (!*out)
         return pb__diag_set(diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     return PB_OK;

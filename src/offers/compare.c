@@ -27,9 +27,7 @@ static pb_status store_quote(pb_store *store, const char *from, const char *to,
                             pb_store_errmsg(store));
     pb_date today = pb_date_today();
     st = pb_fx_rate(fx, from, to, today, quote);
-    if (st == PB_ERR_NOMEM)
-        return pb__diag_set(diag, st, NULL, 0, "out of memory");
-    if (st != PB_OK) {
+    if (st == PB_ERR_NO_RATE) {
         char day[11];
         pb_date_format(today, day);
         return pb__diag_set(diag, PB_ERR_NO_RATE, NULL, 0,
@@ -37,6 +35,9 @@ static pb_status store_quote(pb_store *store, const char *from, const char *to,
                             "(import rates with `payband rates import FILE`)",
                             from, to, day);
     }
+    if (st != PB_OK)
+        return pb__diag_set(diag, st, NULL, 0, "cannot convert %s to %s: %s", from, to,
+                            pb_fx_errmsg(fx));
     return PB_OK;
 }
 

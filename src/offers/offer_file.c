@@ -515,6 +515,14 @@ static pb_status resolve(reader *r, yaml_node_t *root)
                                 "option grant '%s' needs a price per share: common_price "
                                 "(409A), price (preferred) or valuation.share_price",
                                 g->name);
+        const char *basis;
+        bool counts;
+        int64_t value;
+        if (pb__grant_value_checked(o, g, &basis, &counts, &value) != PB_OK)
+            return pb__diag_set(r->diag, PB_ERR_RANGE, r->y.file, g->line,
+                                "grant '%s' is worth more than payband can hold (%g shares "
+                                "valued at their %s)",
+                                g->name, g->shares, basis);
     }
     for (size_t s = 0; s < f->nscenarios; s++) {
         if (isnan(f->scenarios[s].value))
