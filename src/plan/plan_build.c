@@ -633,7 +633,6 @@ static pb_status mention_offer(struct ctx *c, sqlite3_stmt *st, struct competito
     k->line = sqlite3_column_int(st, 13);
     k->source = pb__col_dup(st, 14, &oom);
     pb_status rc = PB_OK;
-    char *yaml = NULL;
     if (oom || !slug || !display || !cur || !k->source) {
         rc = nomem(c);
         goto done;
@@ -650,32 +649,16 @@ static pb_status mention_offer(struct ctx *c, sqlite3_stmt *st, struct competito
         k->assumed_vest = has_grant && !per_year;
     }
     int64_t value = per_year ? eq_year * vest : has_grant ? grant : 0;
-    char b[40], v[40], s[40];
-    snprintf(b, sizeof b, "%.2f", major_of(base, cur));
-    snprintf(v, sizeof v, "%.2f", major_of(value, cur));
-    snprintf(s, sizeof s, "%.2f", major_of(sign_on, cur));
-    yaml = pb__asprintf("name: \"%s\"\ncompany: \"%s\"\n%s%s%s%s%s%s%s%s%scurrency: %s\n"
-                        "base: %s\n%s%s%s%s",
-                        k->label, slug, role ? "role: \"" : "", role ? role : "",
-                        role ? "\"\n" : "", k->level ? "level: \"" : "",
-                        k->level ? k->level : "", k->level ? "\"\n" : "",
-                        k->region ? "region: \"" : "", k->region ? k->region : "",
-                        k->region ? "\"\n" : "", cur, b, sign_on > 0 ? "sign_on: " : "",
-                        sign_on > 0 ? s : "", sign_on > 0 ? "\n" : "",
-                        value > 0 ? "equity:\n  - kind: public_rsu\n    value: " : "");
-    if (yaml && value > 0) {
-        char *more = pb__asprintf("%s%s\n    vesting: {years: %d, period: yearly}\n"
-                                  "valuation: {stage: public}\n",
-                                  yaml, v, vest);
-        pb__free(yaml);
-        yaml = more;
-    }
-    if (!yaml) {
-        rc = nomem(c);
-        goto done;
-    }
+    pb_offer_values v = {
+        .name = k->label, .company = slug, .role = role, .level = k->level,
+        .region = k->region, .currency = cur, .base_minor = base, .sign_on_minor = sign_on,
+        .grant_kind = "public_rsu", .grant_value_minor = value, .vest_years = vest,
+        .period_months = 12,
+    };
     pb_offer *o = NULL;
-    rc = pb_offer_parse(k->from, yaml, strlen(yaml), &o);
+    rc = pb_offer_new_from_values(k->from, &v, &o);
+    if (rc == PB_OK && value > 0)
+        o->facts.stage = "public";
     if (rc != PB_OK) {
         rc = pb__diag_set(c->diag, rc, NULL, 0, "offer mentioned at %s: %s", k->from,
                           o ? pb_offer_errmsg(o) : pb_strerror(rc));
@@ -685,7 +668,6 @@ static pb_status mention_offer(struct ctx *c, sqlite3_stmt *st, struct competito
     k->offer = o;
     k->owned = true;
 done:
-    pb__free(yaml);
     pb__free(slug);
     pb__free(display);
     pb__free(role);
@@ -981,64 +963,44 @@ static void run_rules(struct ctx *c)
 
 /* ---- valuation ---------------------------------------------------------------- */
 
-static void yaml_num(char *buf, size_t cap, const char *key, double v)
-{
-    size_t n = strlen(buf);
-    if (!isnan(v))
-        snprintf(buf + n, cap - n, "  %s: %.10g\n", key, v);
-}
-
 /* The ask package as an offer: the company's equity as the offer in hand
- * models it, else as private RSUs with payband's default assumptions. */
+ * models it (its kind and its valuation assumptions), else as private RSUs
+ * with payband's default assumptions. */
 static pb_status ask_offer(struct ctx *c)
 {
     const struct pb__rule_output *r = &c->rules;
     const pb_offer *hand = c->plan->offer;
     const char *kind = "private_rsu";
-    char valuation[1024] = "";
-    if (hand) {
-        for (size_t g = 0; g < hand->ngrants; g++)
-            if (!hand->grants[g].refresh && hand->grants[g].kind == PB__PUBLIC_RSU)
-                kind = "public_rsu";
-        const pb__company_facts *f = &hand->facts;
-        if (f->stage)
-            snprintf(valuation, sizeof valuation, "  stage: %s\n", f->stage);
-        yaml_num(valuation, sizeof valuation, "volatility_pct", f->volatility_pct);
-        yaml_num(valuation, sizeof valuation, "drift_pct", f->drift_pct);
-        yaml_num(valuation, sizeof valuation, "liquidity_pct", f->liquidity_pct);
-        yaml_num(valuation, sizeof valuation, "failure_pct", f->failure_pct);
-        yaml_num(valuation, sizeof valuation, "dilution_pct", f->dilution_pct);
-        yaml_num(valuation, sizeof valuation, "exit_multiple_median", f->exit_multiple_median);
-        yaml_num(valuation, sizeof valuation, "exit_multiple_sigma", f->exit_multiple_sigma);
-    }
-    if (strcmp(kind, "public_rsu") == 0 && !strstr(valuation, "stage:")) {
-        size_t n = strlen(valuation);
-        snprintf(valuation + n, sizeof valuation - n, "  stage: public\n");
-    }
+    for (size_t g = 0; hand && g < hand->ngrants; g++)
+        if (!hand->grants[g].refresh && hand->grants[g].kind == PB__PUBLIC_RSU)
+            kind = "public_rsu";
     c->equity_private = strcmp(kind, "private_rsu") == 0;
     int vest = c->band->vest_years > 0 ? c->band->vest_years : 4;
-    char *yaml = pb__asprintf(
-        "name: %s\ncompany: \"%s\"\ncurrency: %s\nbase: %.2f\n%s%.4g\n%s%.2f\n"
-        "equity:\n  - kind: %s\n    value: %.2f\n    vesting: {years: %d, cliff_months: %d, "
-        "period: monthly}\n%s%s",
-        ASK_NAME, c->band->company, c->cur, major_of(r->ask_base.amount, c->cur),
-        "bonus_target_pct: ", r->bonus_bp / 100.0, "sign_on: ", major_of(r->sign_on, c->cur),
-        kind, major_of(r->ask_equity.amount, c->cur), vest, vest > 1 ? 12 : 0,
-        valuation[0] ? "valuation:\n" : "", valuation);
-    if (!yaml)
-        return nomem(c);
-    pb_status st = PB_OK;
-    if (r->ask_equity.amount <= 0) {
-        /* no equity: drop the grant */
-        char *cut = strstr(yaml, "equity:\n");
-        if (cut)
-            *cut = '\0';
-    }
-    st = pb_offer_parse("ask package", yaml, strlen(yaml), &c->ask_offer);
-    pb__free(yaml);
+    pb_offer_values v = {
+        .name = ASK_NAME, .company = c->band->company, .currency = c->cur,
+        .base_minor = r->ask_base.amount, .bonus_target_pct = r->bonus_bp / 100.0,
+        .sign_on_minor = r->sign_on, .grant_kind = kind,
+        .grant_value_minor = r->ask_equity.amount > 0 ? r->ask_equity.amount : 0,
+        .vest_years = vest, .cliff_months = vest > 1 ? 12 : 0, .period_months = 1,
+    };
+    pb_status st = pb_offer_new_from_values("ask package", &v, &c->ask_offer);
     if (st != PB_OK)
         return pb__diag_set(c->diag, st, NULL, 0, "ask package: %s",
                             c->ask_offer ? pb_offer_errmsg(c->ask_offer) : pb_strerror(st));
+    pb__company_facts *to = &c->ask_offer->facts;
+    if (hand) {
+        const pb__company_facts *f = &hand->facts;
+        to->stage = f->stage;
+        to->volatility_pct = f->volatility_pct;
+        to->drift_pct = f->drift_pct;
+        to->liquidity_pct = f->liquidity_pct;
+        to->failure_pct = f->failure_pct;
+        to->dilution_pct = f->dilution_pct;
+        to->exit_multiple_median = f->exit_multiple_median;
+        to->exit_multiple_sigma = f->exit_multiple_sigma;
+    }
+    if (!c->equity_private && !to->stage)
+        to->stage = "public";
     return PB_OK;
 }
 
