@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "core/alloc.h"
+#include "core/buf.h"
 #include "market/bandset.h"
 #include "store/facts.h"
 #include "core/jsonutil.h"
@@ -343,6 +344,31 @@ static pb_status use_file(struct ctx *c, const char *path, const char *what)
     return st;
 }
 
+/* Distinct names in the order first seen (borrowed strings): "already
+ * listed" is an exact match, so "L1" is not taken for "L10". */
+typedef PB__LIST(const char *) name_list;
+
+static pb_status name_add(struct ctx *c, name_list *l, const char *name)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (strcmp(l->items[i], name) == 0)
+            return PB_OK;
+    const char **slot = PB__PUSH(*l);
+    if (!slot)
+        return nomem(c);
+    *slot = name;
+    return PB_OK;
+}
+
+/* "a, b, c" (new; pb__free it), or NULL when out of memory. */
+static char *name_join(const name_list *l)
+{
+    pb__buf b = {0};
+    for (size_t i = 0; i < l->count; i++)
+        pb__buf_printf(&b, "%s%s", i ? ", " : "", l->items[i]);
+    return pb__buf_take(&b, NULL);
+}
+
 /* ---- the band -------------------------------------------------------------- */
 
 /* Prefer a band with equity, then the newest, then the first source key. */
@@ -364,36 +390,44 @@ static pb_status load_band(struct ctx *c)
         return pb__diag_set(c->diag, st, NULL, 0, "%s", pb_store_errmsg(c->store));
     const struct pb__bandrow *best = NULL;
     size_t usable = 0, any_level = 0;
-    char levels[256] = "";
-    for (size_t i = 0; i < c->bands.count; i++) {
+    name_list levels = {0}, others = {0};
+    char *text = NULL;
+    for (size_t i = 0; st == PB_OK && i < c->bands.count; i++) {
         const struct pb__bandrow *r = &c->bands.rows[i];
         if (!r->has_base || !r->currency)
             continue;
         any_level++;
-        if (r->level && !strstr(levels, r->level)) {
-            size_t n = strlen(levels);
-            snprintf(levels + n, sizeof levels - n, "%s%s", n ? ", " : "", r->level);
-        }
+        if (r->level)
+            st = name_add(c, &levels, r->level);
         if (p->level && !level_is(r->level, p->level))
             continue;
         usable++;
         if (!best || better_band(r, best))
             best = r;
     }
-    if (!best && p->level && any_level > 0)
-        return pb__diag_set(c->diag, PB_ERR_NOT_FOUND, NULL, 0,
-                            "no band at level %s for %s / %s / %s (levels on record: %s)",
-                            p->level, p->company, p->role, p->region,
-                            levels[0] ? levels : "none");
+    if (st != PB_OK)
+        goto done;
+    if (!best && p->level && any_level > 0) {
+        if (!(text = name_join(&levels))) {
+            st = nomem(c);
+            goto done;
+        }
+        st = pb__diag_set(c->diag, PB_ERR_NOT_FOUND, NULL, 0,
+                          "no band at level %s for %s / %s / %s (levels on record: %s)",
+                          p->level, p->company, p->role, p->region, text[0] ? text : "none");
+        goto done;
+    }
     if (!best) {
         if (c->bands.count > 0)
-            return pb__diag_set(c->diag, PB_ERR_NOT_FOUND, NULL, 0,
-                                "the band for %s / %s / %s has no base salary range to plan "
-                                "from",
-                                p->company, p->role, p->region);
-        return pb__diag_set(c->diag, PB_ERR_NOT_FOUND, NULL, 0,
-                            "no band for %s / %s / %s (see `payband bands`)", p->company,
-                            p->role, p->region);
+            st = pb__diag_set(c->diag, PB_ERR_NOT_FOUND, NULL, 0,
+                              "the band for %s / %s / %s has no base salary range to plan "
+                              "from",
+                              p->company, p->role, p->region);
+        else
+            st = pb__diag_set(c->diag, PB_ERR_NOT_FOUND, NULL, 0,
+                              "no band for %s / %s / %s (see `payband bands`)", p->company,
+                              p->role, p->region);
+        goto done;
     }
     c->band = best;
     c->other_bands = usable - 1;
@@ -403,23 +437,25 @@ static pb_status load_band(struct ctx *c)
     for (int i = 0; i < e; i++)
         c->unit *= 10;
     /* the levels of the other bands, when they differ from the one planned */
-    char others[256] = "";
-    for (size_t i = 0; !p->level && i < c->bands.count; i++) {
+    for (size_t i = 0; st == PB_OK && !p->level && i < c->bands.count; i++) {
         const struct pb__bandrow *r = &c->bands.rows[i];
-        if (!r->has_base || !r->currency || !r->level || level_is(best->level, r->level) ||
-            strstr(others, r->level))
-            continue;
-        size_t n = strlen(others);
-        snprintf(others + n, sizeof others - n, "%s%s", n ? ", " : "", r->level);
+        if (r->has_base && r->currency && r->level && !level_is(best->level, r->level))
+            st = name_add(c, &others, r->level);
     }
-    if (c->other_bands > 0)
+    if (st == PB_OK && !(text = name_join(&others)))
+        st = nomem(c);
+    if (st == PB_OK && c->other_bands > 0)
         st = note(c, "%zu other band%s on record for this role and region; the plan uses "
                      "the one%s%s from %s%s%s%s",
                   c->other_bands, c->other_bands == 1 ? " is" : "s are",
                   best->level ? " at level " : "", best->level ? best->level : "", best->source,
-                  others[0] ? " (--level picks another: " : "", others, others[0] ? ")" : "");
+                  text[0] ? " (--level picks another: " : "", text, text[0] ? ")" : "");
     if (st == PB_OK)
         st = use_source(c, best->source, "band");
+done:
+    pb__free(text);
+    pb__free(levels.items);
+    pb__free(others.items);
     return st;
 }
 
@@ -548,20 +584,21 @@ static pb_status resolve_skills(struct ctx *c)
                 return st;
             continue;
         }
-        char known[512] = "";
-        size_t n = 0;
-        for (size_t k = 0; k < c->premiums.count + c->all_names.count; k++) {
-            const struct premium *q = k < c->premiums.count
-                                          ? &c->premiums.items[k]
-                                          : &c->all_names.items[k - c->premiums.count];
-            if (strstr(known, q->name))
-                continue;
-            n += (size_t)snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s",
-                                  n ? ", " : "", q->name);
-        }
-        return pb__diag_set(c->diag, PB_ERR_NOT_FOUND, prof->file, s->line,
-                            "unknown premium '%s' (premiums on record: %s)", s->name,
-                            n ? known : "none");
+        name_list known = {0};
+        pb_status st = PB_OK;
+        for (size_t k = 0; st == PB_OK && k < c->premiums.count + c->all_names.count; k++)
+            st = name_add(c, &known, k < c->premiums.count
+                                         ? c->premiums.items[k].name
+                                         : c->all_names.items[k - c->premiums.count].name);
+        char *text = st == PB_OK ? name_join(&known) : NULL;
+        pb__free(known.items);
+        if (!text)
+            return nomem(c);
+        st = pb__diag_set(c->diag, PB_ERR_NOT_FOUND, prof->file, s->line,
+                          "unknown premium '%s' (premiums on record: %s)", s->name,
+                          text[0] ? text : "none");
+        pb__free(text);
+        return st;
     }
     return PB_OK;
 }
