@@ -241,6 +241,13 @@ static pb_status nomem(struct ctx *c)
     return pb__diag_set(c->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
 }
 
+/* A database failure while reading `what`: PB_ERR_DB with SQLite's message. */
+static pb_status db_error(struct ctx *c, const char *what)
+{
+    return pb__diag_set(c->diag, PB_ERR_DB, NULL, 0, "%s: %s", what,
+                        sqlite3_errmsg(pb__store_db(c->store)));
+}
+
 static pb_money money(int64_t minor, const char *cur)
 {
     pb_money m = {minor, ""};
@@ -482,9 +489,14 @@ static pb_status load_premiums(struct ctx *c)
     sqlite3 *db = pb__store_db(c->store);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, PREMIUM_SQL, -1, &st, NULL) != SQLITE_OK)
-        return pb__diag_set(c->diag, PB_ERR_DB, NULL, 0, "premiums: %s", sqlite3_errmsg(db));
+        return db_error(c, "premiums");
     pb_status rc = PB_OK;
-    while (rc == PB_OK && sqlite3_step(st) == SQLITE_ROW) {
+    int step;
+    while (rc == PB_OK && (step = sqlite3_step(st)) != SQLITE_DONE) {
+        if (step != SQLITE_ROW) {
+            rc = db_error(c, "premiums");
+            break;
+        }
         bool oom = false;
         struct premium p = {0};
         p.name = pb__col_dup(st, 0, &oom);
@@ -612,32 +624,48 @@ static const char *MENTION_SQL =
     "LEFT JOIN role r ON r.id = m.role_id JOIN source s ON s.id = m.source_id "
     "WHERE s.key = ?1 ORDER BY m.line, m.id";
 
-static char *company_display(struct ctx *c, const char *slug)
+/* The display name the store gives a company ("Hugging Face"), else its
+ * name as words ("Amazon" for "amazon"). */
+static pb_status company_display(struct ctx *c, const char *company, char **out)
 {
+    *out = NULL;
     sqlite3 *db = pb__store_db(c->store);
     sqlite3_stmt *st = NULL;
-    char *out = NULL;
-    if (slug && sqlite3_prepare_v2(db, "SELECT display FROM company WHERE slug = ?1", -1, &st,
-                                   NULL) == SQLITE_OK) {
-        char *s = pb__slugify(slug);
-        if (s) {
-            sqlite3_bind_text(st, 1, s, -1, SQLITE_TRANSIENT);
-            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-                out = pb__strdup((const char *)sqlite3_column_text(st, 0));
-        }
-        pb__free(s);
+    char *slug = pb__slugify(company);
+    if (!slug)
+        return nomem(c);
+    pb_status rc = PB_OK;
+    if (sqlite3_prepare_v2(db, "SELECT display FROM company WHERE slug = ?1", -1, &st, NULL) !=
+        SQLITE_OK) {
+        rc = db_error(c, "companies");
+        goto done;
     }
+    sqlite3_bind_text(st, 1, slug, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+        if (!(*out = pb__strdup((const char *)sqlite3_column_text(st, 0))))
+            rc = nomem(c);
+        goto done;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        rc = db_error(c, "companies");
+        goto done;
+    }
+    /* a company the store does not know: its name as words, "Amazon" */
+    if (!(*out = pb__strdup(company))) {
+        rc = nomem(c);
+        goto done;
+    }
+    for (char *p = *out; *p; p++) {
+        if (*p == '-')
+            *p = ' ';
+        if (p == *out || p[-1] == ' ')
+            *p = (char)toupper((unsigned char)*p);
+    }
+done:
     sqlite3_finalize(st);
-    if (!out && slug && (out = pb__strdup(slug)) != NULL) {
-        /* a company the store does not know: its slug as words, "Amazon" */
-        for (char *p = out; *p; p++) {
-            if (*p == '-')
-                *p = ' ';
-            if (p == out || p[-1] == ' ')
-                *p = (char)toupper((unsigned char)*p);
-        }
-    }
-    return out;
+    pb__free(slug);
+    return rc;
 }
 
 static char *make_label(const char *company, const char *level, const char *region)
@@ -719,11 +747,16 @@ static pb_status load_mentions(struct ctx *c)
     sqlite3 *db = pb__store_db(c->store);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, MENTION_SQL, -1, &st, NULL) != SQLITE_OK)
-        return pb__diag_set(c->diag, PB_ERR_DB, NULL, 0, "offers: %s", sqlite3_errmsg(db));
+        return db_error(c, "offers");
     sqlite3_bind_text(st, 1, c->band->source, -1, SQLITE_TRANSIENT);
     const char *native = c->band->converted ? c->band->original_currency : c->band->currency;
     pb_status rc = PB_OK;
-    while (rc == PB_OK && c->ncomps < MAX_COMPETING && sqlite3_step(st) == SQLITE_ROW) {
+    int step;
+    while (rc == PB_OK && c->ncomps < MAX_COMPETING && (step = sqlite3_step(st)) != SQLITE_DONE) {
+        if (step != SQLITE_ROW) {
+            rc = db_error(c, "offers");
+            break;
+        }
         const char *company = (const char *)sqlite3_column_text(st, 0);
         const char *region = (const char *)sqlite3_column_text(st, 4);
         const char *cur = (const char *)sqlite3_column_text(st, 5);
@@ -751,16 +784,18 @@ static pb_status user_competitors(struct ctx *c)
         k->offer = o;
         k->held = true;
         k->stated_total = -1;
-        k->company_name = company_display(c, pb_offer_company(o));
+        pb_status st = company_display(c, pb_offer_company(o), &k->company_name);
+        if (st != PB_OK)
+            return st;
         if (o->region && !(k->region = pb__strdup(o->region)))
             return nomem(c);
         if (o->level && !(k->level = pb__strdup(o->level)))
             return nomem(c);
         k->label = k->company_name ? make_label(k->company_name, k->level, k->region) : NULL;
         k->from = pb__strdup(o->file ? o->file : pb_offer_name(o));
-        if (!k->company_name || !k->label || !k->from)
+        if (!k->label || !k->from)
             return nomem(c);
-        pb_status st = use_file(c, k->from, "competing offer");
+        st = use_file(c, k->from, "competing offer");
         if (st != PB_OK)
             return st;
     }
@@ -778,8 +813,13 @@ static pb_status quote_for(struct ctx *c, const char *what, const char *from, bo
         return PB_OK;
     pb_fx *fx = NULL;
     pb_status st = pb_store_fx(c->store, &fx);
-    if (st == PB_OK)
-        st = pb_fx_rate(fx, from, c->cur, c->as_of, q);
+    if (st != PB_OK)
+        return pb__diag_set(c->diag, st, NULL, 0, "%s%sexchange rates: %s", what ? what : "",
+                            what ? ": " : "", pb_store_errmsg(c->store));
+    st = pb_fx_rate(fx, from, c->cur, c->as_of, q);
+    if (st != PB_OK && st != PB_ERR_NO_RATE)
+        return pb__diag_set(c->diag, st, NULL, 0, "%s%s%s", what ? what : "", what ? ": " : "",
+                            pb_fx_errmsg(fx));
     if (st != PB_OK) {
         char day[11];
         pb_date_format(c->as_of, day);
@@ -1732,6 +1772,19 @@ static bool level_range_has(const char *range, const char *level)
            strcmp(dash + dl, level) == 0;
 }
 
+/* A band the plan would use as evidence whose currency has no rate to the
+ * plan's on the plan date. */
+static pb_status no_rate(struct ctx *c, const struct pb__bandrow *r, const char *what)
+{
+    char day[11];
+    pb_date_format(c->as_of, day);
+    return pb__diag_set(c->diag, PB_ERR_NO_RATE, NULL, 0,
+                        "%s %s %s in %s (%s line %ld): no exchange rate from %s to %s on or "
+                        "before %s (import rates with `payband rates import FILE`)",
+                        what, r->company_name, r->level ? r->level : r->role_name, r->region,
+                        r->source, r->line, r->currency, c->cur, day);
+}
+
 /* Bands at other companies the level mapping calls equivalent, in the same
  * region; and the briefings' bands for the region (scarcity). */
 static pb_status peer_and_scarcity_levers(struct ctx *c, lever_list *ls, json_t *levels)
@@ -1739,18 +1792,25 @@ static pb_status peer_and_scarcity_levers(struct ctx *c, lever_list *ls, json_t 
     pb__bandset set;
     pb_band_query q = {NULL, NULL, c->band->region, c->cur, c->as_of};
     pb_status st = pb__bandset_load(c->store, &q, &set);
-    if (st != PB_OK) {
-        if (st == PB_ERR_NOMEM)
-            return nomem(c);
-        return PB_OK; /* a conversion the region cannot make: no peers */
+    bool as_stored = false;
+    if (st == PB_ERR_NO_RATE) {
+        /* a band of the region has no rate to the plan's currency: read the
+         * region as stored; a band the plan would use and cannot convert is
+         * an error below, one it would not use stays out */
+        q.currency = NULL;
+        as_stored = true;
+        st = pb__bandset_load(c->store, &q, &set);
     }
+    if (st != PB_OK)
+        return pb__diag_set(c->diag, st, NULL, 0, "bands in %s: %s", c->band->region,
+                            pb_store_errmsg(c->store));
     /* briefing sources */
     sqlite3 *db = pb__store_db(c->store);
     sqlite3_stmt *bs = NULL;
     if (sqlite3_prepare_v2(db, "SELECT 1 FROM source WHERE key = ?1 AND kind = 'briefing'", -1,
                            &bs, NULL) != SQLITE_OK) {
         pb__bandset_release(&set);
-        return pb__diag_set(c->diag, PB_ERR_DB, NULL, 0, "sources: %s", sqlite3_errmsg(db));
+        return db_error(c, "sources");
     }
     const struct pb__bandrow *b = c->band;
     int64_t own_mid = (b->base[0] + b->base[1]) / 2;
@@ -1776,6 +1836,23 @@ static pb_status peer_and_scarcity_levers(struct ctx *c, lever_list *ls, json_t 
                           : ((el && r->level && strcmp(el, r->level) == 0) ||
                              (er && pb__slug_match(er, r->role))))
                 peer = true;
+        }
+        bool briefing = false;
+        if (!(peer && r->has_base)) {
+            sqlite3_reset(bs);
+            sqlite3_bind_text(bs, 1, r->source, -1, SQLITE_TRANSIENT);
+            int step = sqlite3_step(bs);
+            if (step != SQLITE_ROW && step != SQLITE_DONE) {
+                st = db_error(c, "sources");
+                break;
+            }
+            briefing = step == SQLITE_ROW;
+        }
+        bool scarce = briefing && scarcity < 3 && (r->has_tc || r->has_stated);
+        if (as_stored && r->currency && strcmp(r->currency, c->cur) != 0) {
+            if ((peer && r->has_base) || scarce)
+                st = no_rate(c, r, peer && r->has_base ? "peer band" : "band");
+            continue;
         }
         char day[11], lo[48], hi[48];
         pb_date_format(r->as_of, day);
@@ -1806,10 +1883,7 @@ static pb_status peer_and_scarcity_levers(struct ctx *c, lever_list *ls, json_t 
                 st = use_source(c, r->source, "peer band");
             continue;
         }
-        sqlite3_reset(bs);
-        sqlite3_bind_text(bs, 1, r->source, -1, SQLITE_TRANSIENT);
-        bool briefing = sqlite3_step(bs) == SQLITE_ROW;
-        if (!briefing || scarcity >= 3 || !(r->has_tc || r->has_stated))
+        if (!scarce)
             continue;
         const int64_t *tc = r->has_stated ? r->stated : r->tc;
         if (tc[0] == tc[1]) {
@@ -2079,31 +2153,38 @@ static json_t *scripts(struct ctx *c)
 
 /* ---- sources -------------------------------------------------------------------- */
 
-static json_t *sources_json(struct ctx *c)
+/* The sources used, with their review dates and staleness; *out is new. */
+static pb_status sources_json(struct ctx *c, json_t **out)
 {
+    *out = NULL;
     sqlite3 *db = pb__store_db(c->store);
     sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT kind, title, as_of, review_due, review_assumed, "
+                           "file FROM source WHERE key = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(c, "sources");
     json_t *arr = json_array();
-    if (!arr || sqlite3_prepare_v2(db,
-                                   "SELECT kind, title, as_of, review_due, review_assumed, "
-                                   "file FROM source WHERE key = ?1",
-                                   -1, &st, NULL) != SQLITE_OK) {
-        json_decref(arr);
-        return NULL;
-    }
+    pb_status rc = arr ? PB_OK : nomem(c);
     const char *key;
     json_t *uses;
-    bool ok = true;
     json_object_foreach(c->sources, key, uses) {
+        if (rc != PB_OK)
+            break;
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-        json_t *o = json_object();
-        if (!o || json_array_append_new(arr, o) != 0) {
-            ok = false;
+        int step = sqlite3_step(st);
+        if (step != SQLITE_ROW && step != SQLITE_DONE) {
+            rc = db_error(c, "sources");
             break;
         }
-        ok = jset(o, "key", json_string(key)) && jcopy(o, "used_for", uses);
-        if (ok && sqlite3_step(st) == SQLITE_ROW) {
+        json_t *o = json_object();
+        if (!o || json_array_append_new(arr, o) != 0) {
+            rc = nomem(c);
+            break;
+        }
+        bool ok = jset(o, "key", json_string(key)) && jcopy(o, "used_for", uses);
+        if (ok && step == SQLITE_ROW) {
             pb_date as_of = pb__col_date(st, 2), due = pb__col_date(st, 3);
             bool assumed = sqlite3_column_int(st, 4) != 0;
             due = pb__review_due(as_of, due, &assumed);
@@ -2121,22 +2202,24 @@ static json_t *sources_json(struct ctx *c)
                  jset(o, "stale", json_false());
         }
         if (!ok)
-            break;
+            rc = nomem(c);
     }
     sqlite3_finalize(st);
     json_object_foreach(c->files, key, uses) {
-        json_t *o = ok ? json_pack("{s:s, s:O, s:s, s:s, s:s, s:n, s:n, s:b, s:b}", "key", key,
-                                   "used_for", uses, "kind", "file", "title", key, "file", key,
-                                   "as_of", "review_due", "review_assumed", 0, "stale", 0)
-                       : NULL;
+        if (rc != PB_OK)
+            break;
+        json_t *o = json_pack("{s:s, s:O, s:s, s:s, s:s, s:n, s:n, s:b, s:b}", "key", key,
+                              "used_for", uses, "kind", "file", "title", key, "file", key,
+                              "as_of", "review_due", "review_assumed", 0, "stale", 0);
         if (!o || json_array_append_new(arr, o) != 0)
-            ok = false;
+            rc = nomem(c);
     }
-    if (!ok) {
+    if (rc != PB_OK) {
         json_decref(arr);
-        return NULL;
+        return rc;
     }
-    return arr;
+    *out = arr;
+    return PB_OK;
 }
 
 /* ---- assembling ----------------------------------------------------------------- */
@@ -2210,9 +2293,14 @@ static pb_status assemble(struct ctx *c, json_t *levels, json_t **out)
     ok = ok && jset(j, "currency", json_string(c->cur));
     ok = ok && jset(j, "years", json_integer(c->years));
     json_t *prof = json_null();
-    if (c->plan->profile && pb_profile_json(c->plan->profile, &prof) != PB_OK) {
-        json_decref(j);
-        return nomem(c);
+    if (c->plan->profile) {
+        pb_status ps = pb_profile_json(c->plan->profile, &prof);
+        if (ps != PB_OK) {
+            json_decref(j);
+            return ps == PB_ERR_NOMEM ? nomem(c)
+                                      : pb__diag_set(c->diag, ps, NULL, 0, "profile: %s",
+                                                     pb_strerror(ps));
+        }
     }
     ok = jset(j, "profile", prof) && ok;
     const char *w = appetite_word(c);
@@ -2325,10 +2413,9 @@ static pb_status assemble(struct ctx *c, json_t *levels, json_t **out)
         lever_free(&ls.items[i]);
     pb__free(ls.items);
     if (st == PB_OK) {
-        json_t *sj = sources_json(c);
-        if (!sj)
-            st = nomem(c);
-        else
+        json_t *sj = NULL;
+        st = sources_json(c, &sj);
+        if (st == PB_OK)
             ok = jset(j, "sources", sj) && ok;
     }
     if (st == PB_OK) {
@@ -2415,9 +2502,11 @@ pb_status pb_plan_build(pb_plan *p, pb_store *store, json_t **out)
     if (st == PB_OK)
         st = valuations(&c);
     if (st == PB_OK) {
+        /* no level-mapping statement for the role is an answer (none), not
+         * a failure; every other failure travels */
         pb_status lv = pb_market_levels(store, c.band->company, c.band->role, &levels);
-        if (lv == PB_ERR_NOMEM)
-            st = nomem(&c);
+        if (lv != PB_OK && lv != PB_ERR_NOT_FOUND)
+            st = pb__diag_set(c.diag, lv, NULL, 0, "level mapping: %s", pb_store_errmsg(store));
     }
     if (st == PB_OK)
         st = other_markets(&c, levels);
