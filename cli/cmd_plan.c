@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "offer_cli.h"
+#include "payband/json.h"
 #include "payband/plan.h"
 
 #define MAX_COMPETING 12
@@ -188,7 +189,7 @@ int cmd_plan(int argc, char **argv)
         goto done;
     }
     if (json) {
-        md = json_dumps(result, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        md = pb_json_dumps(result, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         st = md ? PB_OK : PB_ERR_NOMEM;
     } else {
         st = pb_plan_markdown(result, &md);

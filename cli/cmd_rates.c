@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "payband/fx.h"
+#include "payband/json.h"
 #include "payband/number.h"
 
 static int rates_import(pb_store *store, int argc, char **argv)
@@ -39,10 +40,7 @@ static int rates_add(pb_store *store, int argc, char **argv, const char *source)
 /* Major units: an integer when whole, else a real. */
 static json_t *amount_json(pb_money m)
 {
-    double v = pb_money_major(m);
-    if (v == (double)(json_int_t)v)
-        return json_integer((json_int_t)v);
-    return json_real(v);
+    return pb_json_money(m);
 }
 
 static int rates_convert(pb_store *store, int argc, char **argv, const char *to, pb_date on,

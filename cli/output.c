@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "payband/json.h"
 #include "payband/money.h"
 
 /* "payband: <prefix><message>\n" on stderr. */
@@ -73,7 +74,7 @@ bool cli_parse_format(const char *text, cli_format *out)
 
 void cli_print_json(json_t *value)
 {
-    char *text = json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    char *text = pb_json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (text) {
         fputs(text, stdout);
         fputc('\n', stdout);

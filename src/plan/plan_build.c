@@ -1116,6 +1116,49 @@ static pb_status value_pair(struct ctx *c, pb_offer *target, struct competitor *
     return st;
 }
 
+/* Set the numbers `keys` of `o` (major units of the plan's currency) again
+ * through the money helper: the valuation's statistics come in doubles, and
+ * every amount of the plan's JSON is exact to the currency's minor unit. */
+static pb_status money_fields(struct ctx *c, json_t *o, const char *const *keys, size_t n)
+{
+    for (size_t i = 0; o && i < n; i++) {
+        json_t *v = json_object_get(o, keys[i]);
+        if (!json_is_number(v))
+            continue;
+        json_t *m = pb__json_money_major(json_number_value(v), c->cur);
+        if (!m && isfinite(json_number_value(v)))
+            return pb__diag_set(c->diag, PB_ERR_RANGE, NULL, 0,
+                                "the simulated %s is out of range in %s", keys[i], c->cur);
+        if (!m || json_object_set_new(o, keys[i], m) != 0)
+            return m ? nomem(c) : pb__diag_set(c->diag, PB_ERR_RANGE, NULL, 0,
+                                               "the simulated %s is not a number", keys[i]);
+    }
+    return PB_OK;
+}
+
+/* The valuation's amounts in the plan's currency, exact to its minor unit. */
+static pb_status valuation_money(struct ctx *c, json_t *value)
+{
+    static const char *const sim[] = {"p5", "p25", "p50", "p75", "p95", "mean"};
+    static const char *const top[] = {"certainty_equivalent"};
+    static const char *const side[] = {"target_value", "own_value"};
+    size_t i;
+    json_t *o;
+    pb_status st = PB_OK;
+    json_array_foreach(json_object_get(value, "offers"), i, o) {
+        json_t *be = json_object_get(o, "breakeven");
+        if (st == PB_OK)
+            st = money_fields(c, json_object_get(o, "simulated"), sim, 6);
+        if (st == PB_OK)
+            st = money_fields(c, o, top, 1);
+        if (st == PB_OK)
+            st = money_fields(c, json_object_get(be, "at_median"), side, 2);
+        if (st == PB_OK)
+            st = money_fields(c, json_object_get(be, "at_certainty_equivalent"), side, 2);
+    }
+    return st;
+}
+
 static pb_status valuations(struct ctx *c)
 {
     pb_offer *target = c->has_offer ? c->plan->offer : c->ask_offer;
@@ -1127,6 +1170,8 @@ static pb_status valuations(struct ctx *c)
                                 "compared with; give it another `name:`",
                                 k->from, pb_offer_name(target));
         pb_status st = value_pair(c, target, k, &k->value);
+        if (st == PB_OK)
+            st = valuation_money(c, k->value);
         if (st != PB_OK)
             return st;
     }
