@@ -199,6 +199,7 @@ struct competitor {
     int64_t stated_total;
     int stated_years;
     json_t *value; /* valuation of the target against this offer */
+    int64_t be_grant, be_base; /* face-value break-even of the target against it */
 };
 
 struct ctx {
@@ -223,6 +224,7 @@ struct ctx {
     /* the offer in hand, in the plan currency */
     bool has_offer;
     int64_t offer_base, offer_grant, offer_total, offer_annual;
+    int64_t offer_equity_band; /* the grant over the band's vesting years */
     int offer_vest;
     int32_t offer_bonus_bp;
     bool offer_has_bonus;
@@ -265,9 +267,84 @@ static void mtext(int64_t minor, const char *cur, char *buf, size_t cap)
     pb_money_format_compact(money(minor, cur), buf, cap);
 }
 
-static int64_t minor_of_major(double major, const char *cur)
+/* ---- checked arithmetic ----------------------------------------------------
+ * Every sum and product of the plan's amounts goes through the checked money
+ * helpers: a figure out of range is PB_ERR_RANGE naming it (`what`, and
+ * `whose` when it belongs to an offer), never a wrong number. */
+
+static pb_status out_of_range(struct ctx *c, const char *what, const char *whose)
 {
-    return pb_money_from_double(major, cur).minor;
+    char max[64];
+    pb_money_format_full(money(INT64_MAX, c->cur), max, sizeof max);
+    return pb__diag_set(c->diag, PB_ERR_RANGE, NULL, 0,
+                        "%s%s%s is out of range: it would be more than %s", what,
+                        whose ? " of " : "", whose ? whose : "", max);
+}
+
+static pb_status m_add(struct ctx *c, int64_t a, int64_t b, int64_t *out, const char *what,
+                       const char *whose)
+{
+    pb_money r;
+    if (pb_money_add(money(a, c->cur), money(b, c->cur), &r) != PB_OK)
+        return out_of_range(c, what, whose);
+    *out = r.minor;
+    return PB_OK;
+}
+
+static pb_status m_sub(struct ctx *c, int64_t a, int64_t b, int64_t *out, const char *what,
+                       const char *whose)
+{
+    pb_money r;
+    if (pb_money_sub(money(a, c->cur), money(b, c->cur), &r) != PB_OK)
+        return out_of_range(c, what, whose);
+    *out = r.minor;
+    return PB_OK;
+}
+
+/* a x factor, rounded half away from zero. */
+static pb_status m_scale(struct ctx *c, int64_t a, double factor, int64_t *out, const char *what,
+                         const char *whose)
+{
+    pb_money r;
+    if (pb_money_scale(money(a, c->cur), factor, &r) != PB_OK)
+        return out_of_range(c, what, whose);
+    *out = r.minor;
+    return PB_OK;
+}
+
+/* v (minor units) rounded half away from zero. */
+static pb_status m_round(struct ctx *c, double v, int64_t *out, const char *what,
+                         const char *whose)
+{
+    return m_scale(c, 1, v, out, what, whose);
+}
+
+/* An amount of major units of the plan's currency, to its minor unit. */
+static pb_status m_of_major(struct ctx *c, double major, int64_t *out, const char *what,
+                            const char *whose)
+{
+    pb_money r;
+    if (pb_money_from_double_checked(major, c->cur, &r) != PB_OK)
+        return out_of_range(c, what, whose);
+    *out = r.minor;
+    return PB_OK;
+}
+
+/* The middle of a range, (lo + hi) / 2. */
+static pb_status m_middle(struct ctx *c, const int64_t range[2], int64_t *out, const char *what,
+                          const char *whose)
+{
+    pb_status st = m_add(c, range[0], range[1], out, what, whose);
+    *out /= 2;
+    return st;
+}
+
+/* The smallest multiple of the plan's unit at or above v. */
+static pb_status m_up_to_unit(struct ctx *c, int64_t v, int64_t *out, const char *what,
+                              const char *whose)
+{
+    *out = v / c->unit * c->unit;
+    return *out == v ? PB_OK : m_add(c, *out, c->unit, out, what, whose);
 }
 
 static double major_of(int64_t minor, const char *cur)
@@ -713,7 +790,9 @@ static pb_status mention_offer(struct ctx *c, sqlite3_stmt *st, struct competito
         vest = c->band->vest_years > 0 ? c->band->vest_years : 4;
         k->assumed_vest = has_grant && !per_year;
     }
-    int64_t value = per_year ? eq_year * vest : has_grant ? grant : 0;
+    int64_t value = has_grant ? grant : 0;
+    if (per_year && (rc = m_scale(c, eq_year, vest, &value, "the equity grant", k->label)) != PB_OK)
+        goto done;
     pb_offer_values v = {
         .name = k->label, .company = slug, .role = role, .level = k->level,
         .region = k->region, .currency = cur, .base_minor = base, .sign_on_minor = sign_on,
@@ -832,9 +911,11 @@ static pb_status quote_for(struct ctx *c, const char *what, const char *from, bo
     return use_source(c, q->source, "exchange rate");
 }
 
-static int64_t jminor(json_t *o, const char *key, const char *cur)
+/* The amount `key` of a schedule (major units of the plan's currency). */
+static pb_status jminor(struct ctx *c, json_t *o, const char *key, int64_t *out,
+                        const char *whose)
 {
-    return minor_of_major(json_number_value(json_object_get(o, key)), cur);
+    return m_of_major(c, json_number_value(json_object_get(o, key)), out, key, whose);
 }
 
 static pb_status schedule_of(struct ctx *c, pb_offer *o, bool converted, const pb_fx_quote *q,
@@ -856,33 +937,56 @@ static pb_status competitor_figures(struct ctx *c, struct competitor *k)
         st = schedule_of(c, o, k->converted, &k->quote, &sch);
     if (st != PB_OK)
         return st;
-    k->total = jminor(sch, "total", c->cur);
-    k->first_total = jminor(sch, "first_year_total", c->cur);
-    json_t *y1 = json_array_get(json_object_get(sch, "schedule"), 0);
-    k->base1 = jminor(y1, "base", c->cur);
-    k->bonus1 = jminor(y1, "bonus", c->cur);
-    k->first_cash = k->base1 + k->bonus1 + jminor(y1, "sign_on", c->cur);
-    k->sign_on_total = jminor(sch, "sign_on_total", c->cur);
+    const char *who = k->label;
+    json_t *rows = json_object_get(sch, "schedule");
+    json_t *y1 = json_array_get(rows, 0);
+    int64_t sign1 = 0, eq1 = 0;
+    st = jminor(c, sch, "total", &k->total, who);
+    if (st == PB_OK)
+        st = jminor(c, sch, "first_year_total", &k->first_total, who);
+    if (st == PB_OK)
+        st = jminor(c, y1, "base", &k->base1, who);
+    if (st == PB_OK)
+        st = jminor(c, y1, "bonus", &k->bonus1, who);
+    if (st == PB_OK)
+        st = jminor(c, y1, "sign_on", &sign1, who);
+    if (st == PB_OK)
+        st = jminor(c, sch, "sign_on_total", &k->sign_on_total, who);
+    if (st == PB_OK)
+        st = jminor(c, y1, "equity_total", &eq1, who);
+    if (st == PB_OK)
+        st = m_add(c, k->base1, k->bonus1, &k->first_cash, "the first-year cash", who);
+    if (st == PB_OK)
+        st = m_add(c, k->first_cash, sign1, &k->first_cash, "the first-year cash", who);
     k->has_bonus = o->bonus_target_pct > 0;
     k->has_sign_on = k->sign_on_total > 0;
     /* simple: every year pays the same base and the same equity, nothing else */
-    json_t *rows = json_object_get(sch, "schedule");
     bool simple = !k->has_bonus && !k->has_sign_on && o->raise_pct == 0;
-    int64_t eq1 = jminor(y1, "equity_total", c->cur);
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r) {
-        if (jminor(r, "base", c->cur) != k->base1 || jminor(r, "equity_total", c->cur) != eq1)
+        int64_t base = 0, eq = 0;
+        if (st == PB_OK)
+            st = jminor(c, r, "base", &base, who);
+        if (st == PB_OK)
+            st = jminor(c, r, "equity_total", &eq, who);
+        if (base != k->base1 || eq != eq1)
             simple = false;
     }
     for (size_t g = 0; g < o->ngrants; g++)
         if (o->grants[g].kind == PB__OPTION)
             k->has_options = true;
-    k->simple = simple && !k->has_options && eq1 > 0 &&
-                k->total == (int64_t)c->years * (k->base1 + eq1);
+    int64_t per_year = 0, n_years = 0;
+    char what[64];
+    snprintf(what, sizeof what, "the %d-year total", c->years);
+    if (st == PB_OK)
+        st = m_add(c, k->base1, eq1, &per_year, "the first year's base and equity", who);
+    if (st == PB_OK)
+        st = m_scale(c, per_year, c->years, &n_years, what, who);
+    k->simple = simple && !k->has_options && eq1 > 0 && k->total == n_years;
     k->equity_year = eq1;
     json_decref(sch);
-    return PB_OK;
+    return st;
 }
 
 /* Does the level mapping make the competitor's company and level (or role)
@@ -961,15 +1065,20 @@ static pb_status offer_in_hand(struct ctx *c)
         st = schedule_of(c, o, c->offer_converted, &c->offer_quote, &sch);
     if (st != PB_OK)
         return st;
+    const char *who = "the offer in hand";
     double rate = c->offer_converted ? c->offer_quote.rate : 1.0;
-    c->offer_base = minor_of_major(major_of(o->base_minor, o->currency) * rate, c->cur);
-    c->offer_total = jminor(sch, "total", c->cur);
-    c->offer_annual = jminor(sch, "annualised_total", c->cur);
+    st = m_of_major(c, major_of(o->base_minor, o->currency) * rate, &c->offer_base, "the base",
+                    who);
+    if (st == PB_OK)
+        st = jminor(c, sch, "total", &c->offer_total, who);
+    if (st == PB_OK)
+        st = jminor(c, sch, "annualised_total", &c->offer_annual, who);
+    json_decref(sch);
     c->offer_has_bonus = o->bonus_target_pct > 0;
     c->offer_bonus_bp = (int32_t)llround(o->bonus_target_pct * 100.0);
     int64_t grant = 0;
     int vest = 0;
-    for (size_t g = 0; g < o->ngrants; g++) {
+    for (size_t g = 0; st == PB_OK && g < o->ngrants; g++) {
         const pb__grant *gr = &o->grants[g];
         if (gr->refresh)
             continue;
@@ -977,15 +1086,23 @@ static pb_status offer_in_hand(struct ctx *c)
         bool counts;
         int64_t v = pb__grant_value(o, gr, &basis, &counts);
         if (counts && v > 0)
-            grant += v;
+            st = m_add(c, grant, v, &grant, "the equity grants", who);
         if (gr->vest.years > vest)
             vest = gr->vest.years;
     }
-    c->offer_grant = minor_of_major(major_of(grant, o->currency) * rate, c->cur);
+    if (st == PB_OK)
+        st = m_of_major(c, major_of(grant, o->currency) * rate, &c->offer_grant,
+                        "the equity grants", who);
     c->offer_vest = vest;
-    json_decref(sch);
-    if (st == PB_OK && pb_offer_company(o) &&
-        !pb__slug_match(pb_offer_company(o), c->band->company))
+    /* the grant over the band's vesting years, when they differ */
+    int bv = c->band->vest_years;
+    c->offer_equity_band = c->offer_grant;
+    if (st == PB_OK && vest > 0 && bv > 0)
+        st = m_round(c, (double)c->offer_grant * bv / vest, &c->offer_equity_band,
+                     "the equity grant over the band's vesting", who);
+    if (st != PB_OK)
+        return st;
+    if (pb_offer_company(o) && !pb__slug_match(pb_offer_company(o), c->band->company))
         st = note(c, "the offer in hand names company '%s', not %s", pb_offer_company(o),
                   c->band->company);
     return st;
@@ -1002,7 +1119,19 @@ static int component_of(const char *applies_to)
     return PB__COMP_TOTAL;
 }
 
-static void run_rules(struct ctx *c)
+/* "the ask's N-year total" with the horizon: "the ask's 4-year total". */
+static pb_status rules_out_of_range(struct ctx *c, const char *what)
+{
+    char name[160];
+    const char *n = strstr(what, "N-year");
+    if (n)
+        snprintf(name, sizeof name, "%.*s%d-year%s", (int)(n - what), what, c->years, n + 6);
+    else
+        snprintf(name, sizeof name, "%s", what);
+    return out_of_range(c, name, NULL);
+}
+
+static pb_status run_rules(struct ctx *c)
 {
     const struct pb__bandrow *b = c->band;
     struct pb__rule_premium prems[16];
@@ -1027,15 +1156,14 @@ static void run_rules(struct ctx *c)
         .ncompetitors = c->ncomps,
         .has_offer = c->has_offer,
         .offer_base = c->offer_base,
-        .offer_equity = c->offer_vest > 0 && b->vest_years > 0
-                            ? (int64_t)llround((double)c->offer_grant * b->vest_years /
-                                               c->offer_vest)
-                            : c->offer_grant,
+        .offer_equity = c->offer_equity_band,
         .offer_has_bonus = c->offer_has_bonus,
         .offer_bonus_bp = c->offer_bonus_bp,
         .unit = c->unit,
     };
-    pb__plan_rules(&in, &c->rules);
+    if (pb__plan_rules(&in, &c->rules) != PB_OK)
+        return rules_out_of_range(c, c->rules.overflow);
+    return PB_OK;
 }
 
 /* ---- valuation ---------------------------------------------------------------- */
@@ -1136,9 +1264,59 @@ static pb_status money_fields(struct ctx *c, json_t *o, const char *const *keys,
     return PB_OK;
 }
 
-/* The valuation's amounts in the plan's currency, exact to its minor unit. */
-static pb_status valuation_money(struct ctx *c, json_t *value)
+/* The break-even amounts of the target (`base`, `equity_grant`), which the
+ * valuation gives in the target offer's own currency: in the plan's, at the
+ * rate the plan uses for the offer in hand. */
+static pb_status breakeven_money(struct ctx *c, json_t *side, const char *whose)
 {
+    static const char *const keys[] = {"base", "equity_grant"};
+    double rate = c->has_offer && c->offer_converted ? c->offer_quote.rate : 1.0;
+    for (size_t i = 0; json_is_object(side) && i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *v = json_object_get(side, keys[i]);
+        if (!json_is_number(v))
+            continue;
+        int64_t minor = 0;
+        pb_status st = m_of_major(c, json_number_value(v) * rate, &minor, "the break-even",
+                                  whose);
+        if (st != PB_OK)
+            return st;
+        if (json_object_set_new(side, keys[i], jm(minor, c->cur)) != 0)
+            return nomem(c);
+    }
+    return PB_OK;
+}
+
+/* The deterministic break-even against one competing offer: the grant (at
+ * face value) or the base at which the target's N-year total equals the
+ * competitor's, rounded up to the unit. */
+static pb_status face_breakeven(struct ctx *c, struct competitor *k)
+{
+    int vest = c->band->vest_years > 0 ? c->band->vest_years : 4;
+    int n = c->years;
+    int vested = n < vest ? n : vest;
+    int64_t tb = c->has_offer ? c->offer_base : c->rules.ask_base.amount;
+    int32_t bonus = c->rules.bonus_bp;
+    int64_t tg = c->has_offer ? c->offer_grant : c->rules.ask_equity.amount;
+    int64_t sign_on = c->has_offer ? 0 : c->rules.sign_on;
+    double cash = (double)n * (double)tb * (1.0 + bonus / 10000.0) + (double)sign_on;
+    double g = ((double)k->total - cash) * vest / vested;
+    double eq = (double)tg * vested / vest;
+    double bb = ((double)k->total - eq - (double)sign_on) / ((double)n * (1.0 + bonus / 10000.0));
+    int64_t r = 0;
+    pb_status st = PB_OK;
+    k->be_grant = k->be_base = 0;
+    if (g > 0 && (st = m_round(c, ceil(g), &r, "the break-even grant", k->label)) == PB_OK)
+        st = m_up_to_unit(c, r, &k->be_grant, "the break-even grant", k->label);
+    if (st == PB_OK && bb > 0 &&
+        (st = m_round(c, ceil(bb), &r, "the break-even base", k->label)) == PB_OK)
+        st = m_up_to_unit(c, r, &k->be_base, "the break-even base", k->label);
+    return st;
+}
+
+/* The valuation's amounts in the plan's currency, exact to its minor unit. */
+static pb_status valuation_money(struct ctx *c, struct competitor *k)
+{
+    json_t *value = k->value;
     static const char *const sim[] = {"p5", "p25", "p50", "p75", "p95", "mean"};
     static const char *const top[] = {"certainty_equivalent"};
     static const char *const side[] = {"target_value", "own_value"};
@@ -1155,7 +1333,13 @@ static pb_status valuation_money(struct ctx *c, json_t *value)
             st = money_fields(c, json_object_get(be, "at_median"), side, 2);
         if (st == PB_OK)
             st = money_fields(c, json_object_get(be, "at_certainty_equivalent"), side, 2);
+        if (st == PB_OK && i == 0)
+            st = breakeven_money(c, json_object_get(be, "at_median"), k->label);
+        if (st == PB_OK && i == 0)
+            st = breakeven_money(c, json_object_get(be, "at_certainty_equivalent"), k->label);
     }
+    if (st == PB_OK)
+        st = face_breakeven(c, k);
     return st;
 }
 
@@ -1171,7 +1355,7 @@ static pb_status valuations(struct ctx *c)
                                 k->from, pb_offer_name(target));
         pb_status st = value_pair(c, target, k, &k->value);
         if (st == PB_OK)
-            st = valuation_money(c, k->value);
+            st = valuation_money(c, k);
         if (st != PB_OK)
             return st;
     }
@@ -1231,8 +1415,7 @@ static json_t *offer_json(struct ctx *c)
     if (b->has_equity && b->vest_years > 0 && c->offer_grant > 0) {
         /* compare per year when the vesting periods differ */
         int ov = c->offer_vest > 0 ? c->offer_vest : b->vest_years;
-        int64_t scaled = (int64_t)llround((double)c->offer_grant * b->vest_years / ov);
-        json_t *e = position_json(c, scaled, b->equity);
+        json_t *e = position_json(c, c->offer_equity_band, b->equity);
         ok = jset(j, "equity", e) && ok; /* e is j's (or freed) from here */
         ok = ok && jset(e, "grant", jm(c->offer_grant, c->cur)) &&
              jset(e, "vest_years", json_integer(ov)) &&
@@ -1263,31 +1446,8 @@ static json_t *offer_json(struct ctx *c)
     return j;
 }
 
-/* The figures of the deterministic break-even: the grant (at face value)
- * or the base at which the target's N-year total equals the competitor's. */
-static void face_breakeven(struct ctx *c, const struct competitor *k, int64_t *grant,
-                           int64_t *base)
-{
-    int vest = c->band->vest_years > 0 ? c->band->vest_years : 4;
-    int n = c->years;
-    int vested = n < vest ? n : vest;
-    int64_t tb = c->has_offer ? c->offer_base : c->rules.ask_base.amount;
-    int32_t bonus = c->rules.bonus_bp;
-    int64_t tg = c->has_offer ? c->offer_grant : c->rules.ask_equity.amount;
-    int64_t sign_on = c->has_offer ? 0 : c->rules.sign_on;
-    double cash = (double)n * (double)tb * (1.0 + bonus / 10000.0) + (double)sign_on;
-    double g = ((double)k->total - cash) * vest / vested;
-    int64_t u = c->unit;
-    *grant = g > 0 ? ((int64_t)ceil(g) + u - 1) / u * u : 0;
-    double eq = (double)tg * vested / vest;
-    double bb = ((double)k->total - eq - (double)sign_on) / ((double)n * (1.0 + bonus / 10000.0));
-    *base = bb > 0 ? ((int64_t)ceil(bb) + u - 1) / u * u : 0;
-}
-
 /* One side of the valuation's break-even (docs/offers.md) in the plan's
- * currency: the valuation gives `base` and `equity_grant` in the target
- * offer's own currency, so an offer in hand in another currency has them
- * converted with the rate the plan uses for that offer. */
+ * currency (its amounts converted by valuation_money). */
 static json_t *breakeven_side(struct ctx *c, json_t *side)
 {
     if (!json_is_object(side))
@@ -1295,17 +1455,6 @@ static json_t *breakeven_side(struct ctx *c, json_t *side)
     json_t *o = json_deep_copy(side);
     if (!o)
         return NULL;
-    double rate = c->has_offer && c->offer_converted ? c->offer_quote.rate : 1.0;
-    static const char *const keys[] = {"base", "equity_grant"};
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        json_t *v = json_object_get(o, keys[i]);
-        if (json_is_number(v) &&
-            json_object_set_new(o, keys[i],
-                                jm(minor_of_major(json_number_value(v) * rate, c->cur), c->cur)) != 0) {
-            json_decref(o);
-            return NULL;
-        }
-    }
     if (json_object_set_new(o, "currency", json_string(c->cur)) != 0) {
         json_decref(o);
         return NULL;
@@ -1368,14 +1517,12 @@ static json_t *competitor_json(struct ctx *c, struct competitor *k)
          jcopy(tv, "certainty_equivalent", json_object_get(t, "certainty_equivalent")) &&
          jcopy(tv, "p_exit", json_object_get(t, "p_exit")) &&
          jcopy(tv, "p_beats", json_object_get(json_object_get(t, "p_beats"), pb_offer_name(o)));
-    int64_t g, b;
-    face_breakeven(c, k, &g, &b);
     json_t *tb = json_object_get(t, "breakeven");
     json_t *be = ok ? json_object() : NULL;
     ok = ok && jset(j, "breakeven", be) &&
          jset(be, "target", json_string(c->has_offer ? "offer" : "ask")) &&
-         jset(be, "equity_grant_at_face_value", jm(g, c->cur)) &&
-         jset(be, "base_at_face_value", jm(b, c->cur)) &&
+         jset(be, "equity_grant_at_face_value", jm(k->be_grant, c->cur)) &&
+         jset(be, "base_at_face_value", jm(k->be_base, c->cur)) &&
          jset(be, "at_median", breakeven_side(c, json_object_get(tb, "at_median"))) &&
          jset(be, "at_certainty_equivalent",
               breakeven_side(c, json_object_get(tb, "at_certainty_equivalent")));
@@ -1535,9 +1682,7 @@ static char *sign_on_rule(struct ctx *c)
     const struct competitor *k = &c->comps[r->best];
     char fc[48], ours[48], gap[48];
     mtext(k->first_cash, c->cur, fc, sizeof fc);
-    int64_t mine = r->ask_base.amount + (int64_t)llround((double)r->ask_base.amount *
-                                                         r->bonus_bp / 10000.0);
-    mtext(mine, c->cur, ours, sizeof ours);
+    mtext(r->ask_first_cash, c->cur, ours, sizeof ours);
     mtext(r->first_year_gap > 0 ? r->first_year_gap : 0, c->cur, gap, sizeof gap);
     if (r->sign_on <= 0)
         return pb__asprintf("none needed: %s pays %s in first-year cash, the ask pays %s",
@@ -1623,7 +1768,11 @@ static pb_status competitor_levers(struct ctx *c, lever_list *ls)
     mtext(c->rules.ask_equity.amount, c->cur, ask_e, sizeof ask_e);
     for (size_t i = 0; i < c->ncomps; i++) {
         struct competitor *k = &c->comps[i];
-        int64_t gap = k->total - reference_total(c);
+        int64_t gap = 0;
+        pb_status st = m_sub(c, k->total, reference_total(c), &gap, "the gap to the offer in hand",
+                             k->label);
+        if (st != PB_OK)
+            return st;
         if (gap <= 0)
             continue;
         char tot[48], b[48], e[48], g[48], ref[48];
@@ -1672,8 +1821,8 @@ static pb_status competitor_levers(struct ctx *c, lever_list *ls)
                 "of %s base with %s in equity is what lets me say yes.",
                 k->company_name, where ? " in " : "", where ? where : "", tot,
                 years_word(c->years), b, ask_b, ask_e);
-        pb_status st = add_lever(c, ls, TIER_OFFER, gap, k->held ? "competing-offer" : "market-offer", title, evidence,
-                                 k->from, script);
+        st = add_lever(c, ls, TIER_OFFER, gap, k->held ? "competing-offer" : "market-offer", title,
+                       evidence, k->from, script);
         if (st != PB_OK)
             return st;
     }
@@ -1703,10 +1852,16 @@ static pb_status premium_levers(struct ctx *c, lever_list *ls)
             amount += (double)r->ask_equity.before_premium * vested / vest * mid;
         if (comp != PB__COMP_EQUITY)
             amount += (double)r->ask_base.before_premium * c->years * mid;
+        int64_t units = 0, strength = 0;
+        pb_status st = m_round(c, amount / (double)c->unit, &units, "the premium", p->name);
+        if (st == PB_OK)
+            st = m_scale(c, units, (double)c->unit, &strength, "the premium", p->name);
+        if (st != PB_OK)
+            return st;
         char lo[16], hi[16], am[48], with[48];
         pb__plan_fmt_pct(p->low_bp / 100.0, lo, sizeof lo);
         pb__plan_fmt_pct(p->high_bp / 100.0, hi, sizeof hi);
-        mtext((int64_t)llround(amount / (double)c->unit) * c->unit, c->cur, am, sizeof am);
+        mtext(strength, c->cur, am, sizeof am);
         mtext(comp == PB__COMP_BASE ? r->ask_base.amount : r->ask_equity.amount, c->cur, with,
               sizeof with);
         const struct pb__skill *s = skill_for(c, i);
@@ -1724,8 +1879,7 @@ static pb_status premium_levers(struct ctx *c, lever_list *ls)
             "it.%s I'd like the offer to carry the premium: %s %s.",
             (int)(strlen(lo) - 1), lo, hi, p->applies_to, p->name, record, with,
             comp == PB__COMP_BASE ? "base" : "in equity");
-        int64_t strength = (int64_t)llround(amount / (double)c->unit) * c->unit;
-        pb_status st = add_lever(c, ls, TIER_PREMIUM, strength, "premium",
+        st = add_lever(c, ls, TIER_PREMIUM, strength, "premium",
                                  title, evidence, p->source, script);
         if (st != PB_OK)
             return st;
@@ -1737,25 +1891,40 @@ static pb_status market_lever(struct ctx *c, lever_list *ls)
 {
     const struct pb__bandrow *b = c->band;
     const struct pb__rule_output *r = &c->rules;
+    const char *who = "the band";
+    int64_t mid_base = 0, mid_eq = 0;
+    pb_status st = m_middle(c, b->base, &mid_base, "the middle base", who);
+    if (st == PB_OK)
+        st = m_middle(c, b->equity, &mid_eq, "the middle grant", who);
+    if (st != PB_OK)
+        return st;
     char lo[48], hi[48], mid[48], ask[48];
     mtext(b->base[0], c->cur, lo, sizeof lo);
     mtext(b->base[1], c->cur, hi, sizeof hi);
-    mtext((b->base[0] + b->base[1]) / 2, c->cur, mid, sizeof mid);
+    mtext(mid_base, c->cur, mid, sizeof mid);
     mtext(r->ask_base.amount, c->cur, ask, sizeof ask);
     char day[11];
     pb_date_format(b->as_of, day);
     if (c->has_offer) {
         int vest = b->vest_years > 0 ? b->vest_years : 4;
         int vested = c->years < vest ? c->years : vest;
-        int64_t gap = 0;
-        int64_t mid_base = (b->base[0] + b->base[1]) / 2;
-        if (c->offer_base < mid_base)
-            gap += (mid_base - c->offer_base) * c->years;
-        int64_t mid_eq = (b->equity[0] + b->equity[1]) / 2;
-        if (b->has_equity && c->offer_grant < mid_eq)
-            gap += (int64_t)llround((double)(mid_eq - c->offer_grant) * vested / vest);
-        if (gap <= 0)
-            return PB_OK;
+        int64_t gap = 0, d = 0;
+        who = "the offer in hand";
+        if (c->offer_base < mid_base) {
+            st = m_sub(c, mid_base, c->offer_base, &d, "the base below the band's middle", who);
+            if (st == PB_OK)
+                st = m_scale(c, d, c->years, &gap, "the base below the band's middle", who);
+        }
+        if (st == PB_OK && b->has_equity && c->offer_grant < mid_eq) {
+            st = m_sub(c, mid_eq, c->offer_grant, &d, "the grant below the band's middle", who);
+            if (st == PB_OK)
+                st = m_round(c, (double)d * vested / vest, &d,
+                             "the grant below the band's middle", who);
+            if (st == PB_OK)
+                st = m_add(c, gap, d, &gap, "the gap to the band's middle", who);
+        }
+        if (st != PB_OK || gap <= 0)
+            return st;
         char ob[48], g[48], pos[16];
         mtext(c->offer_base, c->cur, ob, sizeof ob);
         mtext(gap, c->cur, g, sizeof g);
@@ -1777,9 +1946,12 @@ static pb_status market_lever(struct ctx *c, lever_list *ls)
         return add_lever(c, ls, TIER_MARKET, gap, "market-position", title, evidence, b->source,
                          script);
     }
-    int64_t room = r->ask_total - r->sign_on - r->band_mid_total;
-    if (room <= 0)
-        return PB_OK;
+    int64_t room = 0;
+    st = m_sub(c, r->ask_total, r->sign_on, &room, "the ask above the band's middle", NULL);
+    if (st == PB_OK)
+        st = m_sub(c, room, r->band_mid_total, &room, "the ask above the band's middle", NULL);
+    if (st != PB_OK || room <= 0)
+        return st;
     char g[48];
     mtext(room, c->cur, g, sizeof g);
     char *title = pb__strdup("The published band");
@@ -1858,7 +2030,8 @@ static pb_status peer_and_scarcity_levers(struct ctx *c, lever_list *ls, json_t 
         return db_error(c, "sources");
     }
     const struct pb__bandrow *b = c->band;
-    int64_t own_mid = (b->base[0] + b->base[1]) / 2;
+    int64_t own_mid = 0;
+    st = m_middle(c, b->base, &own_mid, "the middle base", "the band");
     size_t scarcity = 0;
     json_t *eqs = json_object_get(levels, "equivalents");
     for (size_t i = 0; st == PB_OK && i < set.count; i++) {
@@ -1902,9 +2075,14 @@ static pb_status peer_and_scarcity_levers(struct ctx *c, lever_list *ls, json_t 
         char day[11], lo[48], hi[48];
         pb_date_format(r->as_of, day);
         if (peer && r->has_base) {
-            int64_t mid = (r->base[0] + r->base[1]) / 2;
-            int64_t gap = (mid - own_mid) * c->years;
-            if (gap <= 0)
+            int64_t mid = 0, gap = 0;
+            st = m_middle(c, r->base, &mid, "the middle base of the peer band", r->company_name);
+            if (st == PB_OK)
+                st = m_sub(c, mid, own_mid, &gap, "the peer band above this one", r->company_name);
+            if (st == PB_OK)
+                st = m_scale(c, gap, c->years, &gap, "the peer band above this one",
+                             r->company_name);
+            if (st != PB_OK || gap <= 0)
                 continue;
             mtext(r->base[0], c->cur, lo, sizeof lo);
             mtext(r->base[1], c->cur, hi, sizeof hi);
@@ -2032,15 +2210,21 @@ static bool word_in(const char *text, const char *word)
     return found;
 }
 
-static json_t *additional_asks(struct ctx *c, const char *best_label)
+static pb_status additional_asks(struct ctx *c, const char *best_label, json_t **out)
 {
-    json_t *arr = json_array();
-    if (!arr)
-        return NULL;
+    *out = NULL;
     const struct pb__rule_output *r = &c->rules;
     const struct pb__bandrow *b = c->band;
-    pb_status st = PB_OK;
     bool equity = r->ask_equity.amount > 0;
+    int64_t half = 0;
+    pb_status st = equity ? m_up_to_unit(c, r->ask_equity.amount / 2, &half,
+                                         "half the ask's grant", NULL)
+                          : PB_OK;
+    if (st != PB_OK)
+        return st;
+    json_t *arr = json_array();
+    if (!arr)
+        return nomem(c);
     if (equity && c->equity_private) {
         json_t *t = c->ncomps ? json_object_get(c->comps[0].value, "offers") : NULL;
         json_t *pe = json_object_get(json_array_get(t, 0), "p_exit");
@@ -2059,13 +2243,12 @@ static json_t *additional_asks(struct ctx *c, const char *best_label)
                       pb__strdup(why));
     }
     if (st == PB_OK && equity) {
-        char half[48];
-        mtext((r->ask_equity.amount / 2 + c->unit - 1) / c->unit * c->unit, c->cur, half,
-              sizeof half);
+        char half_text[48];
+        mtext(half, c->cur, half_text, sizeof half_text);
         st = push_ask(arr, "refresh",
                       pb__asprintf("a year-2 equity refresh of at least half the initial grant "
                                    "(%s at the ask)",
-                                   half),
+                                   half_text),
                       pb__asprintf("a %d-year grant with no refresh leaves year %d paid in base "
                                    "alone; a refresh keeps the package level",
                                    b->vest_years, b->vest_years + 1));
@@ -2119,9 +2302,10 @@ static json_t *additional_asks(struct ctx *c, const char *best_label)
     }
     if (st != PB_OK) {
         json_decref(arr);
-        return NULL;
+        return nomem(c);
     }
-    return arr;
+    *out = arr;
+    return PB_OK;
 }
 
 /* ---- scripts --------------------------------------------------------------------- */
@@ -2440,14 +2624,16 @@ static pb_status assemble(struct ctx *c, json_t *levels, json_t **out)
     if (st == PB_OK)
         st = track_record_lever(c, &ls);
     if (st == PB_OK) {
-        json_t *lj = levers_json(c, &ls);
-        json_t *aj = additional_asks(c, r->best >= 0 ? c->comps[r->best].label : "");
-        json_t *sj = scripts(c);
+        json_t *aj = NULL;
+        st = additional_asks(c, r->best >= 0 ? c->comps[r->best].label : "", &aj);
+        json_t *lj = st == PB_OK ? levers_json(c, &ls) : NULL;
+        json_t *sj = st == PB_OK ? scripts(c) : NULL;
         if (!lj || !aj || !sj) {
             json_decref(lj);
             json_decref(aj);
             json_decref(sj);
-            st = nomem(c);
+            if (st == PB_OK)
+                st = nomem(c);
         } else {
             ok = jset(j, "levers", lj) && ok;
             ok = jset(j, "additional_asks", aj) && ok;
@@ -2540,10 +2726,10 @@ pb_status pb_plan_build(pb_plan *p, pb_store *store, json_t **out)
         st = competitor_figures(&c, &c.comps[i]);
     if (st == PB_OK)
         st = offer_in_hand(&c);
-    if (st == PB_OK) {
-        run_rules(&c);
+    if (st == PB_OK)
+        st = run_rules(&c);
+    if (st == PB_OK)
         st = ask_offer(&c);
-    }
     if (st == PB_OK)
         st = valuations(&c);
     if (st == PB_OK) {

@@ -104,6 +104,8 @@ struct pb__rule_output {
     int64_t sign_on_cap;   /* the most a sign-on asks: PB__SIGN_ON_CAP_PCT of the ask base */
     bool sign_on_capped;   /* the gap was larger than the cap */
     int64_t ask_total, floor_total; /* N-year totals of the two packages */
+    int64_t ask_first_cash; /* the ask's base and bonus of year 1 */
+    const char *overflow;  /* the first figure out of range, or NULL */
 };
 
 /* A sign-on never asks for more than this percentage of the ask's base
@@ -120,14 +122,17 @@ double pb__anchor_floor_equity(double tilt);
 /* Tilt from a risk aversion: log2(4 / gamma) / 2, clamped to 0..1. */
 double pb__tilt(double risk_aversion);
 /* N-year total of a package: N x base x (1 + bonus) + the part of the grant
- * that vests in N years (evenly over vest_years) + sign-on. */
-int64_t pb__package_total(int64_t base, int32_t bonus_bp, int64_t grant, int vest_years,
-                          int64_t sign_on, int years);
+ * that vests in N years (evenly over vest_years) + sign-on; PB_ERR_RANGE
+ * when it does not fit in int64 minor units. */
+pb_status pb__package_total(int64_t base, int32_t bonus_bp, int64_t grant, int vest_years,
+                            int64_t sign_on, int years, int64_t *total);
 
 /* A percentage as the plan writes it: "25%", "77.5%", "88.75%". */
 void pb__plan_fmt_pct(double v, char *buf, size_t cap);
 
-/* Apply the rules (docs/plan.md, "Rules"). Never fails on valid input. */
-void pb__plan_rules(const struct pb__rule_input *in, struct pb__rule_output *out);
+/* Apply the rules (docs/plan.md, "Rules"). Every sum and product of amounts
+ * is checked: PB_ERR_RANGE when a figure does not fit in int64 minor units,
+ * out->overflow naming the first ("the ask's N-year total"). */
+pb_status pb__plan_rules(const struct pb__rule_input *in, struct pb__rule_output *out);
 
 #endif

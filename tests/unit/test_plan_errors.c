@@ -183,3 +183,51 @@ Test(plan_errors, every_interrupted_query_of_the_plans_own_travels)
     }
     test_db_remove(&t);
 }
+
+/* ---- figures out of range --------------------------------------------------- */
+
+/* An offer with the largest base an offer file accepts, planned over ten
+ * years in rupiah: no int64 total holds it, and the plan says so instead of
+ * printing a wrapped, negative total. */
+Test(plan_errors, totals_out_of_range_are_errors_naming_the_figure)
+{
+    pb_store *s = test_db_new(&db, 0);
+    cr_assert_eq(pb_store_add_rate(s, pb_date_today(), "EUR", "IDR", 17000, "manual"), PB_OK);
+    pb_offer *absurd = NULL;
+    cr_assert_eq(pb_offer_load(TEST_PATH("tests/fixtures/plan/absurd-offer.yaml"), &absurd),
+                 PB_OK);
+    for (int as_offer_in_hand = 0; as_offer_in_hand < 2; as_offer_in_hand++) {
+        pb_plan *p = pb_plan_new();
+        pb_plan_set_target(p, "hugging-face", "senior-software-engineer", "Paris");
+        pb_plan_set_simulations(p, 100);
+        pb_plan_set_years(p, 10);
+        pb_plan_set_currency(p, "IDR");
+        if (as_offer_in_hand)
+            pb_plan_set_offer(p, absurd);
+        else
+            pb_plan_add_competing(p, absurd);
+        json_t *out = NULL;
+        pb_status st = pb_plan_build(p, s, &out);
+        cr_expect_eq(st, PB_ERR_RANGE, "%s: status %d: %s",
+                     as_offer_in_hand ? "offer in hand" : "competing", st, pb_plan_errmsg(p));
+        cr_expect_null(out);
+        cr_expect(strstr(pb_plan_errmsg(p), "range") != NULL, "%s", pb_plan_errmsg(p));
+        json_decref(out);
+        pb_plan_free(p);
+    }
+    /* the same offer over four years in euros fits */
+    pb_plan *p = pb_plan_new();
+    pb_plan_set_target(p, "hugging-face", "senior-software-engineer", "Paris");
+    pb_plan_set_simulations(p, 100);
+    pb_plan_set_offer(p, absurd);
+    json_t *out = NULL;
+    cr_expect_eq(pb_plan_build(p, s, &out), PB_OK, "%s", pb_plan_errmsg(p));
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(json_object_get(out, "ask"),
+                                                                    "base"),
+                                                    "amount")),
+                 1000000000000LL);
+    json_decref(out);
+    pb_plan_free(p);
+    pb_offer_free(absurd);
+    test_db_close(&db, s);
+}
