@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "payband/money.h"
 #include "core/yamlutil.h"
+#include "store/places.h"
 
 struct reader {
     pb__yaml y;
@@ -744,7 +745,7 @@ pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__
     static const char *const top[] = {"source", "companies", "roles", "bands",
                                       "relative_bands", "level_maps", "fx_rates", "offers",
                                       "premiums", "targets", "figures", "percentages",
-                                      "company_facts", NULL};
+                                      "company_facts", "company_aliases", "regions", NULL};
     static const char *const band_keys[] = {"company", "role", "level", "region", "currency",
                                             "base", "equity", "vest_years", "bonus_pct",
                                             "stated_tc", "note", "line", NULL};
@@ -810,6 +811,8 @@ pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__
         st = each_item(&r, root, "percentages", percentage_keys, read_percentage);
     if (st == PB_OK)
         st = each_item(&r, root, "company_facts", company_fact_keys, read_company_fact);
+    if (st == PB_OK)
+        st = pb__dataset_read_places(&r.y, root, r.facts, diag);
     pb__yaml_release(&r.y);
     if (st != PB_OK) {
         pb__facts_free(r.facts);

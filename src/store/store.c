@@ -7,6 +7,7 @@
 #include "core/alloc.h"
 #include "store/dataset.h"
 #include "store/embedded.h"
+#include "store/places.h"
 #include "core/fileio.h"
 #include "payband/fx.h"
 #include "store/store_internal.h"
@@ -799,6 +800,18 @@ void pb__store_company_facts_release(struct pb__stored_company_facts *facts)
     facts->source = NULL;
 }
 
+/* The id of a declared company, for pb__store_write_places. */
+struct places_ctx {
+    pb_store *s;
+    const pb__facts *f;
+};
+
+static pb_status places_company(void *ctx, const char *slug, sqlite3_int64 *id)
+{
+    struct places_ctx *c = ctx;
+    return company_id(c->s, c->f, slug, id);
+}
+
 /* Everything of one document, inside an open transaction. */
 static pb_status write_facts(pb_store *s, const pb__facts *f, bool builtin)
 {
@@ -832,6 +845,10 @@ static pb_status write_facts(pb_store *s, const pb__facts *f, bool builtin)
         rc = write_percentages(s, f, src);
     if (rc == PB_OK)
         rc = write_company_facts(s, f, src);
+    if (rc == PB_OK) {
+        struct places_ctx ctx = {s, f};
+        rc = pb__store_write_places(s->db, f, src, places_company, &ctx, &s->diag);
+    }
     return rc;
 }
 
