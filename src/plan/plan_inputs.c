@@ -393,7 +393,8 @@ static pb_status mention_offer(struct pb__plan_ctx *c, sqlite3_stmt *st,
     if (rc == PB_OK && value > 0)
         o->facts.stage = "public";
     if (rc != PB_OK) {
-        rc = pb__diag_set(c->diag, rc, NULL, 0, "offer mentioned at %s: %s", k->from,
+        /* the offer's message starts with where it is mentioned */
+        rc = pb__diag_set(c->diag, rc, NULL, 0, "offer mentioned at %s",
                           o ? pb_offer_errmsg(o) : pb_strerror(rc));
         pb_offer_free(o);
         goto done;
@@ -679,13 +680,13 @@ pb_status pb__plan_offer_in_hand(struct pb__plan_ctx *c)
         bool counts;
         int64_t v = pb__grant_value(o, gr, &basis, &counts);
         if (counts && v > 0)
-            st = pb__plan_add(c, grant, v, &grant, "the equity grants", who);
+            st = pb__plan_add(c, grant, v, &grant, "the total of the equity grants", who);
         if (gr->vest.years > vest)
             vest = gr->vest.years;
     }
     if (st == PB_OK)
         st = pb__plan_of_major(c, pb__plan_major_of(grant, o->currency) * rate, &c->offer_grant,
-                        "the equity grants", who);
+                        "the total of the equity grants", who);
     c->offer_vest = vest;
     /* the grant over the band's vesting years, when they differ */
     int bv = c->band->vest_years;

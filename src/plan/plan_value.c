@@ -38,7 +38,8 @@ pb_status pb__plan_ask_offer(struct pb__plan_ctx *c)
     };
     pb_status st = pb_offer_new_from_values("ask package", &v, &c->ask_offer);
     if (st != PB_OK)
-        return pb__diag_set(c->diag, st, NULL, 0, "ask package: %s",
+        /* the offer's message starts with "ask package: " */
+        return pb__diag_set(c->diag, st, NULL, 0, "%s",
                             c->ask_offer ? pb_offer_errmsg(c->ask_offer) : pb_strerror(st));
     pb__company_facts *to = &c->ask_offer->facts;
     if (hand) {

@@ -186,48 +186,40 @@ Test(plan_errors, every_interrupted_query_of_the_plans_own_travels)
 
 /* ---- figures out of range --------------------------------------------------- */
 
-/* An offer with the largest base an offer file accepts, planned over ten
- * years in rupiah: no int64 total holds it, and the plan says so instead of
- * printing a wrapped, negative total. */
+/* An offer in hand whose grants, each of the largest value an offer file
+ * accepts, together do not fit payband's amounts in rupiah (one year of them
+ * does, so the offer's own schedule is fine): the plan, which weighs the whole
+ * grant, names the figure instead of converting it to a wrong number. */
 Test(plan_errors, totals_out_of_range_are_errors_naming_the_figure)
 {
     pb_store *s = test_db_new(&db, 0);
     cr_assert_eq(pb_store_add_rate(s, pb_date_today(), "EUR", "IDR", 17000, "manual"), PB_OK);
-    pb_offer *absurd = NULL;
-    cr_assert_eq(pb_offer_load(TEST_PATH("tests/fixtures/plan/absurd-offer.yaml"), &absurd),
-                 PB_OK);
-    for (int as_offer_in_hand = 0; as_offer_in_hand < 2; as_offer_in_hand++) {
-        pb_plan *p = pb_plan_new();
-        pb_plan_set_target(p, "hugging-face", "senior-software-engineer", "Paris");
-        pb_plan_set_simulations(p, 100);
-        pb_plan_set_years(p, 10);
-        pb_plan_set_currency(p, "IDR");
-        if (as_offer_in_hand)
-            pb_plan_set_offer(p, absurd);
-        else
-            pb_plan_add_competing(p, absurd);
-        json_t *out = NULL;
-        pb_status st = pb_plan_build(p, s, &out);
-        cr_expect_eq(st, PB_ERR_RANGE, "%s: status %d: %s",
-                     as_offer_in_hand ? "offer in hand" : "competing", st, pb_plan_errmsg(p));
-        cr_expect_null(out);
-        cr_expect(strstr(pb_plan_errmsg(p), "range") != NULL, "%s", pb_plan_errmsg(p));
-        json_decref(out);
-        pb_plan_free(p);
-    }
-    /* the same offer over four years in euros fits */
+    pb_offer *vast = NULL;
+    cr_assert_eq(pb_offer_load(TEST_PATH("tests/fixtures/plan/vast-grants-offer.yaml"), &vast),
+                 PB_OK, "%s", pb_offer_errmsg(vast));
     pb_plan *p = pb_plan_new();
     pb_plan_set_target(p, "hugging-face", "senior-software-engineer", "Paris");
     pb_plan_set_simulations(p, 100);
-    pb_plan_set_offer(p, absurd);
+    pb_plan_set_years(p, 1);
+    pb_plan_set_currency(p, "IDR");
+    pb_plan_set_offer(p, vast);
     json_t *out = NULL;
-    cr_expect_eq(pb_plan_build(p, s, &out), PB_OK, "%s", pb_plan_errmsg(p));
-    cr_expect_eq(json_integer_value(json_object_get(json_object_get(json_object_get(out, "ask"),
-                                                                    "base"),
-                                                    "amount")),
-                 1000000000000LL);
+    cr_expect_eq(pb_plan_build(p, s, &out), PB_ERR_RANGE, "%s", pb_plan_errmsg(p));
+    cr_expect_null(out);
+    cr_expect_str_eq(pb_plan_errmsg(p),
+                     "the total of the equity grants of the offer in hand is out of range: it "
+                     "would be more than IDR 92,233,720,368,547,758.07");
     json_decref(out);
     pb_plan_free(p);
-    pb_offer_free(absurd);
+    /* in euros the total fits, but the ask would have to match a grant larger
+     * than any offer accepts: an error naming it too */
+    p = pb_plan_new();
+    pb_plan_set_target(p, "hugging-face", "senior-software-engineer", "Paris");
+    pb_plan_set_simulations(p, 100);
+    pb_plan_set_offer(p, vast);
+    cr_expect_eq(pb_plan_build(p, s, &out), PB_ERR_RANGE, "%s", pb_plan_errmsg(p));
+    cr_expect_str_eq(pb_plan_errmsg(p), "ask package: grant value is too large");
+    pb_plan_free(p);
+    pb_offer_free(vast);
     test_db_close(&db, s);
 }
