@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "payband/fx.h"
+#include "payband/limits.h"
 #include "payband/status.h"
 #include "payband/store.h"
 
@@ -25,6 +26,9 @@ typedef struct pb_offer pb_offer;
 pb_status pb_offer_load(const char *path, pb_offer **out);
 /* The same from memory; `name` stands for the file in messages. */
 pb_status pb_offer_parse(const char *name, const char *text, size_t len, pb_offer **out);
+/* A commented offer file to start from (static text): every key with what
+ * it means and a value that reads back as a valid offer. */
+const char *pb_offer_template(void);
 void pb_offer_free(pb_offer *offer);
 /* The figures of an offer made in memory rather than read from a file: the
  * model of an offer file with at most one sign-on payment (year 1) and at
@@ -90,7 +94,7 @@ pb_status pb_offer_use_store_facts(pb_offer *offer, pb_store *store, int *applie
 
 /* Options for pb_offer_schedule. */
 typedef struct pb_schedule_options {
-    int years;                 /* horizon, 1..50; 0 means 4 */
+    int years;                 /* horizon, PB_YEARS_MIN..PB_YEARS_MAX (limits.h); 0 means 4 */
     const pb_fx_quote *quote;  /* NULL: the offer's currency; else convert every
                                   amount with this rate (quote->from must be the
                                   offer's currency) */

@@ -15,7 +15,7 @@
 #include "plan/plan_internal.h"
 #include "store/store_internal.h"
 
-#define DEFAULT_SIMULATIONS 20000
+#define DEFAULT_SIMULATIONS PB_PLAN_SIMULATIONS_DEFAULT
 
 pb_plan *pb_plan_new(void)
 {
@@ -85,9 +85,10 @@ pb_status pb_plan_set_currency(pb_plan *p, const char *currency)
 
 pb_status pb_plan_set_years(pb_plan *p, int years)
 {
-    if (years < 1 || years > 10)
+    if (years < PB_YEARS_MIN || years > PB_YEARS_MAX)
         return pb__diag_set(&p->diag, PB_ERR_USAGE, NULL, 0,
-                            "years must be between 1 and 10, not %d", years);
+                            "years must be between %d and %d, not %d", PB_YEARS_MIN,
+                            PB_YEARS_MAX, years);
     p->years = years;
     return PB_OK;
 }
@@ -106,10 +107,10 @@ pb_status pb_plan_set_seed(pb_plan *p, uint64_t seed)
 
 pb_status pb_plan_set_simulations(pb_plan *p, int simulations)
 {
-    if (simulations < 100 || simulations > 10000000)
+    if (simulations < PB_SIMULATIONS_MIN || simulations > PB_SIMULATIONS_MAX)
         return pb__diag_set(&p->diag, PB_ERR_USAGE, NULL, 0,
-                            "simulations must be between 100 and 10000000, not %d",
-                            simulations);
+                            "simulations must be between %d and %d, not %d", PB_SIMULATIONS_MIN,
+                            PB_SIMULATIONS_MAX, simulations);
     p->simulations = simulations;
     return PB_OK;
 }

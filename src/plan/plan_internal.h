@@ -19,6 +19,7 @@
 #include "core/diag.h"
 #include "market/bandset.h"
 #include "payband/fx.h"
+#include "payband/limits.h"
 #include "payband/money.h"
 #include "payband/plan.h"
 #include "store/facts.h"
@@ -149,7 +150,7 @@ pb_status pb__plan_rules(const struct pb__rule_input *in, struct pb__rule_output
 /* ---- the build ---------------------------------------------------------- */
 
 /* Competing offers a plan weighs at most. */
-#define PB__PLAN_MAX_COMPETING 12
+#define PB__PLAN_MAX_COMPETING PB_COMPETING_MAX
 
 struct pb_plan {
     pb__diag diag;
