@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "payband/fx.h"
+#include "payband/json.h"
 #include "payband/number.h"
 
 enum { OPT_REPLACE = CLI_OPT_FIRST_FREE, OPT_BASE, OPT_QUOTE, OPT_SINCE };
@@ -129,10 +130,7 @@ static int rates_delete(pb_store *store, int argc, char **argv, const struct rat
 /* Major units: an integer when whole, else a real. */
 static json_t *amount_json(pb_money m)
 {
-    double v = pb_money_major(m);
-    if (v == (double)(json_int_t)v)
-        return json_integer((json_int_t)v);
-    return json_real(v);
+    return pb_json_money(m);
 }
 
 /* The route as JSON: its currencies and the date of each rate. */

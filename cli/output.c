@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "core/alloc.h"
+#include "payband/json.h"
 #include "payband/money.h"
 #include "payband/number.h"
 
@@ -96,7 +97,7 @@ bool cli_parse_format(const char *text, cli_format *out)
 
 void cli_print_json(json_t *value)
 {
-    char *text = json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    char *text = pb_json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (text) {
         fputs(text, stdout);
         fputc('\n', stdout);
