@@ -231,21 +231,21 @@ static bool currency_option(const char *flag, const char *value, const char **ou
     return true;
 }
 
+const struct option cli_rates_options[] = {
+    {"to", required_argument, 0, 't'},        {"date", required_argument, 0, 'd'},
+    {"source", required_argument, 0, 's'},    {"replace", no_argument, 0, OPT_REPLACE},
+    {"base", required_argument, 0, OPT_BASE}, {"quote", required_argument, 0, OPT_QUOTE},
+    {"since", required_argument, 0, OPT_SINCE}, {"db", required_argument, 0, CLI_OPT_DB},
+    {"format", required_argument, 0, CLI_OPT_FORMAT}, {"help", no_argument, 0, CLI_OPT_HELP},
+    {0, 0, 0, 0},
+};
+
 int cmd_rates(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"to", required_argument, 0, 't'},      {"date", required_argument, 0, 'd'},
-        {"source", required_argument, 0, 's'},  {"replace", no_argument, 0, OPT_REPLACE},
-        {"base", required_argument, 0, OPT_BASE}, {"quote", required_argument, 0, OPT_QUOTE},
-        {"since", required_argument, 0, OPT_SINCE},
-        {"db", required_argument, 0, CLI_OPT_DB},
-        {"format", required_argument, 0, CLI_OPT_FORMAT},
-        {"help", no_argument, 0, CLI_OPT_HELP}, {0, 0, 0, 0},
-    };
     struct cli_common common = {0};
     struct rates_opts o = {.source = "manual", .on = pb_date_today(), .since = PB_DATE_NONE};
     int c, rc = 0;
-    while ((c = cli_getopt(argc, argv, options)) != -1) {
+    while ((c = cli_getopt(argc, argv, cli_rates_options)) != -1) {
         switch (c) {
         case 't': o.to = optarg; break;
         case 's':
