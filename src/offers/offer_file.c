@@ -72,9 +72,8 @@ static pb_status read_amount(reader *r, yaml_node_t *node, const char *what, int
     if (pb_decimal_parse_str(t, &v)) {
         if (v < 0)
             return fail(r, node, "%s must not be negative, not %s", what, t);
-        if (v > MAX_MAJOR)
+        if (v > MAX_MAJOR || pb_money_from_double_checked(v, r->offer->currency, &m) != PB_OK)
             return fail(r, node, "%s is too large: %s", what, t);
-        m = pb_money_from_double(v, r->offer->currency);
     } else {
         const char *why = NULL;
         bool approx = false;
