@@ -20,7 +20,8 @@
      "table"}
 #define FLAG_WIDE                                                                              \
     {"--wide", "show every cell in full; without it a table is fitted to the terminal " \
-     "(COLUMNS, else the terminal's width, else 100 columns) and long cells end with …", NULL}
+     "(COLUMNS, else the terminal's width, else 100 columns; a pipe or file gets every cell) " \
+     "and long cells end with …", NULL}
 #define FLAG_HELP {"--help", "print this help", NULL}
 #define FLAG_AS_OF(what) {"--as-of DATE", what, "today"}
 #define FLAG_END {NULL, NULL, NULL}

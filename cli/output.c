@@ -337,7 +337,9 @@ size_t cli_table_width(void)
     if (env && pb_integer_parse_str(env, 1, 100000, &cols))
         return (size_t)cols;
     struct winsize ws;
-    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    if (!isatty(STDOUT_FILENO))
+        return 0; /* a file or a pipe gets every cell in full, as with --wide */
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
         return ws.ws_col;
     return DEFAULT_TABLE_WIDTH;
 }
