@@ -46,6 +46,14 @@ const struct cli_command cli_commands[] = {
      "  [--profile FILE] [--currency CUR] [--years N] [--format md|json] [--output FILE]\n"
      "  [--seed K] [--simulations S] [--as-of DATE]",
      "a negotiation plan: ask, accept-at floor, levers, additional asks, scripts"},
+    {"reports", cmd_reports,
+     "import FILE... [--map COLUMN=FIELD]... [--source KEY] [--currency CUR] [--as-of DATE]\n"
+     "  [--strict] [--dry-run] [--format table|json]\n"
+     "  | percentiles [--company C] [--role R] [--level L] [--region X] [--years-min N]\n"
+     "  [--years-max N] [--since DATE] [--component tc|base|equity|bonus]\n"
+     "  [--by company|role|level|region|years] [--currency CUR] [--min-reports K]\n"
+     "  [--format table|json|csv] | summary [--format table|json]",
+     "offer reports: import CSV/JSON, k-anonymous percentiles, summary"},
     {"import-facts", cmd_import_facts, "FILE...", "load facts files in payband's YAML format"},
     {"init", cmd_init, "[--empty]", "create the database (--empty: without the built-in data)"},
     {"version", cmd_version, "", "print the version"},

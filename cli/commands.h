@@ -16,5 +16,6 @@ int cmd_compare(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_reports(int argc, char **argv);
 
 #endif
