@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "offer_cli.h"
+#include "progress.h"
 #include "payband/money.h"
 #include "payband/value.h"
 #include "payband/number.h"
@@ -495,7 +496,12 @@ int cmd_compare(int argc, char **argv)
     }
     for (size_t i = 0; i < noffers; i++)
         pb_valuation_add(v, offers[i]);
-    if (pb_valuation_run(v, &result) != PB_OK) {
+    cli_progress *progress = cli_progress_start("simulating", "paths", format);
+    if (progress)
+        pb_valuation_set_progress(v, cli_progress_callback, progress);
+    pb_status run_st = pb_valuation_run(v, &result);
+    cli_progress_end(progress);
+    if (run_st != PB_OK) {
         rc = cli_fail("%s", pb_valuation_errmsg(v));
         goto done;
     }

@@ -15,6 +15,7 @@
 
 #include "payband/fx.h"
 #include "payband/offer.h"
+#include "payband/progress.h"
 #include "payband/status.h"
 
 typedef struct pb_valuation pb_valuation;
@@ -40,6 +41,11 @@ pb_status pb_valuation_set_currency(pb_valuation *v, const char *currency);
 pb_status pb_valuation_add_rate(pb_valuation *v, const pb_fx_quote *quote);
 /* Add an offer (borrowed). */
 pb_status pb_valuation_add(pb_valuation *v, pb_offer *offer);
+/* Report the simulation's progress to fn(ctx, paths done, paths in all)
+ * during pb_valuation_run, as payband/progress.h describes: from the
+ * simulation's threads, one call at a time, about every 1% of the paths.
+ * NULL turns it off (the default). Results do not depend on it. */
+pb_status pb_valuation_set_progress(pb_valuation *v, pb_progress_fn fn, void *ctx);
 
 /* Run. Fields (docs/offers.md, "compare output"): years, simulations, seed,
  * risk_aversion, wealth, currency, fx[], offers[] {name, file, company,

@@ -157,6 +157,8 @@ struct pb_valuation {
     pb_offer *offers[MAX_OFFERS];
     model *models; /* after a run */
     size_t nmodels;
+    pb_progress_fn progress; /* NULL: no progress reports */
+    void *progress_ctx;
 };
 
 pb_valuation *pb_valuation_new(void)
@@ -285,6 +287,13 @@ pb_status pb_valuation_add(pb_valuation *v, pb_offer *offer)
     if (v->noffers >= MAX_OFFERS)
         return pb__diag_set(&v->diag, PB_ERR_RANGE, NULL, 0, "at most %d offers", MAX_OFFERS);
     v->offers[v->noffers++] = offer;
+    return PB_OK;
+}
+
+pb_status pb_valuation_set_progress(pb_valuation *v, pb_progress_fn fn, void *ctx)
+{
+    v->progress = fn;
+    v->progress_ctx = ctx;
     return PB_OK;
 }
 
@@ -659,10 +668,36 @@ static void simulate_block(const pb_valuation *v, model *m, long block,
     __atomic_fetch_add(&m->zeros, zeros, __ATOMIC_RELAXED);
 }
 
+/* Progress shared by the workers: blocks done, and the last count reported
+ * (under the lock, so reports go out one at a time and never go back). */
+typedef struct progress_state {
+    long done;
+    long reported;
+    long every; /* report every this many blocks, and at the end */
+    pthread_mutex_t lock;
+} progress_state;
+
 typedef struct job {
     pb_valuation *v;
     long *next_block; /* shared: the next block nobody has taken */
+    progress_state *progress; /* NULL: no reports */
 } job;
+
+/* One more block is done: tell the caller when a report is due. */
+static void block_done(const pb_valuation *v, progress_state *ps, long nblocks)
+{
+    long done = __atomic_add_fetch(&ps->done, 1, __ATOMIC_RELAXED);
+    if (done % ps->every != 0 && done != nblocks)
+        return;
+    pthread_mutex_lock(&ps->lock);
+    if (done > ps->reported) {
+        ps->reported = done;
+        uint64_t paths = (uint64_t)done * BLOCK;
+        uint64_t total = (uint64_t)v->simulations;
+        v->progress(v->progress_ctx, paths < total ? paths : total, total);
+    }
+    pthread_mutex_unlock(&ps->lock);
+}
 
 /* Threads take blocks as they come free, so a core busy with other work
  * slows the run less; a block's results do not depend on who runs it. */
@@ -677,6 +712,8 @@ static void *worker(void *arg)
             break;
         for (size_t i = 0; i < j->v->nmodels; i++)
             simulate_block(j->v, &j->v->models[i], b, zbuf);
+        if (j->progress)
+            block_done(j->v, j->progress, nblocks);
     }
     return NULL;
 }
@@ -692,8 +729,9 @@ static void simulate(pb_valuation *v)
     job jobs[MAX_THREADS];
     int started = 0;
     long next_block = 0;
+    progress_state ps = {0, 0, nblocks / 100 > 0 ? nblocks / 100 : 1, PTHREAD_MUTEX_INITIALIZER};
     for (int t = 0; t < nthreads; t++)
-        jobs[t] = (job){v, &next_block};
+        jobs[t] = (job){v, &next_block, v->progress ? &ps : NULL};
     for (int t = 1; t < nthreads; t++) {
         if (pthread_create(&tids[t], NULL, worker, &jobs[t]) != 0)
             break;
@@ -702,6 +740,7 @@ static void simulate(pb_valuation *v)
     worker(&jobs[0]); /* and takes what threads that did not start would have */
     for (int t = 1; t <= started; t++)
         pthread_join(tids[t], NULL);
+    pthread_mutex_destroy(&ps.lock);
 }
 
 /* ---- statistics ---------------------------------------------------------- */

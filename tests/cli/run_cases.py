@@ -8,11 +8,14 @@ name). In a case:
   $ payband ARGS...        a command, run in the case's own temp directory
                            (or "$ env [-u VAR] [VAR=x] payband ARGS...");
                            several may be given, expectations apply to the last
+  $ tty payband ARGS...    the same with standard error on a pseudo-terminal
+                           (standard output stays a pipe)
   < LINE                   a line of standard input for the next command
   --- exit N               expected exit status (default 0)
   --- stdout               the exact standard output follows
   --- stdout contains      each following line must appear in standard output
   --- stdout lacks         no following line may appear in standard output
+  --- stderr lacks         no following line may appear in standard error
   --- stderr contains      each following line must appear in standard error
   --- stderr              the exact standard error follows
 Placeholders: {tmp} the case's directory, {root} the project, {seeds} the
@@ -22,10 +25,12 @@ Each case gets a fresh database at {tmp}/payband.db and PAYBAND_TODAY=2026-11-27
 unless the environment sets it.
 """
 import os
+import pty
 import shlex
 import subprocess
 import sys
 import tempfile
+import threading
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
@@ -69,6 +74,35 @@ def substitute(text, tmp):
             .replace("{seeds}", SEEDS).replace("{data}", DATA))
 
 
+def run_on_tty(argv, cwd, env, stdin):
+    """Run argv with standard error on a pseudo-terminal; return
+    (returncode, stdout bytes, stderr bytes)."""
+    master, slave = pty.openpty()
+    chunks = []
+
+    def drain():
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # EIO: every writer has closed the terminal
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        out, _ = proc.communicate(stdin, timeout=120)
+    finally:
+        reader.join(timeout=120)
+        os.close(master)
+    return proc.returncode, out, b"".join(chunks)
+
+
 def run_case(payband, case):
     needs = " ".join(c for c, _ in case["commands"]) + " ".join(
         "\n".join(lines) for _, lines in case["expect"])
@@ -85,17 +119,25 @@ def run_case(payband, case):
         result = None
         for command, stdin in case["commands"]:
             argv = shlex.split(substitute(command, tmp))
+            on_tty = bool(argv) and argv[0] == "tty"
+            if on_tty:
+                argv = argv[1:]
             # "payband ARGS", or "env [-u VAR] [VAR=x] payband ARGS"
             if argv and argv[0] in ("payband", "env") and "payband" in argv:
                 argv[argv.index("payband")] = payband
-            result = subprocess.run(argv, cwd=tmp, env=env, capture_output=True,
-                                    input="".join(l + "\n" for l in stdin).encode(),
-                                    timeout=120)
-        out = result.stdout.decode("utf-8", "replace")
-        err = result.stderr.decode("utf-8", "replace")
+            data = "".join(l + "\n" for l in stdin).encode()
+            if on_tty:
+                result = run_on_tty(argv, tmp, env, data)
+            else:
+                r = subprocess.run(argv, cwd=tmp, env=env, capture_output=True, input=data,
+                                   timeout=120)
+                result = (r.returncode, r.stdout, r.stderr)
+        returncode = result[0]
+        out = result[1].decode("utf-8", "replace")
+        err = result[2].decode("utf-8", "replace")
         problems = []
-        if result.returncode != case["exit"]:
-            problems.append(f"exit {result.returncode}, expected {case['exit']}")
+        if returncode != case["exit"]:
+            problems.append(f"exit {returncode}, expected {case['exit']}")
         for kind, lines in case["expect"]:
             lines = [substitute(l, tmp) for l in lines]
             while lines and lines[-1] == "" and kind in ("stdout", "stderr"):
@@ -113,10 +155,11 @@ def run_case(payband, case):
                 for l in lines:
                     if l and l not in text:
                         problems.append(f"{kind.split()[0]} lacks: {l}\n--- got\n{text}")
-            elif kind == "stdout lacks":
+            elif kind in ("stdout lacks", "stderr lacks"):
+                text = out if kind.startswith("stdout") else err
                 for l in lines:
-                    if l and l in out:
-                        problems.append(f"stdout has: {l}")
+                    if l and l in text:
+                        problems.append(f"{kind.split()[0]} has: {l}")
             else:
                 problems.append(f"unknown expectation '--- {kind}'")
         if problems:
