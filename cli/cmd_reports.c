@@ -2,10 +2,10 @@
  * percentiles of any group of them, and a summary of what is loaded. */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "progress.h"
 #include "payband/number.h"
 #include "payband/reports.h"
 
@@ -22,31 +22,6 @@ struct args {
     const char *maps[64];
     size_t nmaps;
 };
-
-/* ---- progress: one line on a terminal, for table output only ---------- */
-
-struct progress {
-    const char *file;
-    int shown; /* percent shown, -1 none */
-};
-
-static void progress_update(void *ctx, uint64_t done, uint64_t total)
-{
-    struct progress *p = ctx;
-    int pct = total ? (int)(done * 100 / total) : 100;
-    if (pct == p->shown)
-        return;
-    p->shown = pct;
-    fprintf(stderr, "\rpayband: reading %s: %d%%\033[K", p->file, pct);
-    fflush(stderr);
-}
-
-static void progress_end(struct progress *p)
-{
-    if (p->shown >= 0)
-        fprintf(stderr, "\r\033[K");
-    p->shown = -1;
-}
 
 /* ---- import ------------------------------------------------------------- */
 
@@ -103,13 +78,14 @@ static int reports_import(pb_reports *rep, struct args *a, int argc, char **argv
     a->import.map = a->maps;
     a->import.nmap = a->nmaps;
     for (int i = 0; rc == CLI_EXIT_OK && i < argc; i++) {
-        struct progress p = {argv[i], -1};
-        bool show = a->common.format == CLI_FORMAT_TABLE && isatty(STDERR_FILENO);
-        a->import.progress = show ? progress_update : NULL;
-        a->import.progress_ctx = &p;
+        char what[600];
+        snprintf(what, sizeof what, "payband: reading %s", argv[i]);
+        cli_progress *p = cli_progress_start(what, "bytes", a->common.format);
+        a->import.progress = p ? cli_progress_callback : NULL;
+        a->import.progress_ctx = p;
         json_t *res = NULL;
         pb_status st = pb_reports_import(rep, argv[i], &a->import, &res);
-        progress_end(&p);
+        cli_progress_end(p);
         if (res && a->common.format == CLI_FORMAT_TABLE) {
             print_rejections(res);
             if (st == PB_OK)

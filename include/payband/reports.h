@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "payband/date.h"
+#include "payband/progress.h"
 #include "payband/status.h"
 #include "payband/store.h"
 
@@ -28,9 +29,6 @@
 #define PB_REPORTS_K 6
 
 typedef struct pb_reports pb_reports;
-
-/* Progress of a long import: bytes read of the file's size. */
-typedef void (*pb_reports_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 typedef struct pb_reports_import_options {
     const char *const *map;   /* "COLUMN=FIELD" items; NULL when nmap is 0 */
@@ -40,7 +38,7 @@ typedef struct pb_reports_import_options {
     pb_date as_of;            /* date of rows that give none; PB_DATE_NONE: none */
     bool strict;              /* any row that cannot be read fails the file */
     bool dry_run;             /* read and normalise, write nothing; the result lists the rows */
-    pb_reports_progress_fn progress; /* may be NULL */
+    pb_progress_fn progress;  /* bytes read of the file's size; may be NULL */
     void *progress_ctx;
 } pb_reports_import_options;
 

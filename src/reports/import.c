@@ -19,7 +19,7 @@
 #define MAX_ERRORS 20
 /* Rows seen in one file kept in memory before their counts go to the store. */
 #define SEEN_MAX (1u << 20)
-#define PROGRESS_EVERY 65536
+#define PROGRESS_EVERY 4096
 
 enum format { FORMAT_CSV, FORMAT_JSON_ARRAY, FORMAT_JSON_LINES };
 
@@ -44,6 +44,7 @@ struct importer {
     size_t ncols;
     pb__strmap keyfield; /* JSON: key -> field + 1 (0: none) */
     uint64_t size, records, accepted, rejected;
+    int shown_pct; /* the last percentage progress was told */
     pb_date first, last;
     json_t *errors, *rows, *columns, *ignored;
 };
@@ -175,10 +176,18 @@ static json_t *row_json(const struct pb__report *p, const struct pb__rawrow *row
     return o;
 }
 
+/* Tell the caller how far the file is read, once a percent at most. */
 static void progress(struct importer *im, uint64_t offset)
 {
-    if (im->opt->progress && im->records % PROGRESS_EVERY == 0)
+    if (!im->opt->progress || im->records % PROGRESS_EVERY != 0 || im->size == 0)
+        return;
+    if (offset > im->size)
+        offset = im->size;
+    int pct = (int)(offset * 100 / im->size);
+    if (pct > im->shown_pct && offset < im->size) {
+        im->shown_pct = pct;
         im->opt->progress(im->opt->progress_ctx, offset, im->size);
+    }
 }
 
 static pb_status take_row(struct importer *im, const struct pb__rawrow *row)
@@ -451,7 +460,7 @@ pb_status pb_reports_import(pb_reports *r, const char *path,
                             const pb_reports_import_options *opt, json_t **result)
 {
     static const pb_reports_import_options none = {.as_of = PB_DATE_NONE};
-    struct importer im = {.r = r, .path = path, .opt = opt ? opt : &none};
+    struct importer im = {.r = r, .path = path, .opt = opt ? opt : &none, .shown_pct = -1};
     FILE *f = NULL;
     pb__csv *csv = NULL;
     pb__jsonrows *json = NULL;
