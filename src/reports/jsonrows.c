@@ -124,7 +124,7 @@ static int parse_item(pb__jsonrows *j, json_t **obj, const char **why)
         *why = "item longer than 1 MiB";
         return 1;
     }
-    json_t *v = json_loadb(j->item ? j->item : "", j->len, 0, &err);
+    json_t *v = json_loadb(j->item ? j->item : "", j->len, JSON_DECODE_ANY, &err);
     if (!v) {
         snprintf(j->why, sizeof j->why, "not JSON: %s", err.text);
         *why = j->why;

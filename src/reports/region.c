@@ -378,6 +378,8 @@ bool pb__region_of(const pb__refdata *ref, const char *text, size_t n, const cha
         return false;
     if (count == 0) {
         snprintf(out->kind, sizeof out->kind, "country");
+    } else if (count >= 2 && !out->country[0] && country_of(ref, text, n, out->country)) {
+        snprintf(out->kind, sizeof out->kind, "country"); /* "Korea, South" */
     } else if (count == 1) {
         one_part(ref, out, parts[0]);
     } else {
