@@ -47,7 +47,9 @@ static void print_import_table(json_t *res, bool dry_run)
                file, records, accepted, rejected);
         return;
     }
-    if (!json_is_true(json_object_get(res, "changed")))
+    if (records == 0)
+        printf("%s: no rows\n", file);
+    else if (!json_is_true(json_object_get(res, "changed")))
         printf("%s: nothing new: all %lld accepted rows are in the store already\n", file,
                accepted);
     else
@@ -69,6 +71,13 @@ static void print_rejections(json_t *res)
                  json_array_size(errors));
 }
 
+/* Rows, and not one of them accepted: the file is not what it should be. */
+static bool none_read(json_t *res)
+{
+    return json_integer_value(json_object_get(res, "records")) > 0 &&
+           json_integer_value(json_object_get(res, "accepted")) == 0;
+}
+
 static int reports_import(pb_reports *rep, struct args *a, int argc, char **argv)
 {
     if (argc < 1)
@@ -86,14 +95,17 @@ static int reports_import(pb_reports *rep, struct args *a, int argc, char **argv
         json_t *res = NULL;
         pb_status st = pb_reports_import(rep, argv[i], &a->import, &res);
         cli_progress_end(p);
-        if (res && a->common.format == CLI_FORMAT_TABLE) {
+        if (st == PB_OK && a->common.format == CLI_FORMAT_TABLE) {
             print_rejections(res);
-            if (st == PB_OK)
+            if (!none_read(res))
                 print_import_table(res, a->import.dry_run);
         }
         if (st != PB_OK)
             rc = st == PB_ERR_USAGE ? cli_usage_error("reports", "%s", pb_reports_errmsg(rep))
                                     : cli_fail("%s", pb_reports_errmsg(rep));
+        else if (none_read(res))
+            rc = cli_fail("%s: none of its %lld rows could be read", argv[i],
+                          (long long)json_integer_value(json_object_get(res, "records")));
         if (res)
             json_array_append_new(all, res);
     }

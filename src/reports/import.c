@@ -459,9 +459,21 @@ static void release(struct importer *im)
 pb_status pb_reports_import(pb_reports *r, const char *path,
                             const pb_reports_import_options *opt, json_t **result)
 {
+    *result = NULL;
+    pb__diag_clear(&r->diag);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return pb__diag_set(&r->diag, PB_ERR_IO, path, 0, "cannot open: %s", strerror(errno));
+    pb_status rc = pb__reports_import_file(r, f, path, opt, result);
+    fclose(f);
+    return rc;
+}
+
+pb_status pb__reports_import_file(pb_reports *r, FILE *f, const char *path,
+                                  const pb_reports_import_options *opt, json_t **result)
+{
     static const pb_reports_import_options none = {.as_of = PB_DATE_NONE};
     struct importer im = {.r = r, .path = path, .opt = opt ? opt : &none, .shown_pct = -1};
-    FILE *f = NULL;
     pb__csv *csv = NULL;
     pb__jsonrows *json = NULL;
     char source[PB__NAME_MAX + 16];
@@ -482,11 +494,10 @@ pb_status pb_reports_import(pb_reports *r, const char *path,
                           im.d.currency);
     if (rc == PB_OK)
         rc = parse_maps(&im);
-    if (rc == PB_OK && !(f = fopen(path, "rb")))
-        rc = pb__diag_set(&r->diag, PB_ERR_IO, path, 0, "cannot open: %s", strerror(errno));
     if (rc == PB_OK) {
         struct stat sb;
-        im.size = fstat(fileno(f), &sb) == 0 ? (uint64_t)sb.st_size : 0;
+        int fd = fileno(f);
+        im.size = fd >= 0 && fstat(fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
         fmt = sniff(f);
         const char *slash = strrchr(path, '/');
         char key[PB__NAME_MAX];
@@ -530,8 +541,6 @@ pb_status pb_reports_import(pb_reports *r, const char *path,
     }
     pb__csv_close(csv);
     pb__jsonrows_close(json);
-    if (f)
-        fclose(f);
     release(&im);
     return rc;
 }

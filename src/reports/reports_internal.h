@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/diag.h"
 #include "payband/date.h"
@@ -210,6 +211,11 @@ pb_status pb__writer_commit(pb__writer *w, const char *file, uint64_t records,
                             bool *changed);
 /* ROLLBACK (when begun) and free everything. */
 void pb__writer_abort(pb__writer *w);
+
+/* pb_reports_import on an open file (read from its start; `path` names it
+ * in messages and the source), for memory streams too. */
+pb_status pb__reports_import_file(pb_reports *r, FILE *f, const char *path,
+                                  const pb_reports_import_options *opt, json_t **result);
 
 /* Rebuild the report_group rows of the given companies (0: reports naming
  * none) and of every company in report_dirty, inside the caller's
