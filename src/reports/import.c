@@ -534,6 +534,12 @@ pb_status pb__reports_import_file(pb_reports *r, FILE *f, const char *path,
         rc = pb__writer_commit(&im.w, path, im.records, im.accepted, im.rejected, im.first,
                                im.last, &changed);
     }
+    if (r->ref_loaded) { /* read the reference data again on the next query */
+        pb__refdata_release(&r->ref);
+        r->ref_loaded = false;
+    }
+    pb__strmap_clear(&r->names); /* and the names queries resolved */
+    r->nresolved = 0;
     if (rc == PB_OK || (rc == PB_ERR_PARSE && im.opt->strict && im.rejected > 0)) {
         *result = result_json(&im, source, fmt, changed);
         if (!*result && rc == PB_OK)

@@ -15,6 +15,7 @@
 #include "payband/money.h"
 #include "store/places.h"
 #include "reports/query_internal.h"
+#include "reports/strmap.h"
 
 static const char *const components[] = {"tc", "base", "equity", "bonus"};
 static const char *const columns[] = {"tc", "base", "equity", "bonus"};
@@ -110,16 +111,20 @@ static pb_status resolve_region(pb_reports *r, const pb__refdata *ref, const cha
     if (!pb__region_of(ref, text, strlen(text), NULL, 0, g))
         return pb__diag_set(&r->diag, PB_ERR_USAGE, NULL, 0, "region '%s' names no place", text);
     f->has_region = true;
+    static const char *const any =
+        "SELECT id FROM report_region WHERE "
+        "(?1 = 'state' AND state = ?3 AND country = ?4) OR "
+        "(?1 = 'country' AND country = ?4) OR (?1 = 'metro' AND metro = ?5) OR "
+        "(?1 = 'remote' AND kind = 'remote') LIMIT 2";
     sqlite3_stmt *st = NULL;
-    pb_status rc = pb__reports_stmt(r, 3,
-                                    "SELECT id FROM report_region WHERE "
-                                    "(?1 = 'city' AND city_key = ?2 AND (?3 = '' OR state = ?3) "
-                                    " AND (?4 = '' OR country = ?4)) OR "
-                                    "(?1 = 'state' AND state = ?3 AND country = ?4) OR "
-                                    "(?1 = 'country' AND country = ?4) OR "
-                                    "(?1 = 'metro' AND metro = ?5) OR "
-                                    "(?1 = 'remote' AND kind = 'remote') LIMIT 2",
-                                    &st);
+    bool city = strcmp(g->kind, "city") == 0;
+    /* a city, the common case, through the index on city_key */
+    pb_status rc = city ? pb__reports_stmt(r, 3,
+                                           "SELECT id FROM report_region WHERE city_key = ?2 AND "
+                                           "(?3 = '' OR state = ?3) AND (?4 = '' OR country = ?4) "
+                                           "AND ?1 = 'city' AND ?5 = ?5 LIMIT 2",
+                                           &st)
+                        : pb__reports_stmt(r, 11, any, &st);
     if (rc != PB_OK)
         return rc;
     sqlite3_bind_text(st, 1, g->kind, -1, SQLITE_STATIC);
@@ -138,6 +143,57 @@ static pb_status resolve_region(pb_reports *r, const pb__refdata *ref, const cha
     if (n == 0)
         f->none = true;
     f->region_unique = n == 1;
+    return PB_OK;
+}
+
+/* ---- names resolved before ------------------------------------------------ */
+
+/* Companies, roles, levels and regions, once stored, keep their ids, so a
+ * filter whose every name was found resolves the same way until the handle
+ * closes — unless a name could come to match more rows later: a region not
+ * fully named ("Mountain View" without its state and country). Misses are
+ * never kept: another process may import the name meanwhile. */
+static bool cacheable(const struct pb__qfilter *f)
+{
+    if (f->none || (f->level_key[0] && !f->level))
+        return false;
+    if (!f->has_region)
+        return true;
+    const struct pb__region *g = &f->region;
+    return f->region_unique && strcmp(g->kind, "city") == 0 && g->state[0] && g->country[0];
+}
+
+static bool cached_names(pb_reports *r, const char *key, size_t len, struct pb__qfilter *f)
+{
+    int64_t i;
+    if (!pb__strmap_get(&r->names, key, len, &i))
+        return false;
+    const struct pb__qfilter *c = &r->resolved[i];
+    const pb_reports_query *q = f->q;
+    int component = f->component, by = f->by, k = f->k;
+    *f = *c;
+    f->q = q;
+    f->component = component;
+    f->by = by;
+    f->k = k;
+    return true;
+}
+
+static pb_status remember_names(pb_reports *r, const char *key, size_t len,
+                                const struct pb__qfilter *f)
+{
+    if (!cacheable(f))
+        return PB_OK;
+    if (r->nresolved == PB__NAMES_MAX) { /* bounded: start again */
+        pb__strmap_clear(&r->names);
+        r->nresolved = 0;
+    }
+    if (!r->resolved && !(r->resolved = pb__calloc(PB__NAMES_MAX, sizeof *r->resolved)))
+        return PB_OK; /* no room to remember: answer anyway */
+    if (pb__strmap_put(&r->names, key, len, (int64_t)r->nresolved) != PB_OK)
+        return PB_OK;
+    r->resolved[r->nresolved] = *f;
+    r->resolved[r->nresolved++].q = NULL;
     return PB_OK;
 }
 
@@ -178,6 +234,13 @@ pb_status pb__qfilter_resolve(pb_reports *r, const pb_reports_query *q, struct p
                             q->currency);
     if (q->has_years_min && q->has_years_max && q->years_min > q->years_max)
         return pb__diag_set(&r->diag, PB_ERR_USAGE, NULL, 0, "years-min is above years-max");
+    char key[4 * PB__NAME_MAX];
+    int len = snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%s", q->company ? q->company : "",
+                       q->role ? q->role : "", q->level ? q->level : "",
+                       q->region ? q->region : "");
+    bool keyed = len > 0 && (size_t)len < sizeof key;
+    if (keyed && cached_names(r, key, (size_t)len, f))
+        return PB_OK;
     pb_status rc = PB_OK;
     if (q->company)
         rc = resolve_company(r, q->company, f);
@@ -186,12 +249,13 @@ pb_status pb__qfilter_resolve(pb_reports *r, const pb_reports_query *q, struct p
     if (rc == PB_OK && q->level)
         rc = resolve_level(r, q->level, f);
     if (rc == PB_OK && q->region) {
-        pb__refdata ref;
-        rc = pb__refdata_load(&ref, r->db, &r->diag);
+        const pb__refdata *ref = NULL;
+        rc = pb__reports_refdata(r, &ref);
         if (rc == PB_OK)
-            rc = resolve_region(r, &ref, q->region, f);
-        pb__refdata_release(&ref);
+            rc = resolve_region(r, ref, q->region, f);
     }
+    if (rc == PB_OK && keyed)
+        rc = remember_names(r, key, (size_t)len, f);
     return rc;
 }
 
@@ -303,11 +367,25 @@ pb_status pb_reports_percentiles(pb_reports *r, const pb_reports_query *q, json_
     json_t *rows = json_array();
     if (!rows)
         return NOMEM(r);
+    /* one read transaction for every statement of the answer: one snapshot,
+     * and the file locked and checked once rather than once a statement */
+    sqlite3_stmt *begin = NULL, *end = NULL;
+    bool own = sqlite3_get_autocommit(r->db);
+    if (own && (rc = pb__reports_stmt(r, 12, "BEGIN", &begin)) == PB_OK &&
+        sqlite3_step(begin) != SQLITE_DONE)
+        rc = pb__reports_db_error(r, "query");
     bool answered = false;
-    if (!f.none)
+    if (rc == PB_OK && !f.none)
         rc = pb__query_groups(r, &f, rows, &answered);
     if (rc == PB_OK && !answered && !f.none)
         rc = pb__query_rows(r, &f, rows);
+    if (own && begin) {
+        sqlite3_reset(begin);
+        if (pb__reports_stmt(r, 13, "COMMIT", &end) != PB_OK || sqlite3_step(end) != SQLITE_DONE)
+            sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+        if (end)
+            sqlite3_reset(end);
+    }
     if (rc != PB_OK) {
         json_decref(rows);
         return rc;

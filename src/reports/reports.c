@@ -23,6 +23,9 @@ void pb_reports_close(pb_reports *r)
         return;
     for (int i = 0; i < PB__STMT_COUNT; i++)
         sqlite3_finalize(r->stmt[i]);
+    pb__refdata_release(&r->ref);
+    pb__strmap_clear(&r->names);
+    pb__free(r->resolved);
     pb__free(r);
 }
 
@@ -45,5 +48,17 @@ pb_status pb__reports_stmt(pb_reports *r, int slot, const char *sql, sqlite3_stm
     sqlite3_reset(r->stmt[slot]);
     sqlite3_clear_bindings(r->stmt[slot]);
     *out = r->stmt[slot];
+    return PB_OK;
+}
+
+pb_status pb__reports_refdata(pb_reports *r, const pb__refdata **out)
+{
+    if (!r->ref_loaded) {
+        pb_status rc = pb__refdata_load(&r->ref, r->db, &r->diag);
+        if (rc != PB_OK)
+            return rc;
+        r->ref_loaded = true;
+    }
+    *out = &r->ref;
     return PB_OK;
 }

@@ -172,14 +172,27 @@ bool pb__report_missing(const char *text, size_t n);
 
 /* ---- the handle and the writer of an import ------------------------------ */
 
-#define PB__STMT_COUNT 12
+struct pb__qfilter; /* query_internal.h */
+
+#define PB__STMT_COUNT 16
 
 struct pb_reports {
     pb_store *store;
     sqlite3 *db;
     pb__diag diag;
     sqlite3_stmt *stmt[PB__STMT_COUNT]; /* the query path's prepared statements */
+    pb__refdata ref;    /* aliases and places for queries, read on first use */
+    bool ref_loaded;
+    pb__strmap names;   /* query names -> index into resolved (query.c) */
+    struct pb__qfilter *resolved;
+    size_t nresolved;
 };
+
+#define PB__NAMES_MAX 1024
+
+/* The handle's reference data, read from the store on first use (and again
+ * after this handle imported). */
+pb_status pb__reports_refdata(pb_reports *r, const pb__refdata **out);
 
 /* A prepared statement of the handle's cache (slot < PB__STMT_COUNT). */
 pb_status pb__reports_stmt(pb_reports *r, int slot, const char *sql, sqlite3_stmt **out);
