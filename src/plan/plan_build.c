@@ -20,6 +20,7 @@
 #include "payband/market.h"
 #include "payband/value.h"
 #include "plan/plan_internal.h"
+#include "plan/plan_reports.h"
 #include "store/store_internal.h"
 
 /* The JSON of a conversion quote (bandset.c). */
@@ -2434,5 +2435,9 @@ pb_status pb_plan_build(pb_plan *p, pb_store *store, json_t **out)
         st = assemble(&c, levels, out);
     json_decref(levels);
     ctx_release(&c);
+    if (st == PB_OK && (st = pb__plan_cite_reports(store, *out, &p->diag)) != PB_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
     return st;
 }
