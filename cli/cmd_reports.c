@@ -375,6 +375,8 @@ int cmd_reports(int argc, char **argv)
     const char *verb = argv[optind];
     if (strcmp(verb, "import") && strcmp(verb, "percentiles") && strcmp(verb, "summary"))
         return cli_usage_error("reports", "unknown reports command '%s'", verb);
+    if (strcmp(verb, "percentiles") != 0 && a.common.format == CLI_FORMAT_CSV)
+        return cli_usage_error("reports", "reports %s prints a table or JSON, not CSV", verb);
     pb_store *store = cli_open_store(a.common.db);
     pb_reports *rep = NULL;
     if (!store)
