@@ -361,19 +361,20 @@ pb_status pb_reports_percentiles(pb_reports *r, const pb_reports_query *q, json_
     struct pb__qfilter f;
     *out = NULL;
     pb__diag_clear(&r->diag);
-    pb_status rc = pb__qfilter_resolve(r, q, &f);
-    if (rc != PB_OK)
-        return rc;
     json_t *rows = json_array();
     if (!rows)
         return NOMEM(r);
-    /* one read transaction for every statement of the answer: one snapshot,
-     * and the file locked and checked once rather than once a statement */
+    /* one read transaction for every statement of the answer, names
+     * included: one snapshot, and the file locked and checked once rather
+     * than once a statement */
     sqlite3_stmt *begin = NULL, *end = NULL;
+    pb_status rc = PB_OK;
     bool own = sqlite3_get_autocommit(r->db);
     if (own && (rc = pb__reports_stmt(r, 12, "BEGIN", &begin)) == PB_OK &&
         sqlite3_step(begin) != SQLITE_DONE)
         rc = pb__reports_db_error(r, "query");
+    if (rc == PB_OK)
+        rc = pb__qfilter_resolve(r, q, &f);
     bool answered = false;
     if (rc == PB_OK && !f.none)
         rc = pb__query_groups(r, &f, rows, &answered);
