@@ -220,32 +220,34 @@ done:
     return rc;
 }
 
+const struct option cli_offer_options[] = {
+    {"years", required_argument, NULL, 'y'},
+    {"currency", required_argument, NULL, 'c'},
+    {"events", no_argument, NULL, 'e'},
+    {"template", no_argument, NULL, 't'},
+    {"db", required_argument, NULL, CLI_OPT_DB},
+    {"format", required_argument, NULL, CLI_OPT_FORMAT},
+    {"wide", no_argument, NULL, CLI_OPT_WIDE},
+    {"help", no_argument, NULL, CLI_OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_offer(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"years", required_argument, NULL, 'y'},
-        {"currency", required_argument, NULL, 'c'},
-        {"events", no_argument, NULL, 'e'},
-        {"db", required_argument, NULL, CLI_OPT_DB},
-        {"format", required_argument, NULL, CLI_OPT_FORMAT},
-        {"help", no_argument, NULL, CLI_OPT_HELP},
-        {NULL, 0, NULL, 0}};
-    int years = 4;
+    int64_t years = PB_YEARS_DEFAULT;
     const char *currency = NULL;
     struct cli_common common = {0};
-    bool events = false;
+    bool events = false, template = false;
     int ch, rc;
     optind = 1;
-    while ((ch = cli_getopt(argc, argv, longopts)) != -1) {
-        char *end = NULL;
+    while ((ch = cli_getopt(argc, argv, cli_offer_options)) != -1) {
         switch (ch) {
         case 'y':
-            years = (int)strtol(optarg, &end, 10);
-            if (!*optarg || *end || years < 1 || years > 50)
-                return cli_usage_error(USAGE_NAME,
-                                       "--years must be a whole number from 1 to 50, not '%s'",
-                                       optarg);
+            if ((rc = cli_flag_whole(USAGE_NAME, "--years", optarg, PB_YEARS_MIN, PB_YEARS_MAX,
+                                     &years)) != 0)
+                return rc;
             break;
+        case 't': template = true; break;
         case 'c':
             if (!pb_currency_known(optarg))
                 return cli_usage_error(USAGE_NAME, "unknown currency '%s'", optarg);
@@ -259,6 +261,12 @@ int cmd_offer(int argc, char **argv)
     }
     const char *db = common.db;
     cli_format format = common.format;
+    if (template) {
+        if (optind < argc)
+            return cli_usage_error(USAGE_NAME, "--template takes no offer file");
+        fputs(pb_offer_template(), stdout);
+        return CLI_EXIT_OK;
+    }
     if (optind + 1 != argc)
         return cli_usage_error(USAGE_NAME, optind >= argc ? "no offer file given"
                                                           : "give exactly one offer file");
@@ -267,7 +275,7 @@ int cmd_offer(int argc, char **argv)
         return CLI_EXIT_FAIL;
     pb_store *store = NULL;
     pb_fx_quote quote;
-    pb_schedule_options opt = {.years = years, .events = events};
+    pb_schedule_options opt = {.years = (int)years, .events = events};
     rc = CLI_EXIT_OK;
     json_t *s = NULL;
     if (currency && strcmp(currency, pb_offer_currency(offer)) != 0) {

@@ -92,19 +92,20 @@ static int rates_convert(pb_store *store, int argc, char **argv, const char *to,
     return CLI_EXIT_OK;
 }
 
+const struct option cli_rates_options[] = {
+    {"to", required_argument, 0, 't'},      {"date", required_argument, 0, 'd'},
+    {"source", required_argument, 0, 's'},  {"db", required_argument, 0, CLI_OPT_DB},
+    {"format", required_argument, 0, CLI_OPT_FORMAT},
+    {"help", no_argument, 0, CLI_OPT_HELP}, {0, 0, 0, 0},
+};
+
 int cmd_rates(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"to", required_argument, 0, 't'},      {"date", required_argument, 0, 'd'},
-        {"source", required_argument, 0, 's'},  {"db", required_argument, 0, CLI_OPT_DB},
-        {"format", required_argument, 0, CLI_OPT_FORMAT},
-        {"help", no_argument, 0, CLI_OPT_HELP}, {0, 0, 0, 0},
-    };
     struct cli_common common = {0};
     const char *to = NULL, *source = "manual";
     pb_date on = pb_date_today();
     int c, rc;
-    while ((c = cli_getopt(argc, argv, options)) != -1) {
+    while ((c = cli_getopt(argc, argv, cli_rates_options)) != -1) {
         switch (c) {
         case 't': to = optarg; break;
         case 's': source = optarg; break;

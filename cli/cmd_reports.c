@@ -306,17 +306,16 @@ static int option(struct args *a, int c, const char *arg)
     case OPT_COMPONENT: q->component = arg; return 0;
     case OPT_BY: q->by = arg; return 0;
     case OPT_AS_OF:
-        if (pb_date_parse(arg, &a->import.as_of) != PB_OK)
-            return cli_usage_error("reports", "--as-of needs a date YYYY-MM-DD, not '%s'", arg);
-        return 0;
+        return cli_flag_date("reports", "--as-of", arg, &a->import.as_of);
     case OPT_SINCE:
-        if (pb_date_parse(arg, &q->since) != PB_OK)
-            return cli_usage_error("reports", "--since needs a date YYYY-MM-DD, not '%s'", arg);
-        return 0;
+        return cli_flag_date("reports", "--since", arg, &q->since);
     case OPT_YEARS_MIN:
     case OPT_YEARS_MAX:
-        if (!pb_decimal_parse_str(arg, &v) || v < 0 || v > 100)
-            return cli_usage_error("reports", "%s needs a number of years, not '%s'",
+        if (cli_flag_number("reports", c == OPT_YEARS_MIN ? "--years-min" : "--years-max", arg,
+                            &v) != 0)
+            return CLI_EXIT_USAGE;
+        if (v < 0 || v > 100)
+            return cli_usage_error("reports", "%s must be from 0 to 100 years, not '%s'",
                                    c == OPT_YEARS_MIN ? "--years-min" : "--years-max", arg);
         if (c == OPT_YEARS_MIN) {
             q->has_years_min = true;
@@ -327,10 +326,8 @@ static int option(struct args *a, int c, const char *arg)
         }
         return 0;
     case OPT_MIN_REPORTS:
-        if (!pb_integer_parse_str(arg, PB_REPORTS_K, 1000000, &k))
-            return cli_usage_error("reports", "--min-reports needs a whole number from %d, not "
-                                              "'%s'",
-                                   PB_REPORTS_K, arg);
+        if (cli_flag_whole("reports", "--min-reports", arg, PB_REPORTS_K, 1000000, &k) != 0)
+            return CLI_EXIT_USAGE;
         q->k = (int)k;
         return 0;
     default:
@@ -338,36 +335,38 @@ static int option(struct args *a, int c, const char *arg)
     }
 }
 
+const struct option cli_reports_options[] = {
+    {"map", required_argument, 0, OPT_MAP},
+    {"source", required_argument, 0, OPT_SOURCE},
+    {"currency", required_argument, 0, OPT_CURRENCY},
+    {"as-of", required_argument, 0, OPT_AS_OF},
+    {"strict", no_argument, 0, OPT_STRICT},
+    {"dry-run", no_argument, 0, OPT_DRY_RUN},
+    {"company", required_argument, 0, OPT_COMPANY},
+    {"role", required_argument, 0, OPT_ROLE},
+    {"level", required_argument, 0, OPT_LEVEL},
+    {"region", required_argument, 0, OPT_REGION},
+    {"years-min", required_argument, 0, OPT_YEARS_MIN},
+    {"years-max", required_argument, 0, OPT_YEARS_MAX},
+    {"since", required_argument, 0, OPT_SINCE},
+    {"component", required_argument, 0, OPT_COMPONENT},
+    {"by", required_argument, 0, OPT_BY},
+    {"min-reports", required_argument, 0, OPT_MIN_REPORTS},
+    {"db", required_argument, 0, CLI_OPT_DB},
+    {"format", required_argument, 0, CLI_OPT_FORMAT},
+    {"wide", no_argument, 0, CLI_OPT_WIDE},
+    {"help", no_argument, 0, CLI_OPT_HELP},
+    {0, 0, 0, 0},
+};
+
 int cmd_reports(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"map", required_argument, 0, OPT_MAP},
-        {"source", required_argument, 0, OPT_SOURCE},
-        {"currency", required_argument, 0, OPT_CURRENCY},
-        {"as-of", required_argument, 0, OPT_AS_OF},
-        {"strict", no_argument, 0, OPT_STRICT},
-        {"dry-run", no_argument, 0, OPT_DRY_RUN},
-        {"company", required_argument, 0, OPT_COMPANY},
-        {"role", required_argument, 0, OPT_ROLE},
-        {"level", required_argument, 0, OPT_LEVEL},
-        {"region", required_argument, 0, OPT_REGION},
-        {"years-min", required_argument, 0, OPT_YEARS_MIN},
-        {"years-max", required_argument, 0, OPT_YEARS_MAX},
-        {"since", required_argument, 0, OPT_SINCE},
-        {"component", required_argument, 0, OPT_COMPONENT},
-        {"by", required_argument, 0, OPT_BY},
-        {"min-reports", required_argument, 0, OPT_MIN_REPORTS},
-        {"db", required_argument, 0, CLI_OPT_DB},
-        {"format", required_argument, 0, CLI_OPT_FORMAT},
-        {"help", no_argument, 0, CLI_OPT_HELP},
-        {0, 0, 0, 0},
-    };
     struct args a;
     memset(&a, 0, sizeof a);
     a.import.as_of = PB_DATE_NONE;
     a.query.since = PB_DATE_NONE;
     int c, rc = CLI_EXIT_OK;
-    while ((c = cli_getopt(argc, argv, options)) != -1)
+    while ((c = cli_getopt(argc, argv, cli_reports_options)) != -1)
         if ((rc = option(&a, c, optarg)) != 0)
             return rc < 0 ? CLI_EXIT_OK : rc;
     if (optind >= argc)

@@ -5,16 +5,6 @@
 
 #include "cli.h"
 
-const char *cli_global_db;
-
-static void print_help(FILE *out)
-{
-    fprintf(out, "usage: payband [--db PATH] COMMAND [ARGS]\n\ncommands:\n");
-    for (const struct cli_command *c = cli_commands; c->name; c++)
-        fprintf(out, "  %-13s %s\n", c->name, c->summary);
-    fprintf(out, "\n`payband COMMAND --help` shows a command's options.\n");
-}
-
 int main(int argc, char **argv)
 {
     int i = 1;
@@ -27,30 +17,29 @@ int main(int argc, char **argv)
             i++;
         } else if (strcmp(argv[i], "--db") == 0) {
             fprintf(stderr, "payband: error: option '--db' needs a value\n");
-            print_help(stderr);
+            cli_print_main_help(stderr);
             return CLI_EXIT_USAGE;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            print_help(stdout);
+            cli_print_main_help(stdout);
+            return CLI_EXIT_OK;
+        } else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
+            printf("payband %s\n", CLI_VERSION);
             return CLI_EXIT_OK;
         } else {
             fprintf(stderr, "payband: error: unknown option '%s'\n", argv[i]);
-            print_help(stderr);
+            cli_print_main_help(stderr);
             return CLI_EXIT_USAGE;
         }
     }
     if (i >= argc) {
         fprintf(stderr, "payband: error: no command given\n");
-        print_help(stderr);
+        cli_print_main_help(stderr);
         return CLI_EXIT_USAGE;
     }
-    if (strcmp(argv[i], "help") == 0) {
-        print_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    for (const struct cli_command *c = cli_commands; c->name; c++)
-        if (strcmp(c->name, argv[i]) == 0)
-            return c->run(argc - i, argv + i);
+    const struct cli_command *c = cli_find_command(argv[i]);
+    if (c)
+        return c->run(argc - i, argv + i);
     fprintf(stderr, "payband: error: unknown command '%s'\n", argv[i]);
-    print_help(stderr);
+    cli_print_main_help(stderr);
     return CLI_EXIT_USAGE;
 }

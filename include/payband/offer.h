@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "payband/fx.h"
+#include "payband/limits.h"
 #include "payband/status.h"
 #include "payband/store.h"
 
@@ -24,6 +25,9 @@ typedef struct pb_offer pb_offer;
 pb_status pb_offer_load(const char *path, pb_offer **out);
 /* The same from memory; `name` stands for the file in messages. */
 pb_status pb_offer_parse(const char *name, const char *text, size_t len, pb_offer **out);
+/* A commented offer file to start from (static text): every key with what
+ * it means and a value that reads back as a valid offer. */
+const char *pb_offer_template(void);
 void pb_offer_free(pb_offer *offer);
 /* The detailed message of the last failure on this offer. */
 const char *pb_offer_errmsg(const pb_offer *offer);
@@ -62,7 +66,7 @@ pb_status pb_offer_use_store_facts(pb_offer *offer, pb_store *store, int *applie
 
 /* Options for pb_offer_schedule. */
 typedef struct pb_schedule_options {
-    int years;                 /* horizon, 1..50; 0 means 4 */
+    int years;                 /* horizon, PB_YEARS_MIN..PB_YEARS_MAX (limits.h); 0 means 4 */
     const pb_fx_quote *quote;  /* NULL: the offer's currency; else convert every
                                   amount with this rate (quote->from must be the
                                   offer's currency) */

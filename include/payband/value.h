@@ -30,7 +30,9 @@ const char *pb_valuation_errmsg(const pb_valuation *v);
  * Assumptions, which override every offer's file and the defaults:
  * "volatility_pct", "drift_pct", "liquidity_pct", "failure_pct", "dilution_pct",
  * "exit_multiple_median", "exit_multiple_sigma", "risk_free_pct",
- * "option_term_years". Unknown names, values out of range and fractions
+ * "option_term_years". The bounds of years, simulations, threads, risk
+ * aversion and wealth are those of payband/limits.h. Unknown names, values
+ * out of range and fractions
  * for the whole-number settings (years, simulations, threads and the 0/1
  * switches) give PB_ERR_USAGE. */
 pb_status pb_valuation_set(pb_valuation *v, const char *name, double value);

@@ -13,7 +13,7 @@
 
 __extension__ typedef __int128 i128;
 
-enum { MAX_YEARS = 50 };
+enum { MAX_YEARS = PB_YEARS_MAX };
 
 /* ---- vesting arithmetic ------------------------------------------------ */
 
@@ -254,10 +254,10 @@ static pb_status set_nomem(pb_offer *o)
 pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t **out)
 {
     *out = NULL;
-    int years = opt && opt->years ? opt->years : 4;
-    if (years < 1 || years > MAX_YEARS)
-        return pb__diag_set(&o->diag, PB_ERR_USAGE, NULL, 0, "years must be between 1 and %d",
-                            MAX_YEARS);
+    int years = opt && opt->years ? opt->years : PB_YEARS_DEFAULT;
+    if (years < PB_YEARS_MIN || years > MAX_YEARS)
+        return pb__diag_set(&o->diag, PB_ERR_USAGE, NULL, 0, "years must be between %d and %d",
+                            PB_YEARS_MIN, MAX_YEARS);
     converter c = {o->currency, opt ? opt->quote : NULL, o->currency};
     if (c.quote) {
         if (strcmp(c.quote->from, o->currency) != 0 || !pb_currency_known(c.quote->to))

@@ -28,18 +28,18 @@
 #include "core/alloc.h"
 #include "core/diag.h"
 #include "offers/offer_internal.h"
+#include "payband/limits.h"
 #include "payband/money.h"
 #include "offers/fastmath.h"
 #include "offers/rng.h"
 
 enum {
-    MAX_OFFERS = 16,
-    MAX_YEARS = 50,
+    MAX_OFFERS = PB_OFFERS_MAX,
+    MAX_YEARS = PB_YEARS_MAX,
     MAX_RATES = 16,
-    MAX_THREADS = 16,
+    MAX_THREADS = PB_THREADS_MAX,
     BLOCK = 4096,        /* paths per random stream */
     CHUNK = 128,         /* paths simulated side by side */
-    MAX_SIMULATIONS = 20000000,
 };
 
 /* ---- assumptions ------------------------------------------------------- */
@@ -166,12 +166,12 @@ pb_valuation *pb_valuation_new(void)
     pb_valuation *v = pb__calloc(1, sizeof *v);
     if (!v)
         return NULL;
-    v->years = 4;
-    v->simulations = 100000;
+    v->years = PB_YEARS_DEFAULT;
+    v->simulations = PB_SIMULATIONS_DEFAULT;
     v->seed = 1;
-    v->risk_aversion = 2;
+    v->risk_aversion = PB_RISK_AVERSION_DEFAULT;
     v->wealth = 0;
-    v->threads = 2;
+    v->threads = PB_THREADS_DEFAULT;
     for (int k = 0; k < A_COUNT; k++)
         v->override_[k] = NAN;
     return v;
@@ -223,8 +223,10 @@ pb_status pb_valuation_set(pb_valuation *v, const char *name, double value)
         const char *name;
         double lo, hi;
         bool whole; /* a count or a switch: no fractions */
-    } run[] = {{"years", 1, MAX_YEARS, true},     {"simulations", 1, MAX_SIMULATIONS, true},
-               {"risk_aversion", 0, 50, false},   {"wealth", 0, 1e13, false},
+    } run[] = {{"years", PB_YEARS_MIN, PB_YEARS_MAX, true},
+               {"simulations", PB_SIMULATIONS_MIN, PB_SIMULATIONS_MAX, true},
+               {"risk_aversion", 0, PB_RISK_AVERSION_MAX, false},
+               {"wealth", 0, (double)PB_WEALTH_MAX, false},
                {"threads", 1, MAX_THREADS, true}, {"scenarios", 0, 1, true},
                {"black_scholes", 0, 1, true},     {"summary_only", 0, 1, true}};
     for (size_t i = 0; i < sizeof run / sizeof run[0]; i++) {
@@ -242,7 +244,7 @@ pb_status pb_valuation_set(pb_valuation *v, const char *name, double value)
                                 "%s must be a whole number, not %s", name, text);
         }
         if (value < run[i].lo || value > run[i].hi)
-            return pb__diag_set(&v->diag, PB_ERR_USAGE, NULL, 0, "%s must be between %g and %g",
+            return pb__diag_set(&v->diag, PB_ERR_USAGE, NULL, 0, "%s must be between %.15g and %.15g",
                                 name, run[i].lo, run[i].hi);
         switch (i) {
         case 0: v->years = (int)value; break;

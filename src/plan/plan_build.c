@@ -26,8 +26,8 @@
 /* The JSON of a conversion quote (bandset.c). */
 json_t *pb__quote_json(const pb_fx_quote *q);
 
-#define DEFAULT_SIMULATIONS 20000
-#define MAX_COMPETING 12
+#define DEFAULT_SIMULATIONS PB_PLAN_SIMULATIONS_DEFAULT
+#define MAX_COMPETING PB_COMPETING_MAX
 #define ASK_NAME "payband-ask"
 
 struct pb_plan {
@@ -117,9 +117,9 @@ pb_status pb_plan_set_currency(pb_plan *p, const char *currency)
 
 pb_status pb_plan_set_years(pb_plan *p, int years)
 {
-    if (years < 1 || years > 10)
-        return pb__diag_set(&p->diag, PB_ERR_USAGE, NULL, 0,
-                            "years must be between 1 and 10, not %d", years);
+    if (years < PB_YEARS_MIN || years > PB_YEARS_MAX)
+        return pb__diag_set(&p->diag, PB_ERR_USAGE, NULL, 0, "years must be between %d and %d, not %d",
+                            PB_YEARS_MIN, PB_YEARS_MAX, years);
     p->years = years;
     return PB_OK;
 }
@@ -138,10 +138,10 @@ pb_status pb_plan_set_seed(pb_plan *p, uint64_t seed)
 
 pb_status pb_plan_set_simulations(pb_plan *p, int simulations)
 {
-    if (simulations < 100 || simulations > 10000000)
+    if (simulations < PB_SIMULATIONS_MIN || simulations > PB_SIMULATIONS_MAX)
         return pb__diag_set(&p->diag, PB_ERR_USAGE, NULL, 0,
-                            "simulations must be between 100 and 10000000, not %d",
-                            simulations);
+                            "simulations must be between %d and %d, not %d", PB_SIMULATIONS_MIN,
+                            PB_SIMULATIONS_MAX, simulations);
     p->simulations = simulations;
     return PB_OK;
 }

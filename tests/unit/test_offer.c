@@ -389,3 +389,25 @@ Test(offer, every_json_allocation_failure_is_reported)
     cr_assert_gt(failed, 50);
     pb_offer_free(o);
 }
+
+/* `payband offer --template` prints pb_offer_template(): as printed, it is a
+ * valid offer whose figures are the ones its comments describe. */
+Test(offer, the_template_reads_back_as_a_valid_offer)
+{
+    const char *text = pb_offer_template();
+    cr_assert(strstr(text, "# "), "the template has comments");
+    json_t *s = schedule_of("template.yaml", text, 4);
+    cr_expect_str_eq(json_string_value(json_object_get(s, "name")), "my-offer");
+    cr_expect_str_eq(json_string_value(json_object_get(s, "currency")), "EUR");
+    cr_expect_eq(year_field(s, 1, "base"), 100000);
+    cr_expect_eq(year_field(s, 2, "base"), 103000, "raise_pct 3 from year 2");
+    cr_expect_eq(year_field(s, 1, "bonus"), 10000, "bonus 10% of base, paid at 100%");
+    cr_expect_eq(year_field(s, 1, "sign_on"), 10000);
+    cr_expect_eq(json_integer_value(json_object_get(s, "sign_on_clawback_months")), 12);
+    json_t *grants = json_object_get(s, "grants");
+    cr_assert_eq(json_array_size(grants), 1, "one grant; the option and refresh are comments");
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(grants, 0), "kind")),
+                     "private_rsu");
+    cr_expect_eq(num(json_array_get(grants, 0), "value"), 80000);
+    json_decref(s);
+}
