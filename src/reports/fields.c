@@ -59,6 +59,7 @@ static const struct {
     {"region", PB__F_LOCATION},
     {"country", PB__F_COUNTRY},
     {"countrycode", PB__F_COUNTRY},
+    {"years", PB__F_YEARS},
     {"yearsofexperience", PB__F_YEARS},
     {"totalyearsofexperience", PB__F_YEARS},
     {"yearsexperience", PB__F_YEARS},

@@ -342,3 +342,49 @@ Test(reports, deleted_reports_mark_their_company_and_queries_use_the_rows)
                  1);
     close_all();
 }
+
+/* Why rows are refused, as data: tests/cases/reports_rows.txt. A case's row
+ * is written under a fixed header ("\x01" and "\xff" in it stand for those
+ * bytes) and read in a dry run; the first error must be file:2: and the
+ * reason, or there must be none. */
+static void row_case(const struct test_case *c, void *ctx)
+{
+    (void)ctx;
+    char row[1024], text[1200];
+    size_t o = 0;
+    for (const char *p = c->f[0]; *p && o + 1 < sizeof row; p++) {
+        if (p[0] == '\\' && p[1] == 'x' && p[2] && p[3]) {
+            char hex[3] = {p[2], p[3], 0};
+            row[o++] = (char)strtol(hex, NULL, 16);
+            p += 3;
+        } else {
+            row[o++] = *p;
+        }
+    }
+    row[o] = '\0';
+    snprintf(text, sizeof text, "company,title,level,location,years,base,total,currency,date\n%s\n",
+             row);
+    const char *path = write_file("row.csv", text);
+    pb_reports_import_options o2 = {.as_of = PB_DATE_NONE, .dry_run = true};
+    json_t *res = NULL;
+    cr_assert_eq(pb_reports_import(rep, path, &o2, &res), PB_OK, "%s: %s", c->where,
+                 pb_reports_errmsg(rep));
+    const char *err = json_string_value(json_array_get(json_object_get(res, "errors"), 0));
+    if (strcmp(c->f[1], "ok") == 0) {
+        cr_expect_null(err, "%s: refused: %s", c->where, err);
+    } else {
+        char want[600];
+        snprintf(want, sizeof want, "%s:2: %s", path, c->f[1]);
+        cr_expect(err && strcmp(err, want) == 0, "%s: got %s, expected %s", c->where,
+                  err ? err : "no error", want);
+    }
+    json_decref(res);
+}
+
+Test(reports, why_rows_are_refused)
+{
+    open_all(PB_STORE_NO_BUILTIN);
+    int n = test_each_case(TEST_PATH("tests/cases/reports_rows.txt"), 2, row_case, NULL);
+    cr_expect(n >= 25, "only %d cases", n);
+    close_all();
+}

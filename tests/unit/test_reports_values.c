@@ -101,7 +101,8 @@ static void normalise_case(const struct test_case *c, void *ctx)
         }
         cr_assert_eq(pb__report_normalise(ref, &row, &d, &rep, buf, sizeof buf, &why), PB_OK,
                      "%s: %s", c->where, why);
-        snprintf(got, sizeof got, "%s", rep.level);
+        snprintf(got, sizeof got, "%s / %s%s", rep.level, rep.level_name,
+                 rep.level_known ? " (known)" : "");
     } else {
         cr_assert_str_eq(kind, "location", "%s: unknown kind", c->where);
         struct pb__region g;
