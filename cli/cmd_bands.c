@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bands_reports.h"
 #include "cli.h"
 #include "commands.h"
 #include "payband/market.h"
@@ -153,6 +154,11 @@ int cmd_bands(int argc, char **argv)
         return rc;
     }
     keep_level_and_source(bands, level, source);
+    if ((rc = cli_bands_add_reports(store, &q, level, source, bands)) != 0) {
+        json_decref(bands);
+        pb_store_close(store);
+        return rc;
+    }
     if (common.format == CLI_FORMAT_CSV)
         cli_print_rows(bands, csv_columns, sizeof csv_columns / sizeof csv_columns[0],
                        common.format);
@@ -163,6 +169,7 @@ int cmd_bands(int argc, char **argv)
         if (json_array_size(bands) == 0)
             printf("no bands match\n");
         print_notes(bands);
+        cli_bands_reports_notes(bands);
     }
     json_decref(bands);
     pb_store_close(store);

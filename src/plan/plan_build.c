@@ -13,6 +13,7 @@
 #include "payband/market.h"
 #include "payband/offer.h"
 #include "plan/plan_internal.h"
+#include "plan/plan_reports.h"
 #include "store/store_internal.h"
 
 #define DEFAULT_SIMULATIONS PB_PLAN_SIMULATIONS_DEFAULT
@@ -391,5 +392,9 @@ pb_status pb_plan_build(pb_plan *p, pb_store *store, json_t **out)
         st = pb__plan_assemble(&c, levels, out);
     json_decref(levels);
     ctx_release(&c);
+    if (st == PB_OK && (st = pb__plan_cite_reports(store, *out, &p->diag)) != PB_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
     return st;
 }
