@@ -14,7 +14,7 @@
 BUILD    ?= build
 PREFIX   ?= /usr/local
 CC       ?= cc
-PKGS     := sqlite3 yaml-0.1 jansson md4c
+PKGS     := sqlite3 yaml-0.1 jansson md4c libxxhash
 WARN     := -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes
 CPPFLAGS += -D_DEFAULT_SOURCE -Iinclude -Isrc -I$(BUILD)/gen
 OPT      ?= -O2 -g

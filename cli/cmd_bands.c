@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bands_reports.h"
 #include "cli.h"
 #include "commands.h"
 #include "payband/market.h"
+#include "payband/reports.h"
 
 static const struct cli_column table_columns[] = {
     {"company", "company", CLI_COL_TEXT, NULL},
@@ -139,6 +141,12 @@ int cmd_bands(int argc, char **argv)
         pb_store_close(store);
         return rc;
     }
+    if (pb_reports_add_bands(store, &q, level, source, bands) != PB_OK) {
+        rc = cli_fail("%s", pb_store_errmsg(store));
+        json_decref(bands);
+        pb_store_close(store);
+        return rc;
+    }
     if (common.format == CLI_FORMAT_CSV)
         cli_print_rows(bands, csv_columns, sizeof csv_columns / sizeof csv_columns[0],
                        common.format);
@@ -149,6 +157,7 @@ int cmd_bands(int argc, char **argv)
         if (json_array_size(bands) == 0)
             printf("no bands match\n");
         print_notes(bands);
+        cli_bands_reports_notes(bands);
     }
     json_decref(bands);
     pb_store_close(store);

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "payband/fx.h"
 #include "payband/market.h"
+#include "payband/json.h"
 #include "payband/number.h"
 
 enum { OPT_REPLACE = CLI_OPT_FIRST_FREE, OPT_BASE, OPT_QUOTE, OPT_SINCE };
@@ -127,7 +128,6 @@ static int rates_delete(pb_store *store, int argc, char **argv, const struct rat
 
 /* ---- convert ----------------------------------------------------------------- */
 
-/* Major units: an integer when whole, else a real. */
 static int rates_convert(pb_store *store, int argc, char **argv, const struct rates_opts *o)
 {
     if (argc != 1 || !o->to)

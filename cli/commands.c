@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "payband/limits.h"
+#include "payband/reports.h"
 
 /* Flags many commands share. */
 #define FLAG_DB                                                                                \
@@ -20,7 +21,8 @@
      "table"}
 #define FLAG_WIDE                                                                              \
     {"--wide", "show every cell in full; without it a table is fitted to the terminal " \
-     "(COLUMNS, else the terminal's width, else 100 columns) and long cells end with …", NULL}
+     "(COLUMNS, else the terminal's width, else 100 columns; a pipe or file gets every cell) " \
+     "and long cells end with …", NULL}
 #define FLAG_HELP {"--help", "print this help", NULL}
 #define FLAG_AS_OF(what) {"--as-of DATE", what, "today"}
 #define FLAG_END {NULL, NULL, NULL}
@@ -187,6 +189,41 @@ static const struct cli_flag plan_flags[] = {
     FLAG_DB, FLAG_HELP, FLAG_END,
 };
 
+static const struct cli_flag reports_flags[] = {
+    {"--map COLUMN=FIELD", "import: read COLUMN as FIELD (company, title, level, location, "
+                           "country, years, years_at_company, base, equity, bonus, total, "
+                           "total_usd, currency, date, tag) or drop it (ignore); repeatable",
+     "the column names payband knows"},
+    {"--source KEY", "import: the source the reports belong to", "reports- and the file's name"},
+    {"--currency CUR", "import: the currency of rows that give none; percentiles: convert each "
+                       "group at the rate of its last report's date",
+     "import: none (such rows are refused); percentiles: each group's own"},
+    {"--as-of DATE", "import: the date of rows that give none (YYYY-MM-DD)", "none"},
+    {"--strict", "import: refuse the whole file at its first bad row, writing nothing",
+     "import the rows that can be read"},
+    {"--dry-run", "import: read and normalise, write nothing; with --format json, every row "
+                  "beside what it became",
+     NULL},
+    {"--company C", "percentiles: only this company (name, slug or alias)", "every company"},
+    {"--role R", "percentiles: only this role (title or slug)", "every role"},
+    {"--level L", "percentiles: only this level (L5; case and spaces do not matter)",
+     "every level"},
+    {"--region X", "percentiles: only this city, \"City, ST\", state, country, metro area or "
+                   "Remote",
+     "everywhere"},
+    {"--years-min N", "percentiles: at least N years of experience", "no minimum"},
+    {"--years-max N", "percentiles: at most N years of experience", "no maximum"},
+    {"--since DATE", "percentiles: only reports dated on or after DATE", "every date"},
+    {"--component tc|base|equity|bonus", "percentiles: of total comp, base, equity per year or "
+                                         "bonus",
+     "tc"},
+    {"--by company|role|level|region|years", "percentiles: one line per group", "one group"},
+    {"--min-reports K", "percentiles: show groups of at least K distinct reports, K from "
+                        CLI_STR(PB_REPORTS_K),
+     CLI_STR(PB_REPORTS_K)},
+    FLAG_FORMAT, FLAG_WIDE, FLAG_DB, FLAG_HELP, FLAG_END,
+};
+
 static const struct cli_flag import_facts_flags[] = {FLAG_DB, FLAG_HELP, FLAG_END};
 
 static const struct cli_flag init_flags[] = {
@@ -345,6 +382,19 @@ const struct cli_command cli_commands[] = {
      .example = "plan --company hugging-face --role senior-software-engineer --region Paris "
                 "--profile examples/profiles/maintainer.yaml",
      .doc = "docs/plan.md"},
+    {.name = "reports", .run = cmd_reports,
+     .usage = "import FILE... [--map COLUMN=FIELD]... [--source KEY] [--currency CUR]\n"
+              "  [--as-of DATE] [--strict] [--dry-run] [--format table|json]\n"
+              "  | percentiles [--company C] [--role R] [--level L] [--region X]\n"
+              "  [--years-min N] [--years-max N] [--since DATE]\n"
+              "  [--component tc|base|equity|bonus] [--by company|role|level|region|years]\n"
+              "  [--currency CUR] [--min-reports K] [--format table|json|csv] [--wide]\n"
+              "  | summary [--format table|json] [--wide]",
+     .summary = "offer reports: import CSV and JSON files of reported pay, percentiles of any "
+                "group with k-anonymity, what is loaded",
+     .options = cli_reports_options, .flags = reports_flags,
+     .example = "reports percentiles --company Google --level L5 --region \"Mountain View, CA\"",
+     .doc = "docs/reports.md", .operands = "import percentiles summary"},
     {.name = "import-facts", .run = cmd_import_facts, .usage = "FILE...",
      .summary = "load facts files in payband's YAML format, one transaction per file",
      .options = cli_import_facts_options, .flags = import_facts_flags,

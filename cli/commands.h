@@ -21,6 +21,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_reports(int argc, char **argv);
 int cmd_companies(int argc, char **argv);
 int cmd_roles(int argc, char **argv);
 int cmd_premiums(int argc, char **argv);
@@ -47,5 +48,6 @@ extern const struct option cli_init_options[];
 extern const struct option cli_completion_options[];
 extern const struct option cli_help_options[];
 extern const struct option cli_version_options[];
+extern const struct option cli_reports_options[];
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "core/alloc.h"
+#include "payband/json.h"
 #include "payband/money.h"
 #include "payband/number.h"
 
@@ -96,7 +97,7 @@ bool cli_parse_format(const char *text, cli_format *out)
 
 void cli_print_json(json_t *value)
 {
-    char *text = json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    char *text = pb_json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (text) {
         fputs(text, stdout);
         fputc('\n', stdout);
@@ -336,7 +337,9 @@ size_t cli_table_width(void)
     if (env && pb_integer_parse_str(env, 1, 100000, &cols))
         return (size_t)cols;
     struct winsize ws;
-    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    if (!isatty(STDOUT_FILENO))
+        return 0; /* a file or a pipe gets every cell in full, as with --wide */
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
         return ws.ws_col;
     return DEFAULT_TABLE_WIDTH;
 }

@@ -21,7 +21,7 @@ _payband()
         elif [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W '--db --help --version' -- "$cur"))
         else
-            COMPREPLY=($(compgen -W 'tour bands levels gap stale sources companies roles premiums rates import check offer compare serve plan import-facts init completion help version' -- "$cur"))
+            COMPREPLY=($(compgen -W 'tour bands levels gap stale sources companies roles premiums rates import check offer compare serve plan reports import-facts init completion help version' -- "$cur"))
         fi
         return
     fi
@@ -171,6 +171,17 @@ _payband()
             esac
             operands=''
             ;;
+        reports)
+            flags='--map --source --currency --as-of --strict --dry-run --company --role --level --region --years-min --years-max --since --component --by --min-reports --format --wide --db --help'
+            case $prev in
+                --component) COMPREPLY=($(compgen -W 'tc base equity bonus' -- "$cur")); return ;;
+                --by) COMPREPLY=($(compgen -W 'company role level region years' -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W 'table json csv' -- "$cur")); return ;;
+                --db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --map|--source|--currency|--as-of|--company|--role|--level|--region|--years-min|--years-max|--since|--min-reports) return ;;
+            esac
+            operands='import percentiles summary'
+            ;;
         import-facts)
             flags='--db --help'
             case $prev in
@@ -195,7 +206,7 @@ _payband()
             flags='--man --help'
             case $prev in
             esac
-            operands='tour bands levels gap stale sources companies roles premiums rates import check offer compare serve plan import-facts init completion help version'
+            operands='tour bands levels gap stale sources companies roles premiums rates import check offer compare serve plan reports import-facts init completion help version'
             ;;
         version)
             flags='--help'

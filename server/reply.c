@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "core/alloc.h"
+#include "payband/json.h"
 #include "payband/number.h"
 #include "server.h"
 
@@ -88,16 +89,8 @@ enum MHD_Result srv_reply_bytes(struct srv_req *r, unsigned status, const char *
 
 enum MHD_Result srv_reply_json(struct srv_req *r, unsigned status, json_t *value)
 {
-    return srv_reply_json_precision(r, status, value, 10);
-}
-
-enum MHD_Result srv_reply_json_precision(struct srv_req *r, unsigned status, json_t *value,
-                                         int precision)
-{
-    size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER;
-    if (precision > 0)
-        flags |= JSON_REAL_PRECISION(precision);
-    char *text = value ? json_dumps(value, flags) : NULL;
+    /* printed as the command line prints it (cli_print_json) */
+    char *text = value ? pb_json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(value);
     if (!text)
         return srv_reply_error(r, 500, "nomem", 0, "out of memory");
@@ -147,7 +140,7 @@ enum MHD_Result srv_reply_error(struct srv_req *r, unsigned status, const char *
             "{\"error\": {\"code\": \"nomem\", \"message\": \"out of memory\", \"line\": null}}\n";
         return srv_reply_bytes(r, 500, "application/json", nomem, sizeof nomem - 1, false);
     }
-    char *text = json_dumps(err, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *text = pb_json_dumps(err, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(err);
     if (!text)
         return MHD_NO;

@@ -1,8 +1,10 @@
 /* route_bands.c — GET /api/v1/bands: the JSON of `payband bands --format
- * json` for the same filters; 404 when the company or role is unknown. */
+ * json` for the same filters (the documents' bands, and a band from offer
+ * reports beside them); 404 when the company or role is unknown. */
 #include "routes.h"
 
 #include "payband/market.h"
+#include "payband/reports.h"
 
 enum MHD_Result srv_route_bands(struct srv_req *r)
 {
@@ -16,6 +18,8 @@ enum MHD_Result srv_route_bands(struct srv_req *r)
     json_t *bands = NULL;
     pb_status st =
         pb_market_bands_filtered(store, &q, srv_arg(r, "level"), srv_arg(r, "source"), &bands);
+    if (st == PB_OK)
+        st = pb_reports_add_bands(store, &q, srv_arg(r, "level"), srv_arg(r, "source"), bands);
     if (st == PB_OK && json_array_size(bands) == 0 && (q.company || q.role))
         st = pb_market_check_names(store, q.company, q.role);
     if (st != PB_OK) {

@@ -85,8 +85,7 @@ enum MHD_Result srv_route_plan(struct srv_req *r)
         r->disposition = "attachment; filename=\"payband-plan.md\"";
         ret = srv_reply_bytes(r, 200, "text/markdown; charset=utf-8", md, strlen(md), true);
     } else {
-        /* `payband plan --format json` prints doubles with jansson's default */
-        ret = srv_reply_json_precision(r, 200, result, 0);
+        ret = srv_reply_json(r, 200, result);
         result = NULL;
     }
 done:

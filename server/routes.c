@@ -11,6 +11,8 @@ static const char *const JSON_TYPES[] = {"application/json", NULL};
 static const char *const OFFER_TYPES[] = {"application/yaml", "application/json", "text/yaml",
                                           "application/x-yaml", "text/plain", NULL};
 static const char *const TEXT_TYPES[] = {"text/markdown", "text/plain", NULL};
+static const char *const REPORT_TYPES[] = {"text/csv", "application/json", "application/x-ndjson",
+                                           "application/jsonl", "text/plain", NULL};
 static const char *const FACTS_TYPES[] = {"application/yaml", "text/yaml", "application/x-yaml",
                                           "text/plain", NULL};
 
@@ -48,6 +50,15 @@ const struct srv_route srv_routes[] = {
      "import", srv_route_import},
     {"POST", "/api/v1/facts", SRV_WRITE | SRV_BODY, P("file"), FACTS_TYPES, "facts",
      srv_route_facts},
+    {"GET", "/api/v1/reports/percentiles", SRV_READ | SRV_CACHED,
+     P("company", "role", "level", "region", "years_min", "years_max", "since", "component",
+       "by", "currency", "k"),
+     NONE, "reports_percentiles", srv_route_report_percentiles},
+    {"GET", "/api/v1/reports/summary", SRV_READ | SRV_CACHED, NONE, NONE, "reports_summary",
+     srv_route_report_summary},
+    {"POST", "/api/v1/reports/import", SRV_WRITE | SRV_BODY,
+     P("file", "source", "currency", "as_of", "strict", "map"), REPORT_TYPES, "reports_import",
+     srv_route_report_import},
     {"GET", "/api/v1/openapi.json", SRV_PUBLIC, NONE, NONE, "openapi", srv_route_openapi},
     {"GET", "/healthz", SRV_PUBLIC, NONE, NONE, "healthz", srv_route_healthz},
     {"GET", "/metrics", SRV_READ, NONE, NONE, "metrics", srv_route_metrics},

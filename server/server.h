@@ -121,10 +121,6 @@ bool srv_body_is_json(struct srv_req *r);
 
 /* The JSON value (pretty, keys in order, as the command line prints it). */
 enum MHD_Result srv_reply_json(struct srv_req *r, unsigned status, json_t *value);
-/* The same with jansson's dump flags (JSON_INDENT(2) | JSON_PRESERVE_ORDER
- * are always on; `precision` 0 is jansson's default of 17 digits). */
-enum MHD_Result srv_reply_json_precision(struct srv_req *r, unsigned status, json_t *value,
-                                         int precision);
 /* {"error": {"code", "message", "line"}}; line 0 is null. */
 enum MHD_Result srv_reply_error(struct srv_req *r, unsigned status, const char *code, long line,
                                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -83,10 +83,12 @@ export function bandChart(canvas, bands, currency) {
   // a company and a role.
   const one = (key) => new Set(bands.map((b) => b[key])).size === 1;
   const labels = bands.map((b) => {
-    const where = `${b.region}${b.level ? ` · ${b.level}` : ""}`;
+    const from = b.kind === "reports" ? ` (${b.n} reports)` : "";
+    const where = `${b.region || "all regions"}${b.level ? ` · ${b.level}` : ""}${from}`;
     if (one("company") && one("role")) return where;
-    const head = `${b.company_name} · ${where}`;
-    return narrow() ? [head, b.role_name] : `${head} · ${b.role_name}`;
+    const head = `${b.company_name || b.company} · ${where}`;
+    const role = b.role_name || b.role || "all roles";
+    return narrow() ? [head, role] : `${head} · ${role}`;
   });
   const series = (key, color, name) => ({
     label: name,
@@ -236,14 +238,23 @@ export function percentileChart(canvas, groups, currency) {
       labels,
       datasets: [
         { label: "p10–p90", data: groups.map((g) => [g.p10, g.p90]), backgroundColor: COLORS.grey, barPercentage: 0.08, grouped: false },
-        { label: "p25–p75", data: groups.map((g) => [g.p25, g.p75]), backgroundColor: COLORS.accent || COLORS.base, barPercentage: 0.5, grouped: false },
+        { label: "p25–p75", data: groups.map((g) => [g.p25, g.p75]), backgroundColor: COLORS.base, barPercentage: 0.5, grouped: false },
         { label: "p50", data: groups.map((g) => [g.p50 - 0.002 * g.p50, g.p50 + 0.002 * g.p50]), backgroundColor: "#1b2330", barPercentage: 0.6, grouped: false },
       ],
     },
     options: {
       indexAxis: "y",
       scales: { x: { ticks: { callback: (v) => money(v, currency) } } },
-      plugins: { legend: { position: "bottom" } },
+      plugins: {
+        legend: { position: "bottom" },
+        tooltip: {
+          callbacks: {
+            label: (item) => (item.dataset.label === "p50"
+              ? `p50: ${money(groups[item.dataIndex].p50, currency)}`
+              : `${item.dataset.label}: ${money(item.raw[0], currency)}–${money(item.raw[1], currency)}`),
+          },
+        },
+      },
     },
   });
 }

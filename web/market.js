@@ -41,7 +41,9 @@ function renderBands(bands) {
   tbody.replaceChildren();
   for (const b of bands) {
     const tr = document.createElement("tr");
-    const name = cell(tr, `${b.company_name} · ${b.role_name} · ${b.region}${b.level ? ` · ${b.level}` : ""}`);
+    const name = cell(tr, `${b.company_name || b.company} · ${b.role_name || b.role || "all roles"} · ` +
+      `${b.region || "all regions"}${b.level ? ` · ${b.level}` : ""}`);
+    if (b.kind === "reports") badge(name, "REPORTS", "reports");
     if (b.stale) badge(name, "STALE", "stale");
     cell(tr, range(b.base_low, b.base_high, b.currency), "num");
     cell(tr, b.equity_low == null ? "—" : `${range(b.equity_low, b.equity_high, b.currency)} / ${b.vest_years}y`, "num");
@@ -50,7 +52,7 @@ function renderBands(bands) {
     if (b.tc_mismatch) badge(tc, "≠ stated", "mismatch");
     cell(tr, range(b.stated_tc_low, b.stated_tc_high, b.currency), "num");
     cell(tr, `${b.source_title}${b.line ? `, line ${b.line}` : ""}${b.as_of ? ` (as of ${b.as_of})` : ""}`);
-    cell(tr, `${b.review_due || "—"}${b.review_assumed ? " (assumed)" : ""}`);
+    cell(tr, b.kind === "reports" ? "—" : `${b.review_due || "—"}${b.review_assumed ? " (assumed)" : ""}`);
     tbody.appendChild(tr);
   }
   const currency = mainCurrency(bands);
@@ -114,25 +116,32 @@ async function renderLevels(company, role) {
   }
 }
 
-// Report percentiles, when the server has the route (offer reports).
+// Percentiles of offer reports by level, when the store holds enough of
+// them: a box per group (p10–p90 whiskers, p25–p75 box, the median).
 async function renderPercentiles(company, role, region, currency) {
   const section = document.getElementById("percentiles");
   section.hidden = true;
   let groups;
   try {
-    groups = await get("/api/v1/reports/percentiles", { company, role, region, currency, by: "level" });
+    const q = { company, role, region, currency };
+    // every report of the search, then a group per level the reports give
+    groups = [...await get("/api/v1/reports/percentiles", q),
+      ...await get("/api/v1/reports/percentiles", { ...q, by: "level" })];
   } catch (e) {
-    return; // no reports on this server, or none for this search
+    return; // no reports for this search (or none loaded)
   }
-  const rows = (Array.isArray(groups) ? groups : groups.groups || [groups])
-    .filter((g) => g && g.p50 != null)
-    .map((g) => ({ ...g, label: g.level || g.group || g.company || "all" }));
+  const rows = groups.filter((g) => !g.suppressed && g.p50 != null)
+    .map((g) => ({ ...g, label: `${g.level || "all levels"} (n = ${g.n})` }));
+  const hidden = groups.length - rows.length;
   if (!rows.length) return;
   const cur = rows[0].currency;
-  percentileChart(document.getElementById("percentile-chart"), rows, cur);
+  const canvas = document.getElementById("percentile-chart");
+  canvas.parentElement.style.height = `${Math.max(10, 5 + rows.length * 3.5)}rem`;
+  percentileChart(canvas, rows, cur);
   document.getElementById("percentile-note").textContent =
-    `${rows.reduce((a, g) => a + (g.n || 0), 0)} reports; groups of fewer than 6 are not shown. ` +
-    `Median ${money(rows[0].p50, cur)}.`;
+    `Total comp per year from ${rows.reduce((a, g) => a + g.n, 0)} offer reports, ` +
+    `${rows[0].first_date} to ${rows[0].last_date}; figures rounded to ${money(rows[0].step, cur)}` +
+    (hidden ? `; ${hidden} group${hidden === 1 ? "" : "s"} of fewer than 6 reports not shown.` : ".");
   section.hidden = false;
 }
 

@@ -1,10 +1,14 @@
 /* jsonutil.c — JSON values for amounts, dates, optional strings and exchange
- * quotes. */
+ * quotes, and the one way payband prints JSON text (payband/json.h). */
 #include "core/jsonutil.h"
 
 #include <string.h>
 
 #include "payband/money.h"
+
+/* Amounts below this many minor units have at most 15 significant digits,
+ * so a real prints them exactly at PB_JSON_REAL_DIGITS. */
+#define EXACT_MINOR_LIMIT 1000000000000000LL
 
 json_t *pb__json_money(int64_t minor, const char *currency)
 {
@@ -14,7 +18,32 @@ json_t *pb__json_money(int64_t minor, const char *currency)
         f *= 10;
     if (minor % f == 0)
         return json_integer(minor / f);
-    return json_real((double)minor / (double)f);
+    if (minor > -EXACT_MINOR_LIMIT && minor < EXACT_MINOR_LIMIT)
+        return json_real((double)minor / (double)f);
+    /* too many digits for a real: the nearest whole major unit */
+    int64_t whole = minor / f, rest = minor % f;
+    if (rest >= 0 ? rest * 2 >= f : -rest * 2 >= f)
+        whole += minor < 0 ? -1 : 1;
+    return json_integer(whole);
+}
+
+json_t *pb__json_money_major(double major, const char *currency)
+{
+    pb_money m;
+    if (pb_money_from_double_checked(major, currency, &m) != PB_OK)
+        return NULL;
+    return pb__json_money(m.minor, currency);
+}
+
+json_t *pb_json_money(pb_money amount)
+{
+    return pb__json_money(amount.minor, amount.currency);
+}
+
+char *pb_json_dumps(const json_t *value, size_t flags)
+{
+    size_t precision_bits = JSON_REAL_PRECISION(0x1F);
+    return json_dumps(value, (flags & ~precision_bits) | JSON_REAL_PRECISION(PB_JSON_REAL_DIGITS));
 }
 
 json_t *pb__json_date(pb_date date)

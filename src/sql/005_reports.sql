@@ -138,8 +138,6 @@ CREATE TABLE report_group (
     last_date   TEXT,
     PRIMARY KEY (component, company_id, role_id, region_id, level_id, currency)
 ) WITHOUT ROWID;
-CREATE INDEX report_group_by_level ON report_group(component, company_id, role_id, level_id, region_id);
-CREATE INDEX report_group_by_company ON report_group(component, role_id, region_id, level_id, company_id);
 
 -- Companies whose reports were deleted since their groups were built; their
 -- queries go to the report rows until the next import rebuilds the groups.

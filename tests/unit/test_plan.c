@@ -573,7 +573,7 @@ Test(plan, json_fields_are_the_documented_ones)
         "currency", "years", "profile", "risk", "band", "other_bands", "level_mapping",
         "level_mapping_source", "level_mapping_line", "offer", "competing", "leverage",
         "premiums", "ask", "floor", "equity_model", "levers", "additional_asks", "scripts",
-        "sources", "simulation", "notes"};
+        "sources", "simulation", "notes", "market_reports"};
     pb_store *s = open_store();
     json_t *p = plan_of(s, "ml-ai-engineer", "Paris", NULL, NULL, NULL, 0);
     cr_assert_eq(json_object_size(p), sizeof top / sizeof top[0]);

@@ -37,10 +37,14 @@ function expect(cond, what) {
 
 // ---- the server ------------------------------------------------------------------
 
+const TOKEN = "browser-test-token-0123456789";
+
 function startServer(dir) {
+  writeFileSync(join(dir, "token"), `${TOKEN}\n`, { mode: 0o600 });
   return new Promise((ok, fail) => {
     const proc = spawn(payband, ["serve", "--db", join(dir, "payband.db"), "--listen",
-      "127.0.0.1:0", "--rate-limit", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+      "127.0.0.1:0", "--rate-limit", "0", "--token-file", join(dir, "token")],
+    { stdio: ["ignore", "ignore", "pipe"] });
     let err = "";
     const timer = setTimeout(() => fail(new Error(`no server after 60 s: ${err}`)), 60000);
     proc.stderr.on("data", (d) => {
@@ -130,6 +134,13 @@ async function main() {
   });
 
   try {
+    // Offer reports for the market view's band from reports and box plot.
+    await api(server, "/api/v1/reports/import?file=hf-paris.csv", {
+      method: "POST",
+      headers: { "Content-Type": "text/csv", Authorization: `Bearer ${TOKEN}` },
+      body: readFileSync(join(ROOT, "tests/fixtures/reports/hf-paris.csv")),
+    });
+
     await test("the page loads its own files and nothing else", async () => {
       await page.goto(server.base + "/");
       await page.waitForSelector("body[data-ready='true']");
@@ -145,12 +156,19 @@ async function main() {
       await page.click("#band-form button");
       await page.waitForSelector("#band-results:not([hidden])");
       const want = await api(server, "/api/v1/bands?company=Hugging%20Face&role=senior%20software%20engineer&region=Paris");
-      expect(want.length === 1, `the API gave ${want.length} bands`);
+      expect(want.length === 2, `the API gave ${want.length} bands, not the guide's and the reports'`);
       const chart = await chartOf(page, "band-chart");
       expect(chart, "no chart on the canvas");
       expect(chart.inked > 100, "the chart's canvas is blank");
+      expect(chart.labels.length === 2, `the chart has ${chart.labels.length} rows`);
       const series = Object.fromEntries(chart.datasets.map((d) => [d.label, d.data[0]]));
-      const b = want[0];
+      const reported = Object.fromEntries(chart.datasets.map((d) => [d.label, d.data[1]]));
+      const b = want[0], r = want[1];
+      expect(r.kind === "reports", "the second band is not the reports'");
+      expect(Array.isArray(reported["Total comp (computed)"]) &&
+             reported["Total comp (computed)"][0] === r.tc_low &&
+             reported["Total comp (computed)"][1] === r.tc_high,
+             `reports' total comp ${reported["Total comp (computed)"]}`);
       const same = (got, lo, hi) => Array.isArray(got) && got[0] === lo && got[1] === hi;
       expect(same(series["Base"], b.base_low, b.base_high), `base ${series["Base"]}`);
       expect(same(series["Total comp (computed)"], b.tc_low, b.tc_high), `computed ${series["Total comp (computed)"]}`);
@@ -161,6 +179,12 @@ async function main() {
       expect(!b.stale || row.includes("STALE"), "a stale band is not flagged in the table");
       const levels = await page.locator("#levels-table tbody tr").count();
       expect(levels > 0, "no level map");
+      await page.waitForSelector("#percentiles:not([hidden])");
+      const pct = await api(server, "/api/v1/reports/percentiles?company=Hugging%20Face&role=senior%20software%20engineer&region=Paris");
+      const box = await chartOf(page, "percentile-chart");
+      const inner = box && box.datasets.find((d) => d.label === "p25–p75");
+      expect(inner && inner.data[0][0] === pct[0].p25 && inner.data[0][1] === pct[0].p75,
+             `box ${inner && inner.data[0]} against p25–p75 ${pct[0].p25}–${pct[0].p75}`);
       await shoot(page, "market", "#band-summary");
     });
 

@@ -1,0 +1,260 @@
+/* reports_internal.h — what the files of src/reports/ share (internal): the
+ * fields of a report, the mapping of column names to fields, one raw row,
+ * the reference data rows are normalised with, a normalised report, and the
+ * percentile and rounding rules. */
+#ifndef PB_REPORTS_INTERNAL_H
+#define PB_REPORTS_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/diag.h"
+#include "payband/date.h"
+#include "payband/reports.h"
+#include "reports/strmap.h"
+
+/* ---- fields and column names ------------------------------------------ */
+
+enum pb__field {
+    PB__F_COMPANY,
+    PB__F_TITLE,
+    PB__F_LEVEL,
+    PB__F_LOCATION,
+    PB__F_COUNTRY,
+    PB__F_YEARS,
+    PB__F_YEARS_AT,
+    PB__F_BASE,
+    PB__F_EQUITY,
+    PB__F_BONUS,
+    PB__F_TOTAL,
+    PB__F_TOTAL_USD,
+    PB__F_CURRENCY,
+    PB__F_DATE,
+    PB__F_TAG,
+    PB__F_COUNT,
+    PB__F_IGNORE = PB__F_COUNT, /* --map COLUMN=ignore */
+    PB__F_NONE = -1,
+};
+
+/* The field a column header names through the synonym table, PB__F_NONE
+ * when none ("totalyearlycompensation", "Total Comp" -> PB__F_TOTAL). */
+int pb__field_of_header(const char *header, size_t n);
+/* The field a --map value names ("total", "role", "ignore"), PB__F_NONE. */
+int pb__field_of_name(const char *name);
+/* The field's name as --map and JSON spell it. */
+const char *pb__field_name(int field);
+
+/* One row as read: the raw text of each field (NULL when the file has no
+ * such column), NUL-terminated, and where it stands. */
+struct pb__rawrow {
+    const char *v[PB__F_COUNT];
+    size_t n[PB__F_COUNT];
+    long line;
+};
+
+/* ---- reference data (from the store, read once per import) ------------- */
+
+struct pb__place_ref {
+    char kind[8];  /* country, state, metro, city, remote */
+    char *name;
+    char code[8];
+    char country[4];
+    char state[8];
+    char *metro;
+};
+
+typedef struct pb__refdata {
+    pb__strmap alias;    /* company key -> index into alias_slug */
+    char **alias_slug;
+    size_t nalias;
+    pb__strmap place;    /* place-name key -> index of its first entry in place_next */
+    struct pb__place_ref *places;
+    size_t nplaces;
+    int64_t *name_place; /* per name entry: the place index */
+    int64_t *name_next;  /* per name entry: the next entry with the same key, -1 */
+    size_t nnames;
+    pb__strmap level;    /* "company-slug\x1fLEVEL KEY" -> index into level_name */
+    char **level_name;
+    size_t nlevels;
+} pb__refdata;
+
+/* Read company aliases, places and the levels the level graph and bands
+ * know. `db` may be NULL: empty reference data. */
+pb_status pb__refdata_load(pb__refdata *ref, sqlite3 *db, pb__diag *diag);
+void pb__refdata_release(pb__refdata *ref);
+
+/* ---- a normalised report ------------------------------------------------ */
+
+#define PB__NAME_MAX 208
+
+struct pb__region {
+    char kind[8]; /* "city", "state", "country", "metro", "remote"; "" none */
+    char key[PB__NAME_MAX * 2];
+    char name[PB__NAME_MAX * 2];
+    char city[PB__NAME_MAX];
+    char city_key[PB__NAME_MAX];
+    char state[16];
+    char country[4];
+    char metro[PB__NAME_MAX];
+};
+
+struct pb__report {
+    long line;
+    uint64_t hash;
+    char company[PB__NAME_MAX];  /* key; "" none */
+    char company_name[PB__NAME_MAX]; /* the spelling trimmed, spaces folded */
+    bool company_alias;
+    char role[PB__NAME_MAX];     /* key of the title; "" none */
+    char role_name[PB__NAME_MAX];
+    char level[PB__NAME_MAX];    /* key: upper case, single spaces; "" none */
+    char level_name[PB__NAME_MAX]; /* the level graph's spelling when known */
+    bool level_known;
+    struct pb__region region;
+    bool has_years, has_years_at;
+    double years, years_at;
+    char currency[4];
+    bool has_base, has_equity, has_bonus, has_total;
+    int64_t base, equity, bonus, total; /* minor units */
+    int64_t tc;          /* the total, else base + equity + bonus */
+    bool has_sum;
+    int64_t sum;         /* base + equity + bonus, when base is known */
+    bool tc_mismatch, base_zero;
+    pb_date date;        /* PB_DATE_NONE when unknown */
+};
+
+/* Defaults an import applies to rows that lack a value. */
+struct pb__defaults {
+    const char *currency; /* NULL: none */
+    pb_date as_of;        /* PB_DATE_NONE: none */
+};
+
+/* The content hash of a raw row (and of the defaults it needs). */
+uint64_t pb__report_hash(const struct pb__rawrow *row, const struct pb__defaults *d);
+
+/* Normalise one raw row. PB_ERR_PARSE with *why (static text, or text in
+ * `whybuf`) when the row cannot be used. */
+pb_status pb__report_normalise(const pb__refdata *ref, const struct pb__rawrow *row,
+                               const struct pb__defaults *d, struct pb__report *out,
+                               char *whybuf, size_t whycap, const char **why);
+
+/* A location ("Mountain View, CA", "Bengaluru, KA, India", "PL", "Remote")
+ * as a region; `country` (may be NULL) is a separate country column. False
+ * when the text names nothing. */
+bool pb__region_of(const pb__refdata *ref, const char *text, size_t n, const char *country,
+                   size_t country_n, struct pb__region *out);
+
+/* A date in one of the spellings reports use: ISO (with a time or not),
+ * M/D/YYYY [H:MM[:SS]] [AM|PM], D.M.YYYY, YYYY/MM/DD, "7 Jun 2017",
+ * "June 7, 2017", YYYY-MM, YYYY. */
+bool pb__report_date(const char *text, size_t n, pb_date *out);
+
+/* An amount: "127000", "16100.000000000002", "127,000", "127K", "1.5M",
+ * "$127,000" (its currency must be `currency`). *missing for "", NA and
+ * friends. */
+pb_status pb__report_amount(const char *text, size_t n, const char *currency, int64_t *minor,
+                            bool *missing, const char **why);
+
+/* Drop spaces (ASCII and non-breaking) from both ends of text[0..n). */
+void pb__report_trim(const char **text, size_t *n);
+
+/* Text with its spaces folded: ends trimmed, every run of spaces, tabs and
+ * non-breaking spaces one space; cut to fit cap bytes. */
+void pb__fold_spaces(char *out, size_t cap, const char *text, size_t n);
+/* A level's key: spaces folded and ASCII letters in upper case ("l5" and
+ * "L 5 " are "L5" and "L 5"); false when it does not fit. */
+bool pb__level_key(char *out, size_t cap, const char *text, size_t n);
+
+/* Is the text one of the spellings of a missing value ("", NA, N/A, null, -)? */
+bool pb__report_missing(const char *text, size_t n);
+
+/* ---- the handle and the writer of an import ------------------------------ */
+
+struct pb__qfilter; /* query_internal.h */
+
+#define PB__STMT_COUNT 16
+
+struct pb_reports {
+    pb_store *store;
+    sqlite3 *db;
+    pb__diag diag;
+    sqlite3_stmt *stmt[PB__STMT_COUNT]; /* the query path's prepared statements */
+    pb__refdata ref;    /* aliases and places for queries, read on first use */
+    bool ref_loaded;
+    pb__strmap names;   /* query names -> index into resolved (query.c) */
+    struct pb__qfilter *resolved;
+    size_t nresolved;
+};
+
+#define PB__NAMES_MAX 1024
+
+/* The handle's reference data, read from the store on first use (and again
+ * after this handle imported). */
+pb_status pb__reports_refdata(pb_reports *r, const pb__refdata **out);
+
+/* A prepared statement of the handle's cache (slot < PB__STMT_COUNT). */
+pb_status pb__reports_stmt(pb_reports *r, int slot, const char *sql, sqlite3_stmt **out);
+pb_status pb__reports_db_error(pb_reports *r, const char *what);
+
+/* Writes one file's reports inside one transaction. */
+typedef struct pb__writer {
+    pb_reports *r;
+    sqlite3_int64 source;
+    sqlite3_stmt *insert, *company, *role, *level, *region, *count;
+    pb__strmap companies, roles, levels, regions; /* key -> id caches */
+    pb__countmap touched;  /* company ids (0: none) whose groups change */
+    uint64_t added, raised;
+    bool counts_flushed;   /* temp.import_count holds counts */
+} pb__writer;
+
+/* BEGIN IMMEDIATE, the source row (kind report; a key of another kind is
+ * refused), the statements. */
+pb_status pb__writer_begin(pb__writer *w, pb_reports *r, const char *source, const char *file);
+/* Insert a report new to the store (a known hash is left alone). */
+pb_status pb__writer_add(pb__writer *w, const struct pb__report *rep, const struct pb__rawrow *row);
+/* Move the counts of rows seen into temp.import_count (the map is cleared). */
+pb_status pb__writer_flush_counts(pb__writer *w, pb__countmap *seen);
+/* Raise copies to this file's counts, record the import, rebuild the groups
+ * of the companies touched, COMMIT; or ROLLBACK when nothing changed
+ * (*changed false). */
+pb_status pb__writer_commit(pb__writer *w, const char *file, uint64_t records,
+                            uint64_t accepted, uint64_t rejected, pb_date first, pb_date last,
+                            bool *changed);
+/* ROLLBACK (when begun) and free everything. */
+void pb__writer_abort(pb__writer *w);
+
+/* pb_reports_import on an open file (read from its start; `path` names it
+ * in messages and the source), for memory streams too. */
+pb_status pb__reports_import_file(pb_reports *r, FILE *f, const char *path,
+                                  const pb_reports_import_options *opt, json_t **result);
+
+/* Rebuild the report_group rows of the given companies (0: reports naming
+ * none) and of every company in report_dirty, inside the caller's
+ * transaction. */
+pb_status pb__groups_rebuild(pb_reports *r, const pb__countmap *companies);
+
+/* ---- percentiles -------------------------------------------------------- */
+
+/* The quantile q (0..1) of n values sorted ascending, by linear
+ * interpolation between order statistics: h = q (n - 1), the value at
+ * floor(h) plus (h - floor(h)) times the step to the next (numpy's default,
+ * DuckDB's quantile_cont). */
+double pb__quantile_sorted(const double *sorted, size_t n, double q);
+
+/* The same over distinct values with multiplicities (copies), sorted. */
+double pb__quantile_weighted(const double *values, const uint64_t *copies, size_t count,
+                             uint64_t n, double q);
+
+/* The five quantiles payband prints. */
+extern const double pb__quantiles[5];
+
+/* The rounding step of a group's published figures (major units): the
+ * smallest 1, 2 or 5 x 10^k at least (p90 - p10) / sqrt(n) and at least
+ * |p50| / 1000, and at least one major unit (see docs/internals/reports.md). */
+double pb__report_step(double p10, double p50, double p90, uint64_t n);
+/* x rounded to the nearest multiple of step (half away from zero). */
+double pb__round_to(double x, double step);
+
+#endif

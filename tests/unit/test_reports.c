@@ -1,0 +1,390 @@
+/* test_reports.c — importing offer reports into a store: what is kept of a
+ * row (raw and normalised), rejected rows with file:line (the first 20,
+ * then a count), one transaction (strict: nothing written), a re-import
+ * that changes nothing, repeated rows counted as copies, the same reports
+ * from CSV, a JSON array and JSON Lines, a failed allocation at every
+ * point leaving the store as it was, and groups rebuilt after reports are
+ * deleted. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "payband/reports.h"
+#include "testdb.h"
+
+TEST_DB_SUITE(reports);
+
+static pb_reports *rep;
+
+static void open_all(unsigned flags)
+{
+    store = test_db_open(&db, flags);
+    cr_assert_eq(pb_reports_open(store, &rep), PB_OK);
+}
+
+static void close_all(void)
+{
+    pb_reports_close(rep);
+    rep = NULL;
+}
+
+static const char *fixture(const char *name)
+{
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/tests/fixtures/reports/%s", test_root(), name);
+    return path;
+}
+
+/* A file in the test's directory. */
+static const char *write_file(const char *name, const char *text)
+{
+    static char path[200];
+    snprintf(path, sizeof path, "%s/%s", db.dir, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static json_t *import_opts(const char *path, pb_reports_import_options *o, pb_status want)
+{
+    json_t *res = NULL;
+    pb_status st = pb_reports_import(rep, path, o, &res);
+    cr_assert_eq(st, want, "import %s: %s", path, pb_reports_errmsg(rep));
+    return res;
+}
+
+static json_t *import_usd(const char *path)
+{
+    pb_reports_import_options o = {.currency = "USD", .as_of = PB_DATE_NONE};
+    json_t *res = import_opts(path, &o, PB_OK);
+    cr_assert(res);
+    return res;
+}
+
+static long long num(json_t *o, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(o, key));
+}
+
+Test(reports, a_levels_style_file_keeps_raw_and_normalised_values)
+{
+    open_all(0);
+    json_t *res = import_usd(fixture("levels-small.csv"));
+    cr_expect_eq(num(res, "records"), 16);
+    cr_expect_eq(num(res, "accepted"), 9);
+    cr_expect_eq(num(res, "rejected"), 7);
+    cr_expect_eq(num(res, "added"), 9);
+    cr_expect(json_is_true(json_object_get(res, "changed")));
+    json_t *errors = json_object_get(res, "errors");
+    cr_assert_eq(json_array_size(errors), 7);
+    char want[4200];
+    snprintf(want, sizeof want, "%s:12: total: not an amount '12x'", fixture("levels-small.csv"));
+    cr_expect_str_eq(json_string_value(json_array_get(errors, 0)), want);
+    snprintf(want, sizeof want, "%s:18: text after the closing quote of a field",
+             fixture("levels-small.csv"));
+    cr_expect_str_eq(json_string_value(json_array_get(errors, 6)), want);
+    json_decref(res);
+    /* the non-breaking space before Google is kept in the raw value, not in the slug */
+    char *raw = test_db_text(store, "SELECT company_raw FROM report WHERE date = '2019-03-01'");
+    cr_expect_str_eq(raw, "\xC2\xA0Google");
+    free(raw);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report r JOIN company c ON "
+                                    "c.id = r.company_id WHERE c.slug = 'google'"),
+                 2);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report r JOIN company c ON "
+                                    "c.id = r.company_id WHERE c.slug = 'meta' AND "
+                                    "r.company_alias = 1 AND r.company_raw = 'Facebook'"),
+                 1);
+    /* base 0 beside a total: base unknown, flagged */
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report WHERE base IS NULL AND "
+                                    "base_zero = 1 AND tc = 10000000"),
+                 1);
+    /* components 155K against a stated 310K: both kept, flagged */
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report WHERE tc_mismatch = 1 AND "
+                                    "total = 31000000 AND base = 15500000"),
+                 1);
+    /* the float artefact becomes exact cents */
+    cr_expect_eq(test_db_int(store, "SELECT bonus FROM report WHERE date = '2021-08-17'"), 1000000);
+    /* the location is kept and normalised */
+    char *region = test_db_text(store, "SELECT g.name || '|' || r.location_raw FROM report r "
+                                       "JOIN report_region g ON g.id = r.region_id WHERE "
+                                       "r.date = '2021-07-04'");
+    cr_expect_str_eq(region, "Bengaluru, KA, IN|Bangalore, KA, India");
+    free(region);
+    close_all();
+}
+
+Test(reports, a_reimport_changes_nothing)
+{
+    open_all(0);
+    json_decref(import_usd(fixture("levels-small.csv")));
+    char *before = test_db_snapshot(store);
+    json_t *res = import_usd(fixture("levels-small.csv"));
+    cr_expect(!json_is_true(json_object_get(res, "changed")));
+    cr_expect_eq(num(res, "added"), 0);
+    json_decref(res);
+    char *after = test_db_snapshot(store);
+    cr_expect(strcmp(before, after) == 0, "a re-import changed the database");
+    free(before);
+    free(after);
+    close_all();
+}
+
+Test(reports, the_same_reports_from_csv_a_json_array_and_json_lines)
+{
+    static const char *const files[] = {"levels-small.csv", "levels-small.json",
+                                        "levels-small.jsonl"};
+    static const long long rejected[] = {7, 2, 1};
+    char *seen[3];
+    for (int i = 0; i < 3; i++) {
+        open_all(0);
+        json_t *res = import_usd(fixture(files[i]));
+        cr_expect_eq(num(res, "accepted"), 9, "%s", files[i]);
+        cr_expect_eq(num(res, "rejected"), rejected[i], "%s", files[i]);
+        json_decref(res);
+        seen[i] = test_db_text(store,
+                               "SELECT group_concat(x, ';') FROM (SELECT c.slug || ',' || "
+                               "coalesce(l.name, '') || ',' || g.name || ',' || r.tc || ',' || "
+                               "coalesce(r.base, '') || ',' || coalesce(r.years_exp, '') || ',' || "
+                               "r.date AS x FROM report r JOIN company c ON c.id = r.company_id "
+                               "LEFT JOIN report_level l ON l.id = r.level_id LEFT JOIN "
+                               "report_region g ON g.id = r.region_id ORDER BY x)");
+        close_all();
+        pb_store_close(store);
+        store = NULL;
+        test_db_remove(&db);
+        test_db_make(&db);
+    }
+    cr_expect_str_eq(seen[1], seen[0]);
+    cr_expect_str_eq(seen[2], seen[0]);
+    for (int i = 0; i < 3; i++)
+        free(seen[i]);
+}
+
+Test(reports, strict_refuses_the_whole_file_and_writes_nothing)
+{
+    open_all(0);
+    char *before = test_db_snapshot(store);
+    pb_reports_import_options o = {.currency = "USD", .as_of = PB_DATE_NONE, .strict = true};
+    json_t *res = import_opts(fixture("levels-small.csv"), &o, PB_ERR_PARSE);
+    json_decref(res);
+    char want[4200];
+    snprintf(want, sizeof want, "%s:12: total: not an amount '12x'", fixture("levels-small.csv"));
+    cr_expect_str_eq(pb_reports_errmsg(rep), want);
+    char *after = test_db_snapshot(store);
+    cr_expect(strcmp(before, after) == 0, "a refused file changed the database");
+    free(before);
+    free(after);
+    close_all();
+}
+
+Test(reports, the_first_twenty_rejections_then_a_count)
+{
+    open_all(PB_STORE_NO_BUILTIN);
+    char text[4096] = "company,total\n";
+    for (int i = 0; i < 30; i++)
+        strcat(text, "acme,lots\n");
+    strcat(text, "acme,100\n");
+    json_t *res = import_usd(write_file("bad.csv", text));
+    cr_expect_eq(num(res, "rejected"), 30);
+    cr_expect_eq(num(res, "accepted"), 1);
+    cr_expect_eq(json_array_size(json_object_get(res, "errors")), 20);
+    const char *last = json_string_value(json_array_get(json_object_get(res, "errors"), 19));
+    cr_expect(strstr(last, "bad.csv:21: total: not an amount 'lots'"), "%s", last);
+    json_decref(res);
+    close_all();
+}
+
+Test(reports, a_file_without_a_pay_column_is_refused_with_a_hint)
+{
+    open_all(PB_STORE_NO_BUILTIN);
+    const char *path = write_file("nopay.csv", "company,salary\nacme,100\n");
+    json_t *res = NULL;
+    cr_expect_eq(pb_reports_import(rep, path, NULL, &res), PB_ERR_PARSE);
+    cr_expect_null(res);
+    cr_expect(strstr(pb_reports_errmsg(rep), "nopay.csv:1: no pay column"), "%s",
+              pb_reports_errmsg(rep));
+    /* --map names it */
+    const char *map[] = {"salary=total"};
+    pb_reports_import_options o = {.map = map, .nmap = 1, .currency = "EUR",
+                                   .as_of = PB_DATE_NONE};
+    res = import_opts(path, &o, PB_OK);
+    cr_expect_eq(num(res, "added"), 1);
+    json_decref(res);
+    const char *bad[] = {"salary=wages"};
+    o.map = bad;
+    cr_expect_eq(pb_reports_import(rep, path, &o, &res), PB_ERR_USAGE);
+    cr_expect(strstr(pb_reports_errmsg(rep), "unknown field 'wages'"));
+    close_all();
+}
+
+Test(reports, no_currency_means_the_row_is_refused)
+{
+    open_all(PB_STORE_NO_BUILTIN);
+    const char *path = write_file("nocur.csv", "company,total,currency\nacme,100,\nacme,200,eur\n");
+    json_t *res = import_opts(path, NULL, PB_OK);
+    cr_expect_eq(num(res, "rejected"), 1);
+    cr_expect_eq(num(res, "added"), 1);
+    cr_expect(strstr(json_string_value(json_array_get(json_object_get(res, "errors"), 0)),
+                     "nocur.csv:2: no currency"));
+    json_decref(res);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report WHERE currency = 'EUR'"), 1);
+    close_all();
+}
+
+Test(reports, repeated_rows_are_one_report_with_copies)
+{
+    open_all(PB_STORE_NO_BUILTIN);
+    const char *three = write_file("three.csv", "company,total\nacme,100\nacme,100\nacme,100\n"
+                                                "acme,200\n");
+    json_t *res = import_usd(three);
+    cr_expect_eq(num(res, "accepted"), 4);
+    cr_expect_eq(num(res, "added"), 2);
+    json_decref(res);
+    cr_expect_eq(test_db_int(store, "SELECT sum(copies) FROM report"), 4);
+    /* a file holding the row twice does not lower or add to the three copies */
+    const char *two = write_file("two.csv", "company,total\nacme,100\nacme,100\n");
+    res = import_usd(two);
+    cr_expect(!json_is_true(json_object_get(res, "changed")));
+    json_decref(res);
+    cr_expect_eq(test_db_int(store, "SELECT copies FROM report WHERE tc = 10000"), 3);
+    /* a file holding it four times raises it */
+    const char *four = write_file("four.csv", "company,total\nacme,100\nacme,100\nacme,100\n"
+                                              "acme,100\n");
+    res = import_usd(four);
+    cr_expect_eq(num(res, "raised"), 1);
+    json_decref(res);
+    cr_expect_eq(test_db_int(store, "SELECT copies FROM report WHERE tc = 10000"), 4);
+    close_all();
+}
+
+Test(reports, an_appended_file_adds_only_its_new_rows)
+{
+    open_all(PB_STORE_NO_BUILTIN);
+    json_decref(import_usd(write_file("a.csv", "company,total\nacme,100\nacme,200\n")));
+    json_t *res = import_usd(write_file("a.csv", "company,total\nacme,100\nacme,200\nacme,300\n"));
+    cr_expect_eq(num(res, "added"), 1);
+    json_decref(res);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report"), 3);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report_import"), 2);
+    close_all();
+}
+
+Test(reports, a_source_key_of_a_document_is_refused)
+{
+    open_all(0);
+    pb_reports_import_options o = {.currency = "USD", .as_of = PB_DATE_NONE,
+                                   .source = "guide-hf-senior-swe"};
+    json_t *res = NULL;
+    cr_expect_eq(pb_reports_import(rep, fixture("levels-small.csv"), &o, &res), PB_ERR_USAGE);
+    cr_expect(strstr(pb_reports_errmsg(rep), "belongs to a built-in source"), "%s",
+              pb_reports_errmsg(rep));
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report"), 0);
+    close_all();
+}
+
+/* Every allocation of an import may fail: the import says so and the store
+ * is as it was (the sanitizer build checks that nothing leaks). */
+Test(reports, allocation_failures_leave_the_store_unchanged)
+{
+    open_all(0);
+    char *before = test_db_snapshot(store);
+    pb_status st = PB_ERR_NOMEM;
+    unsigned long n;
+    for (n = 1; n < 100000 && st != PB_OK; n += 1 + n / 32) {
+        json_t *res = NULL;
+        pb_reports_import_options o = {.currency = "USD", .as_of = PB_DATE_NONE};
+        pb__alloc_fail_after(n);
+        st = pb_reports_import(rep, fixture("levels-small.csv"), &o, &res);
+        pb__alloc_fail_after(0);
+        json_decref(res);
+        if (st != PB_OK) {
+            cr_assert(st == PB_ERR_NOMEM || st == PB_ERR_DB, "allocation %lu: %s", n,
+                      pb_reports_errmsg(rep));
+            char *after = test_db_snapshot(store);
+            cr_assert(strcmp(before, after) == 0, "allocation %lu: the store changed", n);
+            free(after);
+        }
+    }
+    cr_expect_gt(n, 10);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report"), 9);
+    free(before);
+    close_all();
+}
+
+Test(reports, deleted_reports_mark_their_company_and_queries_use_the_rows)
+{
+    open_all(PB_STORE_NO_BUILTIN);
+    char text[2000] = "company,total\n";
+    for (int i = 0; i < 8; i++) {
+        char line[40];
+        snprintf(line, sizeof line, "acme,%d\n", 100 + i);
+        strcat(text, line);
+    }
+    pb_reports_import_options o = {.currency = "USD", .as_of = PB_DATE_NONE, .source = "mine"};
+    json_decref(import_opts(write_file("acme.csv", text), &o, PB_OK));
+    cr_expect_gt(test_db_int(store, "SELECT count(*) FROM report_group"), 0);
+    cr_assert_eq(pb__store_remove_source(store, "mine"), PB_OK);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report_dirty"), 1);
+    pb_reports_query q = {.company = "acme", .since = PB_DATE_NONE};
+    json_t *rows = NULL;
+    cr_assert_eq(pb_reports_percentiles(rep, &q, &rows), PB_OK);
+    cr_expect_eq(json_array_size(rows), 0, "the groups of deleted reports are not used");
+    json_decref(rows);
+    /* the next import rebuilds the company's groups */
+    o.source = "again";
+    json_decref(import_opts(write_file("acme2.csv", "company,total\nacme,5\n"), &o, PB_OK));
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report_dirty"), 0);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report_group WHERE component = 0 "
+                                    "AND role_id = 0 AND level_id = 0 AND region_id = 0"),
+                 1);
+    close_all();
+}
+
+/* Why rows are refused, as data: tests/cases/reports_rows.txt. A case's row
+ * is written under a fixed header ("\x01" and "\xff" in it stand for those
+ * bytes) and read in a dry run; the first error must be file:2: and the
+ * reason, or there must be none. */
+static void row_case(const struct test_case *c, void *ctx)
+{
+    (void)ctx;
+    char row[1024], text[1200];
+    size_t o = 0;
+    for (const char *p = c->f[0]; *p && o + 1 < sizeof row; p++) {
+        if (p[0] == '\\' && p[1] == 'x' && p[2] && p[3]) {
+            char hex[3] = {p[2], p[3], 0};
+            row[o++] = (char)strtol(hex, NULL, 16);
+            p += 3;
+        } else {
+            row[o++] = *p;
+        }
+    }
+    row[o] = '\0';
+    snprintf(text, sizeof text, "company,title,level,location,years,base,total,currency,date\n%s\n",
+             row);
+    const char *path = write_file("row.csv", text);
+    pb_reports_import_options o2 = {.as_of = PB_DATE_NONE, .dry_run = true};
+    json_t *res = NULL;
+    cr_assert_eq(pb_reports_import(rep, path, &o2, &res), PB_OK, "%s: %s", c->where,
+                 pb_reports_errmsg(rep));
+    const char *err = json_string_value(json_array_get(json_object_get(res, "errors"), 0));
+    if (strcmp(c->f[1], "ok") == 0) {
+        cr_expect_null(err, "%s: refused: %s", c->where, err);
+    } else {
+        char want[600];
+        snprintf(want, sizeof want, "%s:2: %s", path, c->f[1]);
+        cr_expect(err && strcmp(err, want) == 0, "%s: got %s, expected %s", c->where,
+                  err ? err : "no error", want);
+    }
+    json_decref(res);
+}
+
+Test(reports, why_rows_are_refused)
+{
+    open_all(PB_STORE_NO_BUILTIN);
+    int n = test_each_case(TEST_PATH("tests/cases/reports_rows.txt"), 2, row_case, NULL);
+    cr_expect(n >= 25, "only %d cases", n);
+    close_all();
+}
