@@ -37,6 +37,16 @@ function mainCurrency(bands) {
 }
 
 function renderBands(bands) {
+  // A band from reports gives slugs only: take the names the documents give.
+  const names = new Map();
+  for (const b of bands) {
+    if (b.company_name) names.set(b.company, b.company_name);
+    if (b.role_name) names.set(b.role, b.role_name);
+  }
+  for (const b of bands) {
+    if (!b.company_name && names.has(b.company)) b.company_name = names.get(b.company);
+    if (!b.role_name && names.has(b.role)) b.role_name = names.get(b.role);
+  }
   const tbody = document.querySelector("#band-table tbody");
   tbody.replaceChildren();
   for (const b of bands) {
