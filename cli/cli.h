@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "payband/date.h"  /* pb_date, for cli_today */
 #include "payband/store.h" /* pb_store, for cli_open_store */
 
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
@@ -31,6 +32,10 @@ struct cli_common {
 
 /* Database path given before the command (`payband --db PATH bands`). */
 extern const char *cli_global_db;
+/* The day commands take as today where no --as-of is given: PAYBAND_TODAY
+ * when set (reproducible runs and tests), else the system clock. Read once
+ * by main; the library never reads the environment. */
+extern pb_date cli_today;
 
 /* Print "payband: error: <msg>" plus the command's usage; return 2. */
 int cli_usage_error(const char *command, const char *fmt, ...)

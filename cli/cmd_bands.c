@@ -119,7 +119,7 @@ int cmd_bands(int argc, char **argv)
         {"help", no_argument, 0, CLI_OPT_HELP}, {0, 0, 0, 0},
     };
     struct cli_common common = {0};
-    pb_band_query q = {NULL, NULL, NULL, NULL, PB_DATE_NONE};
+    pb_band_query q = {NULL, NULL, NULL, NULL, cli_today};
     const char *level = NULL, *source = NULL;
     int c, rc;
     while ((c = cli_getopt(argc, argv, options)) != -1) {

@@ -102,7 +102,7 @@ int cmd_rates(int argc, char **argv)
     };
     struct cli_common common = {0};
     const char *to = NULL, *source = "manual";
-    pb_date on = pb_date_today();
+    pb_date on = cli_today;
     int c, rc;
     while ((c = cli_getopt(argc, argv, options)) != -1) {
         switch (c) {

@@ -16,7 +16,7 @@ static int run(const char *name, int argc, char **argv,
         {"help", no_argument, 0, CLI_OPT_HELP}, {0, 0, 0, 0},
     };
     struct cli_common common = {0};
-    pb_date as_of = PB_DATE_NONE;
+    pb_date as_of = cli_today;
     int c, rc;
     while ((c = cli_getopt(argc, argv, options)) != -1) {
         if (c == 'a') {

@@ -1,11 +1,27 @@
 /* main.c — entry point of the payband tool: global options, then dispatch
  * through the command table. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
 const char *cli_global_db;
+pb_date cli_today;
+
+/* PAYBAND_TODAY, when set, fixes the day; anything but a date is an error
+ * rather than a silent fall back on the clock. */
+static int read_today(void)
+{
+    const char *fixed = getenv("PAYBAND_TODAY");
+    cli_today = pb_date_today();
+    if (fixed && *fixed && pb_date_parse(fixed, &cli_today) != PB_OK) {
+        fprintf(stderr, "payband: error: PAYBAND_TODAY must be a date YYYY-MM-DD, not '%s'\n",
+                fixed);
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
 
 static void print_help(FILE *out)
 {
@@ -47,6 +63,9 @@ int main(int argc, char **argv)
         print_help(stdout);
         return CLI_EXIT_OK;
     }
+    int rc = read_today();
+    if (rc != CLI_EXIT_OK)
+        return rc;
     for (const struct cli_command *c = cli_commands; c->name; c++)
         if (strcmp(c->name, argv[i]) == 0)
             return c->run(argc - i, argv + i);

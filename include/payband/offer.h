@@ -53,12 +53,12 @@ pb_status pb_offer_set_company_facts(pb_offer *offer, const pb_company_facts *fa
 
 /* Look up the offer's company in the store and apply its latest facts with
  * pb_offer_set_company_facts (source "store (<source key>)"). A valuation in
- * another currency is converted at the store's rate as of today; without a
- * rate it is skipped and `note` (cap bytes) says so, else note is "". PB_OK
- * also when the store holds nothing about the company; *applied tells
- * whether any fact was applied (may be NULL). */
-pb_status pb_offer_use_store_facts(pb_offer *offer, pb_store *store, int *applied, char *note,
-                                   size_t cap);
+ * another currency is converted at the store's rate as of `as_of`
+ * (PB_DATE_NONE: today); without a rate it is skipped and `note` (cap bytes)
+ * says so, else note is "". PB_OK also when the store holds nothing about
+ * the company; *applied tells whether any fact was applied (may be NULL). */
+pb_status pb_offer_use_store_facts(pb_offer *offer, pb_store *store, pb_date as_of, int *applied,
+                                   char *note, size_t cap);
 
 /* Options for pb_offer_schedule. */
 typedef struct pb_schedule_options {

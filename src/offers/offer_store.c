@@ -10,8 +10,8 @@
 #include "payband/money.h"
 #include "store/store_internal.h"
 
-pb_status pb_offer_use_store_facts(pb_offer *offer, pb_store *store, int *applied, char *note,
-                                   size_t cap)
+pb_status pb_offer_use_store_facts(pb_offer *offer, pb_store *store, pb_date as_of, int *applied,
+                                   char *note, size_t cap)
 {
     struct pb__stored_company_facts sf;
     if (applied)
@@ -35,7 +35,8 @@ pb_status pb_offer_use_store_facts(pb_offer *offer, pb_store *store, int *applie
             pb_money converted;
             pb_fx_quote quote;
             if (pb_store_fx(store, &fx) == PB_OK &&
-                pb_fx_convert(fx, sf.valuation, offer->currency, pb_date_today(), &converted,
+                pb_fx_convert(fx, sf.valuation, offer->currency,
+                              as_of == PB_DATE_NONE ? pb_date_today() : as_of, &converted,
                               &quote) == PB_OK)
                 valuation = pb_money_major(converted);
             else if (note && cap)

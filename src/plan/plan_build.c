@@ -34,6 +34,7 @@ struct pb_plan {
     char *company, *role, *region, *currency, *level;
     int years;
     pb_date as_of;
+    pb_date today; /* the plan's "generated" date; PB_DATE_NONE: the clock's */
     uint64_t seed;
     int simulations;
     const pb_profile *profile;
@@ -49,6 +50,7 @@ pb_plan *pb_plan_new(void)
         return NULL;
     p->years = 4;
     p->as_of = PB_DATE_NONE;
+    p->today = PB_DATE_NONE;
     p->seed = 1;
     p->simulations = DEFAULT_SIMULATIONS;
     return p;
@@ -129,6 +131,12 @@ pb_status pb_plan_set_as_of(pb_plan *p, pb_date as_of)
     return PB_OK;
 }
 
+pb_status pb_plan_set_today(pb_plan *p, pb_date today)
+{
+    p->today = today;
+    return PB_OK;
+}
+
 pb_status pb_plan_set_seed(pb_plan *p, uint64_t seed)
 {
     p->seed = seed;
@@ -204,7 +212,7 @@ struct ctx {
     pb_plan *plan;
     pb_store *store;
     pb__diag *diag;
-    pb_date as_of;
+    pb_date as_of, today;
     int years;
     double gamma;
     pb__bandset bands;
@@ -2198,7 +2206,7 @@ static pb_status assemble(struct ctx *c, json_t *levels, json_t **out)
         return nomem(c);
     bool ok = true; /* every field set: a failed set is out of memory */
     char today[11], asof[11];
-    pb_date_format(pb_date_today(), today);
+    pb_date_format(c->today, today);
     pb_date_format(c->as_of, asof);
     ok = ok && jset(j, "kind", json_string("plan"));
     ok = ok && jset(j, "generated", json_string(today));
@@ -2389,7 +2397,8 @@ pb_status pb_plan_build(pb_plan *p, pb_store *store, json_t **out)
     c.plan = p;
     c.store = store;
     c.diag = &p->diag;
-    c.as_of = p->as_of == PB_DATE_NONE ? pb_date_today() : p->as_of;
+    c.today = p->today == PB_DATE_NONE ? pb_date_today() : p->today;
+    c.as_of = p->as_of == PB_DATE_NONE ? c.today : p->as_of;
     c.years = p->years;
     c.gamma = p->profile ? pb_profile_risk_aversion(p->profile) : PB__GAMMA_MEDIUM;
     c.notes = json_array();
@@ -2416,7 +2425,7 @@ pb_status pb_plan_build(pb_plan *p, pb_store *store, json_t **out)
     if (st == PB_OK)
         st = valuations(&c);
     if (st == PB_OK) {
-        pb_status lv = pb_market_levels(store, c.band->company, c.band->role, &levels);
+        pb_status lv = pb_market_levels(store, c.band->company, c.band->role, c.as_of, &levels);
         if (lv == PB_ERR_NOMEM)
             st = nomem(&c);
     }
