@@ -32,6 +32,16 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 REPLAY_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/replay_%)
 
+# Test hooks (allocation-failure injection, forced scalar paths) exist only
+# in the library the tests and fuzz replays link, libpayband-test.a: the
+# files that hold them (those that name PB_TEST_HOOKS) are compiled a second
+# time with -DPB_TEST_HOOKS; build/payband and libpayband.a carry none
+# (docs/internals/alloc.md).
+HOOK_SRC := $(shell grep -l PB_TEST_HOOKS $(LIB_SRC))
+HOOK_OBJ := $(HOOK_SRC:%.c=$(BUILD)/hooks/%.o)
+TEST_LIB_OBJ := $(filter-out $(HOOK_SRC:%.c=$(BUILD)/%.o),$(LIB_OBJ)) $(HOOK_OBJ)
+TEST_LIB := $(BUILD)/libpayband-test.a
+
 .PHONY: all check test unit cli-cases replay tour fuzz clean
 all: $(BUILD)/payband
 
@@ -54,17 +64,25 @@ $(BUILD)/libpayband.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
+$(BUILD)/hooks/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(TEST_LIB): $(TEST_LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
 $(BUILD)/payband: $(CLI_OBJ) $(BUILD)/libpayband.a
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpayband.a $(wildcard tests/unit/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_LIB) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(shell pkg-config --cflags criterion) $< \
-	    $(BUILD)/libpayband.a $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs criterion) -o $@
+	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS -Itests/unit $(CFLAGS) $(shell pkg-config --cflags criterion) $< \
+	    $(TEST_LIB) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs criterion) -o $@
 
-$(BUILD)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c $(BUILD)/libpayband.a
+$(BUILD)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c $(TEST_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) fuzz/$*.c fuzz/replay_main.c $(BUILD)/libpayband.a \
+	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS $(CFLAGS) fuzz/$*.c fuzz/replay_main.c $(TEST_LIB) \
 	    $(LDFLAGS) $(LDLIBS) -o $@
 
 # One build's worth of tests; `check` runs it twice.
