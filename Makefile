@@ -41,6 +41,8 @@ HOOK_SRC := $(shell grep -l PB_TEST_HOOKS $(LIB_SRC))
 HOOK_OBJ := $(HOOK_SRC:%.c=$(BUILD)/hooks/%.o)
 TEST_LIB_OBJ := $(filter-out $(HOOK_SRC:%.c=$(BUILD)/%.o),$(LIB_OBJ)) $(HOOK_OBJ)
 TEST_LIB := $(BUILD)/libpayband-test.a
+# The tool with a kill switch for the crash tests (tests/crash/).
+KILLPOINT := $(BUILD)/tests/payband-killpoint
 
 .PHONY: all check test unit cli-cases replay tour fuzz clean
 all: $(BUILD)/payband
@@ -80,13 +82,21 @@ $(BUILD)/tests/%: tests/unit/%.c $(TEST_LIB) $(wildcard tests/unit/*.h)
 	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS -Itests/unit $(CFLAGS) $(shell pkg-config --cflags criterion) $< \
 	    $(TEST_LIB) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs criterion) -o $@
 
+$(BUILD)/tests/crash/cli_main.o: cli/main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Dmain=pb_cli_main -MMD -MP -c $< -o $@
+
+$(KILLPOINT): tests/crash/killpoint.c $(BUILD)/tests/crash/cli_main.o \
+              $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(TEST_LIB)
+	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS $(CFLAGS) $^ $(LDFLAGS) $(LDLIBS) -o $@
+
 $(BUILD)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c $(TEST_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS $(CFLAGS) fuzz/$*.c fuzz/replay_main.c $(TEST_LIB) \
 	    $(LDFLAGS) $(LDLIBS) -o $@
 
 # One build's worth of tests; `check` runs it twice.
-test: $(BUILD)/payband $(UNIT_BIN) $(REPLAY_BIN)
+test: $(BUILD)/payband $(UNIT_BIN) $(REPLAY_BIN) $(KILLPOINT)
 	@scripts/run-tests $(BUILD)
 
 check:
