@@ -5,8 +5,14 @@
 #                   them again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make tour       the built-in dataset tour
 #   make fuzz       libFuzzer targets (needs clang)
+#   make install    build/payband, its manual page and bash completion under
+#                   $(PREFIX) (default /usr/local; DESTDIR for staging)
+#   make man completion
+#                   remake docs/payband.1 and completion/payband.bash from the
+#                   command table (the tests check the committed ones match)
 
 BUILD    ?= build
+PREFIX   ?= /usr/local
 CC       ?= cc
 PKGS     := sqlite3 yaml-0.1 jansson md4c
 WARN     := -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes
@@ -28,6 +34,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLI_LIB_OBJ := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 REPLAY_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/replay_%)
@@ -44,7 +51,7 @@ TEST_LIB := $(BUILD)/libpayband-test.a
 # The tool with a kill switch for the crash tests (tests/crash/).
 KILLPOINT := $(BUILD)/tests/payband-killpoint
 
-.PHONY: all check test unit cli-cases replay tour fuzz clean
+.PHONY: all check test unit cli-cases replay tour fuzz clean install man completion
 all: $(BUILD)/payband
 
 $(BUILD)/%.o: %.c
@@ -77,6 +84,19 @@ $(TEST_LIB): $(TEST_LIB_OBJ)
 $(BUILD)/payband: $(CLI_OBJ) $(BUILD)/libpayband.a
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# The command-line tool without its main(), for tests of cli/ (test_cli_*)
+# and the crash tests' tool.
+$(BUILD)/libpaybandcli.a: $(CLI_LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/test_cli_%: tests/unit/test_cli_%.c $(BUILD)/libpaybandcli.a $(TEST_LIB) \
+                           $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS -Itests/unit -Icli $(CFLAGS) \
+	    $(shell pkg-config --cflags criterion) $< $(BUILD)/libpaybandcli.a $(TEST_LIB) $(LDFLAGS) $(LDLIBS) \
+	    $(shell pkg-config --libs criterion) -o $@
+
 $(BUILD)/tests/%: tests/unit/%.c $(TEST_LIB) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS -Itests/unit $(CFLAGS) $(shell pkg-config --cflags criterion) $< \
@@ -86,8 +106,8 @@ $(BUILD)/tests/crash/cli_main.o: cli/main.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Dmain=pb_cli_main -MMD -MP -c $< -o $@
 
-$(KILLPOINT): tests/crash/killpoint.c $(BUILD)/tests/crash/cli_main.o \
-              $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(TEST_LIB)
+$(KILLPOINT): tests/crash/killpoint.c $(BUILD)/tests/crash/cli_main.o $(BUILD)/libpaybandcli.a \
+              $(TEST_LIB)
 	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS $(CFLAGS) $^ $(LDFLAGS) $(LDLIBS) -o $@
 
 $(BUILD)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c $(TEST_LIB)
@@ -110,6 +130,20 @@ tour: $(BUILD)/payband
 
 fuzz:
 	@scripts/fuzz
+
+install: $(BUILD)/payband
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 755 $(BUILD)/payband $(DESTDIR)$(PREFIX)/bin/payband
+	install -m 644 docs/payband.1 $(DESTDIR)$(PREFIX)/share/man/man1/payband.1
+	install -m 644 completion/payband.bash \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/payband
+
+man: $(BUILD)/payband
+	$(BUILD)/payband help --man >docs/payband.1
+
+completion: $(BUILD)/payband
+	$(BUILD)/payband completion bash >completion/payband.bash
 
 clean:
 	rm -rf build

@@ -108,21 +108,23 @@ static void keep_level_and_source(json_t *bands, const char *level, const char *
     }
 }
 
+const struct option cli_bands_options[] = {
+    {"company", required_argument, 0, 'c'}, {"role", required_argument, 0, 'r'},
+    {"region", required_argument, 0, 'g'},  {"currency", required_argument, 0, 'C'},
+    {"as-of", required_argument, 0, 'a'},   {"level", required_argument, 0, 'l'},
+    {"source", required_argument, 0, 's'},  {"db", required_argument, 0, CLI_OPT_DB},
+    {"format", required_argument, 0, CLI_OPT_FORMAT},
+    {"wide", no_argument, 0, CLI_OPT_WIDE}, {"help", no_argument, 0, CLI_OPT_HELP},
+    {0, 0, 0, 0},
+};
+
 int cmd_bands(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"company", required_argument, 0, 'c'}, {"role", required_argument, 0, 'r'},
-        {"region", required_argument, 0, 'g'},  {"currency", required_argument, 0, 'C'},
-        {"as-of", required_argument, 0, 'a'},   {"level", required_argument, 0, 'l'},
-        {"source", required_argument, 0, 's'},  {"db", required_argument, 0, CLI_OPT_DB},
-        {"format", required_argument, 0, CLI_OPT_FORMAT},
-        {"help", no_argument, 0, CLI_OPT_HELP}, {0, 0, 0, 0},
-    };
     struct cli_common common = {0};
     pb_band_query q = {NULL, NULL, NULL, NULL, cli_today};
     const char *level = NULL, *source = NULL;
     int c, rc;
-    while ((c = cli_getopt(argc, argv, options)) != -1) {
+    while ((c = cli_getopt(argc, argv, cli_bands_options)) != -1) {
         switch (c) {
         case 'c': q.company = optarg; break;
         case 'r': q.role = optarg; break;
@@ -131,9 +133,8 @@ int cmd_bands(int argc, char **argv)
         case 'l': level = optarg; break;
         case 's': source = optarg; break;
         case 'a':
-            if (pb_date_parse(optarg, &q.as_of) != PB_OK)
-                return cli_usage_error("bands", "--as-of needs a date YYYY-MM-DD, not '%s'",
-                                       optarg);
+            if ((rc = cli_flag_date("bands", "--as-of", optarg, &q.as_of)) != 0)
+                return rc;
             break;
         default:
             if ((rc = cli_common_option("bands", c, optarg, &common)) != 0)

@@ -1,6 +1,7 @@
 /* cmd_check.c — `payband check FILE...`: recompute every numeric claim of
  * guides and briefings and print one finding per claim. Exit 0 when no claim
- * is wrong or inconsistent, 1 when one is, 2 on usage or unreadable input. */
+ * is wrong or inconsistent, 1 when one is or when a file cannot be read (as
+ * `import` does: the input failed, not the command line), 2 on usage. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,21 +11,23 @@
 
 enum { OPT_TYPE = CLI_OPT_FIRST_FREE, OPT_NO_STORE };
 
+const struct option cli_check_options[] = {
+    {"db", required_argument, 0, CLI_OPT_DB},
+    {"format", required_argument, 0, CLI_OPT_FORMAT},
+    {"type", required_argument, 0, OPT_TYPE},
+    {"no-store", no_argument, 0, OPT_NO_STORE},
+    {"wide", no_argument, 0, CLI_OPT_WIDE},
+    {"help", no_argument, 0, CLI_OPT_HELP},
+    {0, 0, 0, 0},
+};
+
 int cmd_check(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, 0, CLI_OPT_DB},
-        {"format", required_argument, 0, CLI_OPT_FORMAT},
-        {"type", required_argument, 0, OPT_TYPE},
-        {"no-store", no_argument, 0, OPT_NO_STORE},
-        {"help", no_argument, 0, CLI_OPT_HELP},
-        {0, 0, 0, 0},
-    };
     struct cli_common common = {0};
     pb_document_type type = PB_DOCUMENT_AUTO;
     bool use_store = true;
     int c, rc;
-    while ((c = cli_getopt(argc, argv, options)) != -1) {
+    while ((c = cli_getopt(argc, argv, cli_check_options)) != -1) {
         if (c == OPT_TYPE) {
             if (pb_document_type_parse(optarg, &type) != PB_OK)
                 return cli_usage_error("check", "unknown type '%s' (guide or briefing)", optarg);
@@ -58,9 +61,10 @@ int cmd_check(int argc, char **argv)
                     if (v && strcmp(v, verdicts[j]) == 0)
                         counts[j]++;
                 if (common.format != CLI_FORMAT_JSON) {
-                    char where[1200];
+                    char where[1200], rel[1024];
                     snprintf(where, sizeof where, "%s:%lld",
-                             json_string_value(json_object_get(f, "file")),
+                             cli_relative_path(json_string_value(json_object_get(f, "file")),
+                                               rel, sizeof rel),
                              (long long)json_integer_value(json_object_get(f, "line")));
                     if (json_object_set_new(f, "where", json_string(where)) != 0)
                         out_of_memory = true;
@@ -82,11 +86,11 @@ int cmd_check(int argc, char **argv)
     }
     failing = counts[1] + counts[2] > 0;
     static const struct cli_column columns[] = {
-        {"WHERE", "where", CLI_COL_TEXT, NULL},
-        {"VERDICT", "verdict", CLI_COL_TEXT, NULL},
+        {"WHERE", "where", CLI_COL_KEEP, NULL},
+        {"VERDICT", "verdict", CLI_COL_KEEP, NULL},
         {"KIND", "kind", CLI_COL_TEXT, NULL},
-        {"STATED", "stated", CLI_COL_TEXT, NULL},
-        {"COMPUTED", "computed", CLI_COL_TEXT, NULL},
+        {"STATED", "stated", CLI_COL_KEEP, NULL},
+        {"COMPUTED", "computed", CLI_COL_KEEP, NULL},
         {"REASON", "reason", CLI_COL_TEXT, NULL},
         {"CLAIM", "claim", CLI_COL_TEXT, NULL},
     };
@@ -97,6 +101,6 @@ int cmd_check(int argc, char **argv)
              counts[3]);
     json_decref(all);
     pb_store_close(store);
-    rc = unreadable ? CLI_EXIT_USAGE : failing ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+    rc = unreadable || failing ? CLI_EXIT_FAIL : CLI_EXIT_OK;
     return rc;
 }

@@ -2,7 +2,6 @@
  * by side in one currency, Monte Carlo value distributions, the odds that
  * each offer beats each other, certainty equivalents, break-evens, and on
  * request exit scenarios and Black–Scholes values. */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,47 +9,67 @@
 
 #include "commands.h"
 #include "offer_cli.h"
+#include "progress.h"
 #include "payband/money.h"
 #include "payband/value.h"
 #include "payband/number.h"
 
 static const char NAME[] = "compare";
 
-enum { MAX_FILES = 16 };
+enum { MAX_FILES = PB_OFFERS_MAX };
 
-/* Flags that map straight onto pb_valuation_set names. */
+/* Flags that map straight onto pb_valuation_set names; their getopt code is
+ * their index + 1. Whole-number settings carry their limits. */
 static const struct {
     const char *flag;
     const char *setting;
+    bool whole;
+    int64_t min, max;
 } SETTINGS[] = {
-    {"years", "years"},
-    {"simulations", "simulations"},
-    {"risk-aversion", "risk_aversion"},
-    {"wealth", "wealth"},
-    {"threads", "threads"},
-    {"volatility", "volatility_pct"},
-    {"drift", "drift_pct"},
-    {"liquidity", "liquidity_pct"},
-    {"failure", "failure_pct"},
-    {"dilution", "dilution_pct"},
-    {"exit-median", "exit_multiple_median"},
-    {"exit-sigma", "exit_multiple_sigma"},
-    {"risk-free", "risk_free_pct"},
-    {"option-term", "option_term_years"},
+    {"years", "years", true, PB_YEARS_MIN, PB_YEARS_MAX},
+    {"simulations", "simulations", true, PB_SIMULATIONS_MIN, PB_SIMULATIONS_MAX},
+    {"risk-aversion", "risk_aversion", false, 0, 0},
+    {"wealth", "wealth", false, 0, 0},
+    {"threads", "threads", true, 1, PB_THREADS_MAX},
+    {"volatility", "volatility_pct", false, 0, 0},
+    {"drift", "drift_pct", false, 0, 0},
+    {"liquidity", "liquidity_pct", false, 0, 0},
+    {"failure", "failure_pct", false, 0, 0},
+    {"dilution", "dilution_pct", false, 0, 0},
+    {"exit-median", "exit_multiple_median", false, 0, 0},
+    {"exit-sigma", "exit_multiple_sigma", false, 0, 0},
+    {"risk-free", "risk_free_pct", false, 0, 0},
+    {"option-term", "option_term_years", false, 0, 0},
 };
 enum { NSETTINGS = sizeof SETTINGS / sizeof SETTINGS[0] };
 enum { OPT_SEED = CLI_OPT_FIRST_FREE, OPT_CURRENCY, OPT_SCENARIOS, OPT_BS };
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: payband compare FILE FILE... [--years N] [--simulations S] [--seed K]\n"
-            "         [--risk-aversion R] [--wealth W] [--currency CUR] [--scenarios]\n"
-            "         [--black-scholes] [--format table|json|csv] [--threads T]\n"
-            "       assumptions (override every offer file): --volatility PCT --drift PCT\n"
-            "         --liquidity PCT --failure PCT --dilution PCT --exit-median X\n"
-            "         --exit-sigma S --risk-free PCT --option-term YEARS\n");
-}
+const struct option cli_compare_options[] = {
+    {"years", required_argument, NULL, 1},
+    {"simulations", required_argument, NULL, 2},
+    {"risk-aversion", required_argument, NULL, 3},
+    {"wealth", required_argument, NULL, 4},
+    {"threads", required_argument, NULL, 5},
+    {"volatility", required_argument, NULL, 6},
+    {"drift", required_argument, NULL, 7},
+    {"liquidity", required_argument, NULL, 8},
+    {"failure", required_argument, NULL, 9},
+    {"dilution", required_argument, NULL, 10},
+    {"exit-median", required_argument, NULL, 11},
+    {"exit-sigma", required_argument, NULL, 12},
+    {"risk-free", required_argument, NULL, 13},
+    {"option-term", required_argument, NULL, 14},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"currency", required_argument, NULL, OPT_CURRENCY},
+    {"format", required_argument, NULL, CLI_OPT_FORMAT},
+    {"scenarios", no_argument, NULL, OPT_SCENARIOS},
+    {"black-scholes", no_argument, NULL, OPT_BS},
+    {"db", required_argument, NULL, CLI_OPT_DB},
+    {"wide", no_argument, NULL, CLI_OPT_WIDE},
+    {"help", no_argument, NULL, CLI_OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+_Static_assert(NSETTINGS == 14, "cli_compare_options lists each setting as its index + 1");
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -81,9 +100,11 @@ static bool print_table(json_t *r)
     json_t *fx = json_object_get(r, "fx");
     for (size_t i = 0; i < json_array_size(fx); i++) {
         json_t *q = json_array_get(fx, i);
-        printf("rate: 1 %s = %.6g %s (%s, %s)\n", jstr(q, "from"),
+        printf("rate: 1 %s = %.6g %s (%s, %s)", jstr(q, "from"),
                json_number_value(json_object_get(q, "rate")), jstr(q, "to"), jstr(q, "source"),
                jstr(q, "date"));
+        offer_cli_print_route(q);
+        printf("\n");
     }
 
     json_t *rows = json_array();
@@ -360,18 +381,6 @@ static bool print_csv(json_t *r)
 
 int cmd_compare(int argc, char **argv)
 {
-    struct option longopts[NSETTINGS + 8];
-    for (size_t i = 0; i < NSETTINGS; i++)
-        longopts[i] = (struct option){SETTINGS[i].flag, required_argument, NULL, (int)i + 1};
-    longopts[NSETTINGS + 0] = (struct option){"seed", required_argument, NULL, OPT_SEED};
-    longopts[NSETTINGS + 1] = (struct option){"currency", required_argument, NULL, OPT_CURRENCY};
-    longopts[NSETTINGS + 2] = (struct option){"format", required_argument, NULL, CLI_OPT_FORMAT};
-    longopts[NSETTINGS + 3] = (struct option){"scenarios", no_argument, NULL, OPT_SCENARIOS};
-    longopts[NSETTINGS + 4] = (struct option){"black-scholes", no_argument, NULL, OPT_BS};
-    longopts[NSETTINGS + 5] = (struct option){"db", required_argument, NULL, CLI_OPT_DB};
-    longopts[NSETTINGS + 6] = (struct option){"help", no_argument, NULL, CLI_OPT_HELP};
-    longopts[NSETTINGS + 7] = (struct option){NULL, 0, NULL, 0};
-
     pb_valuation *v = pb_valuation_new();
     if (!v)
         return cli_fail("out of memory");
@@ -384,15 +393,21 @@ int cmd_compare(int argc, char **argv)
     struct cli_common common = {0};
     int rc = CLI_EXIT_OK, ch;
     optind = 1;
-    while ((ch = cli_getopt(argc, argv, longopts)) != -1) {
-        char *end = NULL;
+    while ((ch = cli_getopt(argc, argv, cli_compare_options)) != -1) {
         if (ch >= 1 && ch <= (int)NSETTINGS) {
             double x = 0;
-            if (!pb_decimal_parse_str(optarg, &x)) {
-                rc = cli_usage_error(NAME, "--%s must be a number, not '%s'",
-                                     SETTINGS[ch - 1].flag, optarg);
-                goto done;
+            char flag[32];
+            snprintf(flag, sizeof flag, "--%s", SETTINGS[ch - 1].flag);
+            if (SETTINGS[ch - 1].whole) {
+                int64_t n = 0;
+                rc = cli_flag_whole(NAME, flag, optarg, SETTINGS[ch - 1].min,
+                                    SETTINGS[ch - 1].max, &n);
+                x = (double)n;
+            } else {
+                rc = cli_flag_number(NAME, flag, optarg, &x);
             }
+            if (rc != 0)
+                goto done;
             if (pb_valuation_set(v, SETTINGS[ch - 1].setting, x) != PB_OK) {
                 rc = cli_usage_error(NAME, "--%s: %s", SETTINGS[ch - 1].flag,
                                      pb_valuation_errmsg(v));
@@ -402,15 +417,9 @@ int cmd_compare(int argc, char **argv)
         }
         switch (ch) {
         case OPT_SEED: {
-            errno = 0;
-            unsigned long long seed = strtoull(optarg, &end, 10);
-            if (!*optarg || *end || optarg[0] == '-' || errno == ERANGE ||
-                seed > UINT64_MAX) {
-                rc = cli_usage_error(NAME,
-                                     "--seed must be a whole number from 0 to %llu, not '%s'",
-                                     (unsigned long long)UINT64_MAX, optarg);
+            uint64_t seed = 0;
+            if ((rc = cli_flag_seed(NAME, optarg, &seed)) != 0)
                 goto done;
-            }
             pb_valuation_set_seed(v, seed);
             break;
         }
@@ -423,9 +432,6 @@ int cmd_compare(int argc, char **argv)
             break;
         case OPT_SCENARIOS: pb_valuation_set(v, "scenarios", 1); break;
         case OPT_BS: pb_valuation_set(v, "black_scholes", 1); break;
-        case CLI_OPT_HELP:
-            usage(stdout);
-            goto done;
         default:
             if ((rc = cli_common_option(NAME, ch, optarg, &common)) != 0) {
                 rc = rc < 0 ? CLI_EXIT_OK : rc;
@@ -477,7 +483,10 @@ int cmd_compare(int argc, char **argv)
         rc = offer_cli_quote(db, &store, from, target, &quotes[i]);
         if (rc != CLI_EXIT_OK)
             goto done;
-        pb_valuation_add_rate(v, &quotes[i]);
+        if (pb_valuation_add_rate(v, &quotes[i]) != PB_OK) {
+            rc = cli_fail("%s", pb_valuation_errmsg(v));
+            goto done;
+        }
     }
     /* company facts the files leave out come from the store */
     if (!store && !(store = cli_open_store(db ? db : cli_global_db))) {
@@ -486,7 +495,7 @@ int cmd_compare(int argc, char **argv)
     }
     for (size_t i = 0; i < noffers; i++) {
         char note[256];
-        if (pb_offer_use_store_facts(offers[i], store, cli_today, NULL, note, sizeof note) !=
+        if (pb_offer_use_store_facts_on(offers[i], store, cli_today, NULL, note, sizeof note) !=
             PB_OK) {
             rc = cli_fail("%s", pb_offer_errmsg(offers[i]));
             goto done;
@@ -495,8 +504,16 @@ int cmd_compare(int argc, char **argv)
             cli_note("%s", note);
     }
     for (size_t i = 0; i < noffers; i++)
-        pb_valuation_add(v, offers[i]);
-    if (pb_valuation_run(v, &result) != PB_OK) {
+        if (pb_valuation_add(v, offers[i]) != PB_OK) {
+            rc = cli_fail("%s", pb_valuation_errmsg(v));
+            goto done;
+        }
+    cli_progress *progress = cli_progress_start("simulating", "paths", format);
+    if (progress)
+        pb_valuation_set_progress(v, cli_progress_callback, progress);
+    pb_status run_st = pb_valuation_run(v, &result);
+    cli_progress_end(progress);
+    if (run_st != PB_OK) {
         rc = cli_fail("%s", pb_valuation_errmsg(v));
         goto done;
     }

@@ -52,25 +52,27 @@ static void add_words(json_t *row)
     json_object_set_new(row, "b_vs_a", pct_words(json_object_get(row, "pct_of_a")));
 }
 
+const struct option cli_gap_options[] = {
+    {"component", required_argument, 0, 'k'}, {"currency", required_argument, 0, 'C'},
+    {"as-of", required_argument, 0, 'a'},     {"db", required_argument, 0, CLI_OPT_DB},
+    {"format", required_argument, 0, CLI_OPT_FORMAT},
+    {"wide", no_argument, 0, CLI_OPT_WIDE},   {"help", no_argument, 0, CLI_OPT_HELP},
+    {0, 0, 0, 0},
+};
+
 int cmd_gap(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"component", required_argument, 0, 'k'}, {"currency", required_argument, 0, 'C'},
-        {"as-of", required_argument, 0, 'a'},     {"db", required_argument, 0, CLI_OPT_DB},
-        {"format", required_argument, 0, CLI_OPT_FORMAT},
-        {"help", no_argument, 0, CLI_OPT_HELP},   {0, 0, 0, 0},
-    };
     struct cli_common common = {0};
     const char *component = NULL, *currency = NULL;
     pb_date as_of = cli_today;
     int c, rc;
-    while ((c = cli_getopt(argc, argv, options)) != -1) {
+    while ((c = cli_getopt(argc, argv, cli_gap_options)) != -1) {
         switch (c) {
         case 'k': component = optarg; break;
         case 'C': currency = optarg; break;
         case 'a':
-            if (pb_date_parse(optarg, &as_of) != PB_OK)
-                return cli_usage_error("gap", "--as-of needs a date YYYY-MM-DD, not '%s'", optarg);
+            if ((rc = cli_flag_date("gap", "--as-of", optarg, &as_of)) != 0)
+                return rc;
             break;
         default:
             if ((rc = cli_common_option("gap", c, optarg, &common)) != 0)

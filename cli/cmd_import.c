@@ -10,28 +10,29 @@
 
 enum { OPT_TYPE = CLI_OPT_FIRST_FREE, OPT_AS_OF };
 
+const struct option cli_import_options[] = {
+    {"db", required_argument, 0, CLI_OPT_DB},
+    {"format", required_argument, 0, CLI_OPT_FORMAT},
+    {"type", required_argument, 0, OPT_TYPE},
+    {"as-of", required_argument, 0, OPT_AS_OF},
+    {"wide", no_argument, 0, CLI_OPT_WIDE},
+    {"help", no_argument, 0, CLI_OPT_HELP},
+    {0, 0, 0, 0},
+};
+
 int cmd_import(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, 0, CLI_OPT_DB},
-        {"format", required_argument, 0, CLI_OPT_FORMAT},
-        {"type", required_argument, 0, OPT_TYPE},
-        {"as-of", required_argument, 0, OPT_AS_OF},
-        {"help", no_argument, 0, CLI_OPT_HELP},
-        {0, 0, 0, 0},
-    };
     struct cli_common common = {0};
     pb_document_type type = PB_DOCUMENT_AUTO;
     pb_date as_of = PB_DATE_NONE;
     int c, rc;
-    while ((c = cli_getopt(argc, argv, options)) != -1) {
+    while ((c = cli_getopt(argc, argv, cli_import_options)) != -1) {
         if (c == OPT_TYPE) {
             if (pb_document_type_parse(optarg, &type) != PB_OK)
                 return cli_usage_error("import", "unknown type '%s' (guide or briefing)", optarg);
         } else if (c == OPT_AS_OF) {
-            if (pb_date_parse(optarg, &as_of) != PB_OK)
-                return cli_usage_error("import", "--as-of wants a date YYYY-MM-DD, not '%s'",
-                                       optarg);
+            if ((rc = cli_flag_date("import", "--as-of", optarg, &as_of)) != 0)
+                return rc;
         } else if ((rc = cli_common_option("import", c, optarg, &common)) != 0) {
             return rc < 0 ? CLI_EXIT_OK : rc;
         }

@@ -6,16 +6,23 @@
 #include "cli.h"
 #include "commands.h"
 
+const struct option cli_init_options[] = {
+    {"empty", no_argument, 0, 'e'},         {"db", required_argument, 0, CLI_OPT_DB},
+    {"help", no_argument, 0, CLI_OPT_HELP}, {0, 0, 0, 0},
+};
+
+const struct option cli_import_facts_options[] = {
+    {"db", required_argument, 0, CLI_OPT_DB},
+    {"help", no_argument, 0, CLI_OPT_HELP},
+    {0, 0, 0, 0},
+};
+
 int cmd_init(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"empty", no_argument, 0, 'e'},         {"db", required_argument, 0, CLI_OPT_DB},
-        {"help", no_argument, 0, CLI_OPT_HELP}, {0, 0, 0, 0},
-    };
     struct cli_common common = {0};
     bool empty = false;
     int c, rc;
-    while ((c = cli_getopt(argc, argv, options)) != -1) {
+    while ((c = cli_getopt(argc, argv, cli_init_options)) != -1) {
         if (c == 'e')
             empty = true;
         else if ((rc = cli_common_option("init", c, optarg, &common)) != 0)
@@ -40,13 +47,9 @@ int cmd_init(int argc, char **argv)
 
 int cmd_import_facts(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, 0, CLI_OPT_DB},
-        {"help", no_argument, 0, CLI_OPT_HELP}, {0, 0, 0, 0},
-    };
     struct cli_common common = {0};
     int c, rc;
-    while ((c = cli_getopt(argc, argv, options)) != -1)
+    while ((c = cli_getopt(argc, argv, cli_import_facts_options)) != -1)
         if ((rc = cli_common_option("import-facts", c, optarg, &common)) != 0)
             return rc < 0 ? CLI_EXIT_OK : rc;
     if (optind >= argc)

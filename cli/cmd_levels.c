@@ -15,16 +15,19 @@ static const struct cli_column columns[] = {
     {"from", "from", CLI_COL_TEXT, NULL},
 };
 
+const struct option cli_levels_options[] = {
+    {"db", required_argument, 0, CLI_OPT_DB},
+    {"format", required_argument, 0, CLI_OPT_FORMAT},
+    {"wide", no_argument, 0, CLI_OPT_WIDE},
+    {"help", no_argument, 0, CLI_OPT_HELP},
+    {0, 0, 0, 0},
+};
+
 int cmd_levels(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, 0, CLI_OPT_DB},
-        {"format", required_argument, 0, CLI_OPT_FORMAT},
-        {"help", no_argument, 0, CLI_OPT_HELP}, {0, 0, 0, 0},
-    };
     struct cli_common common = {0};
     int c, rc;
-    while ((c = cli_getopt(argc, argv, options)) != -1)
+    while ((c = cli_getopt(argc, argv, cli_levels_options)) != -1)
         if ((rc = cli_common_option("levels", c, optarg, &common)) != 0)
             return rc < 0 ? CLI_EXIT_OK : rc;
     if (argc - optind > 2)

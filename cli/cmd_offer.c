@@ -23,13 +23,15 @@ int offer_cli_quote(const char *db, pb_store **store, const char *from, const ch
         return cli_fail("cannot read exchange rates: %s", pb_store_errmsg(*store));
     pb_date today = cli_today;
     st = pb_fx_rate(fx, from, to, today, quote);
-    if (st != PB_OK) {
+    if (st == PB_ERR_NO_RATE) {
         char day[11];
         pb_date_format(today, day);
         return cli_fail("no exchange rate from %s to %s on or before %s in the database "
                         "(import rates with `payband rates import FILE`)",
                         from, to, day);
     }
+    if (st != PB_OK)
+        return cli_fail("cannot convert %s to %s: %s", from, to, pb_fx_errmsg(fx));
     return CLI_EXIT_OK;
 }
 
@@ -54,6 +56,20 @@ void offer_cli_describe_quote(const pb_fx_quote *q, char *buf, size_t cap)
     pb_date_format(q->date, day);
     snprintf(buf, cap, "1 %s = %.6g %s (%s, %s)", q->from, q->rate, q->to,
              q->source[0] ? q->source : "store", day);
+}
+
+void offer_cli_print_route(json_t *fx)
+{
+    json_t *path = json_object_get(fx, "path"), *dates = json_object_get(fx, "dates");
+    if (json_array_size(path) < 3)
+        return;
+    printf(" via ");
+    for (size_t i = 0; i < json_array_size(path); i++)
+        printf("%s%s", i ? "→" : "", json_string_value(json_array_get(path, i)));
+    printf(", rates of");
+    for (size_t i = 0; i < json_array_size(dates); i++)
+        printf("%s%s", i == 0 ? " " : i + 1 == json_array_size(dates) ? " and " : ", ",
+               json_string_value(json_array_get(dates, i)));
 }
 
 static const char USAGE_NAME[] = "offer";
@@ -165,12 +181,14 @@ static int print_schedule(json_t *s, cli_format format)
         if (json_is_object(fx)) {
             char day[16];
             snprintf(day, sizeof day, "%s", json_string_value(json_object_get(fx, "date")));
-            printf("converted from %s at 1 %s = %.6g %s (%s, %s)\n",
+            printf("converted from %s at 1 %s = %.6g %s (%s, %s)",
                    json_string_value(json_object_get(fx, "from")),
                    json_string_value(json_object_get(fx, "from")),
                    json_number_value(json_object_get(fx, "rate")),
                    json_string_value(json_object_get(fx, "to")),
                    json_string_value(json_object_get(fx, "source")), day);
+            offer_cli_print_route(fx);
+            printf("\n");
         }
         printf("\n");
     }
@@ -220,32 +238,34 @@ done:
     return rc;
 }
 
+const struct option cli_offer_options[] = {
+    {"years", required_argument, NULL, 'y'},
+    {"currency", required_argument, NULL, 'c'},
+    {"events", no_argument, NULL, 'e'},
+    {"template", no_argument, NULL, 't'},
+    {"db", required_argument, NULL, CLI_OPT_DB},
+    {"format", required_argument, NULL, CLI_OPT_FORMAT},
+    {"wide", no_argument, NULL, CLI_OPT_WIDE},
+    {"help", no_argument, NULL, CLI_OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_offer(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"years", required_argument, NULL, 'y'},
-        {"currency", required_argument, NULL, 'c'},
-        {"events", no_argument, NULL, 'e'},
-        {"db", required_argument, NULL, CLI_OPT_DB},
-        {"format", required_argument, NULL, CLI_OPT_FORMAT},
-        {"help", no_argument, NULL, CLI_OPT_HELP},
-        {NULL, 0, NULL, 0}};
-    int years = 4;
+    int64_t years = PB_YEARS_DEFAULT;
     const char *currency = NULL;
     struct cli_common common = {0};
-    bool events = false;
+    bool events = false, template = false;
     int ch, rc;
     optind = 1;
-    while ((ch = cli_getopt(argc, argv, longopts)) != -1) {
-        char *end = NULL;
+    while ((ch = cli_getopt(argc, argv, cli_offer_options)) != -1) {
         switch (ch) {
         case 'y':
-            years = (int)strtol(optarg, &end, 10);
-            if (!*optarg || *end || years < 1 || years > 50)
-                return cli_usage_error(USAGE_NAME,
-                                       "--years must be a whole number from 1 to 50, not '%s'",
-                                       optarg);
+            if ((rc = cli_flag_whole(USAGE_NAME, "--years", optarg, PB_YEARS_MIN, PB_YEARS_MAX,
+                                     &years)) != 0)
+                return rc;
             break;
+        case 't': template = true; break;
         case 'c':
             if (!pb_currency_known(optarg))
                 return cli_usage_error(USAGE_NAME, "unknown currency '%s'", optarg);
@@ -259,6 +279,12 @@ int cmd_offer(int argc, char **argv)
     }
     const char *db = common.db;
     cli_format format = common.format;
+    if (template) {
+        if (optind < argc)
+            return cli_usage_error(USAGE_NAME, "--template takes no offer file");
+        fputs(pb_offer_template(), stdout);
+        return CLI_EXIT_OK;
+    }
     if (optind + 1 != argc)
         return cli_usage_error(USAGE_NAME, optind >= argc ? "no offer file given"
                                                           : "give exactly one offer file");
@@ -267,7 +293,7 @@ int cmd_offer(int argc, char **argv)
         return CLI_EXIT_FAIL;
     pb_store *store = NULL;
     pb_fx_quote quote;
-    pb_schedule_options opt = {.years = years, .events = events};
+    pb_schedule_options opt = {.years = (int)years, .events = events};
     rc = CLI_EXIT_OK;
     json_t *s = NULL;
     if (currency && strcmp(currency, pb_offer_currency(offer)) != 0) {

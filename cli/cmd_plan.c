@@ -10,9 +10,33 @@
 
 #include "commands.h"
 #include "offer_cli.h"
+#include "payband/json.h"
 #include "payband/plan.h"
 
-#define MAX_COMPETING 12
+#define MAX_COMPETING PB_COMPETING_MAX
+
+enum { O_COMPANY = CLI_OPT_FIRST_FREE, O_ROLE, O_REGION, O_OFFER, O_COMPETING, O_PROFILE,
+       O_CURRENCY, O_YEARS, O_SEED, O_SIMS, O_ASOF, O_OUTPUT, O_FORMAT, O_LEVEL };
+
+const struct option cli_plan_options[] = {
+    {"company", required_argument, 0, O_COMPANY},
+    {"role", required_argument, 0, O_ROLE},
+    {"region", required_argument, 0, O_REGION},
+    {"level", required_argument, 0, O_LEVEL},
+    {"offer", required_argument, 0, O_OFFER},
+    {"competing", required_argument, 0, O_COMPETING},
+    {"profile", required_argument, 0, O_PROFILE},
+    {"currency", required_argument, 0, O_CURRENCY},
+    {"years", required_argument, 0, O_YEARS},
+    {"seed", required_argument, 0, O_SEED},
+    {"simulations", required_argument, 0, O_SIMS},
+    {"as-of", required_argument, 0, O_ASOF},
+    {"output", required_argument, 0, O_OUTPUT},
+    {"format", required_argument, 0, O_FORMAT},
+    {"db", required_argument, 0, CLI_OPT_DB},
+    {"help", no_argument, 0, CLI_OPT_HELP},
+    {0, 0, 0, 0},
+};
 
 /* Write `text` to `path` through a temporary file renamed into place, so a
  * failure never leaves half a plan behind. */
@@ -42,39 +66,17 @@ static int write_file(const char *path, const char *text)
 
 int cmd_plan(int argc, char **argv)
 {
-    enum { O_COMPANY = CLI_OPT_FIRST_FREE, O_ROLE, O_REGION, O_OFFER, O_COMPETING, O_PROFILE,
-           O_CURRENCY, O_YEARS, O_SEED, O_SIMS, O_ASOF, O_OUTPUT, O_FORMAT, O_LEVEL };
-    static const struct option options[] = {
-        {"company", required_argument, 0, O_COMPANY},
-        {"role", required_argument, 0, O_ROLE},
-        {"region", required_argument, 0, O_REGION},
-        {"level", required_argument, 0, O_LEVEL},
-        {"offer", required_argument, 0, O_OFFER},
-        {"competing", required_argument, 0, O_COMPETING},
-        {"profile", required_argument, 0, O_PROFILE},
-        {"currency", required_argument, 0, O_CURRENCY},
-        {"years", required_argument, 0, O_YEARS},
-        {"seed", required_argument, 0, O_SEED},
-        {"simulations", required_argument, 0, O_SIMS},
-        {"as-of", required_argument, 0, O_ASOF},
-        {"output", required_argument, 0, O_OUTPUT},
-        {"format", required_argument, 0, O_FORMAT},
-        {"db", required_argument, 0, CLI_OPT_DB},
-        {"help", no_argument, 0, CLI_OPT_HELP},
-        {0, 0, 0, 0},
-    };
     struct cli_common common = {0};
     const char *company = NULL, *role = NULL, *region = NULL, *offer_path = NULL;
     const char *profile_path = NULL, *currency = NULL, *output = NULL, *level = NULL;
     const char *competing[MAX_COMPETING];
     size_t ncompeting = 0;
-    long years = 4, sims = 0;
-    unsigned long long seed = 1;
+    int64_t years = PB_YEARS_DEFAULT, sims = 0;
+    uint64_t seed = 1;
     bool json = false;
     pb_date as_of = PB_DATE_NONE;
     int c, rc;
-    char *end;
-    while ((c = cli_getopt(argc, argv, options)) != -1) {
+    while ((c = cli_getopt(argc, argv, cli_plan_options)) != -1) {
         switch (c) {
         case O_COMPANY: company = optarg; break;
         case O_ROLE: role = optarg; break;
@@ -90,31 +92,22 @@ int cmd_plan(int argc, char **argv)
             competing[ncompeting++] = optarg;
             break;
         case O_YEARS:
-            errno = 0;
-            years = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || errno || years < 1 || years > 10)
-                return cli_usage_error("plan", "--years needs a whole number from 1 to 10, not "
-                                               "'%s'",
-                                       optarg);
+            if ((rc = cli_flag_whole("plan", "--years", optarg, PB_YEARS_MIN, PB_YEARS_MAX,
+                                     &years)) != 0)
+                return rc;
             break;
         case O_SIMS:
-            errno = 0;
-            sims = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || errno || sims < 100 || sims > 10000000)
-                return cli_usage_error("plan", "--simulations needs a whole number from 100 to "
-                                               "10000000, not '%s'",
-                                       optarg);
+            if ((rc = cli_flag_whole("plan", "--simulations", optarg, PB_SIMULATIONS_MIN,
+                                     PB_SIMULATIONS_MAX, &sims)) != 0)
+                return rc;
             break;
         case O_SEED:
-            errno = 0;
-            seed = strtoull(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || errno || *optarg == '-')
-                return cli_usage_error("plan", "--seed needs a whole number, not '%s'", optarg);
+            if ((rc = cli_flag_seed("plan", optarg, &seed)) != 0)
+                return rc;
             break;
         case O_ASOF:
-            if (pb_date_parse(optarg, &as_of) != PB_OK)
-                return cli_usage_error("plan", "--as-of needs a date YYYY-MM-DD, not '%s'",
-                                       optarg);
+            if ((rc = cli_flag_date("plan", "--as-of", optarg, &as_of)) != 0)
+                return rc;
             break;
         case O_FORMAT:
             if (strcmp(optarg, "md") == 0 || strcmp(optarg, "markdown") == 0)
@@ -189,12 +182,14 @@ int cmd_plan(int argc, char **argv)
         cli_fail("%s", pb_plan_errmsg(plan));
         goto done;
     }
-    if (json)
-        md = json_dumps(result, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    else if (pb_plan_markdown(result, &md) != PB_OK)
-        md = NULL;
-    if (!md) {
-        cli_fail("out of memory");
+    if (json) {
+        md = pb_json_dumps(result, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        st = md ? PB_OK : PB_ERR_NOMEM;
+    } else {
+        st = pb_plan_markdown(result, &md);
+    }
+    if (st != PB_OK) {
+        cli_fail("cannot write the plan: %s", pb_strerror(st));
         goto done;
     }
     if (output) {

@@ -6,22 +6,24 @@
 #include "commands.h"
 #include "payband/market.h"
 
+const struct option cli_stale_options[] = {
+    {"as-of", required_argument, 0, 'a'},  {"db", required_argument, 0, CLI_OPT_DB},
+    {"format", required_argument, 0, CLI_OPT_FORMAT},
+    {"wide", no_argument, 0, CLI_OPT_WIDE}, {"help", no_argument, 0, CLI_OPT_HELP},
+    {0, 0, 0, 0},
+};
+
 static int run(const char *name, int argc, char **argv,
                pb_status (*query)(pb_store *, pb_date, json_t **),
                const struct cli_column *cols, size_t ncols, const char *empty)
 {
-    static const struct option options[] = {
-        {"as-of", required_argument, 0, 'a'},  {"db", required_argument, 0, CLI_OPT_DB},
-        {"format", required_argument, 0, CLI_OPT_FORMAT},
-        {"help", no_argument, 0, CLI_OPT_HELP}, {0, 0, 0, 0},
-    };
     struct cli_common common = {0};
     pb_date as_of = cli_today;
     int c, rc;
-    while ((c = cli_getopt(argc, argv, options)) != -1) {
+    while ((c = cli_getopt(argc, argv, cli_stale_options)) != -1) {
         if (c == 'a') {
-            if (pb_date_parse(optarg, &as_of) != PB_OK)
-                return cli_usage_error(name, "--as-of needs a date YYYY-MM-DD, not '%s'", optarg);
+            if ((rc = cli_flag_date(name, "--as-of", optarg, &as_of)) != 0)
+                return rc;
         } else if ((rc = cli_common_option(name, c, optarg, &common)) != 0) {
             return rc < 0 ? CLI_EXIT_OK : rc;
         }

@@ -15,15 +15,22 @@ struct step {
     const char *args[10];
 };
 
+const struct option cli_tour_options[] = {
+    {"db", required_argument, 0, CLI_OPT_DB},
+    {"help", no_argument, 0, CLI_OPT_HELP},
+    {0, 0, 0, 0},
+};
+
 int cmd_tour(int argc, char **argv)
 {
-    const char *db = NULL;
-    if (argc == 3 && strcmp(argv[1], "--db") == 0)
-        db = argv[2];
-    else if (argc == 2 && strncmp(argv[1], "--db=", 5) == 0 && argv[1][5])
-        db = argv[1] + 5;
-    else if (argc != 1)
+    struct cli_common common = {0};
+    int c, rc;
+    while ((c = cli_getopt(argc, argv, cli_tour_options)) != -1)
+        if ((rc = cli_common_option("tour", c, optarg, &common)) != 0)
+            return rc < 0 ? CLI_EXIT_OK : rc;
+    if (optind < argc)
         return cli_usage_error("tour", "tour takes no arguments except --db PATH");
+    const char *db = common.db && *common.db ? common.db : NULL;
     const char *dbflag = db ? "--db" : NULL;
     pb_store *store = cli_open_store(db);
     if (!store)
@@ -69,7 +76,7 @@ int cmd_tour(int argc, char **argv)
         printf("\n\n");
         fflush(stdout);
         optind = 0;
-        int rc = steps[i].run(n, args);
+        rc = steps[i].run(n, args);
         fflush(stdout);
         if (rc > worst)
             worst = rc;

@@ -1,13 +1,20 @@
-/* output.c — printing of results and messages: aligned tables, CSV and JSON
- * for stdout; errors and notes for stderr. */
+/* output.c — printing of results and messages: aligned tables fitted to the
+ * terminal (long cells cut with "…"), CSV and JSON for stdout; errors and
+ * notes for stderr. */
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "core/alloc.h"
+#include "payband/json.h"
 #include "payband/money.h"
+#include "payband/number.h"
 
 /* "payband: <prefix><message>\n" on stderr. */
 static void vmessage(const char *prefix, const char *fmt, va_list ap)
@@ -23,9 +30,10 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     va_start(ap, fmt);
     vmessage("error: ", fmt, ap);
     va_end(ap);
-    for (const struct cli_command *c = cli_commands; c->name; c++)
-        if (command && strcmp(c->name, command) == 0)
-            fprintf(stderr, "usage: payband %s %s\n", c->name, c->usage);
+    const struct cli_command *c = command ? cli_find_command(command) : NULL;
+    if (c)
+        fprintf(stderr, "usage: payband %s%s%s\n(`payband %s --help` lists every flag)\n",
+                c->name, c->usage[0] ? " " : "", c->usage, c->name);
     return CLI_EXIT_USAGE;
 }
 
@@ -50,6 +58,22 @@ void cli_print_fx(const char *indent, json_t *fx)
 {
     if (!json_is_object(fx))
         return;
+    json_t *path = json_object_get(fx, "path"), *dates = json_object_get(fx, "dates");
+    if (json_array_size(path) > 2) {
+        /* a cross: "via GBP→USD→EUR, rates of 2026-03-02 and 2026-03-01" */
+        printf("%sconverted: 1 %s = %.6g %s via ", indent,
+               json_string_value(json_object_get(fx, "from")),
+               json_number_value(json_object_get(fx, "rate")),
+               json_string_value(json_object_get(fx, "to")));
+        for (size_t i = 0; i < json_array_size(path); i++)
+            printf("%s%s", i ? "→" : "", json_string_value(json_array_get(path, i)));
+        printf(", rates of");
+        for (size_t i = 0; i < json_array_size(dates); i++)
+            printf("%s%s", i == 0 ? " " : i + 1 == json_array_size(dates) ? " and " : ", ",
+                   json_string_value(json_array_get(dates, i)));
+        printf(" (%s)\n", json_string_value(json_object_get(fx, "source")));
+        return;
+    }
     printf("%sconverted: 1 %s = %.6g %s, rate of %s (%s)\n", indent,
            json_string_value(json_object_get(fx, "from")),
            json_number_value(json_object_get(fx, "rate")),
@@ -73,7 +97,7 @@ bool cli_parse_format(const char *text, cli_format *out)
 
 void cli_print_json(json_t *value)
 {
-    char *text = json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    char *text = pb_json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (text) {
         fputs(text, stdout);
         fputc('\n', stdout);
@@ -174,6 +198,7 @@ static void cell_text(json_t *row, const struct cli_column *col, char *buf, size
     case CLI_COL_PCT_RANGE:
         break;
     case CLI_COL_TEXT:
+    case CLI_COL_KEEP:
         break;
     }
     if (json_is_string(v))
@@ -184,16 +209,6 @@ static void cell_text(json_t *row, const struct cli_column *col, char *buf, size
         snprintf(buf, cap, "%g", json_real_value(v));
     else if (json_is_boolean(v))
         snprintf(buf, cap, "%s", json_is_true(v) ? "true" : "false");
-}
-
-/* Display width of UTF-8 text: code points, not bytes. */
-static size_t display_width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            w++;
-    return w;
 }
 
 static void csv_field(const char *text)
@@ -211,6 +226,147 @@ static void csv_field(const char *text)
     fputc('"', stdout);
 }
 
+enum { CELL_CAP = 8192, DEFAULT_TABLE_WIDTH = 100, MIN_CUT_WIDTH = 10,
+       FIRST_COLUMN_KEEP = 30 };
+
+bool cli_wide;
+
+/* One UTF-8 character at s (at most `len` bytes): its length in bytes and,
+ * through *cp, its code point; an invalid byte is one character of its own
+ * (code point 0xFFFD). */
+static size_t utf8_char(const char *s, size_t len, unsigned *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = u[0] < 0x80 ? 1 : (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3
+                                : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
+    if (n == 0 || n > len) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    unsigned c = n == 1 ? u[0] : n == 2 ? u[0] & 0x1F : n == 3 ? u[0] & 0x0F : u[0] & 0x07;
+    for (size_t i = 1; i < n; i++) {
+        if ((u[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        c = c << 6 | (u[i] & 0x3F);
+    }
+    /* overlong forms and surrogates are invalid too */
+    if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+        (c >= 0xD800 && c <= 0xDFFF)) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = c;
+    return n;
+}
+
+/* Columns a code point takes on a terminal: 0 for controls and combining
+ * marks, 2 for East Asian wide and fullwidth forms and emoji, else 1. */
+static size_t char_width(unsigned c)
+{
+    if (c < 0x20 || (c >= 0x7F && c < 0xA0))
+        return 0;
+    if ((c >= 0x300 && c <= 0x36F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+        (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+        (c >= 0xFE20 && c <= 0xFE2F) || c == 0x200B || c == 0x200C || c == 0x200D ||
+        (c >= 0xFE00 && c <= 0xFE0F))
+        return 0;
+    if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
+        (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+        (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
+        (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+        (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+        (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+        (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+size_t cli_display_width_n(const char *s, size_t len)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < len && s[i];) {
+        unsigned c;
+        size_t n = utf8_char(s + i, len - i, &c);
+        w += char_width(c);
+        i += n;
+    }
+    return w;
+}
+
+size_t cli_display_width(const char *s)
+{
+    return cli_display_width_n(s, strlen(s));
+}
+
+void cli_cut(const char *text, size_t width, char *buf, size_t cap)
+{
+    static const char ELLIPSIS[] = "\xE2\x80\xA6";
+    size_t len = strlen(text);
+    if (cap == 0)
+        return;
+    if (cli_display_width_n(text, len) <= width) {
+        snprintf(buf, cap, "%s", text);
+        return;
+    }
+    /* Keep whole characters while they and the "…" fit in `width`. */
+    size_t keep = 0, w = 0;
+    while (keep < len) {
+        unsigned c;
+        size_t n = utf8_char(text + keep, len - keep, &c);
+        size_t cw = char_width(c);
+        if (w + cw + 1 > width || keep + n + sizeof ELLIPSIS > cap)
+            break;
+        w += cw;
+        keep += n;
+    }
+    if (width == 0) {
+        buf[0] = '\0';
+        return;
+    }
+    snprintf(buf, cap, "%.*s%s", (int)keep, text, ELLIPSIS);
+}
+
+size_t cli_table_width(void)
+{
+    if (cli_wide)
+        return 0;
+    int64_t cols = 0;
+    const char *env = getenv("COLUMNS");
+    if (env && pb_integer_parse_str(env, 1, 100000, &cols))
+        return (size_t)cols;
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return DEFAULT_TABLE_WIDTH;
+}
+
+/* Narrow the widest column by one, again and again, until the table (cells
+ * and two spaces between columns) fits in `limit`, never a column below
+ * least[c]: columns of equal width shrink together. When every column is
+ * at its least the table stays wider. */
+static void fit_columns(size_t *width, const size_t *least, size_t ncols, size_t limit)
+{
+    size_t total = 0, shown = 0;
+    for (size_t c = 0; c < ncols; c++)
+        if (width[c]) {
+            total += width[c];
+            shown++;
+        }
+    total += shown > 1 ? 2 * (shown - 1) : 0;
+    while (total > limit) {
+        size_t widest = ncols;
+        for (size_t c = 0; c < ncols; c++)
+            if (width[c] > least[c] && (widest == ncols || width[c] > width[widest]))
+                widest = c;
+        if (widest == ncols)
+            return;
+        width[widest]--;
+        total--;
+    }
+}
+
 void cli_print_rows(json_t *rows, const struct cli_column *cols, size_t ncols, cli_format format)
 {
     if (format == CLI_FORMAT_JSON) {
@@ -218,7 +374,12 @@ void cli_print_rows(json_t *rows, const struct cli_column *cols, size_t ncols, c
         return;
     }
     size_t nrows = json_array_size(rows);
-    char buf[512];
+    char *buf = pb__malloc(2 * CELL_CAP);
+    if (!buf) {
+        cli_fail("out of memory");
+        return;
+    }
+    char *cut = buf + CELL_CAP;
     if (format == CLI_FORMAT_CSV) {
         for (size_t c = 0; c < ncols; c++) {
             if (c)
@@ -230,55 +391,106 @@ void cli_print_rows(json_t *rows, const struct cli_column *cols, size_t ncols, c
             for (size_t c = 0; c < ncols; c++) {
                 if (c)
                     fputc(',', stdout);
-                cell_text(json_array_get(rows, r), &cols[c], buf, sizeof buf, true);
+                cell_text(json_array_get(rows, r), &cols[c], buf, CELL_CAP, true);
                 csv_field(buf);
             }
             fputc('\n', stdout);
         }
+        pb__free(buf);
         return;
     }
-    if (nrows == 0)
-        return; /* the caller says what an empty result means */
-    size_t *width = calloc(ncols, sizeof *width);
-    if (!width)
-        return;
+    size_t *width = nrows ? pb__calloc(2 * ncols + 1, sizeof *width) : NULL;
+    if (!width) {
+        if (nrows)
+            cli_fail("out of memory");
+        pb__free(buf);
+        return; /* an empty result prints nothing: the caller says what it means */
+    }
+    size_t *least = width + ncols;
     /* a column empty in every row is left out of the table */
-    size_t last = 0;
     for (size_t c = 0; c < ncols; c++) {
-        size_t widest = 0;
+        size_t widest = 0, header = cli_display_width(cols[c].header);
+        bool words = false; /* some cell is text, not a number */
         for (size_t r = 0; r < nrows; r++) {
-            cell_text(json_array_get(rows, r), &cols[c], buf, sizeof buf, false);
-            size_t w = display_width(buf);
+            json_t *row = json_array_get(rows, r);
+            cell_text(row, &cols[c], buf, CELL_CAP, false);
+            size_t w = cli_display_width(buf);
             if (w > widest)
                 widest = w;
+            words |= json_is_string(json_object_get(row, cols[c].key));
         }
-        width[c] = widest == 0 ? 0 : widest > display_width(cols[c].header)
-                                         ? widest
-                                         : display_width(cols[c].header);
-        if (width[c])
-            last = c;
+        width[c] = widest == 0 ? 0 : widest > header ? widest : header;
+        /* Only words are cut: a cut figure would be a wrong figure. */
+        size_t floor_w = header > MIN_CUT_WIDTH ? header : MIN_CUT_WIDTH;
+        bool cuttable = cols[c].kind == CLI_COL_TEXT && words;
+        /* The first column names the row: it is cut last, and only when
+         * it is very wide. */
+        if (c == 0 && floor_w < FIRST_COLUMN_KEEP)
+            floor_w = FIRST_COLUMN_KEEP;
+        least[c] = !cuttable || width[c] < floor_w ? width[c] : floor_w;
     }
-    bool first = true;
-    for (size_t c = 0; c < ncols; c++) {
-        if (!width[c])
-            continue;
-        printf("%s%-*s", first ? "" : "  ", c < last ? (int)width[c] : 0, cols[c].header);
-        first = false;
-    }
-    fputc('\n', stdout);
-    for (size_t r = 0; r < nrows; r++) {
-        first = true;
+    size_t limit = cli_table_width();
+    if (limit)
+        fit_columns(width, least, ncols, limit);
+    /* The header, then the rows; padding is written only before a cell
+     * that has text, so no line ends in spaces. */
+    for (size_t r = 0; r <= nrows; r++) {
+        size_t pending = 0;
+        bool first = true;
         for (size_t c = 0; c < ncols; c++) {
             if (!width[c])
                 continue;
-            cell_text(json_array_get(rows, r), &cols[c], buf, sizeof buf, false);
-            size_t pad = width[c] - display_width(buf);
-            printf("%s%s", first ? "" : "  ", buf);
-            if (c < last)
-                printf("%*s", (int)pad, "");
+            if (r == 0)
+                snprintf(buf, CELL_CAP, "%s", cols[c].header);
+            else
+                cell_text(json_array_get(rows, r - 1), &cols[c], buf, CELL_CAP, false);
+            cli_cut(buf, width[c], cut, CELL_CAP);
+            pending += first ? 0 : 2;
             first = false;
+            if (cut[0]) {
+                printf("%*s%s", (int)pending, "", cut);
+                pending = 0;
+            }
+            pending += width[c] - cli_display_width(cut);
         }
         fputc('\n', stdout);
     }
-    free(width);
+    pb__free(width);
+    pb__free(buf);
+}
+
+const char *cli_relative_path(const char *path, char *buf, size_t cap)
+{
+    char abs[PATH_MAX], cwd[PATH_MAX];
+    if (!realpath(path, abs) || !getcwd(cwd, sizeof cwd))
+        return path;
+    /* Walk past the leading directories both share. */
+    const char *a = abs, *c = cwd;
+    for (;;) {
+        while (*a == '/')
+            a++;
+        while (*c == '/')
+            c++;
+        size_t na = strcspn(a, "/"), nc = strcspn(c, "/");
+        if (!*c || na != nc || strncmp(a, c, na) != 0)
+            break;
+        a += na;
+        c += nc;
+    }
+    /* One "../" per directory of the current one that is not shared. */
+    size_t at = 0;
+    while (*c) {
+        c += strspn(c, "/");
+        if (!*c)
+            break;
+        c += strcspn(c, "/");
+        if (at + 3 >= cap)
+            return path;
+        memcpy(buf + at, "../", 3);
+        at += 3;
+    }
+    int n = snprintf(buf + at, cap - at, "%s", a);
+    if (n < 0 || (size_t)n >= cap - at)
+        return path;
+    return buf;
 }

@@ -8,6 +8,21 @@
 
 #include "cli.h"
 
+const char *cli_global_db;
+pb_date cli_today = PB_DATE_NONE;
+
+int cli_read_today(void)
+{
+    const char *fixed = getenv("PAYBAND_TODAY");
+    cli_today = pb_date_today();
+    if (fixed && *fixed && pb_date_parse(fixed, &cli_today) != PB_OK) {
+        fprintf(stderr, "payband: error: PAYBAND_TODAY must be a date YYYY-MM-DD, not '%s'\n",
+                fixed);
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
 /* mkdir -p for the directory part of `path`. */
 static int make_parent_dirs(const char *path)
 {
@@ -25,8 +40,11 @@ static int make_parent_dirs(const char *path)
     return 0;
 }
 
-const char *cli_db_path(const char *db_option, char *buf, size_t cap)
+/* The path, and whether it is payband's own default (whose directory payband
+ * may create) rather than one the user named. */
+static const char *db_path(const char *db_option, char *buf, size_t cap, bool *is_default)
 {
+    *is_default = false;
     if (db_option)
         return db_option;
     if (cli_global_db)
@@ -34,6 +52,7 @@ const char *cli_db_path(const char *db_option, char *buf, size_t cap)
     const char *env = getenv("PAYBAND_DB");
     if (env && *env)
         return env;
+    *is_default = true;
     const char *xdg = getenv("XDG_DATA_HOME");
     const char *home = getenv("HOME");
     int n = xdg && *xdg ? snprintf(buf, cap, "%s/payband/payband.db", xdg)
@@ -46,13 +65,50 @@ const char *cli_db_path(const char *db_option, char *buf, size_t cap)
     return buf;
 }
 
+const char *cli_db_path(const char *db_option, char *buf, size_t cap)
+{
+    bool is_default;
+    return db_path(db_option, buf, cap, &is_default);
+}
+
+/* A path the user named must be in a directory that exists: a typo in --db
+ * must not leave a tree of new directories behind. */
+static bool parent_exists(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return true; /* the current directory */
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    if (n >= sizeof dir) {
+        cli_fail("%s: path too long", path);
+        return false;
+    }
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    struct stat sb;
+    if (stat(dir, &sb) != 0) {
+        cli_fail("%s: directory %s does not exist; create it first",
+                 path, dir);
+        return false;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        cli_fail("%s: %s is not a directory", path, dir);
+        return false;
+    }
+    return true;
+}
+
 pb_store *cli_open_store_flags(const char *db_option, unsigned flags)
 {
     char buf[4096];
-    const char *path = cli_db_path(db_option, buf, sizeof buf);
+    bool is_default;
+    const char *path = db_path(db_option, buf, sizeof buf, &is_default);
     if (!path)
         return NULL;
-    if (make_parent_dirs(path) != 0) {
+    if (!is_default && !parent_exists(path))
+        return NULL;
+    if (is_default && make_parent_dirs(path) != 0) {
         cli_fail("%s: cannot create its directory: %s", path, strerror(errno));
         return NULL;
     }
@@ -81,11 +137,15 @@ int cli_common_option(const char *command, int opt, const char *arg, struct cli_
         if (!cli_parse_format(arg, &common->format))
             return cli_usage_error(command, "unknown format '%s' (table, json or csv)", arg);
         return 0;
-    case CLI_OPT_HELP:
-        for (const struct cli_command *c = cli_commands; c->name; c++)
-            if (strcmp(c->name, command) == 0)
-                printf("usage: payband %s %s\n%s\n", c->name, c->usage, c->summary);
+    case CLI_OPT_WIDE:
+        cli_wide = true;
+        return 0;
+    case CLI_OPT_HELP: {
+        const struct cli_command *c = cli_find_command(command);
+        if (c)
+            cli_print_command_help(c, stdout);
         return -1;
+    }
     case ':':
         return cli_usage_error(command, "option '%s' needs a value", cli_last_option);
     default:

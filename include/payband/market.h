@@ -46,6 +46,17 @@ pb_status pb_market_stale(pb_store *store, pb_date as_of, json_t **out);
 /* The documents behind the data, with counts of what each gave. */
 pb_status pb_market_sources(pb_store *store, pb_date as_of, json_t **out);
 
+/* What the store holds (docs/json.md, "companies", "roles", "premiums"):
+ * every company a fact is about, with its bands, roles, levels, offers,
+ * sources and latest funding stage; every role a fact is about (at
+ * `company` only, when not NULL), with the companies that have it; every
+ * premium a source states (for `company` and `role` when given, general
+ * premiums included). Names match by slug. Arrays ordered by slug. */
+pb_status pb_market_companies(pb_store *store, json_t **out);
+pb_status pb_market_roles(pb_store *store, const char *company, json_t **out);
+pb_status pb_market_premiums(pb_store *store, const char *company, const char *role,
+                             json_t **out);
+
 /* Levels equivalent to `role` (a role slug or level name) at `company`,
  * following chains of statements, with conflicts; statements past their
  * review date on `as_of` are marked stale (PB_DATE_NONE: today). */

@@ -22,5 +22,9 @@ bool pb_decimal_parse_str(const char *text, double *out);
 /* A whole number in [min, max], written in plain decimal digits with an
  * optional sign ("12", "-3"; not "1e3", not "12.0"). */
 bool pb_integer_parse_str(const char *text, int64_t min, int64_t max, int64_t *out);
+/* A whole number in [0, max] written in plain decimal digits, no sign, the
+ * whole 64-bit range ("18446744073709551615"): seeds and other counts that
+ * may use every bit. */
+bool pb_unsigned_parse_str(const char *text, uint64_t max, uint64_t *out);
 
 #endif

@@ -64,7 +64,7 @@ pb_status pb_plan_set_target(pb_plan *plan, const char *company, const char *rol
 pb_status pb_plan_set_level(pb_plan *plan, const char *level);
 /* Report in this currency (default: the band's). */
 pb_status pb_plan_set_currency(pb_plan *plan, const char *currency);
-/* Horizon of N-year totals, 1..10 (default 4). */
+/* Horizon of N-year totals, PB_YEARS_MIN..PB_YEARS_MAX (limits.h; default 4). */
 pb_status pb_plan_set_years(pb_plan *plan, int years);
 /* Facts known by `as_of`, staleness and rates then (default: today). */
 pb_status pb_plan_set_as_of(pb_plan *plan, pb_date as_of);
@@ -72,7 +72,7 @@ pb_status pb_plan_set_as_of(pb_plan *plan, pb_date as_of);
  * none is set (default: today by the system clock). */
 pb_status pb_plan_set_today(pb_plan *plan, pb_date today);
 /* Monte Carlo settings for the valuation of offers (defaults: seed 1,
- * 20000 simulations). */
+ * 20000 simulations; bounds PB_SIMULATIONS_MIN..PB_SIMULATIONS_MAX). */
 pb_status pb_plan_set_seed(pb_plan *plan, uint64_t seed);
 pb_status pb_plan_set_simulations(pb_plan *plan, int simulations);
 /* The candidate (borrowed; NULL: a medium-appetite profile with no premium

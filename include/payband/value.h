@@ -15,6 +15,7 @@
 
 #include "payband/fx.h"
 #include "payband/offer.h"
+#include "payband/progress.h"
 #include "payband/status.h"
 
 typedef struct pb_valuation pb_valuation;
@@ -29,7 +30,9 @@ const char *pb_valuation_errmsg(const pb_valuation *v);
  * Assumptions, which override every offer's file and the defaults:
  * "volatility_pct", "drift_pct", "liquidity_pct", "failure_pct", "dilution_pct",
  * "exit_multiple_median", "exit_multiple_sigma", "risk_free_pct",
- * "option_term_years". Unknown names, values out of range and fractions
+ * "option_term_years". The bounds of years, simulations, threads, risk
+ * aversion and wealth are those of payband/limits.h. Unknown names, values
+ * out of range and fractions
  * for the whole-number settings (years, simulations, threads and the 0/1
  * switches) give PB_ERR_USAGE. */
 pb_status pb_valuation_set(pb_valuation *v, const char *name, double value);
@@ -40,6 +43,11 @@ pb_status pb_valuation_set_currency(pb_valuation *v, const char *currency);
 pb_status pb_valuation_add_rate(pb_valuation *v, const pb_fx_quote *quote);
 /* Add an offer (borrowed). */
 pb_status pb_valuation_add(pb_valuation *v, pb_offer *offer);
+/* Report the simulation's progress to fn(ctx, paths done, paths in all)
+ * during pb_valuation_run, as payband/progress.h describes: from the
+ * simulation's threads, one call at a time, about every 1% of the paths.
+ * NULL turns it off (the default). Results do not depend on it. */
+pb_status pb_valuation_set_progress(pb_valuation *v, pb_progress_fn fn, void *ctx);
 
 /* Run. Fields (docs/offers.md, "compare output"): years, simulations, seed,
  * risk_aversion, wealth, currency, fx[], offers[] {name, file, company,

@@ -124,3 +124,19 @@ bool pb_integer_parse_str(const char *text, int64_t min, int64_t max, int64_t *o
     *out = v;
     return true;
 }
+
+bool pb_unsigned_parse_str(const char *text, uint64_t max, uint64_t *out)
+{
+    if (!text || !is_digit(text[0]))
+        return false;
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; is_digit(text[i]); i++)
+        if (__builtin_mul_overflow(v, 10, &v) ||
+            __builtin_add_overflow(v, (uint64_t)(text[i] - '0'), &v))
+            return false;
+    if (text[i] != '\0' || v > max)
+        return false;
+    *out = v;
+    return true;
+}

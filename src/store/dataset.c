@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "payband/fx.h"
 #include "payband/money.h"
 #include "core/yamlutil.h"
+#include "store/places.h"
 
 struct reader {
     pb__yaml y;
@@ -431,6 +433,9 @@ static pb_status read_fx(struct reader *r, yaml_node_t *m)
     if (st == PB_OK && (!pb_currency_known(base) || !pb_currency_known(quote)))
         st = pb__diag_set(r->diag, PB_ERR_CURRENCY, r->y.file, pb__yaml_line(&r->y, m),
                           "unknown currency in rate %s/%s", base, quote);
+    if (st == PB_OK && strcmp(base, quote) == 0)
+        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, pb__yaml_line(&r->y, m),
+                          "rate of %s against itself: a currency is always worth itself", base);
     if (st == PB_OK) {
         memcpy(fx->base, base, 4);
         memcpy(fx->quote, quote, 4);
@@ -443,6 +448,10 @@ static pb_status read_fx(struct reader *r, yaml_node_t *m)
     if (st == PB_OK && !(fx->rate > 0))
         st = pb__diag_set(r->diag, PB_ERR_RANGE, r->y.file, pb__yaml_line(&r->y, rate),
                           "rate must be positive");
+    if (st == PB_OK && !pb_fx_rate_allowed(fx->rate))
+        st = pb__diag_set(r->diag, PB_ERR_RANGE, r->y.file, pb__yaml_line(&r->y, rate),
+                          "rate %g is out of range (%g to %g)", fx->rate, PB_FX_RATE_MIN,
+                          PB_FX_RATE_MAX);
     if (st == PB_OK)
         st = dup_field(r, m, "note", false, &fx->note);
     if (st == PB_OK)
@@ -744,7 +753,7 @@ pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__
     static const char *const top[] = {"source", "companies", "roles", "bands",
                                       "relative_bands", "level_maps", "fx_rates", "offers",
                                       "premiums", "targets", "figures", "percentages",
-                                      "company_facts", NULL};
+                                      "company_facts", "company_aliases", "regions", NULL};
     static const char *const band_keys[] = {"company", "role", "level", "region", "currency",
                                             "base", "equity", "vest_years", "bonus_pct",
                                             "stated_tc", "note", "line", NULL};
@@ -810,6 +819,8 @@ pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__
         st = each_item(&r, root, "percentages", percentage_keys, read_percentage);
     if (st == PB_OK)
         st = each_item(&r, root, "company_facts", company_fact_keys, read_company_fact);
+    if (st == PB_OK)
+        st = pb__dataset_read_places(&r.y, root, r.facts, diag);
     pb__yaml_release(&r.y);
     if (st != PB_OK) {
         pb__facts_free(r.facts);

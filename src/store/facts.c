@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "store/places.h"
 
 pb__facts *pb__facts_new(void)
 {
@@ -151,6 +152,7 @@ void pb__facts_free(pb__facts *f)
     pb__free(f->company_facts.items);
     pb__free(f->extra_asks.items);
     pb__free(f->citations.items);
+    pb__places_release(f);
     pb__free(f);
 }
 

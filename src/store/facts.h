@@ -175,6 +175,26 @@ struct pb__extra_ask {
     long line;
 };
 
+/* A spelling of a company that offer reports use ("Facebook" for meta). */
+struct pb__company_alias {
+    char *alias;   /* as written */
+    char *company; /* slug, declared in the file's companies */
+    long line;
+};
+
+/* A place that the locations of offer reports may name (see docs/dataset.md). */
+struct pb__place {
+    char *kind;     /* "country", "state", "metro", "city" or "remote" */
+    char *name;
+    char *code;     /* a country's ISO 3166-1 alpha-2 code, a state's code; or NULL */
+    char *country;  /* ISO code of the country it lies in (a country's own); NULL for remote */
+    char *state;    /* a city's state code, or NULL */
+    char *metro;    /* a city's metro area, or NULL */
+    char **aliases; /* other spellings */
+    size_t alias_count;
+    long line;
+};
+
 /* A source a document cites for its figures ("Levels.fyi", an evidence bullet). */
 struct pb__citation {
     char *text;
@@ -203,6 +223,8 @@ typedef struct pb__facts {
     PB__LIST(struct pb__company_fact) company_facts;
     PB__LIST(struct pb__extra_ask) extra_asks;
     PB__LIST(struct pb__citation) citations;
+    PB__LIST(struct pb__company_alias) company_aliases;
+    PB__LIST(struct pb__place) places;
 } pb__facts;
 
 pb__facts *pb__facts_new(void);

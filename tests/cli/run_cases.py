@@ -8,13 +8,32 @@ name). In a case:
   $ payband ARGS...        a command, run in the case's own temp directory
                            (or "$ env [-u VAR] [VAR=x] payband ARGS...");
                            several may be given, expectations apply to the last
+  $ tty payband ARGS...    the same with standard error on a pseudo-terminal
+                           (standard output stays a pipe)
+  $ payband ARGS > NAME    standard output written to the file NAME in the
+                           case's directory (expectations then see none)
   < LINE                   a line of standard input for the next command
   --- exit N               expected exit status (default 0)
   --- stdout               the exact standard output follows
   --- stdout contains      each following line must appear in standard output
   --- stdout lacks         no following line may appear in standard output
+  --- stderr lacks         no following line may appear in standard error
   --- stderr contains      each following line must appear in standard error
   --- stderr              the exact standard error follows
+  --- stdout is FILE       standard output is the file's content, byte for byte
+  --- README examples run as written
+                           every `build/payband ...` line of README.md's
+                           indented examples (continuation lines joined) runs
+                           in order from the project root, by bash, on one
+                           fresh database and HOME, and exits 0, or with the
+                           status its comment names ("exit status 1"); those
+                           naming ../shared are skipped when it is absent
+  --- every command's help names its options
+                           for each command of the table in cli/commands.c,
+                           `payband CMD --help` exits 0 and names every long
+                           option of the getopt table the row gives (read from
+                           the C source), lists no option the table lacks, and
+                           gives an example and a page to read
 Placeholders: {tmp} the case's directory, {root} the project, {seeds} the
 seed documents (../shared/seeds; cases using it are skipped when absent),
 {data} the shared third-party data (skipped likewise).
@@ -22,10 +41,13 @@ Each case gets a fresh database at {tmp}/payband.db and PAYBAND_TODAY=2026-11-27
 unless the environment sets it.
 """
 import os
+import pty
+import re
 import shlex
 import subprocess
 import sys
 import tempfile
+import threading
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
@@ -64,9 +86,131 @@ def parse(path):
     return cases
 
 
+def command_options():
+    """{command: [long options]} from the command table (cli/commands.c) and
+    the getopt tables it names (cli/*.c)."""
+    cli = os.path.join(ROOT, "cli")
+    sources = ""
+    for name in sorted(os.listdir(cli)):
+        if name.endswith(".c"):
+            with open(os.path.join(cli, name), encoding="utf-8") as f:
+                sources += f.read() + "\n"
+    with open(os.path.join(cli, "commands.c"), encoding="utf-8") as f:
+        table = f.read()
+    tables = {}
+    for m in re.finditer(r"const struct option (\w+)\[\] = \{(.*?)\n\};", sources, re.S):
+        tables[m.group(1)] = re.findall(r'\{\s*"([^"]+)"\s*,\s*(?:no|required|optional)_argument',
+                                        m.group(2))
+    commands = {}
+    for row in table.split("{.name = ")[1:]:
+        name = re.match(r'"([^"]+)"', row).group(1)
+        options = re.search(r"\.options = (\w+)", row)
+        if not options or options.group(1) not in tables:
+            raise SystemExit(f"cli/commands.c: command '{name}' names no getopt table found in cli/")
+        commands[name] = tables[options.group(1)]
+    return commands
+
+
+def check_help(payband, env, cwd):
+    problems = []
+    commands = command_options()
+    if len(commands) < 10:
+        problems.append(f"only {len(commands)} commands read from cli/commands.c")
+    for command, options in commands.items():
+        r = subprocess.run([payband, command, "--help"], cwd=cwd, env=env, capture_output=True,
+                           timeout=60)
+        text = r.stdout.decode("utf-8", "replace")
+        if r.returncode != 0:
+            problems.append(f"{command} --help: exit {r.returncode}")
+        listed = set(re.findall(r"^  (--[a-z][a-z-]*)", text, re.M))
+        for option in options:
+            if f"--{option}" not in listed:
+                problems.append(f"{command} --help does not name --{option}")
+        for option in sorted(listed - {f"--{o}" for o in options}):
+            problems.append(f"{command} --help names {option}, which {command} does not take")
+        if "\nexample:\n  payband " not in text:
+            problems.append(f"{command} --help gives no example")
+        if "\nread more: " not in text:
+            problems.append(f"{command} --help names no page to read")
+    return problems
+
+
+def readme_examples():
+    """[(line number, command, expected exit)] of README.md's examples."""
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    examples, i = [], 0
+    while i < len(lines):
+        start = i
+        line = lines[i]
+        if line.startswith("    build/payband "):
+            command = line.strip()
+            while command.endswith("\\") and i + 1 < len(lines):
+                i += 1
+                command = command[:-1] + " " + lines[i].strip()
+            comment = ""
+            if "  #" in command:
+                command, comment = command.split("  #", 1)
+            status = re.search(r"exit status (\d)", comment)
+            examples.append((start + 1, command.strip(), int(status.group(1)) if status else 0))
+        i += 1
+    return examples
+
+
+def check_readme(payband, env, tmp):
+    problems = []
+    examples = readme_examples()
+    if len(examples) < 8:
+        problems.append(f"only {len(examples)} examples read from README.md")
+    shared = os.path.isdir(SHARED)
+    for line, command, status in examples:
+        if "../shared" in command and not shared:
+            print(f"  README.md:{line}: skipped, {SHARED} is absent: {command}")
+            continue
+        script = "cd " + shlex.quote(ROOT) + " && " + command.replace(
+            "build/payband", shlex.quote(payband), 1)
+        r = subprocess.run(["bash", "-c", script], cwd=tmp, env=env, capture_output=True,
+                           timeout=600)
+        if r.returncode != status:
+            problems.append(f"README.md:{line}: exit {r.returncode}, expected {status}: "
+                            f"{command}\n" + r.stderr.decode("utf-8", "replace"))
+        elif not r.stdout:
+            problems.append(f"README.md:{line}: printed nothing: {command}")
+    return problems
+
+
 def substitute(text, tmp):
     return (text.replace("{tmp}", tmp).replace("{root}", ROOT)
             .replace("{seeds}", SEEDS).replace("{data}", DATA))
+
+
+def run_on_tty(argv, cwd, env, stdin):
+    """Run argv with standard error on a pseudo-terminal; return
+    (returncode, stdout bytes, stderr bytes)."""
+    master, slave = pty.openpty()
+    chunks = []
+
+    def drain():
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # EIO: every writer has closed the terminal
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        out, _ = proc.communicate(stdin, timeout=120)
+    finally:
+        reader.join(timeout=120)
+        os.close(master)
+    return proc.returncode, out, b"".join(chunks)
 
 
 def run_case(payband, case):
@@ -85,17 +229,35 @@ def run_case(payband, case):
         result = None
         for command, stdin in case["commands"]:
             argv = shlex.split(substitute(command, tmp))
+            into = None
+            if len(argv) >= 2 and argv[-2] == ">":
+                into = os.path.join(tmp, argv[-1])
+                argv = argv[:-2]
+            on_tty = bool(argv) and argv[0] == "tty"
+            if on_tty:
+                argv = argv[1:]
             # "payband ARGS", or "env [-u VAR] [VAR=x] payband ARGS"
             if argv and argv[0] in ("payband", "env") and "payband" in argv:
                 argv[argv.index("payband")] = payband
-            result = subprocess.run(argv, cwd=tmp, env=env, capture_output=True,
-                                    input="".join(l + "\n" for l in stdin).encode(),
-                                    timeout=120)
-        out = result.stdout.decode("utf-8", "replace")
-        err = result.stderr.decode("utf-8", "replace")
+            data = "".join(l + "\n" for l in stdin).encode()
+            if on_tty:
+                result = run_on_tty(argv, tmp, env, data)
+            else:
+                r = subprocess.run(argv, cwd=tmp, env=env, capture_output=True, input=data,
+                                   timeout=120)
+                result = (r.returncode, r.stdout, r.stderr)
+            if into:
+                with open(into, "wb") as f:
+                    f.write(result[1])
+                result = (result[0], b"", result[2])
+        if result is None:  # a case of expectations only
+            result = (0, b"", b"")
+        returncode = result[0]
+        out = result[1].decode("utf-8", "replace")
+        err = result[2].decode("utf-8", "replace")
         problems = []
-        if result.returncode != case["exit"]:
-            problems.append(f"exit {result.returncode}, expected {case['exit']}")
+        if returncode != case["exit"]:
+            problems.append(f"exit {returncode}, expected {case['exit']}")
         for kind, lines in case["expect"]:
             lines = [substitute(l, tmp) for l in lines]
             while lines and lines[-1] == "" and kind in ("stdout", "stderr"):
@@ -113,10 +275,22 @@ def run_case(payband, case):
                 for l in lines:
                     if l and l not in text:
                         problems.append(f"{kind.split()[0]} lacks: {l}\n--- got\n{text}")
-            elif kind == "stdout lacks":
+            elif kind.startswith("stdout is "):
+                path = substitute(kind[len("stdout is "):], tmp)
+                with open(path, "rb") as f:
+                    want = f.read()
+                if result[1] != want:
+                    problems.append(f"stdout is not {path} (regenerate it: see the file's "
+                                    "first lines)")
+            elif kind == "README examples run as written":
+                problems.extend(check_readme(payband, env, tmp))
+            elif kind == "every command's help names its options":
+                problems.extend(check_help(payband, env, tmp))
+            elif kind in ("stdout lacks", "stderr lacks"):
+                text = out if kind.startswith("stdout") else err
                 for l in lines:
-                    if l and l in out:
-                        problems.append(f"stdout has: {l}")
+                    if l and l in text:
+                        problems.append(f"{kind.split()[0]} has: {l}")
             else:
                 problems.append(f"unknown expectation '--- {kind}'")
         if problems:

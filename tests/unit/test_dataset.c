@@ -264,15 +264,18 @@ Test(dataset, every_builtin_file_parses)
         pb__diag_clear(&diag);
         pb_status st = pb__dataset_parse(rel, text, n, &f, &diag);
         cr_expect_eq(st, PB_OK, "%s", diag.msg);
+        bool reference = false;
         if (st == PB_OK) {
+            /* the reference files for offer reports hold names, no bands */
+            reference = f->company_aliases.count > 0 || f->places.count > 0;
             cr_expect(f->source.as_of != PB_DATE_NONE, "%s: no as_of", rel);
-            cr_expect(f->bands.count > 0, "%s: no bands", rel);
+            cr_expect(reference || f->bands.count > 0, "%s: no bands", rel);
             for (size_t i = 0; i < f->bands.count; i++)
                 cr_expect(f->bands.items[i].line > 0, "%s: band %zu has no line", rel, i);
             pb__facts_free(f);
         }
         free(text);
-        files++;
+        files += !reference;
     }
     closedir(d);
     cr_expect_eq(files, 5, "the built-in dataset has five source documents");

@@ -453,6 +453,7 @@ Test(dataset_seeds, every_builtin_fact_stands_on_its_line)
     struct builtin b;
     builtin_load(&b);
     for (size_t i = 0; i < b.n; i++)
-        check_lines(b.f[i]);
+        if (b.f[i]->source.file) /* the reference files for offer reports have no document */
+            check_lines(b.f[i]);
     builtin_free(&b);
 }

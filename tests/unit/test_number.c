@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdint.h>
+
 #include "payband/number.h"
 #include "testutil.h"
 
@@ -21,6 +23,10 @@ static void check_case(const struct test_case *c, void *ctx)
             double want = strcmp(expect, "error") == 0 ? 0 : strtod(expect, NULL);
             snprintf(got, sizeof got, "%s", v == want ? expect : "a different value");
         }
+    } else if (strcmp(kind, "unsigned") == 0) {
+        uint64_t v = 0;
+        if (pb_unsigned_parse_str(input, UINT64_MAX, &v))
+            snprintf(got, sizeof got, "%llu", (unsigned long long)v);
     } else {
         cr_assert_str_eq(kind, "integer", "%s: unknown kind", c->where);
         int64_t v = 0;
@@ -58,4 +64,11 @@ Test(number, independent_of_locale)
     cr_expect(v > 1234567890.1 && v < 1234567890.2, "got %g", v);
     cr_expect(!pb_decimal_parse_str("1,5", &v));
     setlocale(LC_NUMERIC, "C");
+}
+
+Test(number, unsigned_range_is_enforced)
+{
+    uint64_t v = 0;
+    cr_expect(pb_unsigned_parse_str("16", 16, &v) && v == 16);
+    cr_expect(!pb_unsigned_parse_str("17", 16, &v));
 }

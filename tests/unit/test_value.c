@@ -697,3 +697,74 @@ Test(rng, four_lane_uniforms_same_with_or_without_avx2)
     }
     cr_expect(fabs(s / N - 0.5) < 0.02, "mean %g", s / N);
 }
+
+Test(value, a_figure_out_of_range_fails_the_run_naming_it)
+{
+    /* The 409A spread is nothing, so the schedule fits; valued at the
+     * preferred price of 1e12 per share, 1e12 options are worth about 1e24,
+     * which no money figure can hold. */
+    pb_offer *o = parse("company: x\ncurrency: EUR\nbase: 100000\nequity:\n"
+                        "  - {kind: option, shares: 1000000000000, strike: 1, common_price: 1, "
+                        "price: 1000000000000}\nvaluation: {stage: series_a}\n");
+    pb_valuation *v = pb_valuation_new();
+    cr_assert(v);
+    cr_assert(pb_valuation_set(v, "simulations", 1000) == PB_OK);
+    cr_assert(pb_valuation_set(v, "liquidity_pct", 100) == PB_OK);
+    pb_valuation_add(v, o);
+    json_t *r = NULL;
+    cr_expect(pb_valuation_run(v, &r) == PB_ERR_RANGE);
+    cr_expect_null(r);
+    const char *msg = pb_valuation_errmsg(v);
+    cr_expect(strncmp(msg, "inline.yaml: the simulated ", 27) == 0, "%s", msg);
+    cr_expect(strstr(msg, " in EUR is out of range") != NULL, "%s", msg);
+    pb_valuation_free(v);
+    pb_offer_free(o);
+}
+
+/* What a progress callback saw. */
+struct progress_log {
+    int calls;
+    uint64_t last_done, last_total;
+    bool went_back; /* a report below the one before */
+};
+
+static void log_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    struct progress_log *log = ctx;
+    if (log->calls > 0 && done < log->last_done)
+        log->went_back = true;
+    log->calls++;
+    log->last_done = done;
+    log->last_total = total;
+}
+
+Test(value, progress_reports_paths_in_order_up_to_the_total_and_changes_nothing)
+{
+    pb_offer *a = load("examples/offers/google-paris-l4.yaml");
+    pb_offer *b = load("examples/offers/startup-paris-options.yaml");
+    struct progress_log log = {0};
+    json_t *results[2];
+    for (int with = 0; with < 2; with++) {
+        pb_valuation *v = pb_valuation_new();
+        cr_assert(v);
+        pb_valuation_set(v, "simulations", 1000000);
+        pb_valuation_set(v, "threads", 4);
+        pb_valuation_set_seed(v, 9);
+        if (with)
+            cr_assert(pb_valuation_set_progress(v, log_progress, &log) == PB_OK);
+        pb_valuation_add(v, a);
+        pb_valuation_add(v, b);
+        results[with] = run(v);
+        pb_valuation_free(v);
+    }
+    cr_expect(json_equal(results[0], results[1]), "progress reports changed the results");
+    /* 245 blocks of 4096 paths, reported every second block and at the end */
+    cr_expect(log.calls >= 50 && log.calls <= 150, "%d reports", log.calls);
+    cr_expect(!log.went_back, "a report went back");
+    cr_expect_eq(log.last_done, 1000000);
+    cr_expect_eq(log.last_total, 1000000);
+    json_decref(results[0]);
+    json_decref(results[1]);
+    pb_offer_free(a);
+    pb_offer_free(b);
+}
