@@ -294,11 +294,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("build")
     ap.add_argument("--seed", type=int, default=None)
-    ap.add_argument("--delay-kills", type=int, default=80,
-                    help="kills after a random delay, per import (default 80)")
-    ap.add_argument("--count-kills", type=int, default=40,
+    ap.add_argument("--delay-kills", type=int, default=50,
+                    help="kills after a random delay, per import (default 50)")
+    ap.add_argument("--count-kills", type=int, default=25,
                     help="kills at allocation, step and I/O counts, each, per import "
-                         "(default 40)")
+                         "(default 25)")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 32)
