@@ -495,7 +495,8 @@ int cmd_compare(int argc, char **argv)
     }
     for (size_t i = 0; i < noffers; i++) {
         char note[256];
-        if (pb_offer_use_store_facts(offers[i], store, NULL, note, sizeof note) != PB_OK) {
+        if (pb_offer_use_store_facts_on(offers[i], store, cli_today, NULL, note, sizeof note) !=
+            PB_OK) {
             rc = cli_fail("%s", pb_offer_errmsg(offers[i]));
             goto done;
         }

@@ -21,7 +21,7 @@ int offer_cli_quote(const char *db, pb_store **store, const char *from, const ch
     pb_status st = pb_store_fx(*store, &fx);
     if (st != PB_OK)
         return cli_fail("cannot read exchange rates: %s", pb_store_errmsg(*store));
-    pb_date today = pb_date_today();
+    pb_date today = cli_today;
     st = pb_fx_rate(fx, from, to, today, quote);
     if (st == PB_ERR_NO_RATE) {
         char day[11];

@@ -58,8 +58,9 @@ pb_status pb_market_premiums(pb_store *store, const char *company, const char *r
                              json_t **out);
 
 /* Levels equivalent to `role` (a role slug or level name) at `company`,
- * following chains of statements, with conflicts. */
+ * following chains of statements, with conflicts; statements past their
+ * review date on `as_of` are marked stale (PB_DATE_NONE: today). */
 pb_status pb_market_levels(pb_store *store, const char *company, const char *role,
-                           json_t **out);
+                           pb_date as_of, json_t **out);
 
 #endif

@@ -339,7 +339,7 @@ pb_status pb__plan_assemble(struct pb__plan_ctx *c, json_t *levels, json_t **out
         return pb__plan_nomem(c);
     bool ok = true; /* every field set: a failed set is out of memory */
     char today[11], asof[11];
-    pb_date_format(pb_date_today(), today);
+    pb_date_format(c->today, today);
     pb_date_format(c->as_of, asof);
     ok = ok && jset(j, "kind", json_string("plan"));
     ok = ok && jset(j, "generated", json_string(today));
