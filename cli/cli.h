@@ -157,7 +157,8 @@ void cli_cut(const char *text, size_t width, char *buf, size_t cap);
 const char *cli_relative_path(const char *path, char *buf, size_t cap);
 
 /* Print "converted: 1 EUR = 1.091 USD, rate of DATE (source)" for a quote
- * object of the JSON results (nothing for null). */
+ * object of the JSON results (nothing for null); a cross names its route:
+ * "converted: 1 GBP = 1.17593 EUR via GBP→USD→EUR, rates of D1 and D2 (a+b)". */
 void cli_print_fx(const char *indent, json_t *fx);
 /* Print any JSON value, pretty, with a trailing newline. */
 void cli_print_json(json_t *value);

@@ -1,6 +1,7 @@
 /* cmd_check.c — `payband check FILE...`: recompute every numeric claim of
  * guides and briefings and print one finding per claim. Exit 0 when no claim
- * is wrong or inconsistent, 1 when one is, 2 on usage or unreadable input. */
+ * is wrong or inconsistent, 1 when one is or when a file cannot be read (as
+ * `import` does: the input failed, not the command line), 2 on usage. */
 #include <stdio.h>
 #include <string.h>
 
@@ -100,6 +101,6 @@ int cmd_check(int argc, char **argv)
              counts[3]);
     json_decref(all);
     pb_store_close(store);
-    rc = unreadable ? CLI_EXIT_USAGE : failing ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+    rc = unreadable || failing ? CLI_EXIT_FAIL : CLI_EXIT_OK;
     return rc;
 }

@@ -100,9 +100,11 @@ static bool print_table(json_t *r)
     json_t *fx = json_object_get(r, "fx");
     for (size_t i = 0; i < json_array_size(fx); i++) {
         json_t *q = json_array_get(fx, i);
-        printf("rate: 1 %s = %.6g %s (%s, %s)\n", jstr(q, "from"),
+        printf("rate: 1 %s = %.6g %s (%s, %s)", jstr(q, "from"),
                json_number_value(json_object_get(q, "rate")), jstr(q, "to"), jstr(q, "source"),
                jstr(q, "date"));
+        offer_cli_print_route(q);
+        printf("\n");
     }
 
     json_t *rows = json_array();
@@ -481,7 +483,10 @@ int cmd_compare(int argc, char **argv)
         rc = offer_cli_quote(db, &store, from, target, &quotes[i]);
         if (rc != CLI_EXIT_OK)
             goto done;
-        pb_valuation_add_rate(v, &quotes[i]);
+        if (pb_valuation_add_rate(v, &quotes[i]) != PB_OK) {
+            rc = cli_fail("%s", pb_valuation_errmsg(v));
+            goto done;
+        }
     }
     /* company facts the files leave out come from the store */
     if (!store && !(store = cli_open_store(db ? db : cli_global_db))) {
@@ -498,7 +503,10 @@ int cmd_compare(int argc, char **argv)
             cli_note("%s", note);
     }
     for (size_t i = 0; i < noffers; i++)
-        pb_valuation_add(v, offers[i]);
+        if (pb_valuation_add(v, offers[i]) != PB_OK) {
+            rc = cli_fail("%s", pb_valuation_errmsg(v));
+            goto done;
+        }
     cli_progress *progress = cli_progress_start("simulating", "paths", format);
     if (progress)
         pb_valuation_set_progress(v, cli_progress_callback, progress);

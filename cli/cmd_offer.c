@@ -23,13 +23,15 @@ int offer_cli_quote(const char *db, pb_store **store, const char *from, const ch
         return cli_fail("cannot read exchange rates: %s", pb_store_errmsg(*store));
     pb_date today = pb_date_today();
     st = pb_fx_rate(fx, from, to, today, quote);
-    if (st != PB_OK) {
+    if (st == PB_ERR_NO_RATE) {
         char day[11];
         pb_date_format(today, day);
         return cli_fail("no exchange rate from %s to %s on or before %s in the database "
                         "(import rates with `payband rates import FILE`)",
                         from, to, day);
     }
+    if (st != PB_OK)
+        return cli_fail("cannot convert %s to %s: %s", from, to, pb_fx_errmsg(fx));
     return CLI_EXIT_OK;
 }
 
@@ -54,6 +56,20 @@ void offer_cli_describe_quote(const pb_fx_quote *q, char *buf, size_t cap)
     pb_date_format(q->date, day);
     snprintf(buf, cap, "1 %s = %.6g %s (%s, %s)", q->from, q->rate, q->to,
              q->source[0] ? q->source : "store", day);
+}
+
+void offer_cli_print_route(json_t *fx)
+{
+    json_t *path = json_object_get(fx, "path"), *dates = json_object_get(fx, "dates");
+    if (json_array_size(path) < 3)
+        return;
+    printf(" via ");
+    for (size_t i = 0; i < json_array_size(path); i++)
+        printf("%s%s", i ? "→" : "", json_string_value(json_array_get(path, i)));
+    printf(", rates of");
+    for (size_t i = 0; i < json_array_size(dates); i++)
+        printf("%s%s", i == 0 ? " " : i + 1 == json_array_size(dates) ? " and " : ", ",
+               json_string_value(json_array_get(dates, i)));
 }
 
 static const char USAGE_NAME[] = "offer";
@@ -165,12 +181,14 @@ static int print_schedule(json_t *s, cli_format format)
         if (json_is_object(fx)) {
             char day[16];
             snprintf(day, sizeof day, "%s", json_string_value(json_object_get(fx, "date")));
-            printf("converted from %s at 1 %s = %.6g %s (%s, %s)\n",
+            printf("converted from %s at 1 %s = %.6g %s (%s, %s)",
                    json_string_value(json_object_get(fx, "from")),
                    json_string_value(json_object_get(fx, "from")),
                    json_number_value(json_object_get(fx, "rate")),
                    json_string_value(json_object_get(fx, "to")),
                    json_string_value(json_object_get(fx, "source")), day);
+            offer_cli_print_route(fx);
+            printf("\n");
         }
         printf("\n");
     }

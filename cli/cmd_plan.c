@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "offer_cli.h"
+#include "payband/json.h"
 #include "payband/plan.h"
 
 #define MAX_COMPETING PB_COMPETING_MAX
@@ -179,12 +180,14 @@ int cmd_plan(int argc, char **argv)
         cli_fail("%s", pb_plan_errmsg(plan));
         goto done;
     }
-    if (json)
-        md = json_dumps(result, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    else if (pb_plan_markdown(result, &md) != PB_OK)
-        md = NULL;
-    if (!md) {
-        cli_fail("out of memory");
+    if (json) {
+        md = pb_json_dumps(result, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        st = md ? PB_OK : PB_ERR_NOMEM;
+    } else {
+        st = pb_plan_markdown(result, &md);
+    }
+    if (st != PB_OK) {
+        cli_fail("cannot write the plan: %s", pb_strerror(st));
         goto done;
     }
     if (output) {

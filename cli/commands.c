@@ -21,7 +21,8 @@
      "table"}
 #define FLAG_WIDE                                                                              \
     {"--wide", "show every cell in full; without it a table is fitted to the terminal " \
-     "(COLUMNS, else the terminal's width, else 100 columns) and long cells end with …", NULL}
+     "(COLUMNS, else the terminal's width, else 100 columns; a pipe or file gets every cell) " \
+     "and long cells end with …", NULL}
 #define FLAG_HELP {"--help", "print this help", NULL}
 #define FLAG_AS_OF(what) {"--as-of DATE", what, "today"}
 #define FLAG_END {NULL, NULL, NULL}
@@ -66,7 +67,13 @@ static const struct cli_flag stale_flags[] = {
 static const struct cli_flag rates_flags[] = {
     {"--to CUR", "convert: the currency to convert to (required for convert)", NULL},
     {"--date DATE", "convert: use the rate of this date, or the nearest earlier one", "today"},
-    {"--source KEY", "add: the source the rate is recorded under", "manual"},
+    {"--source KEY", "add: the source the rate is recorded under; delete: only that source's",
+     "add: manual; delete: every source"},
+    {"--replace", "add: replace the day's rates of the pair that the new rate contradicts "
+                  "by more than 2%", "refuse a contradicting rate"},
+    {"--base CUR", "list: only rates whose base is CUR", "every base"},
+    {"--quote CUR", "list: only rates whose quote is CUR", "every quote"},
+    {"--since DATE", "list: only rates on or after DATE", "every date"},
     FLAG_FORMAT, FLAG_DB, FLAG_HELP, FLAG_END,
 };
 
@@ -289,12 +296,15 @@ const struct cli_command cli_commands[] = {
      .example = "premiums --company hugging-face",
      .doc = "docs/guide.md#what-the-store-holds"},
     {.name = "rates", .run = cmd_rates,
-     .usage = "import FILE | add DATE BASE QUOTE RATE [--source KEY]\n"
+     .usage = "import FILE | add DATE BASE QUOTE RATE [--source KEY] [--replace]\n"
+              "  | list [--base CUR] [--quote CUR] [--since DATE] [--format table|json|csv]\n"
+              "  | delete DATE BASE QUOTE [--source KEY]\n"
               "  | convert AMOUNT --to CUR [--date DATE] [--format table|json|csv]",
-     .summary = "exchange rates: import the ECB's history, add a rate, convert an amount",
+     .summary = "exchange rates: import the ECB's history, add, list or delete a rate, convert "
+                "an amount",
      .options = cli_rates_options, .flags = rates_flags,
      .example = "rates convert '€105K' --to USD --date 2026-04-13",
-     .doc = "docs/guide.md#exchange-rates", .operands = "import add convert"},
+     .doc = "docs/guide.md#exchange-rates", .operands = "import add list delete convert"},
     {.name = "import", .run = cmd_import,
      .usage = "FILE... [--type guide|briefing] [--as-of DATE] [--format table|json] [--wide]",
      .summary = "read negotiation guides and market briefings into the store, one "

@@ -18,5 +18,8 @@ pb_offer *offer_cli_load(const char *path);
 
 /* "1 EUR = 1.0812 USD (ecb, 2026-11-26)". */
 void offer_cli_describe_quote(const pb_fx_quote *q, char *buf, size_t cap);
+/* For a quote of the JSON results whose route has more than one rate, print
+ * " via GBP→USD→EUR, rates of 2026-03-02 and 2026-03-01" (nothing else). */
+void offer_cli_print_route(json_t *fx);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "core/alloc.h"
+#include "payband/json.h"
 #include "payband/money.h"
 #include "payband/number.h"
 
@@ -57,6 +58,22 @@ void cli_print_fx(const char *indent, json_t *fx)
 {
     if (!json_is_object(fx))
         return;
+    json_t *path = json_object_get(fx, "path"), *dates = json_object_get(fx, "dates");
+    if (json_array_size(path) > 2) {
+        /* a cross: "via GBP→USD→EUR, rates of 2026-03-02 and 2026-03-01" */
+        printf("%sconverted: 1 %s = %.6g %s via ", indent,
+               json_string_value(json_object_get(fx, "from")),
+               json_number_value(json_object_get(fx, "rate")),
+               json_string_value(json_object_get(fx, "to")));
+        for (size_t i = 0; i < json_array_size(path); i++)
+            printf("%s%s", i ? "→" : "", json_string_value(json_array_get(path, i)));
+        printf(", rates of");
+        for (size_t i = 0; i < json_array_size(dates); i++)
+            printf("%s%s", i == 0 ? " " : i + 1 == json_array_size(dates) ? " and " : ", ",
+                   json_string_value(json_array_get(dates, i)));
+        printf(" (%s)\n", json_string_value(json_object_get(fx, "source")));
+        return;
+    }
     printf("%sconverted: 1 %s = %.6g %s, rate of %s (%s)\n", indent,
            json_string_value(json_object_get(fx, "from")),
            json_number_value(json_object_get(fx, "rate")),
@@ -80,7 +97,7 @@ bool cli_parse_format(const char *text, cli_format *out)
 
 void cli_print_json(json_t *value)
 {
-    char *text = json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    char *text = pb_json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (text) {
         fputs(text, stdout);
         fputc('\n', stdout);
@@ -320,7 +337,9 @@ size_t cli_table_width(void)
     if (env && pb_integer_parse_str(env, 1, 100000, &cols))
         return (size_t)cols;
     struct winsize ws;
-    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    if (!isatty(STDOUT_FILENO))
+        return 0; /* a file or a pipe gets every cell in full, as with --wide */
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
         return ws.ws_col;
     return DEFAULT_TABLE_WIDTH;
 }

@@ -105,13 +105,13 @@ _payband()
             operands=''
             ;;
         rates)
-            flags='--to --date --source --format --db --help'
+            flags='--to --date --source --replace --base --quote --since --format --db --help'
             case $prev in
                 --format) COMPREPLY=($(compgen -W 'table json csv' -- "$cur")); return ;;
                 --db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-                --to|--date|--source) return ;;
+                --to|--date|--source|--base|--quote|--since) return ;;
             esac
-            operands='import add convert'
+            operands='import add list delete convert'
             ;;
         import)
             flags='--type --as-of --format --wide --db --help'

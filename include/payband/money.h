@@ -52,6 +52,13 @@ pb_status pb_money_add(pb_money a, pb_money b, pb_money *out);
 pb_status pb_money_sub(pb_money a, pb_money b, pb_money *out);
 /* a x factor, rounded half away from zero to the minor unit. */
 pb_status pb_money_scale(pb_money a, double factor, pb_money *out);
+/* a converted at `rate` (1 unit of a's currency = rate units of `to`) into
+ * minor units of `to`, rounded half away from zero; a product within 16 ulps
+ * of a half counts as the half, so 1.00 at a rate written 1.005 gives 1.01
+ * though the double nearest 1.005 lies below it. PB_ERR_CURRENCY when either
+ * currency has no known minor unit, PB_ERR_RANGE for a rate that is not
+ * finite and positive or a result that does not fit. */
+pb_status pb_money_convert(pb_money a, double rate, const char *to, pb_money *out);
 
 /* Parse one amount: "€88K", "$1.19M", "$1.4 million", "EUR145K", "€180,000",
  * "£97.5K", "CHF 150,000", "~$196K". `text` need not be NUL-terminated.

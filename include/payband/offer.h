@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "payband/fx.h"
 #include "payband/limits.h"
@@ -29,6 +30,33 @@ pb_status pb_offer_parse(const char *name, const char *text, size_t len, pb_offe
  * it means and a value that reads back as a valid offer. */
 const char *pb_offer_template(void);
 void pb_offer_free(pb_offer *offer);
+/* The figures of an offer made in memory rather than read from a file: the
+ * model of an offer file with at most one sign-on payment (year 1) and at
+ * most one initial grant, valued as stated and vesting evenly. Zero means
+ * "none" for the bonus, the sign-on and the grant, and the file's default
+ * for the vesting (4 years, no cliff, monthly). Strings are copied. */
+typedef struct pb_offer_values {
+    const char *name;                   /* required */
+    const char *company;                /* required, as written */
+    const char *role, *level, *region;  /* optional (NULL) */
+    const char *currency;               /* ISO 4217, required */
+    int64_t base_minor;                 /* minor units of currency, >= 0 */
+    double bonus_target_pct;            /* 0 .. 1000 */
+    int64_t sign_on_minor;              /* paid in year 1 */
+    const char *grant_kind;             /* "public_rsu" or "private_rsu" */
+    int64_t grant_value_minor;          /* the grant's value over its vesting */
+    int vest_years;                     /* 1 .. 10 */
+    int cliff_months;                   /* 0 .. vest_years x 12 */
+    int period_months;                  /* 1, 3, 6 or 12 */
+} pb_offer_values;
+
+/* Make an offer from values, checked like an offer file: PB_ERR_CURRENCY
+ * for an unknown currency, PB_ERR_RANGE for an amount above the largest an
+ * offer file accepts, PB_ERR_USAGE for anything else out of its range. `file`
+ * stands for the file in messages. Like pb_offer_parse, *out is set whenever
+ * memory allows, also on failure; free it either way. */
+pb_status pb_offer_new_from_values(const char *file, const pb_offer_values *values,
+                                   pb_offer **out);
 /* The detailed message of the last failure on this offer. */
 const char *pb_offer_errmsg(const pb_offer *offer);
 
@@ -60,9 +88,14 @@ pb_status pb_offer_set_company_facts(pb_offer *offer, const pb_company_facts *fa
  * another currency is converted at the store's rate as of today; without a
  * rate it is skipped and `note` (cap bytes) says so, else note is "". PB_OK
  * also when the store holds nothing about the company; *applied tells
- * whether any fact was applied (may be NULL). */
+ * whether any fact was applied (may be NULL). Any other failure (the
+ * store's rates cannot be read, the converted figure does not fit) is an
+ * error: the offer is left as it was. */
 pb_status pb_offer_use_store_facts(pb_offer *offer, pb_store *store, int *applied, char *note,
                                    size_t cap);
+/* The same, converting at the rate of `as_of` (PB_DATE_NONE: today). */
+pb_status pb_offer_use_store_facts_on(pb_offer *offer, pb_store *store, pb_date as_of,
+                                      int *applied, char *note, size_t cap);
 
 /* Options for pb_offer_schedule. */
 typedef struct pb_schedule_options {

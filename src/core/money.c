@@ -140,6 +140,42 @@ pb_status pb_money_scale(pb_money a, double factor, pb_money *out)
     return st;
 }
 
+/* Round to the nearest integer, halves away from zero. A value within a few
+ * ulps of a half counts as the half: 1.00 at a rate written 1.005 is meant to
+ * give 1.01, though the double nearest 1.005 lies just below it. */
+static double round_half_away(double v)
+{
+    double a = fabs(v);
+    double fl = floor(a);
+    double frac = a - fl;
+    double tol = a * 16 * 2.220446049250313e-16;
+    double r = fabs(frac - 0.5) <= tol ? fl + 1 : round(a);
+    return v < 0 ? -r : r;
+}
+
+pb_status pb_money_convert(pb_money a, double rate, const char *to, pb_money *out)
+{
+    int ef = pb_currency_exponent(a.currency), et = pb_currency_exponent(to);
+    if (ef < 0 || et < 0)
+        return PB_ERR_CURRENCY;
+    if (!isfinite(rate) || !(rate > 0))
+        return PB_ERR_RANGE;
+    double v = (double)a.minor * rate, p = 1; /* powers of ten up to 1e22 are exact */
+    for (int i = 0; i < (et > ef ? et - ef : ef - et); i++)
+        p *= 10.0;
+    v = et >= ef ? v * p : v / p;
+    if (!isfinite(v))
+        return PB_ERR_RANGE;
+    v = round_half_away(v);
+    if (v >= PB_INT64_DOUBLE_LIMIT || v < -PB_INT64_DOUBLE_LIMIT)
+        return PB_ERR_RANGE;
+    pb_money m;
+    set_currency(&m, to);
+    m.minor = (int64_t)v;
+    *out = m;
+    return PB_OK;
+}
+
 /* ---- parsing ---------------------------------------------------------- */
 
 /* A cursor over a byte span. */

@@ -17,52 +17,6 @@
 #define PCT_TOLERANCE 1.0      /* percentage points */
 #define PCT_TOLERANCE_APPROX 2.5
 
-void pb__money_text(pb_money m, char *buf, size_t cap)
-{
-    /* compact, but never losing a written digit: "$1.065M", "€121.75K" */
-    double v = pb_money_major(m);
-    double a = v < 0 ? -v : v;
-    char prefix[16];
-    pb_money unit = m;
-    unit.minor = 0;
-    char probe[32];
-    pb_money_format_full(unit, probe, sizeof probe); /* "€0", "$0", "CHF 0" */
-    size_t pl = strlen(probe) - 1;
-    snprintf(prefix, sizeof prefix, "%s%.*s", v < 0 ? "-" : "", (int)pl, probe);
-    if (a >= 1e6 && fabs(a / 1e3 - round(a / 1e3)) < 1e-9) {
-        char num[32];
-        snprintf(num, sizeof num, "%.3f", a / 1e6);
-        size_t n = strlen(num);
-        while (n > 0 && num[n - 1] == '0')
-            num[--n] = '\0';
-        if (n > 0 && num[n - 1] == '.')
-            num[--n] = '\0';
-        snprintf(buf, cap, "%s%sM", prefix, num);
-    } else if (a >= 1e3 && a < 1e6 && fabs(a / 10 - round(a / 10)) < 1e-9) {
-        char num[32];
-        snprintf(num, sizeof num, "%.2f", a / 1e3);
-        size_t n = strlen(num);
-        while (n > 0 && num[n - 1] == '0')
-            num[--n] = '\0';
-        if (n > 0 && num[n - 1] == '.')
-            num[--n] = '\0';
-        snprintf(buf, cap, "%s%sK", prefix, num);
-    } else {
-        pb_money_format_compact(m, buf, cap);
-    }
-}
-
-void pb__range_text(pb_money_range r, char *buf, size_t cap)
-{
-    char a[48], b[48];
-    pb__money_text(r.low, a, sizeof a);
-    if (r.low.minor == r.high.minor) {
-        snprintf(buf, cap, "%s", a);
-        return;
-    }
-    pb__money_text(r.high, b, sizeof b);
-    snprintf(buf, cap, "%s\xE2\x80\x93%s", a, b);
-}
 
 /* A computed range in the compact style ("$210.6K–$269.1K"). */
 static void rounded_range_text(pb_money_range r, char *buf, size_t cap)
@@ -93,14 +47,21 @@ static pb_money_range range(int64_t lo, int64_t hi, const char *currency)
     return r;
 }
 
-static pb_money_range range_d(double lo, double hi, const char *currency)
+/* A computed amount as money, rounded to the minor unit: false when it does
+ * not fit (or is not a number), never a wrong figure. */
+static bool money_d(double major, const char *currency, pb_money *out)
 {
-    pb_money_range r;
-    memset(&r, 0, sizeof r);
-    r.low = pb_money_from_double(lo, currency);
-    r.high = pb_money_from_double(hi, currency);
-    return r;
+    return pb_money_from_double_checked(major, currency, out) == PB_OK;
 }
+
+static bool range_d(double lo, double hi, const char *currency, pb_money_range *out)
+{
+    memset(out, 0, sizeof *out);
+    return money_d(lo, currency, &out->low) && money_d(hi, currency, &out->high);
+}
+
+/* The reason of a claim whose recomputed figure does not fit in money. */
+#define OUT_OF_RANGE "the recomputed figure is out of the range of money payband holds"
 
 static double major(int64_t minor, const char *currency)
 {
@@ -198,11 +159,18 @@ static pb_status check_total_comp(struct out *o, const struct pb__claim *c)
                      " + bonus (%g%%\xE2\x80\x93%g%% of base)", b->bonus_low_bp / 100.0,
                      b->bonus_high_bp / 100.0);
     }
-    pb__range_text(range_d(lo, hi, cur), computed, sizeof computed);
+    pb_money_range cr;
+    if (!range_d(lo, hi, cur, &cr))
+        return emit(o, c, "total-comp", stated, NULL, "unverifiable", OUT_OF_RANGE, cur, true,
+                    s_lo, s_hi, false, 0, 0);
+    pb__range_text(cr, computed, sizeof computed);
     bool ok = within(s_lo, lo, TC_TOLERANCE) && within(s_hi, hi, TC_TOLERANCE);
     if (ok)
         snprintf(reason, sizeof reason, "%s = %s, within 1%% of the stated %s", parts, computed,
                  stated);
+    else if (lo <= 0 || hi <= 0)
+        snprintf(reason, sizeof reason, "%s = %s; the stated total is %s (tolerance 1%%)", parts,
+                 computed, stated);
     else {
         double d_lo = (s_lo - lo) / lo * 100, d_hi = (s_hi - hi) / hi * 100;
         snprintf(reason, sizeof reason,
@@ -300,6 +268,7 @@ struct offer_math {
     char formula[224]; /* years + four money figures + bonus and sign-on parts */
     char equity_text[32];
     bool ok;
+    bool out_of_range; /* a figure of the arithmetic does not fit in money */
 };
 
 static void offer_total(const struct pb__offer_mention *of, int years, struct offer_math *m)
@@ -324,8 +293,13 @@ static void offer_total(const struct pb__offer_mention *of, int years, struct of
     m->equity_only = years * eq_year;
     m->one_year = base + bonus + eq_year;
     char b[32], e[32], bt[48] = "", st[48] = "";
+    pb_money eq;
+    if (!money_d(eq_year, cur, &eq) || !isfinite(m->total)) {
+        m->out_of_range = true;
+        return;
+    }
     pb__money_text(money(of->base, cur), b, sizeof b);
-    pb__money_text(pb_money_from_double(eq_year, cur), e, sizeof e);
+    pb__money_text(eq, e, sizeof e);
     if (bonus > 0)
         snprintf(bt, sizeof bt, " + %g%% bonus", of->bonus_bp / 100.0);
     if (sign_on > 0) {
@@ -353,19 +327,24 @@ static pb_status check_n_year(struct out *o, const struct pb__claim *c)
         c->offer_local ? &c->offer : &o->doc->facts->offers.items[c->ref];
     struct offer_math m;
     offer_total(of, c->years, &m);
+    pb_money total;
+    if (m.out_of_range || (m.ok && !money_d(m.total, cur, &total)))
+        return emit(o, c, "n-year-total", stated, NULL, "unverifiable", OUT_OF_RANGE, cur, true,
+                    s, s, false, 0, 0);
     if (!m.ok)
         return emit(o, c, "n-year-total", stated, NULL, "unverifiable",
                     "the offer's equity is not stated per year or with its vesting period", cur,
                     true, s, s, false, 0, 0);
-    pb__money_text(pb_money_from_double(m.total, cur), computed, sizeof computed);
+    pb__money_text(total, computed, sizeof computed);
     double tol = c->restated ? 0.02 : TOTAL_TOLERANCE;
     bool ok = within(s, m.total, tol);
     char mistake[256] = "";
     char y1[32];
     pb__money_text(money(of->base, cur), y1, sizeof y1);
-    if (!ok && within(s, m.base_plus_n, tol)) {
+    pb_money base_plus_n;
+    if (!ok && within(s, m.base_plus_n, tol) && money_d(m.base_plus_n, cur, &base_plus_n)) {
         char bpn[48];
-        pb__money_text(pb_money_from_double(m.base_plus_n, cur), bpn, sizeof bpn);
+        pb__money_text(base_plus_n, bpn, sizeof bpn);
         snprintf(mistake, sizeof mistake,
                  "the stated figure is one year of base plus %d years of equity (%s + %d "
                  "\xC3\x97 %s = %s%s%s); ",
@@ -393,13 +372,15 @@ static pb_status check_n_year(struct out *o, const struct pb__claim *c)
 
 /* ---- percent gaps ----------------------------------------------------------------- */
 
+/* Whole percent, rounded half away from zero; written from the double
+ * itself (never converted to an integer: a gap may be any size). */
 static void pct_text(double lo, double hi, char *buf, size_t cap)
 {
-    long a = lround(lo), b = lround(hi);
+    double a = round(lo) + 0.0, b = round(hi) + 0.0; /* + 0.0: no "-0" */
     if (a == b)
-        snprintf(buf, cap, "%ld%%", a);
+        snprintf(buf, cap, "%.0f%%", a);
     else
-        snprintf(buf, cap, "%ld\xE2\x80\x93%ld%%", a, b);
+        snprintf(buf, cap, "%.0f\xE2\x80\x93%.0f%%", a, b);
 }
 
 static pb_status check_percent(struct out *o, const struct pb__claim *c)
@@ -423,6 +404,12 @@ static pb_status check_percent(struct out *o, const struct pb__claim *c)
     }
     double alo = pb_money_major(a->low), ahi = pb_money_major(a->high);
     double blo = pb_money_major(b->low), bhi = pb_money_major(b->high);
+    if (blo <= 0 || bhi <= 0) {
+        snprintf(reason, sizeof reason,
+                 "B = %s is zero: no percentage of it can be taken", bt);
+        return emit(o, c, "percent-gap", stated, NULL, "unverifiable", reason, "%", true, s_lo,
+                    s_hi, false, 0, 0);
+    }
     double g1, g2;
     const char *formula;
     if (c->direction < 0) {
@@ -548,8 +535,9 @@ static pb_status pair_of(struct out *o, const char *from, const char *to,
             continue;
         const struct pb__mention *e2 = &f->mentions.items[k->ref];
         const struct pb__mention *o2 = &f->mentions.items[e2->equivalent_of];
-        if (strcmp(e2->currency, to) != 0 || strcmp(o2->currency, from) != 0)
-            continue;
+        if (strcmp(e2->currency, to) != 0 || strcmp(o2->currency, from) != 0 || o2->low <= 0 ||
+            o2->high <= 0)
+            continue; /* no rate is implied by converting zero */
         struct fx_span sp[2];
         equivalent_bounds(e2, o2, sp);
         for (int j = 0; j < 2; j++) {
@@ -645,7 +633,16 @@ static pb_status check_equivalent(struct out *o, const struct pb__claim *c, pb__
         c_lo = ol * dated;
         c_hi = oh * dated;
         has_c = true;
-        rounded_range_text(range_d(c_lo, c_hi, eq->currency), computed, sizeof computed);
+        pb_money_range cr;
+        if (!range_d(c_lo, c_hi, eq->currency, &cr)) {
+            char d[11];
+            pb_date_format(dated_on, d);
+            snprintf(reason, sizeof reason, "at the dated rate %.4f (%s) %s", dated, d,
+                     OUT_OF_RANGE);
+            return emit(o, c, "fx-equivalent", stated, NULL, "unverifiable", reason,
+                        eq->currency, true, el, eh, false, 0, 0);
+        }
+        rounded_range_text(cr, computed, sizeof computed);
         bool agrees = within(el, c_lo, FX_TOLERANCE) && within(eh, c_hi, FX_TOLERANCE);
         char d[11];
         pb_date_format(dated_on, d);
@@ -660,7 +657,11 @@ static pb_status check_equivalent(struct out *o, const struct pb__claim *c, pb__
         c_lo = ol * doc_rate;
         c_hi = oh * doc_rate;
         has_c = true;
-        rounded_range_text(range_d(c_lo, c_hi, eq->currency), computed, sizeof computed);
+        pb_money_range cr;
+        if (!range_d(c_lo, c_hi, eq->currency, &cr))
+            return emit(o, c, "fx-equivalent", stated, NULL, "unverifiable", OUT_OF_RANGE,
+                        eq->currency, true, el, eh, false, 0, 0);
+        rounded_range_text(cr, computed, sizeof computed);
         snprintf(reason, sizeof reason,
                  "implied rate %s %s per %s; %s; no dated %s/%s rate in the "
                  "store to compare with",
@@ -681,7 +682,11 @@ static pb_status check_sum(struct out *o, const struct pb__claim *c)
     double s = pb_money_major(c->total);
     char stated[48], computed[48], reason[256];
     pb__money_text(c->total, stated, sizeof stated);
-    pb__money_text(pb_money_from_double(sum, cur), computed, sizeof computed);
+    pb_money sm;
+    if (!money_d(sum, cur, &sm))
+        return emit(o, c, "sum", stated, NULL, "unverifiable", OUT_OF_RANGE, cur, true, s, s,
+                    false, 0, 0);
+    pb__money_text(sm, computed, sizeof computed);
     bool ok = within(s, sum, TOTAL_TOLERANCE);
     snprintf(reason, sizeof reason, "the parts add up to %s; the stated total is %s%s", computed,
              stated, ok ? " (within 1%)" : ", more than 1% away");
@@ -690,16 +695,6 @@ static pb_status check_sum(struct out *o, const struct pb__claim *c)
 }
 
 /* ---- asks and floors vs the band -------------------------------------------------------- */
-
-/* Is `name` one of the comma-separated names in `list`? */
-static bool listed(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *p = list; p && (p = strstr(p, name)) != NULL; p++)
-        if ((p == list || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
-            return true;
-    return false;
-}
 
 /* The premiums of the guide that the target's strategy block states and that
  * apply to `component` ("base" or "equity"; a "total" premium applies to
@@ -712,7 +707,7 @@ static double stated_premium(const pb__facts *f, const struct pb__target *t,
     why[0] = '\0';
     for (size_t i = 0; t->premiums && i < f->premiums.count; i++) {
         const struct pb__premium *p = &f->premiums.items[i];
-        if (!listed(t->premiums, p->name) ||
+        if (!pb__name_listed(t->premiums, p->name) ||
             (strcmp(p->applies_to, component) != 0 && strcmp(p->applies_to, "total") != 0))
             continue;
         high += p->high_bp / 10000.0;

@@ -522,6 +522,19 @@ size_t pb__sentence_end(const char *s, size_t len, size_t from)
     return len;
 }
 
+/* ---- the limits of figures ------------------------------------------------ */
+
+bool pb__doc_money_ok(pb_money m)
+{
+    double major = pb_money_major(m);
+    return m.minor >= 0 && major <= PB__DOC_MAX_MAJOR;
+}
+
+bool pb__doc_range_ok(pb_money_range r)
+{
+    return pb__doc_money_ok(r.low) && pb__doc_money_ok(r.high);
+}
+
 /* ---- dictionaries -------------------------------------------------------- */
 
 struct company_word {

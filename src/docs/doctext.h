@@ -75,6 +75,27 @@ bool pb__scan_pct(const char *s, size_t len, size_t from, struct pb__pct_tok *to
  * punctuation and quotes. */
 size_t pb__sentence_end(const char *s, size_t len, size_t from);
 
+/* ---- the limits of figures ------------------------------------------------ */
+
+/* What a document may state as pay: amounts (front matter, table cells,
+ * offers, asks, floors, additional asks) from 0 to a trillion major units;
+ * bonus percentages from 0 to 200%; other percentages of pay (premiums,
+ * relative regions) from 0 to 1,000%; vesting periods of 1 to 10 years.
+ * Beyond them a figure is no pay, and refused with its file and line; within
+ * them every sum and product payband makes of them stays far inside int64
+ * minor units. Figures a briefing only mentions are kept as written
+ * (valuations run to trillions); the checker converts what it computes
+ * from them with checked arithmetic. */
+#define PB__DOC_MAX_MAJOR 1000000000000.0
+#define PB__DOC_MAX_MAJOR_TEXT "1,000,000,000,000"
+#define PB__DOC_MAX_BONUS_BP 20000
+#define PB__DOC_MAX_PCT_BP 100000
+#define PB__DOC_MAX_VEST_YEARS 10
+
+/* Whether an amount or a range lies inside the limits of pay. */
+bool pb__doc_money_ok(pb_money m);
+bool pb__doc_range_ok(pb_money_range r);
+
 /* ---- dictionaries -------------------------------------------------------- */
 
 /* A company name written at `pos` (whole word). Returns its slug and sets

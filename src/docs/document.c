@@ -1,14 +1,15 @@
 /* document.c — the public face of the document readers: reading a file,
- * deciding whether it is a guide or a briefing, the import summary, checking
- * claims against the store's dated rates, and importing facts. */
+ * finding the reader of the table (reader.c) that recognises it, the import
+ * summary, checking claims against the store's dated rates, and importing
+ * facts. It knows no kind of document by name. */
 #include "payband/document.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/buf.h"
 #include "core/fileio.h"
 #include "docs/document_internal.h"
 #include "core/jsonutil.h"
@@ -19,84 +20,45 @@
 
 const char *pb_document_type_name(pb_document_type type)
 {
-    switch (type) {
-    case PB_DOCUMENT_GUIDE:
-        return "guide";
-    case PB_DOCUMENT_BRIEFING:
-        return "briefing";
-    default:
-        return "auto";
-    }
+    const struct pb__reader *r = pb__reader_of(type);
+    return r ? r->name : "auto";
 }
 
 pb_status pb_document_type_parse(const char *text, pb_document_type *out)
 {
-    if (strcmp(text, "guide") == 0)
-        *out = PB_DOCUMENT_GUIDE;
-    else if (strcmp(text, "briefing") == 0)
-        *out = PB_DOCUMENT_BRIEFING;
-    else if (strcmp(text, "auto") == 0)
+    if (strcmp(text, "auto") == 0) {
         *out = PB_DOCUMENT_AUTO;
-    else
-        return PB_ERR_USAGE;
-    return PB_OK;
-}
-
-struct pb__claim *pb__claim_add(struct pb_document *doc, enum pb__claim_kind kind, long line,
-                                const char *text, size_t text_len)
-{
-    struct pb__claim *c = PB__PUSH(doc->claims);
-    if (!c)
-        return NULL;
-    c->kind = kind;
-    c->line = line;
-    c->text = pb__clean_copy(text, text_len);
-    if (!c->text) {
-        doc->claims.count--;
-        return NULL;
+        return PB_OK;
     }
-    return c;
-}
-
-void pb__claims_release(pb__claims *claims)
-{
-    for (size_t i = 0; i < claims->count; i++) {
-        struct pb__claim *c = &claims->items[i];
-        pb__free(c->text);
-        pb__free(c->why);
-        pb__free(c->a.label);
-        pb__free(c->b.label);
-        pb__free(c->offer.currency);
-    }
-    pb__free(claims->items);
-    memset(claims, 0, sizeof *claims);
-}
-
-pb_status pb__document_warn(struct pb_document *doc, long line, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    char *full = line > 0 ? pb__asprintf("%s:%ld: %s", doc->path, line, msg)
-                          : pb__asprintf("%s: %s", doc->path, msg);
-    if (!full)
-        return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    char **grown = pb__realloc(doc->warnings, (doc->warnings_count + 1) * sizeof *grown);
-    if (!grown) {
-        pb__free(full);
-        return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    }
-    doc->warnings = grown;
-    doc->warnings[doc->warnings_count++] = full;
-    return PB_OK;
+    for (size_t i = 0; i < pb__readers_count; i++)
+        if (strcmp(text, pb__readers[i].name) == 0) {
+            *out = pb__readers[i].type;
+            return PB_OK;
+        }
+    return PB_ERR_USAGE;
 }
 
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
+}
+
+/* No reader recognises the text: say what each looked for. */
+static pb_status not_recognised(pb_document *doc)
+{
+    pb__buf b = {0};
+    pb__buf_puts(&b, "not a document payband reads: looked for ");
+    for (size_t i = 0; i < pb__readers_count; i++)
+        pb__buf_printf(&b, "%s%s (a %s)", i == 0 ? "" : i + 1 < pb__readers_count ? ", " : ", or ",
+                       pb__readers[i].looks_for, pb__readers[i].name);
+    pb__buf_puts(&b, ", and found none");
+    char *msg = pb__buf_take(&b, NULL);
+    if (!msg)
+        return pb__doc_nomem(doc);
+    pb_status st = pb__diag_set(&doc->diag, PB_ERR_PARSE, doc->path, 1, "%s", msg);
+    pb__free(msg);
+    return st;
 }
 
 static pb_status read_into(pb_document *doc, pb_document_type type)
@@ -129,13 +91,22 @@ static pb_status read_into(pb_document *doc, pb_document_type type)
         return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     if (!(doc->facts = pb__facts_new()))
         return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    if (type == PB_DOCUMENT_AUTO)
-        type = pb__guide_detect(doc->text, doc->len) ? PB_DOCUMENT_GUIDE : PB_DOCUMENT_BRIEFING;
-    doc->type = type;
+    const struct pb__reader *reader = NULL;
+    if (type == PB_DOCUMENT_AUTO) {
+        for (size_t i = 0; i < pb__readers_count && !reader; i++)
+            if (pb__readers[i].detect(doc->text, doc->len))
+                reader = &pb__readers[i];
+        if (!reader)
+            return not_recognised(doc);
+    } else if (!(reader = pb__reader_of(type))) {
+        return pb__diag_set(&doc->diag, PB_ERR_USAGE, NULL, 0, "unknown document type %d",
+                            (int)type);
+    }
+    doc->type = reader->type;
     doc->facts->source.file = pb__strdup(base_name(doc->path));
     if (!doc->facts->source.file)
-        return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    return type == PB_DOCUMENT_GUIDE ? pb__guide_read(doc) : pb__prose_read(doc);
+        return pb__doc_nomem(doc);
+    return reader->read(doc);
 }
 
 static pb_document *document_new(const char *name)
@@ -260,10 +231,11 @@ pb_status pb_document_summary(pb_document *doc, json_t **summary)
     bad |= json_object_set_new(o, "type", json_string(pb_document_type_name(doc->type)));
     bad |= json_object_set_new(o, "source", pb__json_str(f->source.key));
     bad |= json_object_set_new(o, "title", pb__json_str(f->source.title));
+    const struct pb__reader *reader = pb__reader_of(doc->type);
     bad |= json_object_set_new(
-        o, "company", pb__json_str(doc->type == PB_DOCUMENT_GUIDE && f->companies.count
-                                   ? f->companies.items[0].slug
-                                   : NULL));
+        o, "company", pb__json_str(reader && reader->own_company && f->companies.count
+                                       ? f->companies.items[0].slug
+                                       : NULL));
     bad |= json_object_set_new(o, "role",
                                pb__json_str(f->roles.count ? f->roles.items[0].slug : NULL));
     bad |= json_object_set_new(o, "published", pb__json_date(f->source.published));
@@ -311,13 +283,16 @@ static pb_status store_rate(void *ctx, const char *from, const char *to, pb_date
 }
 
 /* Rates a document implies (kept in the store with the document as their
- * source) would only check the document against itself: keep reference
- * rates only. */
+ * source, whose key starts with its reader's name: "guide-", "briefing-")
+ * would only check the document against itself: keep reference rates only. */
 static pb_status keep_reference_rate(void *ctx, pb_date date, const char *base,
                                      const char *quote, double rate, const char *source)
 {
-    if (source && (strncmp(source, "briefing-", 9) == 0 || strncmp(source, "guide-", 6) == 0))
-        return PB_OK;
+    for (size_t i = 0; source && i < pb__readers_count; i++) {
+        size_t n = strlen(pb__readers[i].name);
+        if (strncmp(source, pb__readers[i].name, n) == 0 && source[n] == '-')
+            return PB_OK;
+    }
     return pb_fx_add(ctx, date, base, quote, rate, source ? source : "store");
 }
 
@@ -369,7 +344,7 @@ static pb_status note_replaced(pb_document *doc, pb_store *store)
         if (oom)
             rc = PB_ERR_NOMEM;
         else if (!same_file || !same_title)
-            rc = pb__document_warn(doc, 0,
+            rc = pb__doc_warn(doc, 0,
                                    "replaces the facts of %s ('%s') imported before under the "
                                    "same source key '%s'",
                                    file ? file : "another document", title ? title : "",

@@ -1,416 +1,26 @@
 /* prose.c — the market-briefing reader: every money figure in running text
  * with the sentence it stands in, tied to the company, role, region and
- * component its clause names (or kept unattributed), plus the claims prose
- * makes about figures: currency equivalents, sums, and "x percent
- * below/above". Also exports the attribution rules the guide reader uses. */
+ * component its clause names (attribute.c) or kept unattributed, plus the
+ * claims prose makes about figures: currency equivalents, sums, and "x
+ * percent below/above". */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/alloc.h"
-#include "docs/document_internal.h"
+#include "docs/attribute.h"
 #include "docs/mdblocks.h"
+#include "docs/reader.h"
+#include "payband/number.h"
 
 #define NPOS ((size_t)-1)
 /* How many earlier figures a comparison may refer back to. */
 #define REFERENT_LOOKBACK 64
 
-/* ---- attribution ------------------------------------------------------------ */
-
-struct hit {
-    size_t pos, len;
-    const char *value;
+struct span {
+    size_t start, end;
 };
-
-/* An occurrence this close after a figure ("... in Paris", "... at Hugging
- * Face") binds to it closest of all. */
-#define RIGHT_AFTER 12
-
-/* Bytes of s[a, b) outside the asides it holds whole: "— which runs ... —"
- * and "( ... )" do not put a subject further from its figure. */
-static size_t span_without_asides(const char *s, size_t a, size_t b)
-{
-    size_t n = 0;
-    for (size_t i = a; i < b;) {
-        size_t close = NPOS;
-        if (s[i] == '(') {
-            for (size_t k = i + 1; k < b && close == NPOS; k++)
-                if (s[k] == ')')
-                    close = k + 1;
-                else if (s[k] == '(')
-                    break;
-        } else if (i + 3 <= b && memcmp(s + i, "\xE2\x80\x94", 3) == 0) {
-            for (size_t k = i + 3; k + 3 <= b && close == NPOS; k++)
-                if (memcmp(s + k, "\xE2\x80\x94", 3) == 0)
-                    close = k + 3;
-        }
-        if (close != NPOS) {
-            i = close;
-            continue;
-        }
-        n++;
-        i++;
-    }
-    return n;
-}
-
-/* Distance of an occurrence from a figure: before counts as is (asides left
- * out), after a little more, and right after the figure closest of all. */
-static size_t distance(const char *s, size_t pos, size_t len, size_t tok_start, size_t tok_end)
-{
-    if (pos + len <= tok_start)
-        return span_without_asides(s, pos + len, tok_start);
-    if (pos >= tok_end) {
-        size_t d = pos - tok_end;
-        return d <= RIGHT_AFTER ? 0 : d + d / 2;
-    }
-    return (size_t)-1;
-}
-
-/* Where the next figure of the clause after [.., tok_end) starts, figures in
- * parentheses (an equivalent) left out; NPOS when there is none. Words
- * between the two that come after a comma (not right after the first
- * figure) lead into the next one ("$500K to $800K per survey data, with
- * senior L5–L6 scientists reaching $925K"). */
-/* A comma, semicolon or dash between a and b, outside parentheses. */
-static bool clause_break(const char *s, size_t a, size_t b)
-{
-    int depth = 0;
-    for (size_t i = a; i < b; i++) {
-        if (s[i] == '(')
-            depth++;
-        else if (s[i] == ')' && depth > 0)
-            depth--;
-        else if (depth == 0 && (s[i] == ',' || s[i] == ';' ||
-                                (i + 3 <= b && memcmp(s + i, "\xE2\x80\x94", 3) == 0)))
-            return true;
-    }
-    return false;
-}
-
-static size_t next_figure(const char *s, size_t tok_end, size_t ce)
-{
-    struct pb__money_tok tok;
-    size_t pos = tok_end;
-    while (pb__scan_money(s, ce, pos, &tok)) {
-        size_t open = NPOS;
-        for (size_t i = tok.start; i-- > tok_end;) {
-            if (s[i] == ')')
-                break;
-            if (s[i] == '(') {
-                open = i;
-                break;
-            }
-        }
-        if (open == NPOS)
-            return tok.start;
-        pos = tok.end;
-    }
-    return NPOS;
-}
-
-static bool only_list_glue(const char *s, size_t a, size_t b)
-{
-    if (b < a)
-        return false;
-    size_t n = b - a;
-    static const char *const glue[] = {", ", " and ", ", and ", " or ", ", or ", " & ", " / ",
-                                       "/", ","};
-    for (size_t k = 0; k < sizeof glue / sizeof glue[0]; k++)
-        if (strlen(glue[k]) == n && strncmp(s + a, glue[k], n) == 0)
-            return true;
-    return false;
-}
-
-static const char *const role_heads[] = {"engineer", "scientist", "researcher", "specialist",
-                                         "analyst",  "manager",   "developer",  "designer",
-                                         "roles",    "role"};
-static const char *const role_mods[] = {
-    "senior", "staff", "principal", "lead", "junior", "ml", "ai", "research", "compliance",
-    "gpai", "documentation", "evaluation", "enterprise", "infrastructure", "engineering",
-    "software", "systems", "machine", "learning", "data", "platform", "product", "applied",
-    "security", "backend", "frontend"};
-
-static size_t word_len(const char *s, size_t to, size_t i)
-{
-    size_t e = i;
-    while (e < to && (isalnum((unsigned char)s[e]) || s[e] == '/' ||
-                      (s[e] == '-' && e + 1 < to && isalnum((unsigned char)s[e + 1])) ||
-                      (unsigned char)s[e] >= 0x80))
-        e++;
-    return e - i;
-}
-
-static bool word_in(const char *w, size_t n, const char *const *list, size_t count)
-{
-    for (size_t k = 0; k < count; k++)
-        if (strlen(list[k]) == n && strncasecmp(w, list[k], n) == 0)
-            return true;
-    return false;
-}
-
-/* A role phrase whose head noun starts at i: fills its span and slug. */
-static bool role_at(const char *s, size_t from, size_t to, size_t i, size_t *start, size_t *end,
-                    char *slug, size_t cap)
-{
-    size_t n = word_len(s, to, i);
-    if (n == 0 || (i > from && isalnum((unsigned char)s[i - 1])))
-        return false;
-    size_t hn = n;
-    bool plural = false;
-    if (word_in(s + i, n, role_heads, 10))
-        ;
-    else if (n > 1 && (s[i + n - 1] == 's' || s[i + n - 1] == 'S') &&
-             word_in(s + i, n - 1, role_heads, 10)) {
-        hn = n - 1;
-        plural = true;
-    } else
-        return false;
-    bool is_roles = (hn == 4 && strncasecmp(s + i, "role", 4) == 0) ||
-                    (hn == 5 && strncasecmp(s + i, "roles", 5) == 0);
-    (void)plural;
-    /* modifiers to the left */
-    size_t mods[6], modn[6], nm = 0, k = i;
-    while (nm < 6 && k > from + 1 && s[k - 1] == ' ') {
-        size_t e = k - 1, w = e;
-        while (w > from && s[w - 1] != ' ')
-            w--;
-        size_t wl = e - w;
-        if (wl == 0)
-            break;
-        if (!word_in(s + w, wl, role_mods, sizeof role_mods / sizeof role_mods[0]) &&
-            pb__level_at(s, e, w) != wl)
-            break;
-        mods[nm] = w;
-        modn[nm] = wl;
-        nm++;
-        k = w;
-    }
-    if (is_roles && nm == 0)
-        return false;
-    char buf[160];
-    size_t o = 0;
-    for (size_t m = nm; m-- > 0;) {
-        if (pb__level_at(s, mods[m] + modn[m], mods[m]) == modn[m])
-            continue;
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%.*s", o ? " " : "", (int)modn[m],
-                              s + mods[m]);
-        if (o >= sizeof buf)
-            o = sizeof buf - 1;
-    }
-    if (!is_roles)
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%.*s", o ? " " : "", (int)hn, s + i);
-    if (o == 0 || o >= sizeof buf || !pb__slug_into(slug, cap, buf, o))
-        return false;
-    *start = nm ? mods[nm - 1] : i;
-    *end = i + n;
-    return true;
-}
-
-static const char *component_word(const char *s, size_t at, size_t to, size_t *n)
-{
-    static const struct {
-        const char *word, *component;
-    } words[] = {
-        {"total compensation", "total"}, {"total comp", "total"}, {"TC", "total"},
-        {"base", "base"},                {"salary", "base"},      {"equity", "equity"},
-        {"stock", "equity"},             {"RSUs", "equity"},      {"RSU", "equity"},
-        {"valuation", "valuation"},      {"signing bonus", "sign-on"},
-        {"sign-on", "sign-on"},          {"bonus", "bonus"},
-    };
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
-        size_t wl = strlen(words[k].word);
-        bool exact_case = strcmp(words[k].word, "TC") == 0;
-        if (at + wl <= to &&
-            (exact_case ? strncmp(s + at, words[k].word, wl) == 0
-                        : strncasecmp(s + at, words[k].word, wl) == 0) &&
-            (at + wl == to || !isalnum((unsigned char)s[at + wl]))) {
-            *n = wl;
-            return words[k].component;
-        }
-    }
-    return NULL;
-}
-
-/* Companies further than this from a figure are not its company. */
-#define COMPANY_BEFORE_MAX 150
-#define COMPANY_AFTER_MAX 40
-/* Role phrases further than this from a figure are not its role. */
-#define ROLE_BEFORE_MAX 60
-#define ROLE_AFTER_MAX 80
-
-/* The company a word at `p` belongs to: the nearest named before it, else
- * the nearest after it. */
-static size_t owner_of(const struct hit *companies, size_t nc, size_t p)
-{
-    size_t owner = (size_t)-1;
-    for (size_t k = 0; k < nc; k++)
-        if (companies[k].pos < p)
-            owner = k;
-    if (owner != (size_t)-1)
-        return owner;
-    for (size_t k = 0; k < nc; k++)
-        if (companies[k].pos > p)
-            return k;
-    return (size_t)-1;
-}
-
-pb_status pb__attribute_figure(const char *s, size_t cs, size_t ce, size_t tok_start,
-                               size_t tok_end, const char *own_name, const char *own_slug,
-                               struct pb__attribution *out)
-{
-    memset(out, 0, sizeof *out);
-    /* nothing further than this from the figure can be its context */
-    if (tok_start > cs + 400)
-        cs = tok_start - 400;
-    if (ce > tok_end + 400)
-        ce = tok_end + 400;
-    struct hit companies[32], regions[32], levels[32], roles[32];
-    size_t nc = 0, nr = 0, nl = 0, nro = 0;
-    char role_slugs[32][160];
-    for (size_t i = cs; i < ce; i++) {
-        if (i > cs && pb__is_word_char((unsigned char)s[i - 1]))
-            continue;
-        if (i >= tok_start && i < tok_end)
-            continue;
-        size_t n = 0;
-        const char *c = pb__company_at(s, ce, i, &n, own_name, own_slug);
-        if (c) {
-            if (nc < 32)
-                companies[nc++] = (struct hit){i, n, c};
-            i += n - 1;
-            continue;
-        }
-        const char *r = pb__region_at(s, ce, i, &n);
-        if (r) {
-            if (nr < 32)
-                regions[nr++] = (struct hit){i, n, r};
-            i += n - 1;
-            continue;
-        }
-        size_t lv = pb__level_at(s, ce, i);
-        if (lv) {
-            if (nl < 32)
-                levels[nl++] = (struct hit){i, lv, NULL};
-            i += lv - 1;
-            continue;
-        }
-        size_t rs, re;
-        char slug[160];
-        if (role_at(s, cs, ce, i, &rs, &re, slug, sizeof slug)) {
-            if (nro < 32) {
-                snprintf(role_slugs[nro], sizeof role_slugs[nro], "%s", slug);
-                roles[nro] = (struct hit){rs, re - rs, role_slugs[nro]};
-                nro++;
-            }
-            i = re - 1;
-        }
-    }
-    size_t chosen = (size_t)-1, best_c = (size_t)-1;
-    size_t next = next_figure(s, tok_end, ce);
-    for (size_t k = 0; k < nc; k++) {
-        size_t pos = companies[k].pos, len = companies[k].len;
-        if (pos + len <= tok_start && tok_start - (pos + len) > COMPANY_BEFORE_MAX)
-            continue;
-        if (pos >= tok_end && pos - tok_end > COMPANY_AFTER_MAX)
-            continue;
-        size_t d = distance(s, pos, len, tok_start, tok_end);
-        if (d < best_c) {
-            best_c = d;
-            chosen = k;
-        }
-    }
-    if (chosen != (size_t)-1) {
-        size_t pos = companies[chosen].pos, len = companies[chosen].len;
-        /* "Anthropic's or Mistral's": possessives glue a list too */
-        size_t prev_end = chosen > 0 ? companies[chosen - 1].pos + companies[chosen - 1].len : 0;
-        size_t my_end = pos + len;
-        if (chosen > 0 && prev_end + 2 <= pos && strncmp(s + prev_end, "'s", 2) == 0)
-            prev_end += 2;
-        if (my_end + 2 <= ce && strncmp(s + my_end, "'s", 2) == 0)
-            my_end += 2;
-        bool group = (chosen > 0 && only_list_glue(s, prev_end, pos)) ||
-                     (chosen + 1 < nc && only_list_glue(s, my_end, companies[chosen + 1].pos));
-        if (group)
-            out->company_group = true;
-        else {
-            out->company = companies[chosen].value;
-            out->company_after = pos >= tok_end;
-        }
-    }
-    /* region, level and role: the nearest not cut off by another company */
-    struct hit *lists[3] = {regions, levels, roles};
-    size_t counts[3] = {nr, nl, nro};
-    size_t best[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
-    size_t pick[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
-    for (int l = 0; l < 3; l++)
-        for (size_t k = 0; k < counts[l]; k++) {
-            struct hit *h = &lists[l][k];
-            if (out->company && owner_of(companies, nc, h->pos) != chosen)
-                continue;
-            if (l == 2 &&
-                ((h->pos + h->len <= tok_start &&
-                  span_without_asides(s, h->pos + h->len, tok_start) > ROLE_BEFORE_MAX) ||
-                 (h->pos >= tok_end && h->pos - tok_end > ROLE_AFTER_MAX)))
-                continue;
-            if (next != NPOS && h->pos >= tok_end + RIGHT_AFTER && h->pos < next &&
-                clause_break(s, tok_end, h->pos))
-                continue; /* it leads into the next figure */
-            size_t d = distance(s, h->pos, h->len, tok_start, tok_end);
-            if (d < best[l]) {
-                best[l] = d;
-                pick[l] = k;
-            }
-        }
-    if (pick[0] != (size_t)-1)
-        out->region = regions[pick[0]].value;
-    if (pick[1] != (size_t)-1 &&
-        !(out->level = pb__level_normalise(s + levels[pick[1]].pos, levels[pick[1]].len)))
-        return PB_ERR_NOMEM;
-    if (pick[2] != (size_t)-1 && !(out->role = pb__strdup(roles[pick[2]].value))) {
-        pb__free(out->level);
-        out->level = NULL;
-        return PB_ERR_NOMEM;
-    }
-    size_t wl;
-    /* the component: right after the figure, else in the words before it */
-    size_t j = tok_end;
-    while (j < ce && s[j] == ' ')
-        j++;
-    out->component = component_word(s, j, ce, &wl);
-    if (!out->component && j < ce) {
-        /* a word in between: "€60,000 equity granted", "$2 billion Series B valuation" */
-        size_t w = word_len(s, ce, j);
-        size_t k = j + w;
-        for (int words = 0; words < 3 && k < ce && !out->component; words++) {
-            while (k < ce && s[k] == ' ')
-                k++;
-            out->component = component_word(s, k, ce, &wl);
-            if (out->component && strcmp(out->component, "valuation") != 0 &&
-                strcmp(out->component, "total") != 0)
-                out->component = NULL;
-            k += word_len(s, ce, k);
-        }
-    }
-    if (!out->component) {
-        size_t from = tok_start > cs + 48 ? tok_start - 48 : cs;
-        for (size_t i = tok_start; i-- > from;) {
-            if (s[i] == '$' || (unsigned char)s[i] == 0xAC || s[i] == ')' || s[i] == '(')
-                break; /* another figure or an aside */
-            if (i > cs && isalnum((unsigned char)s[i - 1]))
-                continue;
-            const char *c = component_word(s, i, tok_start, &wl);
-            if (c && (strcmp(c, "total") == 0 || strcmp(c, "valuation") == 0)) {
-                out->component = c;
-                break;
-            }
-        }
-    }
-    return PB_OK;
-}
-
-/* ---- the briefing ---------------------------------------------------------- */
 
 struct prose {
     struct pb_document *doc;
@@ -418,14 +28,8 @@ struct prose {
     const char *subject;      /* slug of the company the briefing is about */
     const char *subject_name; /* as the title writes it */
     size_t prev_first, prev_count; /* mentions of the previous sentence */
-    size_t *starts, *ends;         /* where each mention of the sentence is written */
-    size_t npos, cappos;
+    PB__LIST(struct span) spans;   /* where each mention of the sentence is written */
 };
-
-static pb_status nomem(struct pb_document *doc)
-{
-    return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-}
 
 /* Whether the sentence [a, b) names a company the figure [tok_start,
  * tok_end) may belong to: one named before it, or after it unless a
@@ -573,7 +177,7 @@ static size_t referent(struct prose *p, const char *s, size_t a, size_t b, size_
         while (e < b && isalnum((unsigned char)s[e]))
             e++;
         size_t n = e - i;
-        if (n >= 4 && !word_in(s + i, n, stop, sizeof stop / sizeof stop[0])) {
+        if (n >= 4 && !pb__word_in(s + i, n, stop, sizeof stop / sizeof stop[0])) {
             size_t k = n < 6 ? n : 6;
             for (size_t c = 0; c < k; c++)
                 words[nw][c] = (char)tolower((unsigned char)s[i + c]);
@@ -605,14 +209,6 @@ static size_t referent(struct prose *p, const char *s, size_t a, size_t b, size_
     return NPOS;
 }
 
-static const struct {
-    const char *word;
-    int direction;
-} gap_words[] = {
-    {"below", -1}, {"under", -1}, {"less than", -1}, {"lower than", -1},
-    {"above", 1},  {"more than", 1}, {"higher than", 1},
-};
-
 /* "x percent below/above": find A (the subject's figure) and B (what it is
  * compared with), then leave the arithmetic to check.c. */
 static pb_status percent_claims(struct prose *p, const pb__ptext *t, size_t ss, size_t se,
@@ -623,30 +219,18 @@ static pb_status percent_claims(struct prose *p, const pb__ptext *t, size_t ss, 
     size_t pos = ss;
     while (pb__scan_pct(s, se, pos, &pt)) {
         pos = pt.end;
-        size_t k = pt.end;
-        while (k < se && s[k] == ' ')
-            k++;
         int direction = 0;
-        size_t kw_end = k;
-        for (size_t g = 0; g < sizeof gap_words / sizeof gap_words[0]; g++) {
-            size_t wl = strlen(gap_words[g].word);
-            if (k + wl <= se && strncasecmp(s + k, gap_words[g].word, wl) == 0 &&
-                (k + wl == se || !isalpha((unsigned char)s[k + wl]))) {
-                direction = gap_words[g].direction;
-                kw_end = k + wl;
-                break;
-            }
-        }
-        if (!direction)
+        size_t kw_end = pt.end;
+        if (!pb__gap_words(s, se, pt.end, &direction, &kw_end))
             continue;
         long line = pb__lines_at(&p->doc->lines, pb__ptext_source(t, pt.start));
         char *text = excerpt(s, ss, se, pt.start, kw_end);
         if (!text)
-            return nomem(p->doc);
-        struct pb__claim *c = pb__claim_add(p->doc, PB__CLAIM_PERCENT_GAP, line, text, strlen(text));
+            return pb__doc_nomem(p->doc);
+        struct pb__claim *c = pb__claim_add(&p->doc->claims, PB__CLAIM_PERCENT_GAP, line, text, strlen(text));
         pb__free(text);
         if (!c)
-            return nomem(p->doc);
+            return pb__doc_nomem(p->doc);
         c->pct = pt.pct;
         c->approximate = pt.approximate;
         c->direction = direction;
@@ -656,7 +240,7 @@ static pb_status percent_claims(struct prose *p, const pb__ptext *t, size_t ss, 
             struct pb__mention *m = mention_at(p, i);
             if (m->equivalent_of >= 0)
                 continue;
-            size_t at = p->starts[i - first];
+            size_t at = p->spans.items[i - first].start;
             if (at < pt.start)
                 before = i;
             else if (at >= kw_end && after == NPOS)
@@ -666,7 +250,7 @@ static pb_status percent_claims(struct prose *p, const pb__ptext *t, size_t ss, 
         const char *subject = NULL;
         size_t from = ss;
         if (before != NPOS)
-            from = p->ends[before - first];
+            from = p->spans.items[before - first].end;
         for (size_t i = from; i < pt.start; i++) {
             size_t n;
             const char *co = (i == from || !pb__is_word_char((unsigned char)s[i - 1]))
@@ -743,11 +327,11 @@ static pb_status percent_claims(struct prose *p, const pb__ptext *t, size_t ss, 
         if (st == PB_OK && b_i != NPOS)
             st = figure_from_mention(p, b_i, &c->b, floor, ceiling);
         if (st != PB_OK)
-            return nomem(p->doc);
+            return pb__doc_nomem(p->doc);
         if (!c->a.present || !c->b.present) {
             char *what = pb__clean_copy(s + tstart, tend - tstart);
             if (!what)
-                return nomem(p->doc);
+                return pb__doc_nomem(p->doc);
             c->why = !c->a.present && !c->b.present
                          ? pb__asprintf("neither side of the comparison is given as a figure")
                      : !c->a.present
@@ -756,7 +340,7 @@ static pb_status percent_claims(struct prose *p, const pb__ptext *t, size_t ss, 
                          : pb__asprintf("no figure is given for '%s'", what);
             pb__free(what);
             if (!c->why)
-                return nomem(p->doc);
+                return pb__doc_nomem(p->doc);
         }
     }
     return PB_OK;
@@ -779,12 +363,12 @@ static pb_status add_mention(struct prose *p, const pb__ptext *t, size_t ss, siz
     struct pb__attribution at;
     if (pb__attribute_figure(s, cs, ce, tok->start, tok->end, p->subject_name, p->subject,
                              &at) != PB_OK)
-        return nomem(p->doc);
+        return pb__doc_nomem(p->doc);
     struct pb__mention *m = PB__PUSH(p->f->mentions);
     if (!m) {
         pb__free(at.role);
         pb__free(at.level);
-        return nomem(p->doc);
+        return pb__doc_nomem(p->doc);
     }
     m->equivalent_of = -1;
     m->role = at.role;
@@ -803,15 +387,15 @@ static pb_status add_mention(struct prose *p, const pb__ptext *t, size_t ss, siz
     }
     /* "€240K to €520K in Europe, or $480K to $1.4 million in the US": an
      * alternative to the figure before it is the same component */
-    if (!at.component && p->npos >= 2) {
-        size_t prev_end = p->ends[p->npos - 2];
-        const struct pb__mention *prev = mention_at(p, first + p->npos - 2);
+    if (!at.component && p->spans.count >= 2) {
+        size_t prev_end = p->spans.items[p->spans.count - 2].end;
+        const struct pb__mention *prev = mention_at(p, first + p->spans.count - 2);
         size_t wl;
         bool other = false;
         for (size_t i = prev_end; i < tok->start && !other; i++)
             other = s[i] == ';' || s[i] == '.' ||
                     ((i == prev_end || !isalnum((unsigned char)s[i - 1])) &&
-                     component_word(s, i, tok->start, &wl));
+                     pb__component_word(s, i, tok->start, &wl));
         if (prev->component && !other && tok->start - prev_end <= 40 &&
             pb__find_word(s, prev_end, tok->start, " or ", false) != NPOS)
             at.component = prev->component;
@@ -842,22 +426,22 @@ static pb_status add_mention(struct prose *p, const pb__ptext *t, size_t ss, siz
     m->line = pb__lines_at(&p->doc->lines, pb__ptext_source(t, tok->start));
     if ((company && !m->company) || (at.region && !m->region) ||
         (at.component && !m->component) || !m->currency || !m->text || !m->sentence)
-        return nomem(p->doc);
+        return pb__doc_nomem(p->doc);
     if (company && !m->company_inferred) {
         const char *disp = pb__company_display(company);
         if (pb__facts_name(p->f, true, company, disp ? disp : company) != PB_OK)
-            return nomem(p->doc);
+            return pb__doc_nomem(p->doc);
     }
     if (m->equivalent_of >= 0) {
-        size_t a = p->starts[(size_t)m->equivalent_of - first];
+        size_t a = p->spans.items[(size_t)m->equivalent_of - first].start;
         char *text = pb__clean_copy(s + a, (close < se ? close + 1 : close) - a);
         if (!text)
-            return nomem(p->doc);
+            return pb__doc_nomem(p->doc);
         struct pb__claim *c =
-            pb__claim_add(p->doc, PB__CLAIM_FX_EQUIV, m->line, text, strlen(text));
+            pb__claim_add(&p->doc->claims, PB__CLAIM_FX_EQUIV, m->line, text, strlen(text));
         pb__free(text);
         if (!c)
-            return nomem(p->doc);
+            return pb__doc_nomem(p->doc);
         c->ref = p->f->mentions.count - 1;
     }
     return PB_OK;
@@ -879,17 +463,17 @@ static pb_status sum_claims(struct prose *p, const char *s, size_t first,
         if (strcmp(a->currency, b->currency) != 0 || strcmp(a->currency, t->currency) != 0 ||
             a->low != a->high || b->low != b->high || t->low != t->high)
             continue;
-        size_t pa = p->starts[i - first], pbb = p->starts[i + 1 - first];
+        size_t pa = p->spans.items[i - first].start, pbb = p->spans.items[i + 1 - first].start;
         if (pb__find_word(s, pa, pbb, " plus ", false) == NPOS &&
             pb__find_word(s, pa, pbb, " + ", false) == NPOS)
             continue;
-        char *text = pb__clean_copy(s + pa, p->ends[i + 2 - first] - pa);
+        char *text = pb__clean_copy(s + pa, p->spans.items[i + 2 - first].end - pa);
         if (!text)
-            return nomem(p->doc);
-        struct pb__claim *c = pb__claim_add(p->doc, PB__CLAIM_SUM, t->line, text, strlen(text));
+            return pb__doc_nomem(p->doc);
+        struct pb__claim *c = pb__claim_add(&p->doc->claims, PB__CLAIM_SUM, t->line, text, strlen(text));
         pb__free(text);
         if (!c)
-            return nomem(p->doc);
+            return pb__doc_nomem(p->doc);
         c->parts[0] = (pb_money){a->low, ""};
         memcpy(c->parts[0].currency, a->currency, 4);
         c->parts[1] = (pb_money){b->low, ""};
@@ -918,23 +502,13 @@ static pb_status read_block(struct prose *p, const struct pb__block *b)
         size_t first = p->f->mentions.count;
         struct pb__money_tok tok;
         size_t pos = ss;
-        p->npos = 0;
+        p->spans.count = 0;
         while (pb__scan_money(s, se, pos, &tok)) {
-            if (p->npos == p->cappos) {
-                size_t ncap = p->cappos ? p->cappos * 2 : 16;
-                size_t *grown = pb__realloc(p->starts, ncap * sizeof *grown);
-                if (!grown)
-                    return nomem(p->doc);
-                p->starts = grown;
-                grown = pb__realloc(p->ends, ncap * sizeof *grown);
-                if (!grown)
-                    return nomem(p->doc);
-                p->ends = grown;
-                p->cappos = ncap;
-            }
-            p->starts[p->npos] = tok.start;
-            p->ends[p->npos] = tok.end;
-            p->npos++;
+            struct span *sp = PB__PUSH(p->spans);
+            if (!sp)
+                return pb__doc_nomem(p->doc);
+            sp->start = tok.start;
+            sp->end = tok.end;
             bool names = sentence_names_company(s, ss, se, tok.start, tok.end, p);
             pb_status st = add_mention(p, t, ss, se, &tok, first, names);
             if (st != PB_OK)
@@ -982,20 +556,26 @@ static pb_date find_date(const char *s, size_t n)
             if (j >= n || s[j] != ' ')
                 continue;
             j++;
-            int day = 0, year = 0;
+            char day[3] = "", year[5] = "";
             size_t k = j;
-            while (k < n && isdigit((unsigned char)s[k]) && k - j < 2)
-                day = day * 10 + (s[k++] - '0');
+            while (k < n && isdigit((unsigned char)s[k]) && k - j < 2) {
+                day[k - j] = s[k];
+                k++;
+            }
             if (k == j || k + 6 > n || s[k] != ',' || s[k + 1] != ' ')
                 continue;
             k += 2;
             size_t y0 = k;
-            while (k < n && isdigit((unsigned char)s[k]) && k - y0 < 4)
-                year = year * 10 + (s[k++] - '0');
-            if (k - y0 != 4)
+            while (k < n && isdigit((unsigned char)s[k]) && k - y0 < 4) {
+                year[k - y0] = s[k];
+                k++;
+            }
+            int64_t dv = 0, yv = 0;
+            if (k - y0 != 4 || !pb_integer_parse_str(day, 1, 31, &dv) ||
+                !pb_integer_parse_str(year, 1, 9999, &yv))
                 continue;
             pb_date d;
-            if (pb_date_from_ymd(year, m + 1, day, &d) == PB_OK)
+            if (pb_date_from_ymd((int)yv, m + 1, (int)dv, &d) == PB_OK)
                 return d;
         }
     }
@@ -1016,7 +596,7 @@ pb_status pb__prose_read(struct pb_document *doc)
     pb__mdblocks blocks;
     pb_status st = pb__md_blocks(doc->text, doc->text, doc->len, &doc->lines, &blocks);
     if (st != PB_OK)
-        return nomem(doc);
+        return pb__doc_nomem(doc);
     /* the title: the first one-line block of a few words not ending a sentence */
     const struct pb__block *title = NULL;
     for (size_t i = 0; i < blocks.count && i < 8 && !title; i++) {
@@ -1057,13 +637,13 @@ pb_status pb__prose_read(struct pb_document *doc)
     }
     f->source.kind = pb__strdup("briefing");
     if (!f->source.title || !f->source.key || !f->source.kind) {
-        st = nomem(doc);
+        st = pb__doc_nomem(doc);
         goto done;
     }
     if (p.subject) {
         p.subject_name = pb__company_display(p.subject);
         if (pb__facts_name(f, true, p.subject, p.subject_name) != PB_OK) {
-            st = nomem(doc);
+            st = pb__doc_nomem(doc);
             goto done;
         }
     }
@@ -1085,10 +665,17 @@ pb_status pb__prose_read(struct pb_document *doc)
             goto done;
     }
     if (f->mentions.count == 0)
-        st = pb__document_warn(doc, 1, "no money figures found");
+        st = pb__doc_warn(doc, 1, "no money figures found");
 done:
-    pb__free(p.starts);
-    pb__free(p.ends);
+    pb__free(p.spans.items);
     pb__md_blocks_release(&blocks);
     return st;
+}
+
+/* A briefing states money in running text: one figure payband can read is
+ * enough to read it as one. */
+bool pb__prose_detect(const char *text, size_t len)
+{
+    struct pb__money_tok tok;
+    return pb__scan_money(text, len, 0, &tok);
 }

@@ -297,14 +297,16 @@ static pb_status convert_row(pb_store *store, struct pb__bandrow *r, const char 
         char day[11];
         pb_date_format(on, day);
         return pb__diag_set(pb__store_diag(store), rc, NULL, 0,
-                            "cannot convert %s to %s on %s: %s (import rates with "
-                            "`payband rates import FILE`)",
-                            from, to, day, pb_fx_errmsg(fx));
+                            "cannot convert %s to %s on %s: %s%s", from, to, day,
+                            pb_fx_errmsg(fx),
+                            rc == PB_ERR_NO_RATE
+                                ? " (import rates with `payband rates import FILE`)"
+                                : "");
     }
     memcpy(r->original_currency, from, 4);
     char *copy = pb__strdup(to);
     if (!copy)
-        return PB_ERR_NOMEM;
+        return pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory");
     pb__free(r->currency);
     r->currency = copy;
     r->converted = true;
@@ -381,8 +383,7 @@ static json_t *pct_json(bool present, int32_t bp)
 json_t *pb__quote_json(const pb_fx_quote *q);
 json_t *pb__quote_json(const pb_fx_quote *q)
 {
-    return json_pack("{s:s, s:s, s:f, s:o, s:s}", "from", q->from, "to", q->to, "rate", q->rate,
-                     "date", pb__json_date(q->date), "source", q->source);
+    return pb__json_quote(q);
 }
 
 json_t *pb__band_json(const struct pb__bandrow *r)

@@ -1,7 +1,9 @@
 /* offer.c — the deterministic year-by-year schedule of an offer: base with
  * raises, bonus, sign-on, and the equity each grant (and each yearly
  * refresher) vests in each year, with N-year, first-year and annualised
- * totals. All sums are exact in minor units of one currency. */
+ * totals. All sums are exact in minor units of one currency, and every
+ * product and sum goes through the checked money helpers: a figure that
+ * does not fit is an error naming it, never a wrong number. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -83,19 +85,37 @@ double pb__vest_frac_in_year(const pb__vesting *v, int start_year, int year)
 
 /* ---- cash ---------------------------------------------------------------- */
 
-int64_t pb__base_in_year(const pb_offer *o, int year)
+static pb_money money_in(int64_t minor, const char *currency)
 {
-    if (o->raise_pct == 0 || year <= 1)
-        return o->base_minor;
-    long double f = powl(1.0L + (long double)o->raise_pct / 100.0L, year - 1);
-    return (int64_t)llroundl((long double)o->base_minor * f);
+    pb_money m = {minor, ""};
+    memcpy(m.currency, currency, 4);
+    return m;
 }
 
-int64_t pb__bonus_in_year(const pb_offer *o, int year)
+pb_status pb__base_in_year(const pb_offer *o, int year, int64_t *out)
 {
-    long double b = (long double)pb__base_in_year(o, year);
-    return (int64_t)llroundl(b * (long double)o->bonus_target_pct / 100.0L *
-                             (long double)o->bonus_payout_pct / 100.0L);
+    pb_money m = money_in(o->base_minor, o->currency);
+    if (o->raise_pct != 0 && year > 1) {
+        double f = pow(1.0 + o->raise_pct / 100.0, year - 1);
+        pb_status st = pb_money_scale(m, f, &m);
+        if (st != PB_OK)
+            return st;
+    }
+    *out = m.minor;
+    return PB_OK;
+}
+
+pb_status pb__bonus_in_year(const pb_offer *o, int year, int64_t *out)
+{
+    int64_t base;
+    pb_money m;
+    pb_status st = pb__base_in_year(o, year, &base);
+    if (st == PB_OK)
+        st = pb_money_scale(money_in(base, o->currency),
+                            o->bonus_target_pct / 100.0 * o->bonus_payout_pct / 100.0, &m);
+    if (st == PB_OK)
+        *out = m.minor;
+    return st;
 }
 
 int pb__vesting_years(const pb_offer *o)
@@ -107,29 +127,40 @@ int pb__vesting_years(const pb_offer *o)
     return years ? years : 4;
 }
 
-static int64_t money_minor(double major, const char *currency)
+pb_status pb__grant_value_checked(const pb_offer *o, const pb__grant *g, const char **basis,
+                                  bool *counts, int64_t *out)
 {
-    return pb_money_from_double(major, currency).minor;
-}
-
-int64_t pb__grant_value(const pb_offer *o, const pb__grant *g, const char **basis, bool *counts)
-{
+    double major;
     *counts = true;
     if (g->kind != PB__OPTION) {
         if (g->value_minor >= 0) {
             *basis = "stated value";
-            return g->value_minor;
+            *out = g->value_minor;
+            return PB_OK;
         }
         *basis = "shares x price";
-        return money_minor(g->shares * g->price, o->currency);
-    }
-    if (!isnan(g->common_price)) {
+        major = g->shares * g->price;
+    } else if (!isnan(g->common_price)) {
         *basis = "409a spread";
-        return money_minor(g->shares * fmax(0.0, g->common_price - g->strike), o->currency);
+        major = g->shares * fmax(0.0, g->common_price - g->strike);
+    } else {
+        *basis = "preferred spread";
+        *counts = false;
+        major = g->shares * fmax(0.0, g->price - g->strike);
     }
-    *basis = "preferred spread";
-    *counts = false;
-    return money_minor(g->shares * fmax(0.0, g->price - g->strike), o->currency);
+    pb_money m;
+    pb_status st = pb_money_from_double_checked(major, o->currency, &m);
+    if (st == PB_OK)
+        *out = m.minor;
+    return st;
+}
+
+int64_t pb__grant_value(const pb_offer *o, const pb__grant *g, const char **basis, bool *counts)
+{
+    int64_t v = 0;
+    if (pb__grant_value_checked(o, g, basis, counts, &v) != PB_OK)
+        return 0; /* never for an offer read from a file: the reader checks it */
+    return v;
 }
 
 /* ---- accessors ------------------------------------------------------------ */
@@ -214,13 +245,28 @@ typedef struct converter {
     const char *currency; /* of the results */
 } converter;
 
-static int64_t conv(const converter *c, int64_t minor)
+/* An amount of the offer's currency in the results' currency. */
+static pb_status conv(const converter *c, int64_t minor, int64_t *out)
 {
-    if (!c->quote)
-        return minor;
-    pb_money m = {minor, ""};
-    memcpy(m.currency, c->native, 4);
-    return pb_money_from_double(pb_money_major(m) * c->quote->rate, c->currency).minor;
+    if (!c->quote) {
+        *out = minor;
+        return PB_OK;
+    }
+    pb_money m;
+    pb_status st = pb_money_convert(money_in(minor, c->native), c->quote->rate, c->currency, &m);
+    if (st == PB_OK)
+        *out = m.minor;
+    return st;
+}
+
+/* *acc += v in `currency`, checked. */
+static pb_status add_to(int64_t *acc, int64_t v, const char *currency)
+{
+    pb_money sum;
+    pb_status st = pb_money_add(money_in(*acc, currency), money_in(v, currency), &sum);
+    if (st == PB_OK)
+        *acc = sum.minor;
+    return st;
 }
 
 static json_t *jmoney(const converter *c, int64_t minor)
@@ -250,6 +296,17 @@ static pb_status set_nomem(pb_offer *o)
             goto nomem_lists;                                                                \
     } while (0)
 
+/* Run a checked money step; when it fails, name the figure (printf-style,
+ * in currency `cur`) and leave through out_of_range. */
+#define CHECKED(expr, cur, ...)                                                              \
+    do {                                                                                     \
+        if ((expr) != PB_OK) {                                                               \
+            snprintf(figure, sizeof figure, __VA_ARGS__);                                    \
+            figure_cur = (cur);                                                              \
+            goto out_of_range;                                                               \
+        }                                                                                    \
+    } while (0)
+
 
 pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t **out)
 {
@@ -267,6 +324,10 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
         c.currency = c.quote->to;
     }
 
+    char figure[160];
+    const char *figure_cur = o->currency;
+    json_t *root = NULL, *grants = NULL, *rows = NULL, *notes = NULL;
+
     /* Expand the refresh template into one grant per year. */
     size_t cap = o->ngrants + MAX_YEARS;
     instance *inst = pb__calloc(cap, sizeof *inst);
@@ -278,7 +339,8 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
         int64_t value;
         const char *basis;
         bool counts;
-        value = pb__grant_value(o, g, &basis, &counts);
+        CHECKED(pb__grant_value_checked(o, g, &basis, &counts, &value), o->currency,
+                "value of grant '%s'", g->name);
         if (!g->refresh) {
             inst[n] = (instance){g, g->start_year, "", value, basis, counts};
             snprintf(inst[n].name, sizeof inst[n].name, "%s", g->name);
@@ -292,8 +354,7 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
         }
     }
 
-    json_t *root = json_object(), *grants = json_array(), *rows = json_array(),
-           *notes = json_array();
+    root = json_object(), grants = json_array(), rows = json_array(), notes = json_array();
     if (!root || !grants || !rows || !notes)
         goto nomem_lists;
     ADD(root, "name", json_string(pb_offer_name(o)));
@@ -304,11 +365,7 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
     ADD(root, "currency", json_string(c.currency));
     ADD(root, "native_currency", json_string(o->currency));
     if (c.quote) {
-        char date[11];
-        pb_date_format(c.quote->date, date);
-        json_t *fx = json_pack("{s:s, s:s, s:f, s:s, s:s}", "from", c.quote->from, "to",
-                               c.quote->to, "rate", c.quote->rate, "date", date, "source",
-                               c.quote->source);
+        json_t *fx = pb__json_quote(c.quote);
         if (!fx)
             goto nomem_lists;
         ADD(root, "fx", fx);
@@ -319,10 +376,12 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
 
     for (size_t i = 0; i < n; i++) {
         char vest[256];
+        int64_t value;
+        CHECKED(conv(&c, inst[i].value, &value), c.currency, "value of grant '%s'", inst[i].name);
         describe_vesting(&inst[i].g->vest, vest, sizeof vest);
         json_t *g = json_pack("{s:s, s:s, s:s, s:o, s:b, s:s, s:i}", "name", inst[i].name, "kind",
                               kind_name(inst[i].g->kind), "basis", inst[i].basis, "value",
-                              jmoney(&c, conv(&c, inst[i].value)), "counts", inst[i].counts,
+                              jmoney(&c, value), "counts", inst[i].counts,
                               "vesting", vest, "start_year", inst[i].start_year);
         if (!g || json_array_append_new(grants, g) != 0)
             goto nomem_lists;
@@ -335,12 +394,13 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
             int offset = 12 * (inst[i].start_year - 1);
             for (int m = v->period_months; m <= v->years * 12 && offset + m <= 12 * years;
                  m += v->period_months) {
-                int64_t cum = vested_by(v, inst[i].value, m);
+                int64_t cum = vested_by(v, inst[i].value, m), amount;
                 if (cum == prev)
                     continue;
+                CHECKED(conv(&c, cum - prev, &amount), c.currency,
+                        "vesting of grant '%s' in month %d", inst[i].name, offset + m);
                 json_t *ev = json_pack("{s:i, s:i, s:o}", "month", offset + m, "year",
-                                       (offset + m - 1) / 12 + 1, "amount",
-                                       jmoney(&c, conv(&c, cum - prev)));
+                                       (offset + m - 1) / 12 + 1, "amount", jmoney(&c, amount));
                 if (!ev || json_array_append_new(events, ev) != 0)
                     goto nomem_lists;
                 prev = cum;
@@ -350,10 +410,14 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
 
     int64_t total = 0, first_year = 0;
     for (int y = 1; y <= years; y++) {
-        int64_t base = conv(&c, pb__base_in_year(o, y));
-        int64_t bonus = conv(&c, pb__bonus_in_year(o, y));
-        int64_t sign_on = y <= o->nsign_on ? conv(&c, o->sign_on_minor[y - 1]) : 0;
-        int64_t eq_total = 0;
+        int64_t base, bonus, sign_on = 0, eq_total = 0, year_total = 0;
+        CHECKED(pb__base_in_year(o, y, &base), o->currency, "base of year %d", y);
+        CHECKED(conv(&c, base, &base), c.currency, "base of year %d", y);
+        CHECKED(pb__bonus_in_year(o, y, &bonus), o->currency, "bonus of year %d", y);
+        CHECKED(conv(&c, bonus, &bonus), c.currency, "bonus of year %d", y);
+        if (y <= o->nsign_on)
+            CHECKED(conv(&c, o->sign_on_minor[y - 1], &sign_on), c.currency,
+                    "sign-on of year %d", y);
         json_t *eq = json_object(), *apart = json_object();
         json_t *row = json_object();
         if (!eq || !apart || !row) {
@@ -383,18 +447,23 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
         for (size_t i = 0; i < n; i++) {
             if (inst[i].start_year > y)
                 continue;
-            int64_t a =
-                conv(&c, pb__vest_in_year(&inst[i].g->vest, inst[i].value, inst[i].start_year, y));
+            int64_t a;
+            CHECKED(conv(&c, pb__vest_in_year(&inst[i].g->vest, inst[i].value,
+                                              inst[i].start_year, y),
+                         &a),
+                    c.currency, "equity of grant '%s' in year %d", inst[i].name, y);
             if (json_object_set_new(inst[i].counts ? eq : apart, inst[i].name, jmoney(&c, a)) != 0)
                 goto nomem_lists;
             if (inst[i].counts)
-                eq_total += a;
+                CHECKED(add_to(&eq_total, a, c.currency), c.currency, "equity of year %d", y);
         }
-        int64_t year_total = base + bonus + sign_on + eq_total;
+        const int64_t parts[] = {base, bonus, sign_on, eq_total};
+        for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
+            CHECKED(add_to(&year_total, parts[k], c.currency), c.currency, "total of year %d", y);
         if (json_object_set_new(row, "equity_total", jmoney(&c, eq_total)) != 0 ||
             json_object_set_new(row, "total", jmoney(&c, year_total)) != 0)
             goto nomem_lists;
-        total += year_total;
+        CHECKED(add_to(&total, year_total, c.currency), c.currency, "%d-year total", years);
         if (y == 1)
             first_year = year_total;
     }
@@ -402,16 +471,25 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
     /* Annualised: base + initial grants ÷ their vesting years + target bonus +
      * sign-on ÷ vesting years. */
     int vyears = pb__vesting_years(o);
-    int64_t ann = pb__base_in_year(o, 1);
-    ann += (int64_t)llroundl((long double)o->base_minor * (long double)o->bonus_target_pct /
-                             100.0L);
+    int64_t ann, sign_on_total = 0;
+    pb_money target_bonus;
+    CHECKED(pb__base_in_year(o, 1, &ann), o->currency, "annualised total");
+    CHECKED(pb_money_scale(money_in(o->base_minor, o->currency), o->bonus_target_pct / 100.0,
+                           &target_bonus),
+            o->currency, "annualised total");
+    CHECKED(add_to(&ann, target_bonus.minor, o->currency), o->currency, "annualised total");
     for (size_t i = 0; i < n; i++)
         if (!inst[i].g->refresh && inst[i].counts)
-            ann += scale(inst[i].value, 1, inst[i].g->vest.years);
-    int64_t sign_on_total = 0;
+            CHECKED(add_to(&ann, scale(inst[i].value, 1, inst[i].g->vest.years), o->currency),
+                    o->currency, "annualised total");
     for (int i = 0; i < o->nsign_on; i++)
-        sign_on_total += o->sign_on_minor[i];
-    ann += scale(sign_on_total, 1, vyears);
+        CHECKED(add_to(&sign_on_total, o->sign_on_minor[i], o->currency), o->currency,
+                "sign-on total");
+    CHECKED(add_to(&ann, scale(sign_on_total, 1, vyears), o->currency), o->currency,
+            "annualised total");
+    int64_t ann_out, sign_on_out;
+    CHECKED(conv(&c, ann, &ann_out), c.currency, "annualised total");
+    CHECKED(conv(&c, sign_on_total, &sign_on_out), c.currency, "sign-on total");
     char basis[160];
     snprintf(basis, sizeof basis,
              "base + each grant / its vesting years + target bonus + sign-on / %d", vyears);
@@ -428,9 +506,9 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
     }
     ADD(root, "total", jmoney(&c, total));
     ADD(root, "first_year_total", jmoney(&c, first_year));
-    ADD(root, "annualised_total", jmoney(&c, conv(&c, ann)));
+    ADD(root, "annualised_total", jmoney(&c, ann_out));
     ADD(root, "annualised_basis", json_string(basis));
-    ADD(root, "sign_on_total", jmoney(&c, conv(&c, sign_on_total)));
+    ADD(root, "sign_on_total", jmoney(&c, sign_on_out));
     ADD(root, "sign_on_clawback_months",
         o->clawback_months ? json_integer(o->clawback_months) : json_null());
 
@@ -469,9 +547,11 @@ pb_status pb_offer_schedule(pb_offer *o, const pb_schedule_options *opt, json_t 
     if (o->nsign_on > years) {
         int64_t beyond = 0;
         for (int i = years; i < o->nsign_on; i++)
-            beyond += o->sign_on_minor[i];
-        pb_money m = {conv(&c, beyond), ""};
+            CHECKED(add_to(&beyond, o->sign_on_minor[i], o->currency), o->currency,
+                    "sign-on paid after year %d", years);
+        pb_money m = {0, ""};
         memcpy(m.currency, c.currency, 4);
+        CHECKED(conv(&c, beyond, &m.minor), c.currency, "sign-on paid after year %d", years);
         char amount[64], note[256];
         pb_money_format_full(m, amount, sizeof amount);
         snprintf(note, sizeof note,
@@ -506,4 +586,13 @@ nomem_lists:
     json_decref(root);
     pb__free(inst);
     return set_nomem(o);
+
+out_of_range:
+    json_decref(grants);
+    json_decref(rows);
+    json_decref(notes);
+    json_decref(root);
+    pb__free(inst);
+    return pb__diag_set(&o->diag, PB_ERR_RANGE, o->file, 0, "the %s in %s is out of range",
+                        figure, figure_cur);
 }

@@ -72,9 +72,8 @@ static pb_status read_amount(reader *r, yaml_node_t *node, const char *what, int
     if (pb_decimal_parse_str(t, &v)) {
         if (v < 0)
             return fail(r, node, "%s must not be negative, not %s", what, t);
-        if (v > MAX_MAJOR)
+        if (v > MAX_MAJOR || pb_money_from_double_checked(v, r->offer->currency, &m) != PB_OK)
             return fail(r, node, "%s is too large: %s", what, t);
-        m = pb_money_from_double(v, r->offer->currency);
     } else {
         const char *why = NULL;
         bool approx = false;
@@ -515,6 +514,14 @@ static pb_status resolve(reader *r, yaml_node_t *root)
                                 "option grant '%s' needs a price per share: common_price "
                                 "(409A), price (preferred) or valuation.share_price",
                                 g->name);
+        const char *basis;
+        bool counts;
+        int64_t value;
+        if (pb__grant_value_checked(o, g, &basis, &counts, &value) != PB_OK)
+            return pb__diag_set(r->diag, PB_ERR_RANGE, r->y.file, g->line,
+                                "grant '%s' is worth more than payband can hold (%g shares "
+                                "valued at their %s)",
+                                g->name, g->shares, basis);
     }
     for (size_t s = 0; s < f->nscenarios; s++) {
         if (isnan(f->scenarios[s].value))
@@ -774,4 +781,120 @@ void pb_offer_free(pb_offer *o)
 const char *pb_offer_errmsg(const pb_offer *o)
 {
     return o ? o->diag.msg : "out of memory";
+}
+
+/* ---- offers made from values ---------------------------------------------- */
+
+/* An amount of a values offer: PB_ERR_USAGE below zero, PB_ERR_RANGE above
+ * what an offer file accepts. */
+static pb_status value_amount(pb_offer *o, const char *what, int64_t minor)
+{
+    if (minor < 0)
+        return pb__diag_set(&o->diag, PB_ERR_USAGE, o->file, 0, "%s must not be negative",
+                            what);
+    pb_money m = {minor, ""};
+    memcpy(m.currency, o->currency, 4);
+    if (pb_money_major(m) > MAX_MAJOR)
+        return pb__diag_set(&o->diag, PB_ERR_RANGE, o->file, 0, "%s is too large", what);
+    return PB_OK;
+}
+
+static pb_status value_grant(pb_offer *o, const pb_offer_values *v)
+{
+    pb_status st = value_amount(o, "grant value", v->grant_value_minor);
+    if (st != PB_OK || v->grant_value_minor == 0)
+        return st;
+    pb__equity_kind kind;
+    if (v->grant_kind && strcmp(v->grant_kind, "public_rsu") == 0)
+        kind = PB__PUBLIC_RSU;
+    else if (v->grant_kind && strcmp(v->grant_kind, "private_rsu") == 0)
+        kind = PB__PRIVATE_RSU;
+    else
+        return pb__diag_set(&o->diag, PB_ERR_USAGE, o->file, 0,
+                            "a grant given by value is public_rsu or private_rsu, not '%s'",
+                            v->grant_kind ? v->grant_kind : "");
+    int years = v->vest_years ? v->vest_years : 4;
+    int period = v->period_months ? v->period_months : 1;
+    if (years < 1 || years > PB__MAX_VEST_YEARS)
+        return pb__diag_set(&o->diag, PB_ERR_USAGE, o->file, 0,
+                            "vesting years must be between 1 and %d, not %d", PB__MAX_VEST_YEARS,
+                            years);
+    if (v->cliff_months < 0 || v->cliff_months > years * 12)
+        return pb__diag_set(&o->diag, PB_ERR_USAGE, o->file, 0,
+                            "cliff of %d months does not fit a vesting of %d years",
+                            v->cliff_months, years);
+    if (period != 1 && period != 3 && period != 6 && period != 12)
+        return pb__diag_set(&o->diag, PB_ERR_USAGE, o->file, 0,
+                            "vesting period must be 1, 3, 6 or 12 months, not %d", period);
+    o->grants = pb__calloc(1, sizeof *o->grants);
+    if (!o->grants || !(o->grants[0].name = pb__strdup("grant 1")))
+        return pb__diag_set(&o->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    o->ngrants = 1;
+    pb__grant *g = &o->grants[0];
+    g->kind = kind;
+    g->start_year = 1;
+    g->value_minor = v->grant_value_minor;
+    g->shares = g->price = g->strike = g->common_price = NAN;
+    g->vest = (pb__vesting){.years = years, .cliff_months = v->cliff_months,
+                            .period_months = period};
+    return PB_OK;
+}
+
+/* A copy of an optional string into *slot; false when out of memory. */
+static bool copy_opt(char **slot, const char *s)
+{
+    return !s || (*slot = pb__strdup(s)) != NULL;
+}
+
+pb_status pb_offer_new_from_values(const char *file, const pb_offer_values *v, pb_offer **out)
+{
+    *out = NULL;
+    pb_offer *o = pb__calloc(1, sizeof *o);
+    if (!o)
+        return PB_ERR_NOMEM;
+    *out = o;
+    o->bonus_payout_pct = 100;
+    o->facts = (pb__company_facts){
+        .valuation = NAN, .share_price = NAN, .fully_diluted_shares = NAN,
+        .volatility_pct = NAN, .drift_pct = NAN, .liquidity_pct = NAN, .failure_pct = NAN,
+        .dilution_pct = NAN, .exit_multiple_median = NAN, .exit_multiple_sigma = NAN,
+        .risk_free_pct = NAN, .option_term_years = NAN};
+    if (!(o->file = pb__strdup(file ? file : "<offer>")))
+        return pb__diag_set(&o->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    if (!v->name || !*v->name || !v->company || !*v->company)
+        return pb__diag_set(&o->diag, PB_ERR_USAGE, o->file, 0,
+                            "an offer needs a name and a company");
+    if (!v->currency || !pb_currency_known(v->currency))
+        return pb__diag_set(&o->diag, PB_ERR_CURRENCY, o->file, 0, "unknown currency '%s'",
+                            v->currency ? v->currency : "");
+    memcpy(o->currency, v->currency, 4);
+    if (!(isfinite(v->bonus_target_pct) && v->bonus_target_pct >= 0 &&
+          v->bonus_target_pct <= 1000))
+        return pb__diag_set(&o->diag, PB_ERR_USAGE, o->file, 0,
+                            "bonus_target_pct must be between 0 and 1000, not %g",
+                            v->bonus_target_pct);
+    o->bonus_target_pct = v->bonus_target_pct;
+    if (!copy_opt(&o->name, v->name) || !copy_opt(&o->company, v->company) ||
+        !copy_opt(&o->role, v->role) || !copy_opt(&o->level, v->level) ||
+        !copy_opt(&o->region, v->region))
+        return pb__diag_set(&o->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    /* the company's slug, as the file reader makes it */
+    o->company_slug = pb__slugify(o->company);
+    if (o->company_slug && !o->company_slug[0]) {
+        pb__free(o->company_slug);
+        o->company_slug = pb__strdup(o->company);
+    }
+    if (!o->company_slug)
+        return pb__diag_set(&o->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    pb_status st = value_amount(o, "base", v->base_minor);
+    if (st == PB_OK)
+        st = value_amount(o, "sign_on", v->sign_on_minor);
+    if (st != PB_OK)
+        return st;
+    o->base_minor = v->base_minor;
+    if (v->sign_on_minor > 0) {
+        o->nsign_on = 1;
+        o->sign_on_minor[0] = v->sign_on_minor;
+    }
+    return value_grant(o, v);
 }

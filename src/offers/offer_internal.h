@@ -106,7 +106,11 @@ void pb__vest_cum(const pb__vesting *v, int month, int64_t *num, int64_t *den);
 /* Total value (minor units) of a grant in the deterministic schedule and
  * what it is based on: "stated value", "shares x price", "409a spread",
  * or "preferred spread" (options without a 409A price: not a value, kept out
- * of totals). */
+ * of totals). PB_ERR_RANGE when it does not fit in minor units. */
+pb_status pb__grant_value_checked(const pb_offer *offer, const pb__grant *g, const char **basis,
+                                  bool *counts, int64_t *out);
+/* The same for an offer read by pb_offer_load or pb_offer_parse, whose
+ * grants the reader has checked to fit (0 for one that does not). */
 int64_t pb__grant_value(const pb_offer *offer, const pb__grant *g, const char **basis,
                         bool *counts);
 
@@ -117,9 +121,10 @@ int64_t pb__vest_in_year(const pb__vesting *v, int64_t total_minor, int start_ye
 /* Share of the grant vesting in `year`, as a double (for simulation). */
 double pb__vest_frac_in_year(const pb__vesting *v, int start_year, int year);
 
-/* Base paid in `year` after raises, and the bonus paid on it, minor units. */
-int64_t pb__base_in_year(const pb_offer *offer, int year);
-int64_t pb__bonus_in_year(const pb_offer *offer, int year);
+/* Base paid in `year` after raises, and the bonus paid on it, minor units;
+ * PB_ERR_RANGE when it does not fit. */
+pb_status pb__base_in_year(const pb_offer *offer, int year, int64_t *out);
+pb_status pb__bonus_in_year(const pb_offer *offer, int year, int64_t *out);
 /* Years of the longest initial grant's vesting, or 4 with no grants. */
 int pb__vesting_years(const pb_offer *offer);
 

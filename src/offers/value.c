@@ -27,6 +27,7 @@
 
 #include "core/alloc.h"
 #include "core/diag.h"
+#include "core/jsonutil.h"
 #include "offers/offer_internal.h"
 #include "payband/limits.h"
 #include "payband/money.h"
@@ -151,6 +152,7 @@ struct pb_valuation {
     bool scenarios, black_scholes, summary_only;
     double override_[A_COUNT];
     char currency[4];
+    char out_of_range[320]; /* the first figure of a run that did not fit */
     size_t nrates;
     pb_fx_quote rates[MAX_RATES];
     size_t noffers;
@@ -1038,18 +1040,25 @@ static bool value_at_multiple(void *arg, double multiple, double *y)
 
 /* ---- output ------------------------------------------------------------------ */
 
-static double cents(double x)
+/* A money figure of a result, rounded to the currency's minor unit. A
+ * figure that is not finite or does not fit in minor units is recorded (the
+ * first one) and the run fails naming it, rather than print a wrong number;
+ * `m` is the offer it belongs to (NULL for the run's own figures). */
+static json_t *jmoney_in(pb_valuation *v, const model *m, const char *figure,
+                         const char *currency, double x)
 {
-    return round(x * 100.0) / 100.0;
+    pb_money money;
+    if (pb_money_from_double_checked(x, currency, &money) == PB_OK)
+        return pb__json_money(money.minor, currency);
+    if (!v->out_of_range[0])
+        snprintf(v->out_of_range, sizeof v->out_of_range, "%s%sthe %s in %s is out of range",
+                 m ? m->offer->file : "", m ? ": " : "", figure, currency);
+    return json_null();
 }
 
-static json_t *jmoney(double x)
-{
-    double c = cents(x);
-    if (c == floor(c) && fabs(c) < 9e15)
-        return json_integer((json_int_t)c);
-    return json_real(c);
-}
+/* A figure in the report's currency, or in the offer's own. */
+#define JMONEY(figure, x) jmoney_in(v, m, (figure), v->currency, (x))
+#define JMONEY_NATIVE(figure, x) jmoney_in(v, m, (figure), m->offer->currency, (x))
 
 static double prob(double x)
 {
@@ -1061,7 +1070,7 @@ static pb_status nomem(pb_valuation *v)
     return pb__diag_set(&v->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
 }
 
-static json_t *assumptions_json(const model *m, int years)
+static json_t *assumptions_json(pb_valuation *v, const model *m, int years)
 {
     json_t *list = json_array();
     if (!list)
@@ -1081,7 +1090,7 @@ static json_t *assumptions_json(const model *m, int years)
                       ? json_pack("{s:s, s:n, s:s}", "name", "valuation", "value", "source",
                                   "none")
                       : json_pack("{s:s, s:o, s:s}", "name", "valuation", "value",
-                                  jmoney(f->valuation * m->rate), "source",
+                                  JMONEY("valuation", f->valuation * m->rate), "source",
                                   f->valuation_applied ? f->applied_source : "file");
     if (!val || json_array_append_new(list, val) != 0)
         goto fail;
@@ -1109,7 +1118,7 @@ static double public_stated(const model *m, int n)
     return s;
 }
 
-static json_t *breakeven_side(const pb_valuation *v, const model *m, double target, double own,
+static json_t *breakeven_side(pb_valuation *v, const model *m, double target, double own,
                               bool at_median, const char *target_name)
 {
     long n = v->simulations;
@@ -1118,8 +1127,8 @@ static json_t *breakeven_side(const pb_valuation *v, const model *m, double targ
     if (!b)
         return NULL;
     json_object_set_new(b, "target", json_string(target_name));
-    json_object_set_new(b, "target_value", jmoney(target));
-    json_object_set_new(b, "own_value", jmoney(own));
+    json_object_set_new(b, "target_value", JMONEY("break-even target", target));
+    json_object_set_new(b, "own_value", JMONEY("break-even own value", own));
 
     /* Equity: scale all equity (grants and refreshers) by k. */
     double k = NAN;
@@ -1154,7 +1163,8 @@ static json_t *breakeven_side(const pb_valuation *v, const model *m, double targ
     }
     json_object_set_new(b, "equity_scale", isnan(k) ? json_null() : json_real(k));
     json_object_set_new(b, "equity_grant",
-                        isnan(k) ? json_null() : jmoney(k * m->equity_stated));
+                        isnan(k) ? json_null()
+                                 : JMONEY_NATIVE("break-even equity grant", k * m->equity_stated));
     if (eq_note)
         json_object_set_new(b, "equity_note", json_string(eq_note));
 
@@ -1199,7 +1209,7 @@ static json_t *breakeven_side(const pb_valuation *v, const model *m, double targ
                             json_string("no base reaches the target: the certainty equivalent "
                                         "could not be brought to it"));
     } else {
-        json_object_set_new(b, "base", jmoney(base_native));
+        json_object_set_new(b, "base", JMONEY_NATIVE("break-even base", base_native));
     }
 
     /* Exit multiple, for offers with private equity. */
@@ -1227,7 +1237,7 @@ static json_t *breakeven_side(const pb_valuation *v, const model *m, double targ
 
 /* Discrete exit scenarios: the company exits at the horizon with each
  * scenario's value or multiple; public equity counts at its stated value. */
-static json_t *scenarios_json(const pb_valuation *v, const model *m)
+static json_t *scenarios_json(pb_valuation *v, const model *m)
 {
     const pb_offer *o = m->offer;
     const pb__company_facts *f = &o->facts;
@@ -1288,22 +1298,24 @@ static json_t *scenarios_json(const pb_valuation *v, const model *m)
             goto fail;
         json_object_set_new(row, "label", sc->label ? json_string(sc->label) : json_null());
         json_object_set_new(row, "exit_value",
-                            isnan(sc->value) ? json_null() : jmoney(sc->value));
+                            isnan(sc->value) ? json_null()
+                                             : JMONEY_NATIVE("scenario exit value", sc->value));
         json_object_set_new(row, "exit_multiple",
                             isnan(sc->multiple) ? json_null() : json_real(sc->multiple));
         json_object_set_new(row, "probability", json_real(sc->probability / 100.0));
-        json_object_set_new(row, "private_equity_value", jmoney(eq));
-        json_object_set_new(row, "total", jmoney(total));
+        json_object_set_new(row, "private_equity_value", JMONEY("scenario equity value", eq));
+        json_object_set_new(row, "total", JMONEY("scenario total", total));
     }
-    json_object_set_new(s, "expected_private_equity", jmoney(expected_equity));
-    json_object_set_new(s, "expected_total", jmoney(expected_total));
+    json_object_set_new(s, "expected_private_equity",
+                        JMONEY("expected private equity", expected_equity));
+    json_object_set_new(s, "expected_total", JMONEY("expected total", expected_total));
     return s;
 fail:
     json_decref(s);
     return NULL;
 }
 
-static json_t *black_scholes_json(const model *m)
+static json_t *black_scholes_json(pb_valuation *v, const model *m)
 {
     const pb_offer *o = m->offer;
     json_t *list = json_array();
@@ -1322,7 +1334,8 @@ static json_t *black_scholes_json(const model *m)
             "spot_basis", common ? "409a common price" : "preferred price (overstates value)",
             "strike", g->strike, "rate", r, "years", t, "volatility", sig, "per_option",
             round(per * 1e4) / 1e4, "grant_value_native",
-            jmoney(per * g->shares), "grant_value", jmoney(per * g->shares * m->rate));
+            JMONEY_NATIVE("Black-Scholes grant value", per * g->shares), "grant_value",
+            JMONEY("Black-Scholes grant value", per * g->shares * m->rate));
         if (!row || json_array_append_new(list, row) != 0) {
             json_decref(list);
             return NULL;
@@ -1408,6 +1421,7 @@ pb_status pb_valuation_run(pb_valuation *v, json_t **out)
     *out = NULL;
     free_models(v);
     pb__diag_clear(&v->diag);
+    v->out_of_range[0] = '\0';
     if (v->noffers == 0)
         return pb__diag_set(&v->diag, PB_ERR_USAGE, NULL, 0, "no offers to value");
     if (!v->currency[0])
@@ -1440,7 +1454,7 @@ pb_status pb_valuation_run(pb_valuation *v, json_t **out)
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)v->seed);
     json_object_set_new(root, "seed", json_string(seed));
     json_object_set_new(root, "risk_aversion", json_real(v->risk_aversion));
-    json_object_set_new(root, "wealth", jmoney(v->wealth));
+    json_object_set_new(root, "wealth", jmoney_in(v, NULL, "wealth", v->currency, v->wealth));
     json_object_set_new(root, "currency", json_string(v->currency));
     json_object_set_new(root, "fx", fxs);
     json_object_set_new(root, "offers", offers);
@@ -1451,11 +1465,7 @@ pb_status pb_valuation_run(pb_valuation *v, json_t **out)
             seen = seen || v->models[j].quote == q;
         if (!q || seen)
             continue;
-        char day[11];
-        pb_date_format(q->date, day);
-        json_array_append_new(fxs, json_pack("{s:s, s:s, s:f, s:s, s:s}", "from", q->from, "to",
-                                             q->to, "rate", q->rate, "date", day, "source",
-                                             q->source));
+        json_array_append_new(fxs, pb__json_quote(q));
     }
 
     for (size_t i = 0; i < v->nmodels; i++) {
@@ -1470,11 +1480,13 @@ pb_status pb_valuation_run(pb_valuation *v, json_t **out)
         json_object_set(o, "deterministic_total", json_object_get(m->schedule, "total"));
         json_object_set(o, "first_year_total", json_object_get(m->schedule, "first_year_total"));
         json_object_set(o, "annualised_total", json_object_get(m->schedule, "annualised_total"));
-        json_object_set_new(o, "cash_total", jmoney(m->cash));
-        json_object_set_new(o, "assumptions", assumptions_json(m, v->years));
-        json_t *sim = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "p5", jmoney(m->q[0]), "p25",
-                                jmoney(m->q[1]), "p50", jmoney(m->q[2]), "p75", jmoney(m->q[3]),
-                                "p95", jmoney(m->q[4]), "mean", jmoney(m->mean));
+        json_object_set_new(o, "cash_total", JMONEY("cash total", m->cash));
+        json_object_set_new(o, "assumptions", assumptions_json(v, m, v->years));
+        json_t *sim = json_pack(
+            "{s:o, s:o, s:o, s:o, s:o, s:o}", "p5", JMONEY("simulated p5", m->q[0]), "p25",
+            JMONEY("simulated p25", m->q[1]), "p50", JMONEY("simulated p50", m->q[2]), "p75",
+            JMONEY("simulated p75", m->q[3]), "p95", JMONEY("simulated p95", m->q[4]), "mean",
+            JMONEY("simulated mean", m->mean));
         if (!sim || json_object_set_new(o, "simulated", sim) != 0)
             goto nomem_root;
         json_object_set_new(o, "p_exit",
@@ -1483,7 +1495,8 @@ pb_status pb_valuation_run(pb_valuation *v, json_t **out)
         json_object_set_new(o, "p_zero_equity", json_real(prob((double)m->zeros / (double)n)));
         if (v->summary_only)
             continue;
-        json_object_set_new(o, "certainty_equivalent", m->ce_ok ? jmoney(m->ce) : json_null());
+        json_object_set_new(o, "certainty_equivalent",
+                            m->ce_ok ? JMONEY("certainty equivalent", m->ce) : json_null());
         if (m->ce_zero) {
             char *note = pb__asprintf(
                 "%.1f%% of the outcomes are worth nothing, and with risk aversion %g (1 or more) "
@@ -1539,7 +1552,11 @@ pb_status pb_valuation_run(pb_valuation *v, json_t **out)
         if (v->scenarios)
             json_object_set_new(o, "scenarios", scenarios_json(v, m));
         if (v->black_scholes)
-            json_object_set_new(o, "black_scholes", black_scholes_json(m));
+            json_object_set_new(o, "black_scholes", black_scholes_json(v, m));
+    }
+    if (v->out_of_range[0]) {
+        json_decref(root);
+        return pb__diag_set(&v->diag, PB_ERR_RANGE, NULL, 0, "%s", v->out_of_range);
     }
     *out = root;
     return PB_OK;

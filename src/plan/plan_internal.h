@@ -1,7 +1,12 @@
 /* plan_internal.h — what the plan modules share (internal): the profile's
- * contents, and the pure arithmetic of the ask and floor rules (plan_rules.c)
- * that plan.c feeds from the store and the offers and that tests drive from
- * case tables. Amounts are in minor units of one currency. */
+ * contents; the pure arithmetic of the ask and floor rules (plan.c) that the
+ * build feeds from the store and the offers and that tests drive from case
+ * tables; and the build itself, one context shared by the files that make a
+ * plan — plan_build.c (the handle, the context, checked arithmetic, notes and
+ * sources), plan_inputs.c (band, premiums, offers, rules input), plan_value.c
+ * (the ask package and the valuations), plan_levers.c (levers and additional
+ * asks), plan_text.c (rules written out, scripts, money style) and
+ * plan_json.c (the result). Amounts are in minor units of one currency. */
 #ifndef PB_PLAN_INTERNAL_H
 #define PB_PLAN_INTERNAL_H
 
@@ -9,8 +14,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/diag.h"
+#include "market/bandset.h"
+#include "payband/fx.h"
+#include "payband/limits.h"
+#include "payband/money.h"
 #include "payband/plan.h"
+#include "store/facts.h"
 
 /* ---- profile ------------------------------------------------------------ */
 
@@ -104,6 +116,8 @@ struct pb__rule_output {
     int64_t sign_on_cap;   /* the most a sign-on asks: PB__SIGN_ON_CAP_PCT of the ask base */
     bool sign_on_capped;   /* the gap was larger than the cap */
     int64_t ask_total, floor_total; /* N-year totals of the two packages */
+    int64_t ask_first_cash; /* the ask's base and bonus of year 1 */
+    const char *overflow;  /* the first figure out of range, or NULL */
 };
 
 /* A sign-on never asks for more than this percentage of the ask's base
@@ -120,14 +134,193 @@ double pb__anchor_floor_equity(double tilt);
 /* Tilt from a risk aversion: log2(4 / gamma) / 2, clamped to 0..1. */
 double pb__tilt(double risk_aversion);
 /* N-year total of a package: N x base x (1 + bonus) + the part of the grant
- * that vests in N years (evenly over vest_years) + sign-on. */
-int64_t pb__package_total(int64_t base, int32_t bonus_bp, int64_t grant, int vest_years,
-                          int64_t sign_on, int years);
+ * that vests in N years (evenly over vest_years) + sign-on; PB_ERR_RANGE
+ * when it does not fit in int64 minor units. */
+pb_status pb__package_total(int64_t base, int32_t bonus_bp, int64_t grant, int vest_years,
+                            int64_t sign_on, int years, int64_t *total);
 
 /* A percentage as the plan writes it: "25%", "77.5%", "88.75%". */
 void pb__plan_fmt_pct(double v, char *buf, size_t cap);
 
-/* Apply the rules (docs/plan.md, "Rules"). Never fails on valid input. */
-void pb__plan_rules(const struct pb__rule_input *in, struct pb__rule_output *out);
+/* Apply the rules (docs/plan.md, "Rules"). Every sum and product of amounts
+ * is checked: PB_ERR_RANGE when a figure does not fit in int64 minor units,
+ * out->overflow naming the first ("the ask's N-year total"). */
+pb_status pb__plan_rules(const struct pb__rule_input *in, struct pb__rule_output *out);
+
+/* ---- the build ---------------------------------------------------------- */
+
+/* Competing offers a plan weighs at most. */
+#define PB__PLAN_MAX_COMPETING PB_COMPETING_MAX
+
+struct pb_plan {
+    pb__diag diag;
+    char *company, *role, *region, *currency, *level;
+    int years;
+    pb_date as_of;
+    uint64_t seed;
+    int simulations;
+    const pb_profile *profile;
+    pb_offer *offer;
+    pb_offer *competing[PB__PLAN_MAX_COMPETING];
+    size_t ncompeting;
+};
+
+/* A premium fact on record. */
+struct pb__plan_premium {
+    char *name, *applies_to, *company, *role, *source, *note;
+    int32_t low_bp, high_bp;
+    long line;
+    pb_date as_of;
+};
+
+/* A competing offer with its figures in the plan's currency. */
+struct pb__plan_competitor {
+    pb_offer *offer;
+    bool owned;        /* made here from a document's mention (freed here) */
+    bool held;         /* given with --competing: an offer the candidate has;
+                        * a document's mention is market evidence only */
+    char *label;       /* "Google L4 (Paris)" */
+    char *company_name;
+    char *region;      /* may be NULL */
+    char *level;       /* may be NULL */
+    char *from;        /* file, or "source:line" */
+    char *source;      /* source key of a mention */
+    long line;
+    bool converted;
+    pb_fx_quote quote;
+    int64_t total, first_total, first_cash, base1, bonus1, sign_on_total;
+    int64_t equity_year; /* even yearly equity when simple */
+    bool simple;         /* total == N x (base + equity a year) */
+    bool has_bonus, has_sign_on, has_options;
+    bool assumed_vest; /* the document gave no vesting period */
+    char *other_market; /* "an offer for X in Y, not ...": another region or role */
+    int64_t stated_total;
+    int stated_years;
+    json_t *value; /* valuation of the target against this offer */
+    int64_t be_grant, be_base; /* face-value break-even of the target against it */
+};
+
+/* One build. */
+struct pb__plan_ctx {
+    pb_plan *plan;
+    pb_store *store;
+    pb__diag *diag;
+    pb_date as_of;
+    int years;
+    double gamma;
+    pb__bandset bands;
+    const struct pb__bandrow *band;
+    size_t other_bands;
+    char cur[4];
+    int64_t unit;
+    PB__LIST(struct pb__plan_premium) premiums;   /* on record for this company and role */
+    PB__LIST(struct pb__plan_premium) all_names;  /* every premium name on record */
+    size_t applied[16];
+    long applied_line[16];
+    size_t napplied;
+    struct pb__plan_competitor comps[PB__PLAN_MAX_COMPETING];
+    size_t ncomps;
+    /* the offer in hand, in the plan currency */
+    bool has_offer;
+    int64_t offer_base, offer_grant, offer_total, offer_annual;
+    int64_t offer_equity_band; /* the grant over the band's vesting years */
+    int offer_vest;
+    int32_t offer_bonus_bp;
+    bool offer_has_bonus;
+    bool offer_converted;
+    pb_fx_quote offer_quote;
+    struct pb__rule_output rules;
+    pb_offer *ask_offer;
+    bool equity_private;
+    json_t *notes;
+    json_t *sources; /* key -> {used_for: []} */
+    json_t *files;   /* path of an offer or profile file -> {used_for: []} */
+};
+
+/* plan_build.c: failures, notes, sources and checked arithmetic. */
+pb_status pb__plan_nomem(struct pb__plan_ctx *c);
+/* A database failure while reading `what`: PB_ERR_DB with SQLite's message. */
+pb_status pb__plan_db_error(struct pb__plan_ctx *c, const char *what);
+/* A note for the plan's notes list (printf-style). */
+pb_status pb__plan_note(struct pb__plan_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Record that a source (a file given on the command line) was used, and for
+ * what. */
+pb_status pb__plan_use_source(struct pb__plan_ctx *c, const char *key, const char *what);
+pb_status pb__plan_use_file(struct pb__plan_ctx *c, const char *path, const char *what);
+void pb__plan_premium_free(struct pb__plan_premium *p);
+pb_money pb__plan_money(int64_t minor, const char *cur);
+double pb__plan_major_of(int64_t minor, const char *cur);
+/* Position of v in [lo, hi] in percent (50 for an empty range v is in). */
+double pb__plan_position_of(double v, double lo, double hi);
+/* Checked arithmetic on amounts of the plan's currency: PB_ERR_RANGE naming
+ * the figure (`what`, and `whose` when it belongs to an offer) when the
+ * result does not fit, never a wrong number. */
+pb_status pb__plan_out_of_range(struct pb__plan_ctx *c, const char *what, const char *whose);
+pb_status pb__plan_add(struct pb__plan_ctx *c, int64_t a, int64_t b, int64_t *out,
+                       const char *what, const char *whose);
+pb_status pb__plan_sub(struct pb__plan_ctx *c, int64_t a, int64_t b, int64_t *out,
+                       const char *what, const char *whose);
+/* a x factor, rounded half away from zero. */
+pb_status pb__plan_scale(struct pb__plan_ctx *c, int64_t a, double factor, int64_t *out,
+                         const char *what, const char *whose);
+/* v (minor units) rounded half away from zero. */
+pb_status pb__plan_round(struct pb__plan_ctx *c, double v, int64_t *out, const char *what,
+                         const char *whose);
+/* An amount of major units of the plan's currency, to its minor unit. */
+pb_status pb__plan_of_major(struct pb__plan_ctx *c, double major, int64_t *out,
+                            const char *what, const char *whose);
+/* (lo + hi) / 2 */
+pb_status pb__plan_middle(struct pb__plan_ctx *c, const int64_t range[2], int64_t *out,
+                          const char *what, const char *whose);
+/* The smallest multiple of the plan's unit at or above v. */
+pb_status pb__plan_up_to_unit(struct pb__plan_ctx *c, int64_t v, int64_t *out,
+                              const char *what, const char *whose);
+
+/* plan_inputs.c: the build's inputs, in the order pb_plan_build takes them. */
+pb_status pb__plan_load_band(struct pb__plan_ctx *c);
+pb_status pb__plan_load_premiums(struct pb__plan_ctx *c);
+pb_status pb__plan_resolve_skills(struct pb__plan_ctx *c);
+pb_status pb__plan_user_competitors(struct pb__plan_ctx *c);
+pb_status pb__plan_load_mentions(struct pb__plan_ctx *c);
+pb_status pb__plan_competitor_figures(struct pb__plan_ctx *c, struct pb__plan_competitor *k);
+pb_status pb__plan_offer_in_hand(struct pb__plan_ctx *c);
+pb_status pb__plan_run_rules(struct pb__plan_ctx *c);
+pb_status pb__plan_other_markets(struct pb__plan_ctx *c, json_t *levels);
+/* PB__COMP_BASE, PB__COMP_EQUITY or PB__COMP_TOTAL for "base", "equity", "total". */
+int pb__plan_component_of(const char *applies_to);
+
+/* plan_value.c: the ask package as an offer, and the target (offer in hand,
+ * else ask) valued against each competing offer. */
+pb_status pb__plan_ask_offer(struct pb__plan_ctx *c);
+pb_status pb__plan_valuations(struct pb__plan_ctx *c);
+
+/* plan_levers.c: the ranked levers and the additional asks, as JSON arrays
+ * (*out new). */
+pb_status pb__plan_levers(struct pb__plan_ctx *c, json_t *levels, json_t **out);
+pb_status pb__plan_additional_asks(struct pb__plan_ctx *c, const char *best_label,
+                                   json_t **out);
+
+/* plan_text.c: the plan's words. Money always compact ("€105K"). */
+void pb__plan_mtext(int64_t minor, const char *cur, char *buf, size_t cap);
+/* "one year", "four years"; "1 year", "4 years" in a buffer of the caller's. */
+const char *pb__plan_years_word(int n);
+const char *pb__plan_years_num(int n, char buf[24]);
+/* "low", "medium", "high", or NULL for a risk aversion given as a number. */
+const char *pb__plan_appetite_word(struct pb__plan_ctx *c);
+/* How one figure of the ask or the floor came about, and the sign-on's rule
+ * (new strings, NULL when out of memory). */
+char *pb__plan_figure_rule(struct pb__plan_ctx *c, const struct pb__rule_figure *f,
+                           const int64_t range[2], const char *what, bool ask, int component);
+char *pb__plan_sign_on_rule(struct pb__plan_ctx *c);
+/* The scripts, as a JSON array (NULL when out of memory). */
+json_t *pb__plan_scripts(struct pb__plan_ctx *c);
+
+/* plan_json.c: the result. */
+/* The level-mapping statement naming the role directly, preferring the
+ * band's own document; *source and *line say where it stands. */
+json_t *pb__plan_level_mapping(struct pb__plan_ctx *c, json_t *levels, const char **source,
+                               long *line);
+pb_status pb__plan_assemble(struct pb__plan_ctx *c, json_t *levels, json_t **out);
 
 #endif

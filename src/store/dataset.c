@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "payband/fx.h"
 #include "payband/money.h"
 #include "core/yamlutil.h"
 #include "store/places.h"
@@ -432,6 +433,9 @@ static pb_status read_fx(struct reader *r, yaml_node_t *m)
     if (st == PB_OK && (!pb_currency_known(base) || !pb_currency_known(quote)))
         st = pb__diag_set(r->diag, PB_ERR_CURRENCY, r->y.file, pb__yaml_line(&r->y, m),
                           "unknown currency in rate %s/%s", base, quote);
+    if (st == PB_OK && strcmp(base, quote) == 0)
+        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, pb__yaml_line(&r->y, m),
+                          "rate of %s against itself: a currency is always worth itself", base);
     if (st == PB_OK) {
         memcpy(fx->base, base, 4);
         memcpy(fx->quote, quote, 4);
@@ -444,6 +448,10 @@ static pb_status read_fx(struct reader *r, yaml_node_t *m)
     if (st == PB_OK && !(fx->rate > 0))
         st = pb__diag_set(r->diag, PB_ERR_RANGE, r->y.file, pb__yaml_line(&r->y, rate),
                           "rate must be positive");
+    if (st == PB_OK && !pb_fx_rate_allowed(fx->rate))
+        st = pb__diag_set(r->diag, PB_ERR_RANGE, r->y.file, pb__yaml_line(&r->y, rate),
+                          "rate %g is out of range (%g to %g)", fx->rate, PB_FX_RATE_MIN,
+                          PB_FX_RATE_MAX);
     if (st == PB_OK)
         st = dup_field(r, m, "note", false, &fx->note);
     if (st == PB_OK)

@@ -19,7 +19,6 @@ struct pb_store {
 };
 
 #define MAX_FACTS_FILE (16u << 20)
-#define ECB_SOURCE_KEY "ecb-reference-rates"
 #define BUSY_TIMEOUT_MS 5000
 
 sqlite3 *pb__store_db(pb_store *store)
@@ -1006,34 +1005,40 @@ pb_status pb_store_import_facts(pb_store *s, const char *path)
     return rc;
 }
 
-/* ---- exchange rates ---------------------------------------------------- */
+/* ---- for the rate table (store/rates.c) --------------------------------- */
 
-struct rate_writer {
-    pb_store *store;
-    sqlite3_stmt *insert;
-    sqlite3_int64 source;
-    size_t count;
-    pb_date latest;
-};
-
-static pb_status write_one_rate(void *ctx, pb_date date, const char *base, const char *quote,
-                                double rate, const char *source)
+pb_status pb__store_prepare(pb_store *s, const char *sql, sqlite3_stmt **st)
 {
-    struct rate_writer *w = ctx;
-    (void)source;
-    bind_date(w->insert, 1, date);
-    sqlite3_bind_text(w->insert, 2, base, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->insert, 3, quote, -1, SQLITE_STATIC);
-    sqlite3_bind_double(w->insert, 4, rate);
-    sqlite3_bind_int64(w->insert, 5, w->source);
-    w->count++;
-    if (date > w->latest || w->latest == PB_DATE_NONE)
-        w->latest = date;
-    return step_done(w->store, w->insert, "exchange rate");
+    return prepare(s, sql, st);
 }
 
-static pb_status source_row(pb_store *s, const char *key, const char *title, const char *file,
-                            pb_date as_of, sqlite3_int64 *id)
+pb_status pb__store_step(pb_store *s, sqlite3_stmt *st, const char *what)
+{
+    return step_done(s, st, what);
+}
+
+void pb__store_bind_date(sqlite3_stmt *st, int i, pb_date d)
+{
+    bind_date(st, i, d);
+}
+
+pb_status pb__store_db_error(pb_store *s, const char *what)
+{
+    return db_error(s, what);
+}
+
+pb_status pb__store_begin(pb_store *s)
+{
+    return begin(s);
+}
+
+pb_status pb__store_finish(pb_store *s, pb_status rc)
+{
+    return finish(s, rc);
+}
+
+pb_status pb__store_source_row(pb_store *s, const char *key, const char *title,
+                               const char *file, pb_date as_of, sqlite3_int64 *id)
 {
     struct pb__source src = {0};
     src.key = (char *)key;
@@ -1046,120 +1051,7 @@ static pb_status source_row(pb_store *s, const char *key, const char *title, con
     return write_source(s, &src, false, id);
 }
 
-pb_status pb_store_import_rates(pb_store *s, const char *path, size_t *imported)
+pb_fx **pb__store_fx_cache(pb_store *s)
 {
-    struct rate_writer w = {.store = s, .latest = PB_DATE_NONE};
-    pb_fx *fx = pb_fx_new();
-    if (!fx)
-        return pb__diag_set(&s->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    pb_status rc = pb_fx_load_ecb(fx, path);
-    if (rc != PB_OK) {
-        pb__diag_set(&s->diag, rc, NULL, 0, "%s", pb_fx_errmsg(fx));
-        pb_fx_free(fx);
-        return rc;
-    }
-    const char *slash = strrchr(path, '/');
-    rc = begin(s);
-    if (rc == PB_OK)
-        rc = source_row(s, ECB_SOURCE_KEY, "ECB euro foreign exchange reference rates",
-                        slash ? slash + 1 : path, PB_DATE_NONE, &w.source);
-    if (rc == PB_OK)
-        rc = prepare(s,
-                     "INSERT OR REPLACE INTO fx_rate(date, base, quote, rate, source_id) "
-                     "VALUES (?,?,?,?,?)",
-                     &w.insert);
-    if (rc == PB_OK)
-        rc = pb_fx_each(fx, write_one_rate, &w);
-    sqlite3_finalize(w.insert);
-    if (rc == PB_OK && w.latest != PB_DATE_NONE) {
-        sqlite3_stmt *st = NULL;
-        rc = prepare(s, "UPDATE source SET as_of = ? WHERE id = ?", &st);
-        if (rc == PB_OK) {
-            bind_date(st, 1, w.latest);
-            sqlite3_bind_int64(st, 2, w.source);
-            rc = step_done(s, st, "source");
-        }
-        sqlite3_finalize(st);
-    }
-    pb_fx_free(fx);
-    rc = finish(s, rc);
-    if (rc == PB_OK && imported)
-        *imported = w.count;
-    return rc;
-}
-
-pb_status pb_store_add_rate(pb_store *s, pb_date date, const char *base, const char *quote,
-                            double rate, const char *source)
-{
-    if (!pb_currency_known(base) || !pb_currency_known(quote))
-        return pb__diag_set(&s->diag, PB_ERR_CURRENCY, NULL, 0, "unknown currency in %s/%s",
-                            base, quote);
-    if (!(rate > 0))
-        return pb__diag_set(&s->diag, PB_ERR_RANGE, NULL, 0, "rate must be positive");
-    sqlite3_stmt *st = NULL;
-    sqlite3_int64 src = 0;
-    pb_status rc = begin(s);
-    if (rc == PB_OK && (rc = prepare(s, "SELECT id FROM source WHERE key = ?", &st)) == PB_OK) {
-        sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            src = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        st = NULL;
-        if (!src)
-            rc = source_row(s, source, source, NULL, date, &src);
-    }
-    if (rc == PB_OK)
-        rc = prepare(s,
-                     "INSERT OR REPLACE INTO fx_rate(date, base, quote, rate, source_id) "
-                     "VALUES (?,?,?,?,?)",
-                     &st);
-    if (rc == PB_OK) {
-        bind_date(st, 1, date);
-        sqlite3_bind_text(st, 2, base, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, quote, -1, SQLITE_STATIC);
-        sqlite3_bind_double(st, 4, rate);
-        sqlite3_bind_int64(st, 5, src);
-        rc = step_done(s, st, "exchange rate");
-    }
-    sqlite3_finalize(st);
-    return finish(s, rc);
-}
-
-pb_status pb_store_fx(pb_store *s, pb_fx **out)
-{
-    if (s->fx) {
-        *out = s->fx;
-        return PB_OK;
-    }
-    sqlite3_stmt *st = NULL;
-    pb_fx *fx = pb_fx_new();
-    if (!fx)
-        return pb__diag_set(&s->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    pb_status rc = prepare(s,
-                           "SELECT r.date, r.base, r.quote, r.rate, s.key FROM fx_rate r "
-                           "JOIN source s ON s.id = r.source_id ORDER BY r.base, r.quote, r.date",
-                           &st);
-    int step = SQLITE_DONE;
-    while (rc == PB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        pb_date d;
-        if (pb_date_parse((const char *)sqlite3_column_text(st, 0), &d) != PB_OK) {
-            rc = pb__diag_set(&s->diag, PB_ERR_DB, NULL, 0, "bad date in the rate table");
-            break;
-        }
-        rc = pb_fx_add(fx, d, (const char *)sqlite3_column_text(st, 1),
-                       (const char *)sqlite3_column_text(st, 2), sqlite3_column_double(st, 3),
-                       (const char *)sqlite3_column_text(st, 4));
-        if (rc != PB_OK)
-            pb__diag_set(&s->diag, rc, NULL, 0, "%s", pb_fx_errmsg(fx));
-    }
-    if (rc == PB_OK && step != SQLITE_DONE)
-        rc = db_error(s, "exchange rates");
-    sqlite3_finalize(st);
-    if (rc != PB_OK) {
-        pb_fx_free(fx);
-        return rc;
-    }
-    s->fx = fx;
-    *out = fx;
-    return PB_OK;
+    return &s->fx;
 }

@@ -20,6 +20,21 @@ pb_date pb__col_date(sqlite3_stmt *st, int col);
 /* The handle's message buffer, for modules that report through the store. */
 pb__diag *pb__store_diag(pb_store *store);
 
+/* Pieces of the store that its rate table (store/rates.c) shares: prepare a
+ * statement, step it to the end (reset for reuse), bind a date (NULL for
+ * none), report the connection's error, open and end a write transaction
+ * (opening one drops the cached rate table), find or make a user source row,
+ * and the cached rate table itself. */
+pb_status pb__store_prepare(pb_store *store, const char *sql, sqlite3_stmt **st);
+pb_status pb__store_step(pb_store *store, sqlite3_stmt *st, const char *what);
+void pb__store_bind_date(sqlite3_stmt *st, int i, pb_date date);
+pb_status pb__store_db_error(pb_store *store, const char *what);
+pb_status pb__store_begin(pb_store *store);
+pb_status pb__store_finish(pb_store *store, pb_status rc);
+pb_status pb__store_source_row(pb_store *store, const char *key, const char *title,
+                               const char *file, pb_date as_of, sqlite3_int64 *id);
+pb_fx **pb__store_fx_cache(pb_store *store);
+
 /* Write every fact of one source document in a single BEGIN IMMEDIATE
  * transaction, first deleting what the same source key gave before (so a
  * re-import replaces, never duplicates). On failure nothing changes. */

@@ -81,17 +81,19 @@ Test(cli_output, a_cut_never_splits_a_character_whatever_the_width)
 
 /* The renderer's table width: COLUMNS, else 100 when standard output is
  * not a terminal (as under the test runner); --wide means no limit. */
-Test(cli_output, table_width_from_columns_else_100)
+/* COLUMNS wins; else a terminal's width (100 when it tells none); a pipe or
+ * a file gets every cell in full (0: no limit). */
+Test(cli_output, table_width_from_columns_else_the_terminal_else_full)
 {
     cli_wide = false;
     setenv("COLUMNS", "72", 1);
     cr_expect_eq(cli_table_width(), 72);
     setenv("COLUMNS", "72x", 1);
     if (!isatty(STDOUT_FILENO))
-        cr_expect_eq(cli_table_width(), 100, "a bad COLUMNS is ignored");
+        cr_expect_eq(cli_table_width(), 0, "a bad COLUMNS is ignored");
     unsetenv("COLUMNS");
     if (!isatty(STDOUT_FILENO))
-        cr_expect_eq(cli_table_width(), 100);
+        cr_expect_eq(cli_table_width(), 0, "not a terminal: no limit");
     cli_wide = true;
     cr_expect_eq(cli_table_width(), 0);
     cli_wide = false;

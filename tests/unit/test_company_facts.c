@@ -2,7 +2,8 @@
  * (pb__store_company_facts: latest as_of wins, removal cascades, the built-in
  * Hugging Face round) and applying them to an offer
  * (pb_offer_use_store_facts / pb_offer_set_company_facts: the file wins,
- * other currencies converted or skipped with a note). */
+ * other currencies converted or skipped with a note, and a failure to read
+ * the rates an error, never a note). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -147,7 +148,7 @@ Test(company_facts, other_currency_without_a_rate_is_skipped_with_a_note)
     cr_expect_str_eq(o->facts.stage, "late");
     cr_expect(isnan(o->facts.valuation));
     cr_expect_str_eq(note, "oc: the store's EUR valuation of other-co is not used: no EUR to "
-                           "USD rate");
+                           "USD rate on or before 2026-11-27");
     pb_offer_free(o);
     pb_store_close(s);
 }
@@ -186,4 +187,79 @@ Test(company_facts, setter_checks_and_replaces)
     cr_expect(isnan(o->facts.volatility_pct));
     cr_expect_str_eq(o->facts.applied_source, "two");
     pb_offer_free(o);
+}
+
+Test(company_facts, a_database_error_reading_rates_is_an_error_not_a_note)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    test_db_import(s, "facts/company-facts-b.yaml");
+    cr_assert_eq(sqlite3_exec(pb__store_db(s), "DROP TABLE fx_rate", NULL, NULL, NULL),
+                 SQLITE_OK);
+    pb_offer *o = offer_from("name: oc\ncompany: other-co\nrole: x\nregion: Paris\n"
+                             "currency: USD\nbase: 1000\n");
+    char note[200] = "";
+    int applied = 1;
+    cr_expect_eq(pb_offer_use_store_facts(o, s, &applied, note, sizeof note), PB_ERR_DB);
+    cr_expect_str_eq(note, "", "no note stands in for the error");
+    cr_expect(strstr(pb_offer_errmsg(o), "exchange rates: ") == pb_offer_errmsg(o), "%s",
+              pb_offer_errmsg(o));
+    cr_expect(strstr(pb_offer_errmsg(o), "no such table: fx_rate"), "%s", pb_offer_errmsg(o));
+    cr_expect_not(applied);
+    cr_expect_null(o->facts.stage, "nothing applied on failure");
+    pb_offer_free(o);
+    pb_store_close(s);
+}
+
+Test(company_facts, the_rate_of_the_date_asked_converts)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    test_db_import(s, "facts/company-facts-b.yaml");
+    pb_date d1, d2;
+    pb_date_parse("2025-01-01", &d1);
+    pb_date_parse("2026-01-01", &d2);
+    cr_assert_eq(pb_store_add_rate(s, d1, "EUR", "USD", 1.25, "test"), PB_OK);
+    cr_assert_eq(pb_store_add_rate(s, d2, "EUR", "USD", 1.10, "test"), PB_OK);
+    pb_offer *o = offer_from("company: other-co\nrole: x\nregion: Paris\n"
+                             "currency: USD\nbase: 1000\n");
+    char note[200];
+    cr_assert_eq(pb_offer_use_store_facts_on(o, s, d1 + 200, NULL, note, sizeof note), PB_OK);
+    cr_expect_float_eq(o->facts.valuation, 2.5e9, 1e-3);
+    cr_assert_eq(pb_offer_use_store_facts(o, s, NULL, note, sizeof note), PB_OK);
+    cr_expect_float_eq(o->facts.valuation, 2.2e9, 1e-3, "today: the latest rate");
+    cr_assert_eq(pb_offer_use_store_facts_on(o, s, d1 - 1, NULL, note, sizeof note), PB_OK);
+    cr_expect(isnan(o->facts.valuation));
+    cr_expect_str_eq(note, "test-offer: the store's EUR valuation of other-co is not used: no "
+                           "EUR to USD rate on or before 2024-12-31");
+    pb_offer_free(o);
+    pb_store_close(s);
+}
+
+Test(company_facts, allocation_failures_while_converting_are_errors_not_notes)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    test_db_import(s, "facts/company-facts-b.yaml");
+    cr_assert_eq(pb_store_add_rate(s, 20000, "EUR", "USD", 1.25, "test"), PB_OK);
+    pb_store_close(s);
+    int failures = 0;
+    for (unsigned long n = 1; n < 400; n++) {
+        s = test_db_open(&db, PB_STORE_NO_BUILTIN); /* a fresh store: no rates cached */
+        pb_offer *o = offer_from("company: other-co\nrole: x\nregion: Paris\n"
+                                 "currency: USD\nbase: 1000\n");
+        char note[200] = "";
+        pb__alloc_fail_only(n);
+        pb_status st = pb_offer_use_store_facts(o, s, NULL, note, sizeof note);
+        unsigned long used = pb__alloc_count();
+        pb__alloc_fail_after(0);
+        cr_expect_str_eq(note, "", "allocation %lu: %s", n, note);
+        if (st == PB_OK)
+            cr_expect_float_eq(o->facts.valuation, 2.5e9, 1e-3, "allocation %lu", n);
+        else
+            cr_expect_eq(st, PB_ERR_NOMEM, "allocation %lu: %s", n, pb_offer_errmsg(o));
+        failures += st != PB_OK;
+        pb_offer_free(o);
+        pb_store_close(s);
+        if (used < n)
+            break; /* the call made fewer than n allocations: all were tried */
+    }
+    cr_expect_gt(failures, 0, "no allocation failed");
 }

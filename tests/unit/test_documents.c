@@ -2,8 +2,10 @@
  * driven by tests/cases/documents.txt: for each document (a seed from
  * ../shared/seeds or one of our fixtures), the facts it must give, how many
  * of each, the findings `check` must report, or the error reading must fail
- * with. Facts and findings are rendered as one line each (see dump_facts)
- * and looked up in those renderings. */
+ * with, and the reasons of findings. A document written "TEMPLATE <<< TEXT"
+ * is the template with its marker "@@" replaced by TEXT (one case table row
+ * per variation). Facts and findings are rendered as one line each (see
+ * dump_facts) and looked up in those renderings. */
 #include <criterion/criterion.h>
 #include <limits.h>
 #include <stdio.h>
@@ -160,16 +162,21 @@ static void dump_facts(pb_document *doc, struct lines *out)
     }
 }
 
-static void dump_findings(json_t *findings, struct lines *out)
+/* One line per finding ("LINE KIND VERDICT STATED COMPUTED") and one per
+ * reason ("LINE KIND REASON"). */
+static void dump_findings(json_t *findings, struct lines *out, struct lines *reasons)
 {
     for (size_t i = 0; i < json_array_size(findings); i++) {
         json_t *f = json_array_get(findings, i);
         const char *computed = json_string_value(json_object_get(f, "computed"));
-        add_line(out, "%lld %s %s %s %s",
-                 (long long)json_integer_value(json_object_get(f, "line")),
-                 json_string_value(json_object_get(f, "kind")),
+        long long line = (long long)json_integer_value(json_object_get(f, "line"));
+        const char *kind = json_string_value(json_object_get(f, "kind"));
+        add_line(out, "%lld %s %s %s %s", line, kind,
                  json_string_value(json_object_get(f, "verdict")),
                  json_string_value(json_object_get(f, "stated")), computed ? computed : "-");
+        if (reasons)
+            add_line(reasons, "%lld %s %s", line, kind,
+                     json_string_value(json_object_get(f, "reason")));
     }
 }
 
@@ -202,8 +209,31 @@ struct loaded {
     char where[512];
     pb_document *doc;
     pb_status status;
-    struct lines facts, findings;
+    struct lines facts, findings, reasons;
 };
+
+/* "TEMPLATE <<< TEXT": the template's text with its marker "@@" replaced
+ * by TEXT, read from memory under the template's file name. */
+static pb_status read_template(const char *path, const char *text, pb_document **doc)
+{
+    size_t len = 0;
+    char *tpl = test_read_file(path, &len);
+    cr_assert(tpl, "cannot read %s", path);
+    char *at = strstr(tpl, "@@");
+    cr_assert(at, "%s has no @@ marker", path);
+    size_t head = (size_t)(at - tpl), add = strlen(text), tail = len - head - 2;
+    char *full = malloc(head + add + tail + 1);
+    cr_assert(full);
+    memcpy(full, tpl, head);
+    memcpy(full + head, text, add);
+    memcpy(full + head + add, at + 2, tail + 1);
+    const char *name = strrchr(path, '/');
+    pb_status st = pb_document_read_text(name ? name + 1 : path, full, head + add + tail,
+                                         PB_DOCUMENT_AUTO, doc);
+    free(full);
+    free(tpl);
+    return st;
+}
 
 static void load(struct loaded *l, const char *where, const char *path)
 {
@@ -212,15 +242,23 @@ static void load(struct loaded *l, const char *where, const char *path)
     pb_document_free(l->doc);
     free_lines(&l->facts);
     free_lines(&l->findings);
+    free_lines(&l->reasons);
     snprintf(l->where, sizeof l->where, "%s", where);
     l->doc = NULL;
-    l->status = pb_document_read(path, PB_DOCUMENT_AUTO, &l->doc);
+    const char *text = strstr(where, " <<< ");
+    if (text) {
+        char tpl[8300];
+        snprintf(tpl, sizeof tpl, "%.*s", (int)(strstr(path, " <<< ") - path), path);
+        l->status = read_template(tpl, text + 5, &l->doc);
+    } else {
+        l->status = pb_document_read(path, PB_DOCUMENT_AUTO, &l->doc);
+    }
     if (l->status != PB_OK)
         return;
     dump_facts(l->doc, &l->facts);
     json_t *findings = NULL;
     cr_assert_eq(pb_document_check(l->doc, NULL, &findings), PB_OK);
-    dump_findings(findings, &l->findings);
+    dump_findings(findings, &l->findings, &l->reasons);
     json_decref(findings);
     if (getenv("PB_DUMP")) {
         for (size_t i = 0; i < l->facts.count; i++)
@@ -277,6 +315,18 @@ static void document_case(const struct test_case *c, void *ctx)
     } else if (strcmp(what, "finding") == 0) {
         cr_expect(has_line(&l->findings, want), "%s: %s: no finding '%s'", where, fields[0],
                   want);
+    } else if (strcmp(what, "reason") == 0) {
+        /* "LINE KIND TEXT": a finding of that line and kind whose reason has TEXT */
+        const char *text = strchr(want, ' ');
+        text = text ? strchr(text + 1, ' ') : NULL;
+        cr_assert(text, "%s: a reason case is 'LINE KIND TEXT'", where);
+        size_t head = (size_t)(text - want) + 1;
+        bool found = false;
+        for (size_t i = 0; i < l->reasons.count && !found; i++)
+            found = strncmp(l->reasons.items[i], want, head) == 0 &&
+                    strstr(l->reasons.items[i] + head, text + 1) != NULL;
+        cr_expect(found, "%s: %s: no finding '%.*s' with a reason containing '%s'", where,
+                  fields[0], (int)head - 1, want, text + 1);
     } else if (strcmp(what, "no finding") == 0) {
         cr_expect(!has_line(&l->findings, want), "%s: %s: unexpected finding '%s'", where,
                   fields[0], want);
@@ -304,6 +354,7 @@ static int run_cases(bool seeds)
     pb_document_free(p.l.doc);
     free_lines(&p.l.facts);
     free_lines(&p.l.findings);
+    free_lines(&p.l.reasons);
     return p.ran;
 }
 
@@ -364,6 +415,18 @@ Test(documents, findings_have_the_documented_fields)
                       "finding %zu lacks '%s'", i, fields[k]);
     json_decref(findings);
     pb_document_free(doc);
+}
+
+Test(documents, names_are_listed_whole)
+{
+    cr_expect(pb__name_listed("vector-search,agentic-ai", "vector-search"));
+    cr_expect(pb__name_listed("vector-search,agentic-ai", "agentic-ai"));
+    cr_expect(!pb__name_listed("vector-search,agentic-ai", "search"));
+    cr_expect(!pb__name_listed("vector-search,agentic-ai", "agentic"));
+    cr_expect(!pb__name_listed("l10", "l1"));
+    cr_expect(!pb__name_listed("l1", "l10"));
+    cr_expect(pb__name_listed("l10,l1", "l1"));
+    cr_expect(!pb__name_listed("", "l1"));
 }
 
 /* Everything a read gave, as one string: the facts as dump_facts renders
@@ -494,4 +557,6 @@ Test(documents, survives_allocation_failures)
     allocation_failures("tests/fixtures/guides/restated.md");
     allocation_failures("tests/fixtures/guides/disagree.md");
     allocation_failures("tests/fixtures/briefings/datadog-ties.txt");
+    allocation_failures("tests/fixtures/guides/percent-gaps.md");
+    allocation_failures("tests/fixtures/guides/premium-names.md");
 }

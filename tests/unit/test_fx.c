@@ -1,16 +1,20 @@
 /* test_fx.c — dated exchange rates: the ECB history loader on payband's own
- * fixtures (good, gappy and malformed files), single dated rates, the choice
- * between direct, inverse and EUR cross rates, rounding of conversions,
- * allocation failures, and the case table tests/cases/fx.txt against the real
- * ECB history when it is present. */
+ * fixtures (good, gappy and malformed files), single dated rates and their
+ * allowed range, routes of fewest rates through any currency, agreement of
+ * both directions, the check of a new rate against its day, rounding of
+ * conversions, allocation failures, reads that never write (a checksum of
+ * the table, and reads from several threads), and the case table
+ * tests/cases/fx.txt against the real ECB history when it is present. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
+#include "market/fx_internal.h"
 #include "payband/fx.h"
 #include "testutil.h"
 
@@ -132,7 +136,7 @@ Test(fx, good_file_with_trailing_commas)
     pb_fx_free(fx);
 }
 
-Test(fx, gaps_use_the_latest_date_with_both_legs)
+Test(fx, gaps_use_each_legs_latest_rate)
 {
     pb_fx *fx = new_fx();
     load_ok(fx, FIXTURE("gaps.csv"));
@@ -140,11 +144,17 @@ Test(fx, gaps_use_the_latest_date_with_both_legs)
     cr_expect_eq(pb_fx_count(fx), 9);
     expect_rate(fx, "EUR", "USD", "2026-03-09", 1.22, "2026-03-06", "ecb");
     expect_rate(fx, "EUR", "GBP", "2026-03-11", 0.82, "2026-03-10", "ecb");
-    expect_rate(fx, "USD", "GBP", "2026-03-11", 0.82 / 1.24, "2026-03-10", "ecb");
+    /* Each leg at its own latest rate; the quote is dated by the older. */
+    expect_rate(fx, "USD", "GBP", "2026-03-11", 0.82 / 1.25, "2026-03-10", "ecb");
     expect_rate(fx, "USD", "CHF", "2026-03-11", 0.95 / 1.25, "2026-03-11", "ecb");
-    /* CHF has 03-09, USD does not: back to 03-06, where both are. */
-    expect_rate(fx, "USD", "CHF", "2026-03-10", 0.93 / 1.22, "2026-03-06", "ecb");
-    expect_rate(fx, "GBP", "CHF", "2026-03-10", 0.94 / 0.81, "2026-03-09", "ecb");
+    /* CHF has no rate on 03-10: USD of 03-10 with CHF of 03-09. */
+    expect_rate(fx, "USD", "CHF", "2026-03-10", 0.94 / 1.24, "2026-03-09", "ecb");
+    expect_rate(fx, "GBP", "CHF", "2026-03-10", 0.94 / 0.82, "2026-03-09", "ecb");
+    pb_fx_quote q;
+    char route[128];
+    cr_assert_eq(pb_fx_rate(fx, "USD", "CHF", D("2026-03-10"), &q), PB_OK);
+    pb_fx_quote_route(&q, route, sizeof route);
+    cr_expect_str_eq(route, "USD→EUR→CHF, rates of 2026-03-10 and 2026-03-09");
     expect_no_rate(fx, "SEK", "EUR", "2026-03-11");
     expect_no_rate(fx, "USD", "SEK", "2026-03-11");
     pb_fx_free(fx);
@@ -372,7 +382,7 @@ Test(fx, out_of_order_and_repeated_adds)
 
 /* ---- routes ------------------------------------------------------------ */
 
-Test(fx, latest_route_wins)
+Test(fx, latest_rate_of_a_pair_wins_either_way_round)
 {
     pb_fx *fx = new_fx();
     cr_assert_eq(pb_fx_add(fx, D("2026-03-01"), "EUR", "USD", 1.10, "a"), PB_OK);
@@ -382,28 +392,31 @@ Test(fx, latest_route_wins)
     expect_rate(fx, "EUR", "USD", "2026-03-04", 1.10, "2026-03-01", "a");
     expect_rate(fx, "USD", "EUR", "2026-03-10", 0.95, "2026-03-05", "b");
     expect_rate(fx, "USD", "EUR", "2026-03-02", 1 / 1.10, "2026-03-01", "a");
-    /* Same date both ways: the direct pair wins the tie. */
+    /* Same date both ways round: the later addition is used in both
+     * directions, so they never disagree. */
     cr_assert_eq(pb_fx_add(fx, D("2026-03-05"), "EUR", "USD", 1.04, "c"), PB_OK);
     expect_rate(fx, "EUR", "USD", "2026-03-10", 1.04, "2026-03-05", "c");
-    expect_rate(fx, "USD", "EUR", "2026-03-10", 0.95, "2026-03-05", "b");
+    expect_rate(fx, "USD", "EUR", "2026-03-10", 1 / 1.04, "2026-03-05", "c");
+    cr_assert_eq(pb_fx_add(fx, D("2026-03-05"), "USD", "EUR", 0.96, "d"), PB_OK);
+    expect_rate(fx, "EUR", "USD", "2026-03-10", 1 / 0.96, "2026-03-05", "d");
+    expect_rate(fx, "USD", "EUR", "2026-03-10", 0.96, "2026-03-05", "d");
     pb_fx_free(fx);
 }
 
-Test(fx, cross_against_direct)
+Test(fx, fewest_hops_win_over_a_later_cross)
 {
     pb_fx *fx = new_fx();
     cr_assert_eq(pb_fx_add(fx, D("2026-03-01"), "USD", "GBP", 0.70, "briefing"), PB_OK);
     cr_assert_eq(pb_fx_add(fx, D("2026-03-04"), "EUR", "USD", 1.2, "ecb"), PB_OK);
     cr_assert_eq(pb_fx_add(fx, D("2026-03-04"), "EUR", "GBP", 0.9, "ecb"), PB_OK);
-    /* The cross is later than the direct pair. */
-    expect_rate(fx, "USD", "GBP", "2026-03-10", 0.9 / 1.2, "2026-03-04", "ecb");
-    expect_rate(fx, "GBP", "USD", "2026-03-10", 1.2 / 0.9, "2026-03-04", "ecb");
-    /* Before the cross exists, the direct pair and its inverse. */
-    expect_rate(fx, "USD", "GBP", "2026-03-03", 0.70, "2026-03-01", "briefing");
-    expect_rate(fx, "GBP", "USD", "2026-03-03", 1 / 0.70, "2026-03-01", "briefing");
-    /* A direct rate on the cross's date wins the tie. */
-    cr_assert_eq(pb_fx_add(fx, D("2026-03-04"), "USD", "GBP", 0.71, "briefing"), PB_OK);
-    expect_rate(fx, "USD", "GBP", "2026-03-10", 0.71, "2026-03-04", "briefing");
+    /* One stored rate links USD and GBP: it is used, though the two-rate
+     * cross through EUR is later; the quote's date shows its age. */
+    expect_rate(fx, "USD", "GBP", "2026-03-10", 0.70, "2026-03-01", "briefing");
+    expect_rate(fx, "GBP", "USD", "2026-03-10", 1 / 0.70, "2026-03-01", "briefing");
+    /* EUR to GBP is itself one hop. */
+    expect_rate(fx, "EUR", "GBP", "2026-03-10", 0.9, "2026-03-04", "ecb");
+    /* Before the direct rate exists, nothing (the cross starts later still). */
+    expect_no_rate(fx, "USD", "GBP", "2026-02-28");
     pb_fx_free(fx);
 }
 
@@ -499,7 +512,14 @@ Test(fx, conversion_errors)
     pb_money out = M(7, "CHF");
     pb_fx_quote q;
     cr_expect_eq(pb_fx_convert(fx, M(INT64_MAX / 2, "EUR"), "USD", d, &out, &q), PB_ERR_RANGE);
-    cr_expect_str_eq(pb_fx_errmsg(fx), "EUR amount converted to USD is too large");
+    cr_expect_str_eq(pb_fx_errmsg(fx), "€46,116,860,184,273,879.03 converted to USD at 1 EUR = "
+                                       "1000 USD is out of range");
+    /* Inside and just outside int64 minor units (9.22e18). */
+    cr_expect_eq(pb_fx_convert(fx, M(9000000000000000LL, "EUR"), "USD", d, &out, &q), PB_OK);
+    cr_expect_eq(out.minor, 9000000000000000000LL);
+    cr_expect_eq(pb_fx_convert(fx, M(9300000000000000LL, "EUR"), "USD", d, &out, &q),
+                 PB_ERR_RANGE);
+    out = M(7, "CHF");
     cr_expect_eq(pb_fx_convert(fx, M(100, "EUR"), "GBP", d, &out, &q), PB_ERR_NO_RATE);
     cr_expect_str_eq(pb_fx_errmsg(fx), "no EUR/GBP rate on or before 2026-03-01");
     cr_expect_eq(pb_fx_convert(fx, M(100, "ZZZ"), "USD", d, &out, &q), PB_ERR_CURRENCY);
@@ -712,6 +732,7 @@ static pb_money parse_amount(const char *text)
 
 /* One line of tests/cases/fx.txt against the ECB history in `ctx`:
  * rate | from | to | date | rate, no-rate or currency | rate date or message,
+ * route | from | to | date | the route in words | source,
  * or convert | amount | to | date | amount | rate date. */
 static void ecb_case(const struct test_case *c, void *ctx)
 {
@@ -737,6 +758,15 @@ static void ecb_case(const struct test_case *c, void *ctx)
                   q.rate, want);
         cr_expect_str_eq(fmt_date(q.date, d), fl[5], "%s: date", where);
         cr_expect_str_eq(q.source, strcmp(fl[1], fl[2]) == 0 ? "identity" : "ecb", "%s", where);
+    } else if (strcmp(fl[0], "route") == 0) {
+        char route[160];
+        pb_status st = pb_fx_rate(fx, fl[1], fl[2], on, &q);
+        cr_expect_eq(st, PB_OK, "%s: %s", where, pb_fx_errmsg(fx));
+        if (st != PB_OK)
+            return;
+        pb_fx_quote_route(&q, route, sizeof route);
+        cr_expect_str_eq(route, fl[4], "%s: route", where);
+        cr_expect_str_eq(q.source, fl[5], "%s: source", where);
     } else if (strcmp(fl[0], "convert") == 0) {
         pb_money in = parse_amount(fl[1]), want = parse_amount(fl[4]), out;
         pb_status st = pb_fx_convert(fx, in, fl[2], on, &out, &q);
@@ -758,5 +788,375 @@ Test(fx, ecb_case_table)
     load_ok(fx, data);
     int cases = test_each_case(TEST_PATH("tests/cases/fx.txt"), 6, ecb_case, fx);
     cr_expect_gt(cases, 40, "only %d cases read", cases);
+    pb_fx_free(fx);
+}
+
+/* ---- the range of a stored rate ----------------------------------------- */
+
+Test(fx, rates_outside_the_range_are_refused)
+{
+    pb_fx *fx = new_fx();
+    pb_date d = D("2026-11-01");
+    cr_expect_eq(pb_fx_add(fx, d, "EUR", "USD", 1e30, "x"), PB_ERR_RANGE);
+    cr_expect_str_eq(pb_fx_errmsg(fx), "EUR/USD rate 1e+30 is out of range (1e-09 to 1e+09)");
+    cr_expect_eq(pb_fx_add(fx, d, "EUR", "USD", 1e-10, "x"), PB_ERR_RANGE);
+    cr_expect_eq(pb_fx_add(fx, d, "EUR", "USD", 1.0000001e9, "x"), PB_ERR_RANGE);
+    cr_expect_eq(pb_fx_count(fx), 0);
+    /* The ends are allowed: TRL was 1,836,200 per EUR. */
+    cr_expect_eq(pb_fx_add(fx, d, "EUR", "USD", 1e9, "x"), PB_OK);
+    cr_expect_eq(pb_fx_add(fx, d, "EUR", "GBP", 1e-9, "x"), PB_OK);
+    cr_expect_eq(pb_fx_add(fx, d, "EUR", "TRL", 1836200, "x"), PB_OK);
+    cr_expect(pb_fx_rate_allowed(1));
+    cr_expect(!pb_fx_rate_allowed(NAN));
+    cr_expect(!pb_fx_rate_allowed(INFINITY));
+    cr_expect(!pb_fx_rate_allowed(0));
+    /* An ECB cell out of range is a parse error naming its line. */
+    char *before = snapshot(fx);
+    cr_expect_eq(load_text(fx, "Date,USD,\n2026-03-10,1.2,\n2026-03-09,2000000000,\n"),
+                 PB_ERR_PARSE);
+    cr_expect_str_eq(pb_fx_errmsg(fx),
+                     "mem:3: USD rate '2000000000' is out of range (1e-09 to 1e+09 per EUR)");
+    char *after = snapshot(fx);
+    cr_expect_str_eq(after, before);
+    free(before);
+    free(after);
+    /* A rate of a currency against itself says why it is refused. */
+    cr_expect_eq(pb_fx_add(fx, d, "EUR", "EUR", 1.2, "x"), PB_ERR_USAGE);
+    cr_expect_str_eq(pb_fx_errmsg(fx),
+                     "rate of EUR against itself: a currency is always worth itself");
+    pb_fx_free(fx);
+}
+
+/* ---- routes through any currency ------------------------------------------ */
+
+static void expect_route(pb_fx *fx, const char *from, const char *to, const char *on,
+                         const char *want)
+{
+    pb_fx_quote q;
+    char route[160];
+    pb_status st = pb_fx_rate(fx, from, to, D(on), &q);
+    cr_assert_eq(st, PB_OK, "%s->%s on %s: %s", from, to, on, pb_fx_errmsg(fx));
+    pb_fx_quote_route(&q, route, sizeof route);
+    cr_expect_str_eq(route, want, "%s->%s on %s", from, to, on);
+    cr_expect_str_eq(q.path[0], from);
+    cr_expect_str_eq(q.path[q.hops], to);
+}
+
+Test(fx, cross_through_a_currency_other_than_eur)
+{
+    pb_fx *fx = new_fx();
+    /* GBP/USD and EUR/USD stored; no EUR/GBP at all. */
+    cr_assert_eq(pb_fx_add(fx, D("2026-03-02"), "GBP", "USD", 1.27, "note"), PB_OK);
+    cr_assert_eq(pb_fx_add(fx, D("2026-03-01"), "EUR", "USD", 1.08, "ecb"), PB_OK);
+    /* 1 GBP = 1.27 USD = 1.27 / 1.08 EUR */
+    expect_rate(fx, "GBP", "EUR", "2026-03-05", 1.27 / 1.08, "2026-03-01", "note+ecb");
+    expect_rate(fx, "EUR", "GBP", "2026-03-05", 1.08 / 1.27, "2026-03-01", "ecb+note");
+    expect_route(fx, "GBP", "EUR", "2026-03-05",
+                 "GBP→USD→EUR, rates of 2026-03-02 and 2026-03-01");
+    expect_route(fx, "EUR", "GBP", "2026-03-05",
+                 "EUR→USD→GBP, rates of 2026-03-01 and 2026-03-02");
+    pb_fx_quote q;
+    cr_assert_eq(pb_fx_rate(fx, "GBP", "EUR", D("2026-03-05"), &q), PB_OK);
+    cr_expect_eq(q.hops, 2);
+    cr_expect_str_eq(q.path[1], "USD");
+    cr_expect_eq(q.dates[0], D("2026-03-02"));
+    cr_expect_eq(q.dates[1], D("2026-03-01"));
+    /* Before the GBP/USD rate there is no route. */
+    expect_no_rate(fx, "GBP", "EUR", "2026-03-01");
+    /* A converted amount: 1,000.00 GBP = 1,175.93 EUR. */
+    pb_money out;
+    cr_assert_eq(pb_fx_convert(fx, M(100000, "GBP"), "EUR", D("2026-03-05"), &out, NULL), PB_OK);
+    cr_expect_eq(out.minor, 117593);
+    pb_fx_free(fx);
+}
+
+Test(fx, each_hop_uses_its_nearest_earlier_rate)
+{
+    pb_fx *fx = new_fx();
+    cr_assert_eq(pb_fx_add(fx, D("2026-01-10"), "CHF", "JPY", 170, "a"), PB_OK);
+    cr_assert_eq(pb_fx_add(fx, D("2026-02-10"), "CHF", "JPY", 180, "a"), PB_OK);
+    cr_assert_eq(pb_fx_add(fx, D("2026-01-05"), "JPY", "KRW", 9, "b"), PB_OK);
+    cr_assert_eq(pb_fx_add(fx, D("2026-02-20"), "JPY", "KRW", 10, "b"), PB_OK);
+    expect_rate(fx, "CHF", "KRW", "2026-02-15", 180 * 9, "2026-01-05", "a+b");
+    expect_route(fx, "CHF", "KRW", "2026-02-15", "CHF→JPY→KRW, rates of 2026-02-10 and 2026-01-05");
+    expect_rate(fx, "CHF", "KRW", "2026-03-01", 180 * 10, "2026-02-10", "a+b");
+    expect_rate(fx, "KRW", "CHF", "2026-01-31", 1 / (170.0 * 9), "2026-01-05", "b+a");
+    expect_no_rate(fx, "CHF", "KRW", "2026-01-09");
+    pb_fx_free(fx);
+}
+
+Test(fx, among_routes_as_short_the_most_recent_wins)
+{
+    pb_fx *fx = new_fx();
+    /* AUD to NZD through USD (rates of 03-01 and 03-09) or through GBP (of
+     * 03-05 and 03-06): the GBP route's oldest rate is more recent. */
+    cr_assert_eq(pb_fx_add(fx, D("2026-03-01"), "AUD", "USD", 0.65, "u"), PB_OK);
+    cr_assert_eq(pb_fx_add(fx, D("2026-03-09"), "USD", "NZD", 1.70, "u"), PB_OK);
+    cr_assert_eq(pb_fx_add(fx, D("2026-03-05"), "AUD", "GBP", 0.52, "g"), PB_OK);
+    cr_assert_eq(pb_fx_add(fx, D("2026-03-06"), "GBP", "NZD", 2.10, "g"), PB_OK);
+    expect_rate(fx, "AUD", "NZD", "2026-03-10", 0.52 * 2.10, "2026-03-05", "g");
+    expect_rate(fx, "NZD", "AUD", "2026-03-10", 1 / (0.52 * 2.10), "2026-03-05", "g");
+    /* Same oldest date: the more recent rates in total win (USD's 03-09). */
+    cr_assert_eq(pb_fx_add(fx, D("2026-03-05"), "AUD", "USD", 0.66, "u"), PB_OK);
+    expect_rate(fx, "AUD", "NZD", "2026-03-10", 0.66 * 1.70, "2026-03-05", "u");
+    expect_route(fx, "AUD", "NZD", "2026-03-10", "AUD→USD→NZD, rates of 2026-03-05 and 2026-03-09");
+    /* On 03-07 the USD/NZD rate does not exist yet: the GBP route. */
+    expect_rate(fx, "AUD", "NZD", "2026-03-07", 0.52 * 2.10, "2026-03-05", "g");
+    pb_fx_free(fx);
+}
+
+Test(fx, routes_are_at_most_four_rates_long)
+{
+    pb_fx *fx = new_fx();
+    static const char *const chain[] = {"AUD", "CAD", "CHF", "DKK", "GBP", "HKD"};
+    for (int i = 0; i + 1 < 6; i++)
+        cr_assert_eq(pb_fx_add(fx, D("2026-03-01"), chain[i], chain[i + 1], 2, "c"), PB_OK);
+    expect_rate(fx, "AUD", "GBP", "2026-03-02", 16, "2026-03-01", "c");
+    expect_route(fx, "AUD", "GBP", "2026-03-02", "AUD→CAD→CHF→DKK→GBP, rates of 2026-03-01");
+    expect_rate(fx, "HKD", "CAD", "2026-03-02", 1 / 16.0, "2026-03-01", "c");
+    /* Five rates apart: no rate. */
+    expect_no_rate(fx, "AUD", "HKD", "2026-03-02");
+    pb_fx_free(fx);
+}
+
+/* A small deterministic generator for the property test below. */
+static uint32_t lcg(uint32_t *state)
+{
+    *state = *state * 1664525u + 1013904223u;
+    return *state >> 8;
+}
+
+Test(fx, both_directions_agree_on_random_tables)
+{
+    static const char *const codes[] = {"AUD", "CAD", "CHF", "EUR", "GBP", "JPY", "USD"};
+    uint32_t seed = 12345;
+    for (int table = 0; table < 40; table++) {
+        pb_fx *fx = new_fx();
+        int n = 3 + (int)(lcg(&seed) % 12);
+        for (int i = 0; i < n; i++) {
+            int a = (int)(lcg(&seed) % 7), b = (int)(lcg(&seed) % 7);
+            if (a == b)
+                continue;
+            double rate = 0.5 + (double)(lcg(&seed) % 1000) / 100.0;
+            pb_date d = D("2026-03-01") + (pb_date)(lcg(&seed) % 10);
+            cr_assert_eq(pb_fx_add(fx, d, codes[a], codes[b], rate, i % 2 ? "x" : "y"), PB_OK);
+        }
+        for (int a = 0; a < 7; a++)
+            for (int b = 0; b < 7; b++) {
+                pb_fx_quote ab, ba;
+                pb_status s1 = pb_fx_rate(fx, codes[a], codes[b], D("2026-03-20"), &ab);
+                pb_status s2 = pb_fx_rate(fx, codes[b], codes[a], D("2026-03-20"), &ba);
+                cr_assert_eq(s1, s2, "table %d: %s/%s", table, codes[a], codes[b]);
+                if (s1 != PB_OK)
+                    continue;
+                cr_expect(fabs(ab.rate * ba.rate - 1) < 1e-12, "table %d: %s/%s: %g x %g",
+                          table, codes[a], codes[b], ab.rate, ba.rate);
+                cr_assert_eq(ab.hops, ba.hops);
+                cr_expect_eq(ab.date, ba.date);
+                for (int h = 0; h <= ab.hops; h++)
+                    cr_expect_str_eq(ab.path[h], ba.path[ab.hops - h]);
+                for (int h = 0; h < ab.hops; h++)
+                    cr_expect_eq(ab.dates[h], ba.dates[ab.hops - 1 - h]);
+            }
+        pb_fx_free(fx);
+    }
+}
+
+/* ---- a new rate against its day -------------------------------------------- */
+
+Test(fx, check_refuses_a_rate_that_contradicts_its_day)
+{
+    pb_fx *fx = new_fx();
+    pb_date d = D("2026-06-05");
+    cr_assert_eq(pb_fx_add(fx, d, "EUR", "USD", 1.091, "briefing"), PB_OK);
+    pb_fx_quote held;
+    char msg[512];
+    /* The inverse disagrees: 1 USD = 2 EUR against 1 USD = 0.9166 EUR. */
+    cr_expect_eq(pb_fx_check(fx, d, "USD", "EUR", 2.0, &held, msg, sizeof msg), PB_ERR_RANGE);
+    cr_expect_str_eq(msg, "1 USD = 2 EUR on 2026-06-05 contradicts the rate held for that day: "
+                          "1 USD = 0.91659 EUR, i.e. 1 EUR = 1.091 USD (briefing); they "
+                          "differ by more than 2%");
+    cr_expect(fabs(held.rate - 1 / 1.091) < 1e-12);
+    /* Within 2% either way: fine; so is the same rate written either way. */
+    cr_expect_eq(pb_fx_check(fx, d, "EUR", "USD", 1.091 * 1.0199, NULL, msg, sizeof msg), PB_OK);
+    cr_expect_str_eq(msg, "");
+    cr_expect_eq(pb_fx_check(fx, d, "EUR", "USD", 1.091 / 1.0199, NULL, msg, sizeof msg), PB_OK);
+    cr_expect_eq(pb_fx_check(fx, d, "USD", "EUR", 1 / 1.091, NULL, msg, sizeof msg), PB_OK);
+    cr_expect_eq(pb_fx_check(fx, d, "EUR", "USD", 1.091 * 1.021, NULL, msg, sizeof msg),
+                 PB_ERR_RANGE);
+    /* Another day holds nothing to contradict. */
+    cr_expect_eq(pb_fx_check(fx, d + 1, "USD", "EUR", 2.0, NULL, msg, sizeof msg), PB_OK);
+    cr_expect_eq(pb_fx_check(fx, d - 1, "USD", "EUR", 2.0, NULL, msg, sizeof msg), PB_OK);
+    /* A cross of the day's rates counts too. */
+    cr_assert_eq(pb_fx_add(fx, d, "EUR", "GBP", 0.85, "ecb"), PB_OK);
+    cr_expect_eq(pb_fx_check(fx, d, "GBP", "USD", 1.0, NULL, msg, sizeof msg), PB_ERR_RANGE);
+    cr_expect_str_eq(msg, "1 GBP = 1 USD on 2026-06-05 contradicts the rate held for that day: "
+                          "1 GBP = 1.28353 USD, i.e. 1 USD = 0.779102 GBP via GBP→EUR→USD "
+                          "(ecb+briefing); they differ by more than 2%");
+    cr_expect_eq(pb_fx_check(fx, d, "GBP", "USD", 1.28, NULL, msg, sizeof msg), PB_OK);
+    /* Bad input is refused as pb_fx_add refuses it. */
+    cr_expect_eq(pb_fx_check(fx, d, "EUR", "EUR", 1.2, NULL, msg, sizeof msg), PB_ERR_USAGE);
+    cr_expect_eq(pb_fx_check(fx, d, "EUR", "USD", 1e30, NULL, msg, sizeof msg), PB_ERR_RANGE);
+    cr_expect_eq(pb_fx_check(fx, d, "eur", "USD", 1.1, NULL, msg, sizeof msg), PB_ERR_CURRENCY);
+    pb_fx_free(fx);
+}
+
+/* ---- reads never write ------------------------------------------------------ */
+
+/* A table built by out-of-order additions on top of a load. */
+static pb_fx *messy_table(void)
+{
+    pb_fx *fx = new_fx();
+    load_ok(fx, FIXTURE("gaps.csv"));
+    cr_assert_eq(pb_fx_add(fx, D("2026-03-09"), "GBP", "USD", 1.5, "a"), PB_OK);
+    cr_assert_eq(pb_fx_add(fx, D("2026-03-02"), "GBP", "USD", 1.4, "a"), PB_OK);
+    cr_assert_eq(pb_fx_add(fx, D("2026-03-05"), "GBP", "USD", 1.45, "b"), PB_OK);
+    cr_assert_eq(pb_fx_add(fx, D("2026-03-05"), "USD", "GBP", 0.7, "c"), PB_OK);
+    cr_assert_eq(pb_fx_add(fx, D("2026-03-04"), "JPY", "CHF", 0.006, "d"), PB_OK);
+    load_ok(fx, FIXTURE("good.csv"));
+    return fx;
+}
+
+static const char *const READ_CODES[] = {"EUR", "USD", "GBP", "CHF", "JPY", "SEK", "XYZ"};
+enum { NREAD = sizeof READ_CODES / sizeof READ_CODES[0] };
+
+/* Every read of the const API over the table; the results folded into a
+ * number so that threads can compare theirs. */
+static double read_everything(const pb_fx *fx)
+{
+    double acc = (double)pb_fx_count(fx);
+    char msg[256];
+    for (int a = 0; a < NREAD; a++)
+        for (int b = 0; b < NREAD; b++)
+            for (pb_date on = D("2026-03-01"); on <= D("2026-03-12"); on++) {
+                pb_fx_quote q;
+                if (pb_fx_rate_r(fx, READ_CODES[a], READ_CODES[b], on, &q, msg, sizeof msg) ==
+                    PB_OK)
+                    acc += q.rate * (q.hops + 1);
+                pb_money out;
+                if (pb_fx_convert_r(fx, M(123456, READ_CODES[a]), READ_CODES[b], on, &out, NULL,
+                                    msg, sizeof msg) == PB_OK)
+                    acc += (double)out.minor;
+                if (pb_fx_check(fx, on, READ_CODES[a], READ_CODES[b], 1.1, NULL, msg,
+                                sizeof msg) == PB_OK)
+                    acc += 1;
+            }
+    return acc;
+}
+
+Test(fx, const_reads_leave_the_table_untouched)
+{
+    pb_fx *fx = messy_table();
+    uint64_t before = pb__fx_checksum(fx);
+    char *snap = snapshot(fx); /* pb_fx_each and pb_fx_count */
+    read_everything(fx);
+    cr_expect_eq(pb__fx_checksum(fx), before, "a const read wrote to the table");
+    free(snap);
+    /* The recording forms write the message and nothing else. */
+    pb_fx_quote q;
+    cr_expect_eq(pb_fx_rate(fx, "SEK", "USD", D("2026-03-10"), &q), PB_ERR_NO_RATE);
+    cr_expect_neq(pb__fx_checksum(fx), before);
+    cr_expect_eq(pb_fx_rate(fx, "USD", "GBP", D("2026-03-10"), &q), PB_OK);
+    cr_expect_eq(pb__fx_checksum(fx), before);
+    pb_fx_free(fx);
+}
+
+Test(fx, the_r_forms_give_their_message_in_the_callers_buffer)
+{
+    pb_fx *fx = messy_table();
+    char msg[64] = "untouched";
+    pb_fx_quote q;
+    cr_expect_eq(pb_fx_rate_r(fx, "SEK", "USD", D("2026-03-10"), &q, msg, sizeof msg),
+                 PB_ERR_NO_RATE);
+    cr_expect_str_eq(msg, "no SEK/USD rate on or before 2026-03-10");
+    cr_expect_str_eq(pb_fx_errmsg(fx), "");
+    cr_expect_eq(pb_fx_rate_r(fx, "SEK", "USD", D("2026-03-10"), &q, NULL, 0), PB_ERR_NO_RATE);
+    pb_money out;
+    cr_expect_eq(pb_fx_convert_r(fx, M(100, "EUR"), "XYZ", D("2026-03-10"), &out, &q, msg, 12),
+                 PB_ERR_CURRENCY);
+    cr_expect_str_eq(msg, "unknown cur");
+    pb_fx_free(fx);
+}
+
+struct reader_arg {
+    const pb_fx *fx;
+    double result;
+};
+
+static void *reader_thread(void *p)
+{
+    struct reader_arg *a = p;
+    a->result = read_everything(a->fx);
+    return NULL;
+}
+
+Test(fx, several_threads_read_one_table)
+{
+    pb_fx *fx = messy_table();
+    uint64_t before = pb__fx_checksum(fx);
+    double want = read_everything(fx);
+    enum { N = 4 };
+    pthread_t t[N];
+    struct reader_arg args[N];
+    for (int i = 0; i < N; i++) {
+        args[i] = (struct reader_arg){fx, 0};
+        cr_assert_eq(pthread_create(&t[i], NULL, reader_thread, &args[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        cr_expect_eq(args[i].result, want, "thread %d read something else", i);
+    }
+    cr_expect_eq(pb__fx_checksum(fx), before);
+    pb_fx_free(fx);
+}
+
+Test(fx, writes_leave_the_table_prepared)
+{
+    pb_fx *fx = messy_table();
+    /* Every series strictly ascending, every code indexed. */
+    for (size_t i = 0; i < fx->nseries; i++) {
+        const struct pb__fx_series *s = fx->series[i];
+        for (size_t k = 1; k < s->len; k++)
+            cr_expect_lt(s->pts[k - 1].date, s->pts[k].date, "%s/%s", s->base, s->quote);
+        cr_expect_str_eq(fx->codes[s->ib], s->base);
+        cr_expect_str_eq(fx->codes[s->iq], s->quote);
+    }
+    for (size_t i = 1; i < fx->ncodes; i++)
+        cr_expect_lt(memcmp(fx->codes[i - 1], fx->codes[i], 3), 0);
+    /* 9 + 9 from the files, 3 GBP/USD, 1 USD/GBP, 1 JPY/CHF; the files
+     * share EUR/USD of 03-06 and EUR/GBP of 03-06 and 03-09 (the later
+     * load replaces them). */
+    cr_expect_eq(pb_fx_count(fx), 9 + 9 + 5 - 3);
+    pb_fx_free(fx);
+}
+
+/* ---- lookups on a large table ----------------------------------------------- */
+
+/* More currencies than a lookup keeps on its stack. */
+static pb_fx *wide_table(void)
+{
+    pb_fx *fx = new_fx();
+    for (int i = 0; i < 300; i++) {
+        char code[4] = {(char)('A' + i / 26 % 26), (char)('A' + i % 26), 'Q', '\0'};
+        cr_assert_eq(pb_fx_add(fx, D("2026-03-01"), "EUR", code, 1 + i, "w"), PB_OK);
+    }
+    return fx;
+}
+
+Test(fx, wide_tables_route_and_survive_allocation_failures)
+{
+    pb_fx *fx = wide_table();
+    expect_rate(fx, "AAQ", "LNQ", "2026-03-02", (1 + 299) / 1.0, "2026-03-01", "w");
+    uint64_t before = pb__fx_checksum(fx);
+    pb_fx_quote q;
+    char msg[128];
+    for (unsigned long n = 1; n <= 2; n++) {
+        pb__alloc_fail_only(n);
+        pb_status st = pb_fx_rate_r(fx, "AAQ", "LNQ", D("2026-03-02"), &q, msg, sizeof msg);
+        pb__alloc_fail_after(0);
+        cr_expect_eq(st, PB_ERR_NOMEM, "allocation %lu", n);
+        cr_expect_str_eq(msg, "out of memory looking up a AAQ/LNQ rate");
+    }
+    cr_expect_eq(pb__fx_checksum(fx), before);
     pb_fx_free(fx);
 }

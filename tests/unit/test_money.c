@@ -1,11 +1,63 @@
-/* test_money.c — money parsing from the case table tests/cases/money.txt,
- * and formatting in the compact and full styles. */
+/* test_money.c — money parsing and the checked arithmetic (add, sub, scale,
+ * construction, conversion) from the case table tests/cases/money.txt, and
+ * formatting in the compact and full styles. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "payband/money.h"
 #include "testutil.h"
+
+/* The reason a checked operation gives for its status. */
+static const char *checked_why(pb_status st)
+{
+    return st == PB_ERR_RANGE ? "out of range" : st == PB_ERR_CURRENCY ? "currency" : "?";
+}
+
+/* "CUR MINOR" */
+static pb_money money_arg(const char *text, const char *where)
+{
+    pb_money m = {0, ""};
+    long long minor = 0;
+    cr_assert_eq(sscanf(text, "%3s %lld", m.currency, &minor), 2, "%s: bad amount '%s'", where,
+                 text);
+    m.minor = minor;
+    return m;
+}
+
+/* The checked arithmetic: add "CUR A + CUR B", sub "CUR A - CUR B", scale
+ * "CUR A x FACTOR", of "MAJOR CUR", double "MAJOR CUR", convert
+ * "CUR A x RATE TO". */
+static pb_status checked_case(const char *kind, const char *input, const char *where,
+                              pb_money *out)
+{
+    char a[64] = "", b[64] = "", op[4] = "", cur[8] = "";
+    if (strncmp(kind, "add", 3) == 0 || strncmp(kind, "sub", 3) == 0) {
+        char ca[4], cb[4];
+        long long x, y;
+        cr_assert_eq(sscanf(input, "%3s %lld %3s %3s %lld", ca, &x, op, cb, &y), 5, "%s", where);
+        pb_money ma = {x, ""}, mb = {y, ""};
+        memcpy(ma.currency, ca, 4);
+        memcpy(mb.currency, cb, 4);
+        return kind[0] == 'a' ? pb_money_add(ma, mb, out) : pb_money_sub(ma, mb, out);
+    }
+    if (strncmp(kind, "scale", 5) == 0) {
+        cr_assert_eq(sscanf(input, "%31[^x]x %63s", a, b), 2, "%s", where);
+        return pb_money_scale(money_arg(a, where), strtod(b, NULL), out);
+    }
+    if (strncmp(kind, "of", 2) == 0) {
+        long long major;
+        cr_assert_eq(sscanf(input, "%lld %3s", &major, cur), 2, "%s", where);
+        return pb_money_of_checked(major, cur, out);
+    }
+    if (strncmp(kind, "double", 6) == 0) {
+        cr_assert_eq(sscanf(input, "%63s %3s", a, cur), 2, "%s", where);
+        return pb_money_from_double_checked(strtod(a, NULL), cur, out);
+    }
+    cr_assert_eq(sscanf(input, "%31[^x]x %63s %3s", a, b, cur), 3, "%s", where);
+    return pb_money_convert(money_arg(a, where), strtod(b, NULL), cur, out);
+}
 
 static void check_case(const struct test_case *c, void *ctx)
 {
@@ -14,7 +66,21 @@ static void check_case(const struct test_case *c, void *ctx)
     const char *why = "";
     char got[128];
     pb_status st;
-    if (strncmp(kind, "amount", 6) == 0) {
+    static const char *const checked[] = {"add", "sub", "scale", "of", "double", "convert", NULL};
+    bool is_checked = false;
+    for (size_t i = 0; checked[i]; i++)
+        is_checked = is_checked || strncmp(kind, checked[i], strlen(checked[i])) == 0;
+    if (is_checked) {
+        pb_money m = {-7, "ZZZ"};
+        st = checked_case(kind, input, c->where, &m);
+        if (st == PB_OK)
+            snprintf(got, sizeof got, "%s %lld", m.currency, (long long)m.minor);
+        else {
+            why = checked_why(st);
+            cr_expect(m.minor == -7 && strcmp(m.currency, "ZZZ") == 0,
+                      "%s: a failed operation wrote its result", c->where);
+        }
+    } else if (strncmp(kind, "amount", 6) == 0) {
         pb_money m;
         bool approx = false;
         st = pb_money_parse(input, strlen(input), &m, &approx, &why);
@@ -50,7 +116,7 @@ static void check_case(const struct test_case *c, void *ctx)
 Test(money, case_table)
 {
     int cases = test_each_case(TEST_PATH("tests/cases/money.txt"), 3, check_case, NULL);
-    cr_expect(cases > 40, "only %d cases read", cases);
+    cr_expect(cases > 70, "only %d cases read", cases);
 }
 
 static void expect_compact(int64_t major_cents, const char *cur, const char *want)

@@ -411,3 +411,83 @@ Test(offer, the_template_reads_back_as_a_valid_offer)
     cr_expect_eq(num(json_array_get(grants, 0), "value"), 80000);
     json_decref(s);
 }
+
+/* ---- figures out of range ------------------------------------------------ */
+
+static pb_status schedule_status(const char *name, const char *yaml, const pb_schedule_options *opt,
+                                 char *msg, size_t cap, json_t **out)
+{
+    pb_offer *o = NULL;
+    cr_assert(pb_offer_parse(name, yaml, strlen(yaml), &o) == PB_OK, "%s",
+              o ? pb_offer_errmsg(o) : "no memory");
+    *out = NULL;
+    pb_status st = pb_offer_schedule(o, opt, out);
+    snprintf(msg, cap, "%s", pb_offer_errmsg(o));
+    pb_offer_free(o);
+    return st;
+}
+
+Test(offer, a_total_out_of_range_is_an_error_naming_it)
+{
+    static const char yaml[] = "company: x\ncurrency: EUR\nbase: 1000000000000\n";
+    pb_fx_quote idr = {.rate = 17000, .from = "EUR", .to = "IDR", .source = "test", .hops = 1};
+    char msg[512];
+    json_t *s = NULL;
+    /* 4 years of 1e12 EUR at 17,000 IDR: 6.8e16 IDR, 6.8e18 minor units: fits. */
+    cr_assert_eq(schedule_status("big.yaml", yaml, &(pb_schedule_options){4, &idr, 0}, msg,
+                                 sizeof msg, &s),
+                 PB_OK, "%s", msg);
+    cr_expect_eq(num(s, "total"), 6.8e16);
+    json_decref(s);
+    /* 50 years: 8.5e19 minor units, past int64's 9.2e18. */
+    cr_expect_eq(schedule_status("big.yaml", yaml, &(pb_schedule_options){50, &idr, 0}, msg,
+                                 sizeof msg, &s),
+                 PB_ERR_RANGE);
+    cr_expect_str_eq(msg, "big.yaml: the 50-year total in IDR is out of range");
+    cr_expect_null(s);
+    /* The largest rate allowed, 1e9 USD per EUR: one year's base does not fit. */
+    pb_fx_quote usd = {.rate = 1e9, .from = "EUR", .to = "USD", .source = "test", .hops = 1};
+    cr_expect_eq(schedule_status("big.yaml", yaml, &(pb_schedule_options){4, &usd, 0}, msg,
+                                 sizeof msg, &s),
+                 PB_ERR_RANGE);
+    cr_expect_str_eq(msg, "big.yaml: the base of year 1 in USD is out of range");
+}
+
+Test(offer, raises_and_grants_out_of_range_are_named)
+{
+    char msg[512];
+    json_t *s = NULL;
+    /* 100% a year from 1e12 (1e14 cents): 16 years sum to 6.6e18 cents,
+     * 17 years to 1.3e19, past int64's 9.2e18. */
+    static const char raises[] = "company: x\ncurrency: EUR\nbase: 1000000000000\nraise_pct: 100\n";
+    cr_expect_eq(schedule_status("raise.yaml", raises, &(pb_schedule_options){.years = 16}, msg,
+                                 sizeof msg, &s),
+                 PB_OK, "%s", msg);
+    cr_expect_eq(num(s, "total"), 1e12 * 65535);
+    json_decref(s);
+    cr_expect_eq(schedule_status("raise.yaml", raises, &(pb_schedule_options){.years = 17}, msg,
+                                 sizeof msg, &s),
+                 PB_ERR_RANGE);
+    cr_expect_str_eq(msg, "raise.yaml: the 17-year total in EUR is out of range");
+    /* Six grants of 1e12 EUR vesting in year 1, at 17,000 IDR per EUR: each
+     * is 1.7e18 IDR cents, together 1.02e19. */
+    static const char grants[] =
+        "company: x\ncurrency: EUR\nbase: 1000\nequity:\n"
+        "  - {kind: public_rsu, name: a, value: 1000000000000, vesting: {years: 1, period: yearly}}\n"
+        "  - {kind: public_rsu, name: b, value: 1000000000000, vesting: {years: 1, period: yearly}}\n"
+        "  - {kind: public_rsu, name: c, value: 1000000000000, vesting: {years: 1, period: yearly}}\n"
+        "  - {kind: public_rsu, name: d, value: 1000000000000, vesting: {years: 1, period: yearly}}\n"
+        "  - {kind: public_rsu, name: e, value: 1000000000000, vesting: {years: 1, period: yearly}}\n"
+        "  - {kind: public_rsu, name: f, value: 1000000000000, vesting: {years: 1, period: yearly}}\n";
+    pb_fx_quote idr = {.rate = 17000, .from = "EUR", .to = "IDR", .source = "test", .hops = 1};
+    cr_expect_eq(schedule_status("grants.yaml", grants, &(pb_schedule_options){1, &idr, 0}, msg,
+                                 sizeof msg, &s),
+                 PB_ERR_RANGE);
+    cr_expect_str_eq(msg, "grants.yaml: the equity of year 1 in IDR is out of range");
+    /* In EUR they fit. */
+    cr_expect_eq(schedule_status("grants.yaml", grants, &(pb_schedule_options){.years = 1}, msg,
+                                 sizeof msg, &s),
+                 PB_OK, "%s", msg);
+    cr_expect_eq(num(s, "total"), 6e12 + 1000);
+    json_decref(s);
+}

@@ -87,7 +87,7 @@ static void check_rule_case(const struct test_case *tc, void *ctx)
     struct rule_case c;
     parse_case(fld, &c);
     struct pb__rule_output out;
-    pb__plan_rules(&c.in, &out);
+    cr_assert_eq(pb__plan_rules(&c.in, &out), PB_OK);
     int64_t ab, ae, so, fb, fe;
     cr_assert_eq(sscanf(fld[9], "%" SCNd64 " %" SCNd64 " %" SCNd64, &ab, &ae, &so), 3);
     cr_assert_eq(sscanf(fld[10], "%" SCNd64 " %" SCNd64, &fb, &fe), 2);
@@ -199,7 +199,7 @@ Test(plan_rules, invariants_hold_for_any_input)
         struct rule_case c;
         random_input(&s, &c);
         struct pb__rule_output out;
-        pb__plan_rules(&c.in, &out);
+        cr_assert_eq(pb__plan_rules(&c.in, &out), PB_OK);
         const struct pb__rule_input *in = &c.in;
         int64_t half = in->unit / 2;
         cr_assert_leq(out.floor_base.amount, out.ask_base.amount, "case %d", i);
@@ -270,7 +270,7 @@ Test(plan_rules, inputs_move_ask_and_floor_the_right_way)
         c.in.vest_years = 4;
         c.in.equity[1] = c.in.equity[0] + 100000 * MINOR;
         struct pb__rule_output a, b;
-        pb__plan_rules(&c.in, &a);
+        cr_assert_eq(pb__plan_rules(&c.in, &a), PB_OK);
 
         /* a stronger competing offer: nothing goes down */
         struct rule_case d = c;
@@ -279,7 +279,7 @@ Test(plan_rules, inputs_move_ask_and_floor_the_right_way)
         d.comps[d.in.ncompetitors].n_year_total = 5000000 * MINOR;
         d.comps[d.in.ncompetitors].first_year_cash = 0;
         d.in.ncompetitors++;
-        pb__plan_rules(&d.in, &b);
+        cr_assert_eq(pb__plan_rules(&d.in, &b), PB_OK);
         cr_assert_geq(b.leverage, a.leverage);
         cr_assert_geq(b.ask_base.amount, a.ask_base.amount, "case %d", i);
         cr_assert_geq(b.ask_equity.amount, a.ask_equity.amount, "case %d", i);
@@ -292,7 +292,7 @@ Test(plan_rules, inputs_move_ask_and_floor_the_right_way)
         d.in.premiums = d.prems;
         d.prems[d.in.npremiums] = (struct pb__rule_premium){PB__COMP_EQUITY, 2000, 3000};
         d.in.npremiums++;
-        pb__plan_rules(&d.in, &b);
+        cr_assert_eq(pb__plan_rules(&d.in, &b), PB_OK);
         cr_assert_geq(b.ask_equity.amount, a.ask_equity.amount, "case %d", i);
         cr_assert_geq(b.floor_equity.amount, a.floor_equity.amount, "case %d", i);
         cr_assert_eq(b.ask_base.amount, a.ask_base.amount, "case %d", i);
@@ -303,7 +303,7 @@ Test(plan_rules, inputs_move_ask_and_floor_the_right_way)
         d.in.competitors = d.comps;
         d.in.premiums = d.prems;
         d.in.risk_aversion = c.in.risk_aversion / 2;
-        pb__plan_rules(&d.in, &b);
+        cr_assert_eq(pb__plan_rules(&d.in, &b), PB_OK);
         cr_assert_leq(b.ask_base.amount, a.ask_base.amount, "case %d", i);
         cr_assert_leq(b.floor_base.amount, a.floor_base.amount, "case %d", i);
         cr_assert_geq(b.ask_equity.amount, a.ask_equity.amount, "case %d", i);
@@ -321,7 +321,51 @@ Test(plan_rules, tilt_and_anchors)
     cr_assert_float_eq(pb__anchor_ask_base(0.5), 77.5, 1e-12);
     cr_assert_float_eq(pb__anchor_floor_equity(0.5), 50.0, 1e-12);
     /* 4 x (105 + 90) = 780: four years of base and four of equity */
-    cr_assert_eq(pb__package_total(105000, 0, 360000, 4, 0, 4), 780000);
+    int64_t total = 0;
+    cr_assert_eq(pb__package_total(105000, 0, 360000, 4, 0, 4, &total), PB_OK);
+    cr_assert_eq(total, 780000);
     /* a 4-year grant over 2 years pays half */
-    cr_assert_eq(pb__package_total(100000, 1000, 200000, 4, 5000, 2), 2 * 110000 + 100000 + 5000);
+    cr_assert_eq(pb__package_total(100000, 1000, 200000, 4, 5000, 2, &total), PB_OK);
+    cr_assert_eq(total, 2 * 110000 + 100000 + 5000);
+    /* out of range: an error, never a wrapped total */
+    cr_assert_eq(pb__package_total(INT64_MAX / 4, 0, 0, 4, 0, 5, &total), PB_ERR_RANGE);
+    cr_assert_eq(pb__package_total(INT64_MAX / 2, 10000, 0, 4, 0, 1, &total), PB_ERR_RANGE);
+    cr_assert_eq(pb__package_total(100, 0, 0, 4, INT64_MAX, 1, &total), PB_ERR_RANGE);
+}
+
+/* An offer in hand whose base no int64 total can hold: the rules name the
+ * first figure out of range instead of returning wrapped totals. */
+Test(plan_rules, figures_out_of_range_are_named)
+{
+    static const struct pb__rule_competitor strong[] = {{INT64_MAX, INT64_MAX}};
+    struct pb__rule_input in = {
+        .base = {7800000, 10500000},  .has_equity = true, .equity = {10000000, 19500000},
+        .vest_years = 4, .years = 10, .risk_aversion = 2, .has_offer = true,
+        .offer_base = INT64_MAX / 8, .offer_equity = 0, .unit = 100000,
+    };
+    struct pb__rule_output out;
+    cr_assert_eq(pb__plan_rules(&in, &out), PB_ERR_RANGE);
+    cr_assert_str_eq(out.overflow, "the ask's N-year total");
+    /* with a 100% bonus, year 1 alone is out of range */
+    in.offer_base = INT64_MAX / 2 + 1000;
+    in.offer_has_bonus = true;
+    in.offer_bonus_bp = 10000;
+    cr_assert_eq(pb__plan_rules(&in, &out), PB_ERR_RANGE);
+    cr_assert_str_eq(out.overflow, "the ask's first-year cash");
+    in.offer_has_bonus = false;
+    /* a competing offer at the int64 limit still fits: full leverage, the
+     * sign-on at its cap */
+    in.has_offer = false;
+    in.competitors = strong;
+    in.ncompetitors = 1;
+    cr_assert_eq(pb__plan_rules(&in, &out), PB_OK, "%s", out.overflow);
+    cr_assert_float_eq(out.leverage, 1.0, 1e-12);
+    cr_assert(out.sign_on_capped);
+    /* within range, the same inputs scaled down plan normally */
+    in.competitors = NULL;
+    in.ncompetitors = 0;
+    in.has_offer = true;
+    in.offer_base = 100000000000000LL; /* a trillion euros */
+    cr_assert_eq(pb__plan_rules(&in, &out), PB_OK, "%s", out.overflow);
+    cr_assert_eq(out.ask_base.amount, 100000000000000LL);
 }

@@ -698,6 +698,29 @@ Test(rng, four_lane_uniforms_same_with_or_without_avx2)
     cr_expect(fabs(s / N - 0.5) < 0.02, "mean %g", s / N);
 }
 
+Test(value, a_figure_out_of_range_fails_the_run_naming_it)
+{
+    /* The 409A spread is nothing, so the schedule fits; valued at the
+     * preferred price of 1e12 per share, 1e12 options are worth about 1e24,
+     * which no money figure can hold. */
+    pb_offer *o = parse("company: x\ncurrency: EUR\nbase: 100000\nequity:\n"
+                        "  - {kind: option, shares: 1000000000000, strike: 1, common_price: 1, "
+                        "price: 1000000000000}\nvaluation: {stage: series_a}\n");
+    pb_valuation *v = pb_valuation_new();
+    cr_assert(v);
+    cr_assert(pb_valuation_set(v, "simulations", 1000) == PB_OK);
+    cr_assert(pb_valuation_set(v, "liquidity_pct", 100) == PB_OK);
+    pb_valuation_add(v, o);
+    json_t *r = NULL;
+    cr_expect(pb_valuation_run(v, &r) == PB_ERR_RANGE);
+    cr_expect_null(r);
+    const char *msg = pb_valuation_errmsg(v);
+    cr_expect(strncmp(msg, "inline.yaml: the simulated ", 27) == 0, "%s", msg);
+    cr_expect(strstr(msg, " in EUR is out of range") != NULL, "%s", msg);
+    pb_valuation_free(v);
+    pb_offer_free(o);
+}
+
 /* What a progress callback saw. */
 struct progress_log {
     int calls;
