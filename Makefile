@@ -36,6 +36,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 SERVER_SRC := $(wildcard server/*.c)
 SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/web.o
 SERVER_PKGS := libmicrohttpd
+SERVER_LIBS = $(shell pkg-config --libs $(SERVER_PKGS)) -pthread
 CHARTJS  ?= /usr/share/javascript/chart.js/chart.min.js
 WEB      := $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg)) $(CHARTJS) server/openapi.json
 
@@ -45,6 +46,18 @@ CLI_LIB_OBJ := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 REPLAY_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/replay_%)
+
+# Test hooks (allocation-failure injection, forced scalar paths) exist only
+# in the library the tests and fuzz replays link, libpayband-test.a: the
+# files that hold them (those that name PB_TEST_HOOKS) are compiled a second
+# time with -DPB_TEST_HOOKS; build/payband and libpayband.a carry none
+# (docs/internals/alloc.md).
+HOOK_SRC := $(shell grep -l PB_TEST_HOOKS $(LIB_SRC))
+HOOK_OBJ := $(HOOK_SRC:%.c=$(BUILD)/hooks/%.o)
+TEST_LIB_OBJ := $(filter-out $(HOOK_SRC:%.c=$(BUILD)/%.o),$(LIB_OBJ)) $(HOOK_OBJ)
+TEST_LIB := $(BUILD)/libpayband-test.a
+# The tool with a kill switch for the crash tests (tests/crash/).
+KILLPOINT := $(BUILD)/tests/payband-killpoint
 
 .PHONY: all check test unit cli-cases replay tour fuzz clean install man completion
 all: $(BUILD)/payband
@@ -84,40 +97,57 @@ $(BUILD)/libpayband.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/payband: $(CLI_OBJ) $(SERVER_OBJ) $(BUILD)/libpayband.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs $(SERVER_PKGS)) -pthread -o $@
+$(BUILD)/hooks/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS $(CFLAGS) -MMD -MP -c $< -o $@
 
-# The command-line tool without its main(), for tests of cli/ (test_cli_*).
-$(BUILD)/libpaybandcli.a: $(CLI_LIB_OBJ)
+$(TEST_LIB): $(TEST_LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/tests/test_cli_%: tests/unit/test_cli_%.c $(BUILD)/libpaybandcli.a $(BUILD)/libpayband.a \
+$(BUILD)/payband: $(CLI_OBJ) $(SERVER_OBJ) $(BUILD)/libpayband.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(SERVER_LIBS) -o $@
+
+# The command-line tool without its main(), for tests of cli/ (test_cli_*)
+# and the crash tests' tool.
+$(BUILD)/libpaybandcli.a: $(CLI_LIB_OBJ) $(SERVER_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/test_cli_%: tests/unit/test_cli_%.c $(BUILD)/libpaybandcli.a $(TEST_LIB) \
                            $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit -Icli $(CFLAGS) $(shell pkg-config --cflags criterion) $< \
-	    $(BUILD)/libpaybandcli.a $(BUILD)/libpayband.a $(LDFLAGS) $(LDLIBS) \
-	    $(shell pkg-config --libs criterion) -o $@
+	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS -Itests/unit -Icli $(CFLAGS) \
+	    $(shell pkg-config --cflags criterion) $< $(BUILD)/libpaybandcli.a $(TEST_LIB) $(LDFLAGS) $(LDLIBS) \
+	    $(SERVER_LIBS) $(shell pkg-config --libs criterion) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpayband.a $(wildcard tests/unit/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_LIB) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(shell pkg-config --cflags criterion) $< \
-	    $(BUILD)/libpayband.a $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs criterion) -o $@
+	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS -Itests/unit $(CFLAGS) $(shell pkg-config --cflags criterion) $< \
+	    $(TEST_LIB) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs criterion) -o $@
 
 # The request-body readers of the server are fuzzed without the server.
 $(BUILD)/fuzz/replay_fuzz_http_body: fuzz/fuzz_http_body.c fuzz/replay_main.c server/body.c \
-                                     $(BUILD)/libpayband.a
+                                     $(TEST_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Iserver $(CFLAGS) fuzz/fuzz_http_body.c fuzz/replay_main.c server/body.c \
-	    $(BUILD)/libpayband.a $(LDFLAGS) $(LDLIBS) -o $@
+	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS -Iserver $(CFLAGS) fuzz/fuzz_http_body.c \
+	    fuzz/replay_main.c server/body.c $(TEST_LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
-$(BUILD)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c $(BUILD)/libpayband.a
+$(BUILD)/tests/crash/cli_main.o: cli/main.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) fuzz/$*.c fuzz/replay_main.c $(BUILD)/libpayband.a \
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Dmain=pb_cli_main -MMD -MP -c $< -o $@
+
+$(KILLPOINT): tests/crash/killpoint.c $(BUILD)/tests/crash/cli_main.o $(BUILD)/libpaybandcli.a \
+              $(TEST_LIB)
+	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS $(CFLAGS) $^ $(LDFLAGS) $(LDLIBS) $(SERVER_LIBS) -o $@
+
+$(BUILD)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c $(TEST_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS $(CFLAGS) fuzz/$*.c fuzz/replay_main.c $(TEST_LIB) \
 	    $(LDFLAGS) $(LDLIBS) -o $@
 
 # One build's worth of tests; `check` runs it twice.
-test: $(BUILD)/payband $(UNIT_BIN) $(REPLAY_BIN)
+test: $(BUILD)/payband $(UNIT_BIN) $(REPLAY_BIN) $(KILLPOINT)
 	@scripts/run-tests $(BUILD)
 
 check:

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "payband/date.h"  /* pb_date, for cli_today */
 #include "payband/store.h" /* pb_store, for cli_open_store */
 
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
@@ -72,6 +73,14 @@ struct cli_common {
 
 /* Database path given before the command (`payband --db PATH bands`). */
 extern const char *cli_global_db;
+/* The day commands take as today where no --as-of is given: PAYBAND_TODAY
+ * when set (reproducible runs and tests), else the system clock. Set once by
+ * main through cli_read_today (PB_DATE_NONE before); the library never
+ * reads the environment. */
+extern pb_date cli_today;
+/* Read PAYBAND_TODAY into cli_today; a value that is not a date is a usage
+ * error (printed; returns 2), an empty or missing one means the clock. */
+int cli_read_today(void);
 
 /* Print "payband: error: <msg>" plus the command's usage; return 2. */
 int cli_usage_error(const char *command, const char *fmt, ...)

@@ -110,7 +110,7 @@ const struct option cli_bands_options[] = {
 int cmd_bands(int argc, char **argv)
 {
     struct cli_common common = {0};
-    pb_band_query q = {NULL, NULL, NULL, NULL, PB_DATE_NONE};
+    pb_band_query q = {NULL, NULL, NULL, NULL, cli_today};
     const char *level = NULL, *source = NULL;
     int c, rc;
     while ((c = cli_getopt(argc, argv, cli_bands_options)) != -1) {

@@ -50,7 +50,7 @@ int cmd_check(int argc, char **argv)
         pb_document *doc = NULL;
         json_t *findings = NULL;
         if (pb_document_read(argv[i], type, &doc) != PB_OK ||
-            pb_document_check(doc, store, &findings) != PB_OK) {
+            pb_document_check(doc, store, cli_today, &findings) != PB_OK) {
             cli_fail("%s", pb_document_errmsg(doc));
             unreadable = true;
         } else {

@@ -471,7 +471,8 @@ int cmd_compare(int argc, char **argv)
     cli_progress *progress = cli_progress_start("simulating", "paths", format);
     if (progress)
         pb_valuation_set_progress(v, cli_progress_callback, progress);
-    pb_status run_st = pb_compare_offers(v, offers, noffers, currency, store, &notes, &result);
+    pb_status run_st = pb_compare_offers(v, offers, noffers, currency, store, cli_today, &notes,
+                                         &result);
     cli_progress_end(progress);
     if (run_st != PB_OK) {
         rc = cli_fail("%s", pb_valuation_errmsg(v));

@@ -64,7 +64,7 @@ int cmd_gap(int argc, char **argv)
 {
     struct cli_common common = {0};
     const char *component = NULL, *currency = NULL;
-    pb_date as_of = PB_DATE_NONE;
+    pb_date as_of = cli_today;
     int c, rc;
     while ((c = cli_getopt(argc, argv, cli_gap_options)) != -1) {
         switch (c) {

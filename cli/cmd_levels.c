@@ -38,7 +38,8 @@ int cmd_levels(int argc, char **argv)
     if (!store)
         return CLI_EXIT_FAIL;
     json_t *result = NULL;
-    if (pb_market_levels_cited(store, argv[optind], argv[optind + 1], &result) != PB_OK) {
+    if (pb_market_levels_cited(store, argv[optind], argv[optind + 1], cli_today, &result) !=
+        PB_OK) {
         rc = cli_fail("%s", pb_store_errmsg(store));
         pb_store_close(store);
         return rc;

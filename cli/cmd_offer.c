@@ -267,7 +267,7 @@ int cmd_offer(int argc, char **argv)
         rc = CLI_EXIT_FAIL;
         goto done;
     }
-    if (pb_offer_schedule_in(offer, store, currency, &opt, &s) != PB_OK) {
+    if (pb_offer_schedule_in(offer, store, currency, cli_today, &opt, &s) != PB_OK) {
         rc = cli_fail("%s", pb_offer_errmsg(offer));
         goto done;
     }

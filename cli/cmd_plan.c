@@ -166,6 +166,8 @@ int cmd_plan(int argc, char **argv)
         st = pb_plan_set_seed(plan, seed);
     if (st == PB_OK && sims)
         st = pb_plan_set_simulations(plan, (int)sims);
+    if (st == PB_OK)
+        st = pb_plan_set_today(plan, cli_today);
     if (st == PB_OK && as_of != PB_DATE_NONE)
         st = pb_plan_set_as_of(plan, as_of);
     if (st == PB_OK && profile)

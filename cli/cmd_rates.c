@@ -232,7 +232,7 @@ const struct option cli_rates_options[] = {
 int cmd_rates(int argc, char **argv)
 {
     struct cli_common common = {0};
-    struct rates_opts o = {.source = "manual", .on = pb_date_today(), .since = PB_DATE_NONE};
+    struct rates_opts o = {.source = "manual", .on = cli_today, .since = PB_DATE_NONE};
     int c, rc = 0;
     while ((c = cli_getopt(argc, argv, cli_rates_options)) != -1) {
         switch (c) {

@@ -120,7 +120,7 @@ static int reports_import(pb_reports *rep, struct args *a, int argc, char **argv
 static const struct cli_column pct_table[] = {
     {"company", "company", CLI_COL_TEXT, NULL}, {"role", "role", CLI_COL_TEXT, NULL},
     {"level", "level", CLI_COL_TEXT, NULL},     {"region", "region", CLI_COL_TEXT, NULL},
-    {"years", "years", CLI_COL_TEXT, NULL},     {"n", "n_text", CLI_COL_TEXT, NULL},
+    {"years", "years", CLI_COL_TEXT, NULL},     {"n", "n_text", CLI_COL_KEEP, NULL},
     {"p10", "p10", CLI_COL_MONEY, NULL},        {"p25", "p25", CLI_COL_MONEY, NULL},
     {"p50", "p50", CLI_COL_MONEY, NULL},        {"p75", "p75", CLI_COL_MONEY, NULL},
     {"p90", "p90", CLI_COL_MONEY, NULL},        {"mean", "mean", CLI_COL_MONEY, NULL},
@@ -246,7 +246,7 @@ static int reports_summary(pb_reports *rep, struct args *a, int argc)
         return CLI_EXIT_OK;
     }
     static const struct cli_column cols[] = {
-        {"file", "file", CLI_COL_TEXT, NULL},         {"source", "source", CLI_COL_TEXT, NULL},
+        {"file", "file", CLI_COL_KEEP, NULL},
         {"rows", "records", CLI_COL_TEXT, NULL},      {"accepted", "accepted", CLI_COL_TEXT, NULL},
         {"rejected", "rejected", CLI_COL_TEXT, NULL}, {"new", "added", CLI_COL_TEXT, NULL},
         {"from", "first_date", CLI_COL_TEXT, NULL},   {"to", "last_date", CLI_COL_TEXT, NULL},

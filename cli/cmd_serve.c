@@ -2,6 +2,7 @@
  * (server/), with its limits taken from the command line. The database is
  * created and migrated here, before any worker thread opens it. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -140,6 +141,10 @@ int cmd_serve(int argc, char **argv)
         return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
     if (opt.private_reads && !opt.token_file)
         return cli_usage_error("serve", "--private needs --token-file (reads then need its token)");
+    /* PAYBAND_TODAY (read by main into cli_today) fixes the day for the
+     * server's life; without it each request takes the clock's day. */
+    const char *fixed = getenv("PAYBAND_TODAY");
+    opt.today = fixed && *fixed ? cli_today : PB_DATE_NONE;
     char path[4096];
     opt.db = cli_db_path(common.db, path, sizeof path);
     if (!opt.db)

@@ -18,7 +18,7 @@ static int run(const char *name, int argc, char **argv,
                const struct cli_column *cols, size_t ncols, const char *empty)
 {
     struct cli_common common = {0};
-    pb_date as_of = PB_DATE_NONE;
+    pb_date as_of = cli_today;
     int c, rc;
     while ((c = cli_getopt(argc, argv, cli_stale_options)) != -1) {
         if (c == 'a') {

@@ -36,7 +36,7 @@ int cmd_tour(int argc, char **argv)
     if (!store)
         return CLI_EXIT_FAIL;
     json_t *sources = NULL;
-    pb_status st = pb_market_sources(store, PB_DATE_NONE, &sources);
+    pb_status st = pb_market_sources(store, cli_today, &sources);
     bool empty = st == PB_OK && json_array_size(sources) == 0;
     json_decref(sources);
     pb_store_close(store);

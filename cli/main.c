@@ -37,8 +37,10 @@ int main(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     const struct cli_command *c = cli_find_command(argv[i]);
-    if (c)
-        return c->run(argc - i, argv + i);
+    if (c) {
+        int rc = cli_read_today();
+        return rc != CLI_EXIT_OK ? rc : c->run(argc - i, argv + i);
+    }
     fprintf(stderr, "payband: error: unknown command '%s'\n", argv[i]);
     cli_print_main_help(stderr);
     return CLI_EXIT_USAGE;

@@ -9,6 +9,19 @@
 #include "cli.h"
 
 const char *cli_global_db;
+pb_date cli_today = PB_DATE_NONE;
+
+int cli_read_today(void)
+{
+    const char *fixed = getenv("PAYBAND_TODAY");
+    cli_today = pb_date_today();
+    if (fixed && *fixed && pb_date_parse(fixed, &cli_today) != PB_OK) {
+        fprintf(stderr, "payband: error: PAYBAND_TODAY must be a date YYYY-MM-DD, not '%s'\n",
+                fixed);
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
 
 /* mkdir -p for the directory part of `path`. */
 static int make_parent_dirs(const char *path)

@@ -39,7 +39,7 @@ static void invariants(pb_document *doc)
         if (f->level_maps.items[i].count < 2)
             abort();
     json_t *findings = NULL;
-    if (pb_document_check(doc, NULL, &findings) == PB_OK) {
+    if (pb_document_check(doc, NULL, PB_DATE_NONE, &findings) == PB_OK) {
         for (size_t i = 0; i < json_array_size(findings); i++) {
             json_t *x = json_array_get(findings, i);
             const char *v = json_string_value(json_object_get(x, "verdict"));

@@ -18,6 +18,11 @@ double srv_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+pb_date srv_today(const struct srv_req *r)
+{
+    return r->srv->opt.today != PB_DATE_NONE ? r->srv->opt.today : pb_date_today();
+}
+
 static const struct srv_route *find_route(const char *url)
 {
     for (size_t i = 0; i < srv_nroutes; i++) {
@@ -296,7 +301,7 @@ static enum MHD_Result dispatch(struct srv_req *r)
             return srv_reply_unavailable(r);
         notice_writes(s, store);
         r->cache_generation = atomic_load(&s->generation);
-        r->cache_day = pb_date_today();
+        r->cache_day = srv_today(r);
         struct key k;
         k.len = (size_t)snprintf(k.text, sizeof k.text, "%s", r->route->path);
         k.overflow = false;

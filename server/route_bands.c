@@ -9,7 +9,7 @@
 enum MHD_Result srv_route_bands(struct srv_req *r)
 {
     pb_band_query q = {srv_arg(r, "company"), srv_arg(r, "role"), srv_arg(r, "region"),
-                       srv_arg(r, "currency"), PB_DATE_NONE};
+                       srv_arg(r, "currency"), srv_today(r)};
     if (!srv_arg_date(r, "as_of", &q.as_of))
         return srv_reply_bad(r);
     pb_store *store = srv_store(r);

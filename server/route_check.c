@@ -25,7 +25,7 @@ enum MHD_Result srv_route_check(struct srv_req *r)
     enum MHD_Result ret;
     pb_status st = pb_document_read_text(name, r->body, r->len, type, &doc);
     if (st == PB_OK)
-        st = pb_document_check(doc, store, &findings);
+        st = pb_document_check(doc, store, srv_today(r), &findings);
     if (st != PB_OK)
         ret = srv_reply_status(r, st, pb_document_errmsg(doc), name);
     else

@@ -88,7 +88,8 @@ enum MHD_Result srv_route_compare(struct srv_req *r)
         ret = srv_reply_unavailable(r);
         goto done;
     }
-    pb_status st = pb_compare_offers(v, offers, n, srv_arg(r, "currency"), store, NULL, &out);
+    pb_status st = pb_compare_offers(v, offers, n, srv_arg(r, "currency"), store, srv_today(r),
+                                     NULL, &out);
     if (st != PB_OK) {
         ret = srv_reply_status(r, st, pb_valuation_errmsg(v), NULL);
         goto done;

@@ -9,7 +9,7 @@
 enum MHD_Result srv_route_gap(struct srv_req *r)
 {
     const char *a = srv_arg(r, "a"), *b = srv_arg(r, "b"), *component = srv_arg(r, "component");
-    pb_date as_of = PB_DATE_NONE;
+    pb_date as_of = srv_today(r);
     if (!a || !b || !*a || !*b)
         return srv_reply_error(r, 400, "usage", 0,
                                "gap needs a and b, each company[/role[/region[/level]]][@source]");

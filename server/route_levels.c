@@ -13,7 +13,7 @@ enum MHD_Result srv_route_levels(struct srv_req *r)
     if (!store)
         return srv_reply_unavailable(r);
     json_t *out = NULL;
-    pb_status st = pb_market_levels_cited(store, company, role, &out);
+    pb_status st = pb_market_levels_cited(store, company, role, srv_today(r), &out);
     if (st != PB_OK)
         return srv_reply_status(r, st, pb_store_errmsg(store), NULL);
     return srv_reply_json(r, 200, out);

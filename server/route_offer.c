@@ -26,7 +26,7 @@ enum MHD_Result srv_route_offer(struct srv_req *r)
     }
     pb_schedule_options opt = {.years = (int)years, .events = events};
     json_t *out = NULL;
-    pb_status st = pb_offer_schedule_in(offer, store, currency, &opt, &out);
+    pb_status st = pb_offer_schedule_in(offer, store, currency, srv_today(r), &opt, &out);
     enum MHD_Result ret = st == PB_OK ? srv_reply_json(r, 200, out)
                                       : srv_reply_status(r, st, pb_offer_errmsg(offer), name);
     pb_offer_free(offer);

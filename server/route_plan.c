@@ -9,9 +9,11 @@
 
 enum { DEFAULT_SIMULATIONS = 20000, DEFAULT_YEARS = 4 };
 
-static pb_status configure(pb_plan *plan, const struct srv_plan_input *in)
+static pb_status configure(pb_plan *plan, const struct srv_plan_input *in, pb_date today)
 {
     pb_status st = pb_plan_set_target(plan, in->company, in->role, in->region);
+    if (st == PB_OK)
+        st = pb_plan_set_today(plan, today);
     if (st == PB_OK && in->level)
         st = pb_plan_set_level(plan, in->level);
     if (st == PB_OK && in->currency)
@@ -67,7 +69,7 @@ enum MHD_Result srv_route_plan(struct srv_req *r)
         ret = srv_reply_error(r, 500, "nomem", 0, "out of memory");
         goto done;
     }
-    pb_status st = configure(plan, &in);
+    pb_status st = configure(plan, &in, srv_today(r));
     if (st == PB_OK)
         st = pb_plan_build(plan, store, &result);
     if (st != PB_OK) {

@@ -9,7 +9,7 @@
 enum MHD_Result srv_route_convert(struct srv_req *r)
 {
     const char *amount = srv_arg(r, "amount"), *to = srv_arg(r, "to");
-    pb_date on = PB_DATE_NONE;
+    pb_date on = srv_today(r);
     if (!amount || !to)
         return srv_reply_error(r, 400, "usage", 0, "rates/convert needs amount and to");
     if (!srv_arg_date(r, "date", &on))

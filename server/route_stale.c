@@ -7,7 +7,7 @@
 
 static enum MHD_Result list(struct srv_req *r, pb_status (*query)(pb_store *, pb_date, json_t **))
 {
-    pb_date as_of = PB_DATE_NONE;
+    pb_date as_of = srv_today(r);
     if (!srv_arg_date(r, "as_of", &as_of))
         return srv_reply_bad(r);
     pb_store *store = srv_store(r);

@@ -35,6 +35,7 @@ void srv_options_default(struct srv_options *opt)
         .rate_limit = 60,
         .rate_burst = 10,
         .cache = true,
+        .today = INT32_MIN,
     };
 }
 

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct srv_options {
     const char *host;          /* numeric address to listen on ("127.0.0.1", "::1") */
@@ -22,6 +23,8 @@ struct srv_options {
     unsigned rate_limit;       /* expensive requests per minute per address; 0: off */
     unsigned rate_burst;       /* how many of them may come at once */
     bool cache;                /* keep GET results until the data or the date changes */
+    int32_t today;             /* the day taken as today (PAYBAND_TODAY); PB_DATE_NONE
+                                  (INT32_MIN): the system clock's, day by day */
     bool access_log;           /* one line per request on stderr */
 };
 

@@ -93,6 +93,8 @@ struct srv_req {
 
 /* Monotonic seconds. */
 double srv_now(void);
+/* The day taken as today: --today's, else the system clock's. */
+pb_date srv_today(const struct srv_req *r);
 
 /* This thread's store handle, opened on first use; NULL (after a 503
  * reply is due: see srv_reply_unavailable) when it cannot be opened. */

@@ -19,7 +19,9 @@ pb_status pb_date_from_ymd(int year, int month, int day, pb_date *out);
 void pb_date_to_ymd(pb_date date, int *year, int *month, int *day);
 /* Write "YYYY-MM-DD" (or "" for PB_DATE_NONE) into buf[11]. */
 void pb_date_format(pb_date date, char buf[11]);
-/* Today in UTC, or the date in PAYBAND_TODAY when set (for reproducible runs). */
+/* Today in UTC by the system clock. The library reads no environment: a
+ * caller that wants a fixed day (the payband tool's PAYBAND_TODAY) passes it
+ * as the as-of date of each call instead. */
 pb_date pb_date_today(void);
 /* Add calendar months, clamping the day to the month's end. */
 pb_date pb_date_add_months(pb_date date, int months);

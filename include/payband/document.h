@@ -52,8 +52,11 @@ pb_status pb_document_summary(pb_document *doc, json_t **summary);
 /* Recompute every claim: an array of findings, each an object with file,
  * line, kind, claim, stated, computed, verdict ("ok", "wrong",
  * "inconsistent", "unverifiable") and reason. `store` may be NULL; when
- * given, its dated exchange rates are used for currency equivalents. */
-pb_status pb_document_check(pb_document *doc, pb_store *store, json_t **findings);
+ * given, its dated exchange rates are used for currency equivalents, as of
+ * the document's own date, or `as_of` when it states none (PB_DATE_NONE:
+ * today). */
+pb_status pb_document_check(pb_document *doc, pb_store *store, pb_date as_of,
+                            json_t **findings);
 
 /* Write the document's facts to the store in one transaction, replacing
  * what an earlier import of the same source gave. On failure nothing

@@ -58,9 +58,10 @@ pb_status pb_market_premiums(pb_store *store, const char *company, const char *r
                              json_t **out);
 
 /* Levels equivalent to `role` (a role slug or level name) at `company`,
- * following chains of statements, with conflicts. */
+ * following chains of statements, with conflicts; statements past their
+ * review date on `as_of` are marked stale (PB_DATE_NONE: today). */
 pb_status pb_market_levels(pb_store *store, const char *company, const char *role,
-                           json_t **out);
+                           pb_date as_of, json_t **out);
 
 /* ---- the results as `payband ... --format json` and the server give them */
 
@@ -72,7 +73,7 @@ pb_status pb_market_bands_filtered(pb_store *store, const pb_band_query *query,
 /* pb_market_levels with `from` ("source:line" of the statement) added to
  * each equivalent. */
 pb_status pb_market_levels_cited(pb_store *store, const char *company, const char *role,
-                                 json_t **out);
+                                 pb_date as_of, json_t **out);
 
 /* Convert `amount` ("100 EUR", "€88K") to currency `to` at the store's rate
  * on `on` (PB_DATE_NONE: today): {amount, currency, converted, to, rate,

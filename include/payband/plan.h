@@ -68,6 +68,9 @@ pb_status pb_plan_set_currency(pb_plan *plan, const char *currency);
 pb_status pb_plan_set_years(pb_plan *plan, int years);
 /* Facts known by `as_of`, staleness and rates then (default: today). */
 pb_status pb_plan_set_as_of(pb_plan *plan, pb_date as_of);
+/* The day the plan is made: its "generated" date, and its as-of date when
+ * none is set (default: today by the system clock). */
+pb_status pb_plan_set_today(pb_plan *plan, pb_date today);
 /* Monte Carlo settings for the valuation of offers (defaults: seed 1,
  * 20000 simulations; bounds PB_SIMULATIONS_MIN..PB_SIMULATIONS_MAX). */
 pb_status pb_plan_set_seed(pb_plan *plan, uint64_t seed);

@@ -1,4 +1,5 @@
-/* alloc.c — allocation wrapper with failure injection for tests. */
+/* alloc.c — allocation wrapper; with PB_TEST_HOOKS, failure injection and
+ * an allocation-count trigger for tests. */
 #include "core/alloc.h"
 
 #include <stdarg.h>
@@ -6,9 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef PB_TEST_HOOKS
 static unsigned long fail_after;   /* 0: never fail */
 static unsigned long alloc_count;
 static int fail_once;              /* only allocation `fail_after` fails */
+static unsigned long trigger_at;   /* 0: no trigger */
+static unsigned long trigger_count;
+static void (*trigger_fn)(void *);
+static void *trigger_arg;
 
 void pb__alloc_fail_after(unsigned long n)
 {
@@ -29,13 +35,29 @@ unsigned long pb__alloc_count(void)
     return alloc_count;
 }
 
+void pb__alloc_on_count(unsigned long n, void (*fn)(void *arg), void *arg)
+{
+    trigger_at = fn ? n : 0;
+    trigger_count = 0;
+    trigger_fn = fn;
+    trigger_arg = arg;
+}
+
 static int should_fail(void)
 {
+    if (trigger_at != 0 && ++trigger_count == trigger_at)
+        trigger_fn(trigger_arg);
     if (fail_after == 0)
         return 0;
     ++alloc_count;
     return fail_once ? alloc_count == fail_after : alloc_count >= fail_after;
 }
+#else
+static inline int should_fail(void)
+{
+    return 0;
+}
+#endif
 
 void *pb__malloc(size_t size)
 {

@@ -1,8 +1,6 @@
 /* date.c — civil-calendar arithmetic on day numbers. */
 #include "payband/date.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -94,10 +92,6 @@ void pb_date_format(pb_date date, char buf[11])
 
 pb_date pb_date_today(void)
 {
-    const char *fixed = getenv("PAYBAND_TODAY");
-    pb_date date;
-    if (fixed && pb_date_parse(fixed, &date) == PB_OK)
-        return date;
     return (pb_date)(time(NULL) / 86400);
 }
 

@@ -577,7 +577,11 @@ static pb_status read_pct(const char *text, size_t len, int32_t *bp, bool *has_s
         *why = "unexpected text after percentage";
         return PB_ERR_PARSE;
     }
-    int64_t v = n.scaled * 100;
+    int64_t v;
+    if (__builtin_mul_overflow(n.scaled, 100, &v)) {
+        *why = "percentage too large";
+        return PB_ERR_RANGE;
+    }
     for (int i = 0; i < n.decimals; i++) {
         if (v % 10 != 0) {
             *why = "percentage finer than a basis point";

@@ -6,7 +6,6 @@
 #define _GNU_SOURCE /* strtod_l, newlocale */
 #include "payband/number.h"
 
-#include <errno.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -88,10 +87,9 @@ bool pb_decimal_parse(const char *text, size_t len, double *out)
         char buf[401];
         memcpy(buf, text, len);
         buf[len] = '\0';
-        errno = 0;
+        /* overflow gives an infinity, refused below; underflow gives a
+         * subnormal or zero, which are finite values like any other */
         v = strtod_l(buf, NULL, c_locale);
-        if (errno == ERANGE && v != 0)
-            return false;
     }
     if (!isfinite(v))
         return false;

@@ -85,6 +85,7 @@ struct fx_pair {
 
 struct out {
     struct pb_document *doc;
+    pb_date as_of; /* rates' date for a document that states none */
     json_t *findings;
     struct fx_pair *pairs;
     size_t npairs;
@@ -627,7 +628,7 @@ static pb_status check_equivalent(struct out *o, const struct pb__claim *c, pb__
     double dated = 0;
     pb_date dated_on = PB_DATE_NONE;
     pb_date on = o->doc->facts->source.as_of != PB_DATE_NONE ? o->doc->facts->source.as_of
-                                                             : pb_date_today();
+                                                             : o->as_of;
     if (rate && rate(rate_ctx, orig->currency, eq->currency, on, &dated, &dated_on) == PB_OK &&
         dated > 0) {
         c_lo = ol * dated;
@@ -826,11 +827,11 @@ static int cmp_ordered(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-pb_status pb__check_claims(struct pb_document *doc, pb__rate_fn rate, void *rate_ctx,
-                           json_t **findings)
+pb_status pb__check_claims(struct pb_document *doc, pb_date as_of, pb__rate_fn rate,
+                           void *rate_ctx, json_t **findings)
 {
     *findings = NULL;
-    struct out o = {doc, json_array(), NULL, 0};
+    struct out o = {doc, as_of, json_array(), NULL, 0};
     if (!o.findings)
         return PB_ERR_NOMEM;
     pb_status st = PB_OK;

@@ -296,7 +296,7 @@ static pb_status keep_reference_rate(void *ctx, pb_date date, const char *base,
     return pb_fx_add(ctx, date, base, quote, rate, source ? source : "store");
 }
 
-pb_status pb_document_check(pb_document *doc, pb_store *store, json_t **findings)
+pb_status pb_document_check(pb_document *doc, pb_store *store, pb_date as_of, json_t **findings)
 {
     *findings = NULL;
     if (!doc->facts || !doc->read_ok)
@@ -311,8 +311,9 @@ pb_status pb_document_check(pb_document *doc, pb_store *store, json_t **findings
             return pb__diag_set(&doc->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
         }
     }
-    pb_status st = pb__check_claims(
-        doc, reference && pb_fx_count(reference) > 0 ? store_rate : NULL, reference, findings);
+    pb_status st = pb__check_claims(doc, as_of == PB_DATE_NONE ? pb_date_today() : as_of,
+                                    reference && pb_fx_count(reference) > 0 ? store_rate : NULL,
+                                    reference, findings);
     pb_fx_free(reference);
     if (st != PB_OK)
         pb__diag_set(&doc->diag, st, NULL, 0, "out of memory");

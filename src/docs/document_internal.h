@@ -19,8 +19,9 @@ typedef pb_status (*pb__rate_fn)(void *ctx, const char *from, const char *to, pb
                                  double *rate, pb_date *rate_date);
 
 /* Recompute every claim of the document; a JSON array of findings. `rate`
- * may be NULL (no dated rates known). */
-pb_status pb__check_claims(struct pb_document *doc, pb__rate_fn rate, void *rate_ctx,
-                           json_t **findings);
+ * may be NULL (no dated rates known); `as_of` is the date rates are looked
+ * up on when the document states none. */
+pb_status pb__check_claims(struct pb_document *doc, pb_date as_of, pb__rate_fn rate,
+                           void *rate_ctx, json_t **findings);
 
 #endif

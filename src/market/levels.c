@@ -316,12 +316,12 @@ static json_t *path_json(const struct graph *g, int node)
 }
 
 pb_status pb_market_levels(pb_store *store, const char *company, const char *role,
-                           json_t **out)
+                           pb_date as_of, json_t **out)
 {
     struct graph g = {0};
     pb__diag *diag = pb__store_diag(store);
     *out = NULL;
-    pb_status rc = load_mentions(store, &g, pb_date_today());
+    pb_status rc = load_mentions(store, &g, as_of == PB_DATE_NONE ? pb_date_today() : as_of);
     if (rc == PB_OK && build_edges(&g) != PB_OK)
         rc = pb__diag_set(diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     size_t starts = 0;

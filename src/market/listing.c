@@ -37,10 +37,10 @@ pb_status pb_market_bands_filtered(pb_store *store, const pb_band_query *query,
 }
 
 pb_status pb_market_levels_cited(pb_store *store, const char *company, const char *role,
-                                 json_t **out)
+                                 pb_date as_of, json_t **out)
 {
     json_t *result = NULL;
-    pb_status rc = pb_market_levels(store, company, role, &result);
+    pb_status rc = pb_market_levels(store, company, role, as_of, &result);
     if (rc != PB_OK)
         return rc;
     size_t i;

@@ -14,7 +14,7 @@
 #include "payband/money.h"
 
 /* The rate from `from` to `to` as of today, from the store. */
-static pb_status store_quote(pb_store *store, const char *from, const char *to,
+static pb_status store_quote(pb_store *store, const char *from, const char *to, pb_date today,
                              pb_fx_quote *quote, pb__diag *diag)
 {
     if (!store)
@@ -25,7 +25,8 @@ static pb_status store_quote(pb_store *store, const char *from, const char *to,
     if (st != PB_OK)
         return pb__diag_set(diag, st, NULL, 0, "cannot read exchange rates: %s",
                             pb_store_errmsg(store));
-    pb_date today = pb_date_today();
+    if (today == PB_DATE_NONE)
+        today = pb_date_today();
     st = pb_fx_rate(fx, from, to, today, quote);
     if (st == PB_ERR_NO_RATE) {
         char day[11];
@@ -42,7 +43,7 @@ static pb_status store_quote(pb_store *store, const char *from, const char *to,
 }
 
 pb_status pb_offer_schedule_in(pb_offer *offer, pb_store *store, const char *currency,
-                               const pb_schedule_options *options, json_t **out)
+                               pb_date today, const pb_schedule_options *options, json_t **out)
 {
     pb_schedule_options opt = {0};
     if (options)
@@ -52,7 +53,7 @@ pb_status pb_offer_schedule_in(pb_offer *offer, pb_store *store, const char *cur
         return pb__diag_set(&offer->diag, PB_ERR_CURRENCY, NULL, 0, "unknown currency '%s'",
                             currency);
     if (currency && strcmp(currency, pb_offer_currency(offer)) != 0) {
-        pb_status st = store_quote(store, pb_offer_currency(offer), currency, &quote,
+        pb_status st = store_quote(store, pb_offer_currency(offer), currency, today, &quote,
                                    &offer->diag);
         if (st != PB_OK)
             return st;
@@ -77,8 +78,8 @@ static pb_status distinct_names(pb_offer *const *offers, size_t n, pb__diag *dia
 }
 
 pb_status pb_compare_offers(pb_valuation *v, pb_offer *const *offers, size_t n,
-                            const char *currency, pb_store *store, json_t **notes,
-                            json_t **out)
+                            const char *currency, pb_store *store, pb_date today,
+                            json_t **notes, json_t **out)
 {
     pb__diag *diag = pb__valuation_diag(v);
     json_t *said = NULL;
@@ -103,7 +104,7 @@ pb_status pb_compare_offers(pb_valuation *v, pb_offer *const *offers, size_t n,
         if (have)
             continue;
         pb_fx_quote quote;
-        if ((st = store_quote(store, from, target, &quote, diag)) != PB_OK ||
+        if ((st = store_quote(store, from, target, today, &quote, diag)) != PB_OK ||
             (st = pb_valuation_add_rate(v, &quote)) != PB_OK)
             return st;
     }
@@ -111,7 +112,8 @@ pb_status pb_compare_offers(pb_valuation *v, pb_offer *const *offers, size_t n,
         return pb__diag_set(diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     for (size_t i = 0; store && i < n; i++) {
         char note[256];
-        if ((st = pb_offer_use_store_facts(offers[i], store, NULL, note, sizeof note)) != PB_OK) {
+        if ((st = pb_offer_use_store_facts_on(offers[i], store, today, NULL, note, sizeof note)) !=
+            PB_OK) {
             pb__diag_set(diag, st, NULL, 0, "%s", pb_offer_errmsg(offers[i]));
             goto fail;
         }

@@ -121,7 +121,12 @@ __attribute__((target("avx2"))) static void gbm_avx2(double *lr, const double *z
 }
 #endif
 
+#ifdef PB_TEST_HOOKS
 int pb__fastmath_force_scalar;
+#define FORCE_SCALAR pb__fastmath_force_scalar
+#else
+#define FORCE_SCALAR 0
+#endif
 
 #ifdef PB_HAVE_AVX2_PATH
 __attribute__((target("avx2"))) static void count_avx2(const double *u, int n,
@@ -165,7 +170,7 @@ int pb__cpu_has_avx2(void)
 
 static int have_avx2(void)
 {
-    return !pb__fastmath_force_scalar && pb__cpu_has_avx2();
+    return !FORCE_SCALAR && pb__cpu_has_avx2();
 }
 
 void pb__exp_array(const double *x, double *out, int n)

@@ -51,8 +51,10 @@ void pb__exp_array(const double *x, double *out, int n);
 /* For each u[i], how many of thr[0..nthr) are <= u[i] (thr ascending or
  * not): out[i]. Four at a time with AVX2 where the processor has it. */
 void pb__count_at_or_below(const double *u, int n, const double *thr, int nthr, int *out);
-/* Tests: nonzero makes the array forms take the one-at-a-time path. */
+#ifdef PB_TEST_HOOKS
+/* Test hook: nonzero makes the array forms take the one-at-a-time path. */
 extern int pb__fastmath_force_scalar;
+#endif
 /* Does this processor run the AVX2 paths (looked up once)? */
 int pb__cpu_has_avx2(void);
 /* The one-at-a-time form of pb__exp_array (the same bits). */

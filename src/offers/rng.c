@@ -275,7 +275,12 @@ __attribute__((target("avx2"))) static void normals4_avx2(pb__rng4 *r, double *o
 #endif
 
 /* Forced scalar path, for the test that both paths agree. */
+#ifdef PB_TEST_HOOKS
 int pb__rng4_force_scalar;
+#define FORCE_SCALAR pb__rng4_force_scalar
+#else
+#define FORCE_SCALAR 0
+#endif
 
 /* [1, 2) from the top 52 bits, minus 1: exact in both paths. */
 static double uniform52(uint64_t bits)
@@ -330,7 +335,7 @@ void pb__rng4_uniforms(pb__rng4 *r, double *out, int n)
 {
     int steps = n / 4;
 #ifdef PB_HAVE_AVX2_PATH
-    if (pb__cpu_has_avx2() && !pb__rng4_force_scalar) {
+    if (pb__cpu_has_avx2() && !FORCE_SCALAR) {
         uniforms4_avx2(r, out, steps);
     } else
 #endif
@@ -349,7 +354,7 @@ void pb__rng4_normals(pb__rng4 *r, double *out, int n)
 {
     int steps = n / 8;
 #ifdef PB_HAVE_AVX2_PATH
-    if (pb__cpu_has_avx2() && !pb__rng4_force_scalar) {
+    if (pb__cpu_has_avx2() && !FORCE_SCALAR) {
         normals4_avx2(r, out, steps);
     } else
 #endif

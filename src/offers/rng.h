@@ -83,8 +83,11 @@ void pb__rng4_normals(pb__rng4 *r, double *out, int n);
 /* n uniforms on [0, 1) with 52 random bits from the four lanes, one per lane
  * per step (lane 0..3 in order); AVX2 or not, the same numbers. */
 void pb__rng4_uniforms(pb__rng4 *r, double *out, int n);
-/* Tests: nonzero makes pb__rng4_normals and pb__rng4_uniforms take the one-lane-at-a-time path. */
+#ifdef PB_TEST_HOOKS
+/* Test hook: nonzero makes pb__rng4_normals and pb__rng4_uniforms take the
+ * one-lane-at-a-time path. */
 extern int pb__rng4_force_scalar;
+#endif
 
 /* n standard normals into out, two from each 64-bit draw (a layer index
  * and a 24-bit uniform from each 32-bit half, as Marsaglia and Tsang's

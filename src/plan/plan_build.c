@@ -25,6 +25,7 @@ pb_plan *pb_plan_new(void)
         return NULL;
     p->years = 4;
     p->as_of = PB_DATE_NONE;
+    p->today = PB_DATE_NONE;
     p->seed = 1;
     p->simulations = DEFAULT_SIMULATIONS;
     return p;
@@ -97,6 +98,12 @@ pb_status pb_plan_set_years(pb_plan *p, int years)
 pb_status pb_plan_set_as_of(pb_plan *p, pb_date as_of)
 {
     p->as_of = as_of;
+    return PB_OK;
+}
+
+pb_status pb_plan_set_today(pb_plan *p, pb_date today)
+{
+    p->today = today;
     return PB_OK;
 }
 
@@ -345,7 +352,8 @@ pb_status pb_plan_build(pb_plan *p, pb_store *store, json_t **out)
     c.plan = p;
     c.store = store;
     c.diag = &p->diag;
-    c.as_of = p->as_of == PB_DATE_NONE ? pb_date_today() : p->as_of;
+    c.today = p->today == PB_DATE_NONE ? pb_date_today() : p->today;
+    c.as_of = p->as_of == PB_DATE_NONE ? c.today : p->as_of;
     c.years = p->years;
     c.gamma = p->profile ? pb_profile_risk_aversion(p->profile) : PB__GAMMA_MEDIUM;
     c.notes = json_array();
@@ -374,7 +382,7 @@ pb_status pb_plan_build(pb_plan *p, pb_store *store, json_t **out)
     if (st == PB_OK) {
         /* no level-mapping statement for the role is an answer (none), not
          * a failure; every other failure travels */
-        pb_status lv = pb_market_levels(store, c.band->company, c.band->role, &levels);
+        pb_status lv = pb_market_levels(store, c.band->company, c.band->role, c.as_of, &levels);
         if (lv != PB_OK && lv != PB_ERR_NOT_FOUND)
             st = pb__diag_set(c.diag, lv, NULL, 0, "level mapping: %s", pb_store_errmsg(store));
     }

@@ -157,6 +157,7 @@ struct pb_plan {
     char *company, *role, *region, *currency, *level;
     int years;
     pb_date as_of;
+    pb_date today; /* the plan's "generated" date; PB_DATE_NONE: the clock's */
     uint64_t seed;
     int simulations;
     const pb_profile *profile;
@@ -205,7 +206,7 @@ struct pb__plan_ctx {
     pb_plan *plan;
     pb_store *store;
     pb__diag *diag;
-    pb_date as_of;
+    pb_date as_of, today;
     int years;
     double gamma;
     pb__bandset bands;

@@ -13,17 +13,6 @@
 #include "plan/plan_internal.h"
 #include "store/store_internal.h"
 
-/* plan_build.c — building a negotiation plan: the band from the store, the
- * premiums the profile's skills match, the competing offers (files, or the
- * ones the band's document names), the offer in hand, the rules of plan.c,
- * the valuation of the ask against each competing offer (value.h), ranked
- * levers, additional asks, scripts and sources, all as one JSON object
- * (docs/plan.md, "JSON output"). */
-
-
-/* The JSON of a conversion quote (bandset.c). */
-json_t *pb__quote_json(const pb_fx_quote *q);
-
 /* ---- JSON pieces -------------------------------------------------------------- */
 
 static json_t *jpct(double v)
@@ -74,7 +63,7 @@ static json_t *offer_json(struct pb__plan_ctx *c)
     ok = ok && jset(j, "file", pb__json_str(o->file));
     ok = ok && jset(j, "company", pb__json_str(pb_offer_company(o)));
     ok = ok && jset(j, "native_currency", json_string(o->currency));
-    ok = ok && jset(j, "fx", c->offer_converted ? pb__quote_json(&c->offer_quote) : json_null());
+    ok = ok && jset(j, "fx", c->offer_converted ? pb__json_quote(&c->offer_quote) : json_null());
     ok = ok && jset(j, "base", position_json(c, c->offer_base, b->base));
     if (b->has_equity && b->vest_years > 0 && c->offer_grant > 0) {
         /* compare per year when the vesting periods differ */
@@ -146,7 +135,7 @@ static json_t *competitor_json(struct pb__plan_ctx *c, struct pb__plan_competito
                                           "evenly (as the document presents the offer)"
                                         : "as its offer file describes it")) &&
               jset(j, "native_currency", json_string(o->currency)) &&
-              jset(j, "fx", k->converted ? pb__quote_json(&k->quote) : json_null());
+              jset(j, "fx", k->converted ? pb__json_quote(&k->quote) : json_null());
     json_t *assumptions = ok ? json_array() : NULL;
     ok = ok && jset(j, "assumptions", assumptions);
     if (ok && k->assumed_vest) {
@@ -350,7 +339,7 @@ pb_status pb__plan_assemble(struct pb__plan_ctx *c, json_t *levels, json_t **out
         return pb__plan_nomem(c);
     bool ok = true; /* every field set: a failed set is out of memory */
     char today[11], asof[11];
-    pb_date_format(pb_date_today(), today);
+    pb_date_format(c->today, today);
     pb_date_format(c->as_of, asof);
     ok = ok && jset(j, "kind", json_string("plan"));
     ok = ok && jset(j, "generated", json_string(today));

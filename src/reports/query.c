@@ -306,22 +306,15 @@ json_t *pb__group_json(const struct pb__qfilter *f, const struct pb__group *g)
         bad |= json_object_set_new(o, "distinct", json_integer((json_int_t)g->distinct));
         static const char *const names[] = {"p10", "p25", "p50", "p75", "p90"};
         for (int i = 0; i < 5; i++)
-            bad |= json_object_set_new(o, names[i], json_real(pb__round_to(p[i], step)));
-        bad |= json_object_set_new(o, "mean", json_real(pb__round_to(mean, step)));
-        bad |= json_object_set_new(o, "step", json_real(step));
+            bad |= json_object_set_new(o, names[i],
+                                       pb__json_money_major(pb__round_to(p[i], step), g->currency));
+        bad |= json_object_set_new(o, "mean",
+                                   pb__json_money_major(pb__round_to(mean, step), g->currency));
+        bad |= json_object_set_new(o, "step", pb__json_money_major(step, g->currency));
         bad |= json_object_set_new(o, "first_date", pb__json_date(g->first));
         bad |= json_object_set_new(o, "last_date", pb__json_date(g->last));
     }
-    if (g->converted) {
-        char day[11];
-        pb_date_format(g->quote.date, day);
-        bad |= json_object_set_new(o, "fx", json_pack("{s:s, s:s, s:f, s:s, s:s}", "from",
-                                                      g->quote.from, "to", g->quote.to, "rate",
-                                                      g->quote.rate, "date", day, "source",
-                                                      g->quote.source));
-    } else {
-        bad |= json_object_set_new(o, "fx", json_null());
-    }
+    bad |= json_object_set_new(o, "fx", g->converted ? pb__json_quote(&g->quote) : json_null());
     if (bad) {
         json_decref(o);
         return NULL;

@@ -104,7 +104,7 @@ Test(company_facts, store_fills_what_the_file_leaves_out)
     pb_offer *o = offer_from(NO_FACTS);
     int applied = 0;
     char note[200] = "x";
-    cr_assert_eq(pb_offer_use_store_facts(o, s, &applied, note, sizeof note), PB_OK);
+    cr_assert_eq(pb_offer_use_store_facts_on(o, s, TEST_TODAY, &applied, note, sizeof note), PB_OK);
     cr_expect(applied);
     cr_expect_str_eq(note, "");
     cr_expect_str_eq(o->facts.stage, "series_b");
@@ -124,7 +124,7 @@ Test(company_facts, the_file_wins)
     snprintf(text, sizeof text, "%svaluation: {stage: late, volatility_pct: 40}\n", NO_FACTS);
     pb_offer *o = offer_from(text);
     int applied = 0;
-    cr_assert_eq(pb_offer_use_store_facts(o, s, &applied, NULL, 0), PB_OK);
+    cr_assert_eq(pb_offer_use_store_facts_on(o, s, TEST_TODAY, &applied, NULL, 0), PB_OK);
     cr_expect(applied, "the valuation is still the store's");
     cr_expect_str_eq(o->facts.stage, "late");
     cr_expect_not(o->facts.stage_applied);
@@ -143,7 +143,7 @@ Test(company_facts, other_currency_without_a_rate_is_skipped_with_a_note)
                              "currency: USD\nbase: 1000\n");
     char note[200];
     int applied = 0;
-    cr_assert_eq(pb_offer_use_store_facts(o, s, &applied, note, sizeof note), PB_OK);
+    cr_assert_eq(pb_offer_use_store_facts_on(o, s, TEST_TODAY, &applied, note, sizeof note), PB_OK);
     cr_expect(applied, "the stage is applied");
     cr_expect_str_eq(o->facts.stage, "late");
     cr_expect(isnan(o->facts.valuation));
@@ -161,7 +161,7 @@ Test(company_facts, other_currency_is_converted_at_the_store_rate)
     pb_offer *o = offer_from("company: other-co\nrole: x\nregion: Paris\n"
                              "currency: USD\nbase: 1000\n");
     char note[200];
-    cr_assert_eq(pb_offer_use_store_facts(o, s, NULL, note, sizeof note), PB_OK);
+    cr_assert_eq(pb_offer_use_store_facts_on(o, s, TEST_TODAY, NULL, note, sizeof note), PB_OK);
     cr_expect_str_eq(note, "");
     cr_expect_float_eq(o->facts.valuation, 2.5e9, 1e-3);
     pb_offer_free(o);
@@ -199,7 +199,8 @@ Test(company_facts, a_database_error_reading_rates_is_an_error_not_a_note)
                              "currency: USD\nbase: 1000\n");
     char note[200] = "";
     int applied = 1;
-    cr_expect_eq(pb_offer_use_store_facts(o, s, &applied, note, sizeof note), PB_ERR_DB);
+    cr_expect_eq(pb_offer_use_store_facts_on(o, s, TEST_TODAY, &applied, note, sizeof note),
+                 PB_ERR_DB);
     cr_expect_str_eq(note, "", "no note stands in for the error");
     cr_expect(strstr(pb_offer_errmsg(o), "exchange rates: ") == pb_offer_errmsg(o), "%s",
               pb_offer_errmsg(o));

@@ -12,6 +12,14 @@
 
 TEST_DB_SUITE(compare);
 
+/* The day the tests take as today. */
+static pb_date today(void)
+{
+    pb_date d;
+    cr_assert_eq(pb_date_parse("2026-11-27", &d), PB_OK);
+    return d;
+}
+
 static pb_offer *offer_at(const char *rel)
 {
     pb_offer *o = NULL;
@@ -26,7 +34,7 @@ Test(compare, a_schedule_in_another_currency_uses_the_store_rate_and_names_it)
     pb_offer *o = offer_at("examples/offers/google-paris-l4.yaml");
     json_t *s = NULL;
     pb_schedule_options opt = {.years = 4};
-    pb_status st = pb_offer_schedule_in(o, store, "USD", &opt, &s);
+    pb_status st = pb_offer_schedule_in(o, store, "USD", today(), &opt, &s);
     cr_assert_eq(st, PB_OK, "%s", pb_offer_errmsg(o));
     cr_expect_str_eq(json_string_value(json_object_get(s, "currency")), "USD");
     json_t *fx = json_object_get(s, "fx");
@@ -42,11 +50,11 @@ Test(compare, a_schedule_without_a_rate_is_refused_with_the_pair_named)
     store = test_db_open(&db, PB_STORE_NO_BUILTIN);
     pb_offer *o = offer_at("examples/offers/google-paris-l4.yaml");
     json_t *s = NULL;
-    pb_status st = pb_offer_schedule_in(o, store, "JPY", NULL, &s);
+    pb_status st = pb_offer_schedule_in(o, store, "JPY", today(), NULL, &s);
     cr_expect_eq(st, PB_ERR_NO_RATE);
     cr_expect(strstr(pb_offer_errmsg(o), "no exchange rate from EUR to JPY") != NULL, "%s",
               pb_offer_errmsg(o));
-    cr_expect_eq(pb_offer_schedule_in(o, NULL, "XYZ", NULL, &s), PB_ERR_CURRENCY);
+    cr_expect_eq(pb_offer_schedule_in(o, NULL, "XYZ", today(), NULL, &s), PB_ERR_CURRENCY);
     cr_expect_null(s);
     pb_offer_free(o);
 }
@@ -61,7 +69,7 @@ Test(compare, offers_with_one_name_are_told_apart_and_compared_in_one_currency)
     pb_valuation *v = pb_valuation_new();
     cr_assert_eq(pb_valuation_set(v, "simulations", 2000), PB_OK);
     json_t *notes = NULL, *r = NULL;
-    pb_status st = pb_compare_offers(v, offers, 3, NULL, store, &notes, &r);
+    pb_status st = pb_compare_offers(v, offers, 3, NULL, store, today(), &notes, &r);
     cr_assert_eq(st, PB_OK, "%s", pb_valuation_errmsg(v));
     json_t *list = json_object_get(r, "offers");
     cr_expect_str_eq(json_string_value(json_object_get(json_array_get(list, 0), "name")),
@@ -88,8 +96,9 @@ Test(compare, no_offers_or_too_many_are_refused)
         many[i] = o;
     pb_valuation *v = pb_valuation_new();
     json_t *r = NULL;
-    cr_expect_eq(pb_compare_offers(v, many, 0, NULL, store, NULL, &r), PB_ERR_USAGE);
-    cr_expect_eq(pb_compare_offers(v, many, PB_COMPARE_MAX_OFFERS + 1, NULL, store, NULL, &r),
+    cr_expect_eq(pb_compare_offers(v, many, 0, NULL, store, today(), NULL, &r), PB_ERR_USAGE);
+    cr_expect_eq(pb_compare_offers(v, many, PB_COMPARE_MAX_OFFERS + 1, NULL, store, today(), NULL,
+                                   &r),
                  PB_ERR_USAGE);
     cr_expect(strstr(pb_valuation_errmsg(v), "1 to 16 offers") != NULL, "%s",
               pb_valuation_errmsg(v));
@@ -107,7 +116,7 @@ Test(compare, histogram_bins_hold_every_path_and_agree_with_the_quantiles)
     pb_valuation *v = pb_valuation_new();
     cr_assert_eq(pb_valuation_set(v, "simulations", 5000), PB_OK);
     json_t *r = NULL;
-    cr_assert_eq(pb_compare_offers(v, offers, 2, NULL, store, NULL, &r), PB_OK, "%s",
+    cr_assert_eq(pb_compare_offers(v, offers, 2, NULL, store, today(), NULL, &r), PB_OK, "%s",
                  pb_valuation_errmsg(v));
     cr_assert_eq(pb_compare_histograms(v, r, 20), PB_OK);
     for (size_t i = 0; i < 2; i++) {

@@ -174,14 +174,14 @@ Test(document_store, check_uses_reference_rates_only)
     cr_assert_eq(pb_store_add_rate(s, d, "GBP", "USD", 1.40, "briefing-something"), PB_OK, "%s",
                  pb_store_errmsg(s));
     json_t *findings = NULL;
-    cr_assert_eq(pb_document_check(doc, s, &findings), PB_OK);
+    cr_assert_eq(pb_document_check(doc, s, TEST_TODAY, &findings), PB_OK);
     json_t *gbp = json_array_get(findings, 1);
     cr_expect_str_eq(json_string_value(json_object_get(gbp, "stated")), "$101K–$127K");
     cr_expect_str_eq(json_string_value(json_object_get(gbp, "verdict")), "ok");
     json_decref(findings);
     cr_assert_eq(pb_store_add_rate(s, d - 1, "GBP", "USD", 1.40, "ecb"), PB_OK, "%s",
                  pb_store_errmsg(s));
-    cr_assert_eq(pb_document_check(doc, s, &findings), PB_OK);
+    cr_assert_eq(pb_document_check(doc, s, TEST_TODAY, &findings), PB_OK);
     gbp = json_array_get(findings, 1);
     cr_expect_str_eq(json_string_value(json_object_get(gbp, "verdict")), "wrong");
     cr_expect_str_eq(json_string_value(json_object_get(gbp, "computed")), "$112K–$140K");

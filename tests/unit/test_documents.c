@@ -257,7 +257,7 @@ static void load(struct loaded *l, const char *where, const char *path)
         return;
     dump_facts(l->doc, &l->facts);
     json_t *findings = NULL;
-    cr_assert_eq(pb_document_check(l->doc, NULL, &findings), PB_OK);
+    cr_assert_eq(pb_document_check(l->doc, NULL, TEST_TODAY, &findings), PB_OK);
     dump_findings(findings, &l->findings, &l->reasons);
     json_decref(findings);
     if (getenv("PB_DUMP")) {
@@ -405,7 +405,7 @@ Test(documents, findings_have_the_documented_fields)
                                   PB_DOCUMENT_AUTO, &doc),
                  PB_OK, "%s", pb_document_errmsg(doc));
     json_t *findings = NULL;
-    cr_assert_eq(pb_document_check(doc, NULL, &findings), PB_OK);
+    cr_assert_eq(pb_document_check(doc, NULL, TEST_TODAY, &findings), PB_OK);
     cr_assert(json_array_size(findings) > 0);
     static const char *const fields[] = {"file", "line", "kind", "claim", "stated",
                                          "computed", "verdict", "reason"};
@@ -468,7 +468,7 @@ static void allocation_failures(const char *rel)
         pb_document *doc = NULL;
         json_t *findings = NULL, *summary = NULL;
         cr_assert_eq(pb_document_read_text("t.md", text, len, PB_DOCUMENT_AUTO, &doc), PB_OK);
-        cr_assert_eq(pb_document_check(doc, NULL, &findings), PB_OK);
+        cr_assert_eq(pb_document_check(doc, NULL, TEST_TODAY, &findings), PB_OK);
         cr_assert_eq(pb_document_summary(doc, &summary), PB_OK);
         expected = fingerprint(doc, summary, findings);
         json_decref(findings);
@@ -482,7 +482,7 @@ static void allocation_failures(const char *rel)
         json_t *findings = NULL, *summary = NULL;
         pb_status st = pb_document_read_text("t.md", text, len, PB_DOCUMENT_AUTO, &doc);
         if (st == PB_OK)
-            st = pb_document_check(doc, NULL, &findings);
+            st = pb_document_check(doc, NULL, TEST_TODAY, &findings);
         if (st == PB_OK)
             st = pb_document_summary(doc, &summary);
         pb__alloc_fail_after(0);
@@ -512,7 +512,7 @@ static void allocation_failures(const char *rel)
         pb_document *doc = NULL;
         json_t *findings = NULL, *summary = NULL;
         cr_assert_eq(pb_document_read_text("t.md", text, len, PB_DOCUMENT_AUTO, &doc), PB_OK);
-        cr_assert_eq(pb_document_check(doc, NULL, &findings), PB_OK);
+        cr_assert_eq(pb_document_check(doc, NULL, TEST_TODAY, &findings), PB_OK);
         cr_assert_eq(pb_document_summary(doc, &summary), PB_OK);
         json_decref(findings);
         json_decref(summary);
@@ -526,7 +526,7 @@ static void allocation_failures(const char *rel)
         json_t *findings = NULL, *summary = NULL;
         pb_status st = pb_document_read_text("t.md", text, len, PB_DOCUMENT_AUTO, &doc);
         if (st == PB_OK)
-            st = pb_document_check(doc, NULL, &findings);
+            st = pb_document_check(doc, NULL, TEST_TODAY, &findings);
         if (st == PB_OK)
             st = pb_document_summary(doc, &summary);
         pb__alloc_fail_after(0);

@@ -22,7 +22,7 @@ static void open_fixture(void)
 static json_t *levels(const char *company, const char *role)
 {
     json_t *out = NULL;
-    pb_status st = pb_market_levels(store, company, role, &out);
+    pb_status st = pb_market_levels(store, company, role, TEST_TODAY, &out);
     cr_assert_eq(st, PB_OK, "levels %s %s: %s", company, role, pb_store_errmsg(store));
     return out;
 }
@@ -179,7 +179,7 @@ Test(levels, unknown_start_is_not_found)
 {
     open_fixture();
     json_t *out = (json_t *)1;
-    cr_expect_eq(pb_market_levels(store, "acme", "chef", &out), PB_ERR_NOT_FOUND);
+    cr_expect_eq(pb_market_levels(store, "acme", "chef", TEST_TODAY, &out), PB_ERR_NOT_FOUND);
     cr_expect_null(out);
     cr_expect_str_eq(pb_store_errmsg(store), "no level-mapping statement names acme chef");
 }
@@ -233,7 +233,8 @@ Test(levels, allocation_failures)
     for (n = 1; n < 1000000 && st != PB_OK; n++) {
         json_t *out = (json_t *)1;
         pb__alloc_fail_after(n);
-        st = pb_market_levels(store, "hugging-face", "senior-software-engineer", &out);
+        st = pb_market_levels(store, "hugging-face", "senior-software-engineer", TEST_TODAY,
+                                  &out);
         pb__alloc_fail_after(0);
         if (st != PB_OK) {
             cr_assert_eq(st, PB_ERR_NOMEM, "allocation %lu: %s", n, pb_store_errmsg(store));

@@ -727,13 +727,13 @@ static void golden(const char *name, json_t *plan)
 
 Test(plan, golden_ml_ai_engineer_paris)
 {
-    setenv("PAYBAND_TODAY", "2026-11-27", 1);
     cr_assert_eq(chdir(test_root()), 0);
     pb_store *s = open_store();
     pb_profile *prof = NULL;
     cr_assert_eq(pb_profile_load("examples/profiles/agent-builder.yaml", &prof), PB_OK);
     pb_plan *p = pb_plan_new();
     pb_plan_set_target(p, "Hugging Face", "ML/AI Engineer", "Paris");
+    pb_plan_set_today(p, TEST_TODAY);
     pb_plan_set_profile(p, prof);
     json_t *out = NULL;
     cr_assert_eq(pb_plan_build(p, s, &out), PB_OK, "%s", pb_plan_errmsg(p));
@@ -746,7 +746,6 @@ Test(plan, golden_ml_ai_engineer_paris)
 
 Test(plan, golden_senior_paris_with_offers)
 {
-    setenv("PAYBAND_TODAY", "2026-11-27", 1);
     cr_assert_eq(chdir(test_root()), 0);
     pb_store *s = open_store();
     pb_profile *prof = NULL;
@@ -757,6 +756,7 @@ Test(plan, golden_senior_paris_with_offers)
     cr_assert_eq(pb_offer_load("examples/offers/google-paris-l4.yaml", &g), PB_OK);
     pb_plan *p = pb_plan_new();
     pb_plan_set_target(p, "hugging-face", "senior-software-engineer", "paris");
+    pb_plan_set_today(p, TEST_TODAY);
     pb_plan_set_profile(p, prof);
     pb_plan_set_offer(p, hand);
     pb_plan_add_competing(p, dd);

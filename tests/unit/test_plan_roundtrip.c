@@ -54,7 +54,8 @@ static json_t *round_trip(pb_store *s, const char *company, const char *role, co
     cr_assert_eq(st, PB_OK, "%s/%s/%s: %s", company, role, region, pb_document_errmsg(doc));
     cr_assert_eq(pb_document_kind(doc), PB_DOCUMENT_GUIDE);
     json_t *findings = NULL;
-    cr_assert_eq(pb_document_check(doc, s, &findings), PB_OK, "%s", pb_document_errmsg(doc));
+    cr_assert_eq(pb_document_check(doc, s, TEST_TODAY, &findings), PB_OK, "%s",
+                 pb_document_errmsg(doc));
     pb_document_free(doc);
     *plan_out = plan;
     return findings;

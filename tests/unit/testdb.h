@@ -52,15 +52,14 @@ static inline void test_db_remove(struct test_db *t)
 
 /* Declare the Criterion suite `name` whose tests each get a new database:
  * `db` names it (open it with test_db_open), and a test may keep its open
- * store in `store`. Before each test PAYBAND_TODAY is 2026-11-27; after it
- * allocation failures are switched off, `store` is closed and the database
- * removed. */
+ * store in `store`. After each test allocation failures are switched off,
+ * `store` is closed and the database removed. (The library reads no
+ * PAYBAND_TODAY: tests pass TEST_TODAY as the as-of date.) */
 #define TEST_DB_SUITE(name)                                                                       \
     static struct test_db db;                                                                     \
     static pb_store *store;                                                                       \
     static void name##_db_setup(void)                                                             \
     {                                                                                             \
-        setenv("PAYBAND_TODAY", "2026-11-27", 1);                                                 \
         test_db_make(&db);                                                                        \
     }                                                                                             \
     static void name##_db_teardown(void)                                                          \

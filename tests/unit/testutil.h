@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The day the tests run "on" (2026-11-27): library calls take it as their
+ * as-of date, since the library reads no PAYBAND_TODAY. */
+#define TEST_TODAY 20784
+
 /* The project root (PAYBAND_ROOT, set by scripts/run-tests, else "."). */
 static inline const char *test_root(void)
 {
