@@ -13,18 +13,23 @@
 #include "store/store_internal.h"
 
 struct pb_store {
-    sqlite3 *db;
+    pb__db *conn; /* the backend's connection */
+    sqlite3 *db;  /* while modules move to pb__store_conn: the SQLite handle of conn */
     pb__diag diag;
     pb_fx *fx; /* rates cache, dropped on every write */
     int fx_version; /* PRAGMA data_version when fx was loaded */
 };
 
 #define MAX_FACTS_FILE (16u << 20)
-#define BUSY_TIMEOUT_MS 5000
 
 sqlite3 *pb__store_db(pb_store *store)
 {
     return store->db;
+}
+
+pb__db *pb__store_conn(pb_store *store)
+{
+    return store->conn;
 }
 
 pb__diag *pb__store_diag(pb_store *store)
@@ -120,64 +125,6 @@ static pb_status meta_set(pb_store *s, const char *key, const char *value)
 }
 
 /* ---- migrations ------------------------------------------------------- */
-
-static int user_version(pb_store *s)
-{
-    sqlite3_stmt *st = NULL;
-    int v = -1;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-/* Applies every embedded migration newer than the database, each in its own
- * transaction. Sets *created when the database was new. */
-static pb_status migrate(pb_store *s, bool *created)
-{
-    int have = user_version(s);
-    if (have < 0)
-        return db_error(s, "cannot read schema version");
-    *created = false; /* set by the process that applies the first migration */
-    int latest = 0;
-    for (const struct pb__embedded_file *f = pb__embedded_sql; f->name; f++) {
-        int n = (int)strtol(f->name, NULL, 10);
-        if (n > latest)
-            latest = n;
-        if (n <= have)
-            continue;
-        char pragma[64];
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", n);
-        if (exec(s, "BEGIN IMMEDIATE") != PB_OK)
-            return PB_ERR_DB;
-        /* another process may have migrated while this one waited for the lock */
-        int now = user_version(s);
-        if (now >= n) {
-            if (exec(s, "COMMIT") != PB_OK)
-                return PB_ERR_DB;
-            if (now > have)
-                have = now; /* that process, not this one, created the schema */
-            continue;
-        }
-        if (now == 0)
-            *created = true;
-        if (exec(s, f->text) != PB_OK || exec(s, pragma) != PB_OK) {
-            char keep[sizeof s->diag.msg];
-            snprintf(keep, sizeof keep, "%s", s->diag.msg);
-            exec(s, "ROLLBACK");
-            return pb__diag_set(&s->diag, PB_ERR_DB, NULL, 0, "migration %s failed: %s",
-                                f->name, keep);
-        }
-        if (exec(s, "COMMIT") != PB_OK)
-            return PB_ERR_DB;
-    }
-    if (have > latest)
-        return pb__diag_set(&s->diag, PB_ERR_SCHEMA, NULL, 0,
-                            "database schema version %d is newer than this payband's %d", have,
-                            latest);
-    return PB_OK;
-}
 
 /* ---- writing facts ---------------------------------------------------- */
 
@@ -926,43 +873,18 @@ static pb_status load_builtin(pb_store *s, const char *hash)
     return finish(s, rc);
 }
 
-/* Switch to WAL. SQLite answers SQLITE_BUSY at once, without calling the
- * busy handler, when two connections both need the exclusive lock for the
- * switch (two processes opening a new database together), so retry here for
- * as long as the busy timeout would wait. */
-static pb_status set_wal(pb_store *s)
-{
-    for (int tries = 0;; tries++) {
-        int rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
-        if (rc == SQLITE_OK)
-            return PB_OK;
-        if ((rc & 0xff) != SQLITE_BUSY || tries >= BUSY_TIMEOUT_MS / 10)
-            return db_error(s, "journal mode");
-        sqlite3_sleep(10);
-    }
-}
-
 pb_status pb_store_open(const char *path, unsigned flags, pb_store **out)
 {
     pb_store *s = pb__calloc(1, sizeof *s);
     *out = s;
     if (!s)
         return PB_ERR_NOMEM;
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK)
-        return pb__diag_set(&s->diag, PB_ERR_DB, path, 0, "cannot open database: %s",
-                            s->db ? sqlite3_errmsg(s->db) : "out of memory");
-    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
-    bool created = false;
-    pb_status rc = exec(s, "PRAGMA foreign_keys = ON");
-    if (rc == PB_OK)
-        rc = set_wal(s);
-    if (rc == PB_OK)
-        rc = exec(s, "PRAGMA synchronous = NORMAL");
+    pb_status rc = pb__db_open(path, &s->diag, &s->conn);
     if (rc != PB_OK)
-        return pb__diag_set(&s->diag, rc, path, 0, "not a payband database, or unreadable (%s)",
-                            sqlite3_errmsg(s->db));
-    rc = migrate(s, &created);
+        return rc;
+    s->db = pb__sqlite_handle(s->conn);
+    bool created = false;
+    rc = s->conn->ops->migrate(s->conn, &created);
     if (rc != PB_OK)
         return rc;
     if (created)
@@ -987,7 +909,7 @@ void pb_store_close(pb_store *s)
     if (!s)
         return;
     drop_fx_cache(s);
-    sqlite3_close(s->db);
+    pb__db_close(s->conn);
     pb__free(s);
 }
 

@@ -6,11 +6,16 @@
 #include <stdbool.h>
 
 #include "core/diag.h"
+#include "store/db.h"
 #include "store/facts.h"
 #include "payband/money.h"
 #include "payband/store.h"
 
-/* The open SQLite connection (borrowed). */
+/* The store's database connection (borrowed): what the modules query
+ * through (store/db.h). */
+pb__db *pb__store_conn(pb_store *store);
+/* The SQLite handle of a SQLite store (borrowed), for the modules that have
+ * not yet moved to pb__store_conn; NULL for other backends. */
 sqlite3 *pb__store_db(pb_store *store);
 /* A text column as a new string (NULL for SQL NULL); sets *oom when the copy
  * fails, so that callers tell "no value" from "no memory". */

@@ -1,0 +1,207 @@
+/* db.c — the backend-neutral half of the store's database door: choosing a
+ * backend from the target, the pb__sql_* calls that forward to it, and the
+ * retried transaction (see db.h). */
+#include "store/db.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+
+bool pb__db_is_postgres(const char *target)
+{
+    return target && (strncmp(target, "postgresql://", 13) == 0 ||
+                      strncmp(target, "postgres://", 11) == 0);
+}
+
+pb_status pb__db_open(const char *target, pb__diag *diag, pb__db **out)
+{
+    *out = NULL;
+    if (pb__db_is_postgres(target))
+        return pb__diag_set(diag, PB_ERR_USAGE, NULL, 0,
+                            "this payband cannot open PostgreSQL databases yet");
+    return pb__sqlite_ops.open(target, diag, out);
+}
+
+void pb__db_close(pb__db *db)
+{
+    if (db)
+        db->ops->close(db);
+}
+
+void pb__db_redact(const char *target, char *out, size_t size)
+{
+    if (size == 0)
+        return;
+    const char *scheme = target ? strstr(target, "://") : NULL;
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+    if (!colon) {
+        snprintf(out, size, "%s", target ? target : "");
+        return;
+    }
+    snprintf(out, size, "%.*s:***%s", (int)(colon - target), target, at);
+}
+
+pb_status pb__sql_exec(pb__db *db, const char *sql)
+{
+    return db->ops->exec(db, sql);
+}
+
+pb_status pb__sql_prepare(pb__db *db, const char *sql, pb__stmt **out)
+{
+    *out = NULL;
+    return db->ops->prepare(db, sql, out);
+}
+
+/* Every statement starts with its connection (see the backends). */
+static pb__db *db_of(pb__stmt *st)
+{
+    return *(pb__db **)st;
+}
+
+pb_status pb__sql_bind_int64(pb__stmt *st, int i, int64_t v)
+{
+    return db_of(st)->ops->bind_int64(st, i, v);
+}
+
+pb_status pb__sql_bind_double(pb__stmt *st, int i, double v)
+{
+    return db_of(st)->ops->bind_double(st, i, v);
+}
+
+pb_status pb__sql_bind_text(pb__stmt *st, int i, const char *s)
+{
+    if (!s)
+        return pb__sql_bind_null(st, i);
+    return db_of(st)->ops->bind_text(st, i, s);
+}
+
+pb_status pb__sql_bind_null(pb__stmt *st, int i)
+{
+    return db_of(st)->ops->bind_null(st, i);
+}
+
+pb_status pb__sql_bind_date(pb__stmt *st, int i, pb_date d)
+{
+    if (d == PB_DATE_NONE)
+        return pb__sql_bind_null(st, i);
+    char buf[11];
+    pb_date_format(d, buf);
+    return pb__sql_bind_text(st, i, buf);
+}
+
+pb_status pb__sql_step(pb__stmt *st, bool *row)
+{
+    return db_of(st)->ops->step(st, row);
+}
+
+pb_status pb__sql_run(pb__stmt *st)
+{
+    bool row = true;
+    pb_status rc = PB_OK;
+    while (rc == PB_OK && row)
+        rc = pb__sql_step(st, &row);
+    pb__sql_reset(st);
+    return rc;
+}
+
+bool pb__sql_is_null(pb__stmt *st, int col)
+{
+    return db_of(st)->ops->column_is_null(st, col);
+}
+
+int64_t pb__sql_int64(pb__stmt *st, int col)
+{
+    return db_of(st)->ops->column_int64(st, col);
+}
+
+double pb__sql_double(pb__stmt *st, int col)
+{
+    return db_of(st)->ops->column_double(st, col);
+}
+
+const char *pb__sql_text(pb__stmt *st, int col)
+{
+    return db_of(st)->ops->column_text(st, col);
+}
+
+char *pb__sql_dup(pb__stmt *st, int col, bool *oom)
+{
+    const char *t = pb__sql_text(st, col);
+    if (!t)
+        return NULL;
+    char *copy = pb__strdup(t);
+    if (!copy)
+        *oom = true;
+    return copy;
+}
+
+pb_date pb__sql_date(pb__stmt *st, int col)
+{
+    pb_date d = PB_DATE_NONE;
+    const char *t = pb__sql_text(st, col);
+    if (t && pb_date_parse(t, &d) != PB_OK)
+        d = PB_DATE_NONE;
+    return d;
+}
+
+void pb__sql_reset(pb__stmt *st)
+{
+    if (st)
+        db_of(st)->ops->reset(st);
+}
+
+void pb__sql_finalize(pb__stmt *st)
+{
+    if (st)
+        db_of(st)->ops->finalize(st);
+}
+
+int64_t pb__sql_changes(pb__db *db)
+{
+    return db->ops->changes(db);
+}
+
+pb_status pb__sql_begin(pb__db *db, enum pb__tx mode)
+{
+    return db->ops->begin(db, mode);
+}
+
+pb_status pb__sql_commit(pb__db *db)
+{
+    return db->ops->commit(db);
+}
+
+void pb__sql_rollback(pb__db *db)
+{
+    db->ops->rollback(db);
+}
+
+#define TX_TRIES 8
+
+pb_status pb__sql_transaction(pb__db *db, enum pb__tx mode, pb_status (*body)(void *ctx),
+                              void *ctx)
+{
+    pb_status rc = PB_OK;
+    for (int attempt = 0; attempt < TX_TRIES; attempt++) {
+        if (attempt > 0) {
+            /* 2, 4, 8 ... ms, so that the other writer can finish */
+            struct timespec pause = {0, (long)(1000000L << attempt)};
+            nanosleep(&pause, NULL);
+        }
+        rc = pb__sql_begin(db, mode);
+        if (rc == PB_OK)
+            rc = body(ctx);
+        if (rc == PB_OK)
+            rc = pb__sql_commit(db);
+        if (rc == PB_OK)
+            return PB_OK;
+        bool again = rc == PB_ERR_DB && db->ops->retryable(db);
+        pb__sql_rollback(db);
+        if (!again)
+            return rc;
+    }
+    return rc;
+}
