@@ -26,6 +26,10 @@ override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 LDFLAGS  += -fsanitize=address,undefined
 endif
 
+# The unit tests: Criterion, and libpq for the fresh PostgreSQL database
+# each test gets when PAYBAND_TEST_PG is set (tests/unit/testpg.h).
+TEST_PKGS := criterion libpq
+
 LIB_SRC  := $(wildcard src/*/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 SQL      := $(sort $(wildcard src/sql/*.sql))
@@ -118,13 +122,13 @@ $(BUILD)/tests/test_cli_%: tests/unit/test_cli_%.c $(BUILD)/libpaybandcli.a $(TE
                            $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS -Itests/unit -Icli $(CFLAGS) \
-	    $(shell pkg-config --cflags criterion) $< $(BUILD)/libpaybandcli.a $(TEST_LIB) $(LDFLAGS) $(LDLIBS) \
-	    $(SERVER_LIBS) $(shell pkg-config --libs criterion) -o $@
+	    $(shell pkg-config --cflags $(TEST_PKGS)) $< $(BUILD)/libpaybandcli.a $(TEST_LIB) $(LDFLAGS) $(LDLIBS) \
+	    $(SERVER_LIBS) $(shell pkg-config --libs $(TEST_PKGS)) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(TEST_LIB) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS -Itests/unit $(CFLAGS) $(shell pkg-config --cflags criterion) $< \
-	    $(TEST_LIB) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs criterion) -o $@
+	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS -Itests/unit $(CFLAGS) $(shell pkg-config --cflags $(TEST_PKGS)) $< \
+	    $(TEST_LIB) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs $(TEST_PKGS)) -o $@
 
 # The request-body readers of the server are fuzzed without the server.
 $(BUILD)/fuzz/replay_fuzz_http_body: fuzz/fuzz_http_body.c fuzz/replay_main.c server/body.c \

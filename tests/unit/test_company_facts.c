@@ -193,8 +193,7 @@ Test(company_facts, a_database_error_reading_rates_is_an_error_not_a_note)
 {
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
     test_db_import(s, "facts/company-facts-b.yaml");
-    cr_assert_eq(sqlite3_exec(pb__store_db(s), "DROP TABLE fx_rate", NULL, NULL, NULL),
-                 SQLITE_OK);
+    test_db_exec(s, "DROP TABLE fx_rate");
     pb_offer *o = offer_from("name: oc\ncompany: other-co\nrole: x\nregion: Paris\n"
                              "currency: USD\nbase: 1000\n");
     char note[200] = "";

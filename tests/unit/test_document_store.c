@@ -136,11 +136,7 @@ Test(document_store, a_document_that_fails_changes_nothing)
     }
     /* a failure late in the transaction: a document that reads well, and a
      * re-import that has already deleted the facts it replaces */
-    cr_assert_eq(sqlite3_exec(pb__store_db(s),
-                              "CREATE TEMP TRIGGER refuse_mentions BEFORE INSERT ON mention "
-                              "BEGIN SELECT RAISE(ABORT, 'mentions refused'); END",
-                              NULL, NULL, NULL),
-                 SQLITE_OK);
+    test_db_refuse_inserts(s, "mention", NULL, "mentions refused");
     static const char *const late[] = {"tests/fixtures/guides/table-only.md",
                                        "tests/fixtures/briefings/criteo-platform.txt"};
     for (size_t i = 0; i < sizeof late / sizeof late[0]; i++) {

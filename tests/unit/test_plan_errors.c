@@ -84,6 +84,7 @@ static void refuse(pb_store *s, const char *table, long nth)
 
 Test(plan_errors, a_failing_level_lookup_travels)
 {
+    TEST_DB_SQLITE_ONLY("queries are refused by SQLite's authorizer");
     pb_store *s = test_db_new(&db, 0);
     struct setup u = {"senior-software-engineer", NULL, false, false};
     char msg[1024];
@@ -99,6 +100,7 @@ Test(plan_errors, a_failing_level_lookup_travels)
  * the count passes the last query and the build succeeds. */
 static void every_query_refused(const struct setup *u)
 {
+    TEST_DB_SQLITE_ONLY("queries are refused by SQLite's authorizer");
     struct test_db t;
     pb_store *first = test_db_new(&t, 0);
     pb_store_close(first);
@@ -166,6 +168,7 @@ Test(plan_errors, every_interrupted_query_of_the_plans_own_travels)
     struct test_db t;
     pb_store *first = test_db_new(&t, 0);
     pb_store_close(first);
+    TEST_DB_SQLITE_ONLY("queries are interrupted by SQLite's progress handler");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pb_store *s = test_db_open(&t, 0);
         interrupt_sql = cases[i].sql;

@@ -150,12 +150,8 @@ Test(rates, a_stored_row_the_table_refuses_is_an_error_saying_how_to_delete_it)
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
     cr_assert_eq(pb_store_add_rate(s, D("2026-03-01"), "EUR", "USD", 1.08, "manual"), PB_OK);
     /* what an older payband let through */
-    cr_assert_eq(sqlite3_exec(pb__store_db(s),
-                              "INSERT INTO fx_rate(date, base, quote, rate, source_id) SELECT "
-                              "'2026-06-05', 'EUR', 'EUR', 1.2, id FROM source WHERE key = "
-                              "'manual'",
-                              NULL, NULL, NULL),
-                 SQLITE_OK);
+    test_db_exec(s, "INSERT INTO fx_rate(date, base, quote, rate, source_id) SELECT "
+                    "'2026-06-05', 'EUR', 'EUR', 1.2, id FROM source WHERE key = 'manual'");
     pb_store_close(s);
     s = test_db_open(&db, PB_STORE_NO_BUILTIN);
     pb_fx *fx = NULL;

@@ -144,13 +144,13 @@ Test(reports, the_same_reports_from_csv_a_json_array_and_json_lines)
         cr_expect_eq(num(res, "accepted"), 9, "%s", files[i]);
         cr_expect_eq(num(res, "rejected"), rejected[i], "%s", files[i]);
         json_decref(res);
-        seen[i] = test_db_text(store,
-                               "SELECT group_concat(x, ';') FROM (SELECT c.slug || ',' || "
-                               "coalesce(l.name, '') || ',' || g.name || ',' || r.tc || ',' || "
-                               "coalesce(r.base, '') || ',' || coalesce(r.years_exp, '') || ',' || "
-                               "r.date AS x FROM report r JOIN company c ON c.id = r.company_id "
+        seen[i] = test_db_rows(store,
+                               "SELECT c.slug, l.name, g.name, r.tc, r.base, r.years_exp, r.date "
+                               "FROM report r JOIN company c ON c.id = r.company_id "
                                "LEFT JOIN report_level l ON l.id = r.level_id LEFT JOIN "
-                               "report_region g ON g.id = r.region_id ORDER BY x)");
+                               "report_region g ON g.id = r.region_id "
+                               "ORDER BY 1, 2, 3, 4, 5, 6, 7",
+                               7);
         close_all();
         pb_store_close(store);
         store = NULL;

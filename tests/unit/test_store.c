@@ -40,6 +40,7 @@ static int latest_migration(void)
 
 Test(store, open_creates_and_migrates)
 {
+    TEST_DB_SQLITE_ONLY("the schema version, journal mode and foreign keys are PRAGMAs");
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
     cr_expect_gt(latest_migration(), 0);
     cr_expect_eq(test_db_int(s, "PRAGMA user_version"), latest_migration());
@@ -89,11 +90,7 @@ Test(store, stale_builtin_is_refreshed_unless_told_not_to)
 {
     pb_store *s = test_db_open(&db, 0);
     long long bands = test_db_int(s, "SELECT count(*) FROM band");
-    cr_assert_eq(sqlite3_exec(pb__store_db(s),
-                              "DELETE FROM band; UPDATE meta SET value = 'old' "
-                              "WHERE key = 'builtin_hash'",
-                              NULL, NULL, NULL),
-                 SQLITE_OK);
+    test_db_exec(s, "DELETE FROM band; UPDATE meta SET value = 'old' WHERE key = 'builtin_hash'");
     pb_store_close(s);
     s = test_db_open(&db, PB_STORE_NO_BUILTIN);
     cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band"), 0,
@@ -160,18 +157,13 @@ Test(store, failure_during_write_rolls_back_everything)
 {
     pb_store *s = test_db_open(&db, 0);
     test_db_import(s, "facts/good.yaml");
-    cr_assert_eq(sqlite3_exec(pb__store_db(s),
-                              "CREATE TRIGGER refuse BEFORE INSERT ON band WHEN NEW.line = 9 "
-                              "BEGIN SELECT RAISE(ABORT, 'refused by test'); END",
-                              NULL, NULL, NULL),
-                 SQLITE_OK);
+    test_db_refuse_inserts(s, "band", "NEW.line = 9", "refused by test");
     char *before = test_db_snapshot(s);
     cr_expect_eq(test_db_try_import(s, "facts/good.yaml"), PB_ERR_DB);
     cr_expect(strstr(pb_store_errmsg(s), "refused by test"), "%s", pb_store_errmsg(s));
     expect_unchanged(s, before, "a failed write left a partial import");
     /* and the store still works */
-    cr_assert_eq(sqlite3_exec(pb__store_db(s), "DROP TRIGGER refuse", NULL, NULL, NULL),
-                 SQLITE_OK);
+    test_db_allow_inserts(s, "band");
     test_db_import(s, "facts/good-v2.yaml");
     cr_expect_eq(test_db_int(s, "SELECT count(*) FROM band WHERE source_id = "
                                 "(SELECT id FROM source WHERE key = 'fixture-good')"),
@@ -181,6 +173,7 @@ Test(store, failure_during_write_rolls_back_everything)
 
 Test(store, newer_schema_is_refused)
 {
+    TEST_DB_SQLITE_ONLY("the schema version is set here with PRAGMA user_version");
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
     pb_store_close(s);
     sqlite3 *h = NULL;
@@ -199,6 +192,7 @@ Test(store, newer_schema_is_refused)
 
 Test(store, not_a_database_is_refused)
 {
+    TEST_DB_SQLITE_ONLY("a text file in the database's place");
     FILE *f = fopen(db.path, "w");
     cr_assert(f);
     fputs("this is a text file, not a database, and it is long enough to have a header\n", f);
