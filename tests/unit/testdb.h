@@ -36,7 +36,17 @@ static inline bool test_db_is_pg(void)
 
 /* Skip the calling test on PostgreSQL: it checks something only SQLite
  * has (a file, a PRAGMA, a hook of the SQLite library); `why` says what. */
-#define TEST_DB_SQLITE_ONLY(why)                                                                      do {                                                                                                  if (test_db_is_pg())                                                                                  cr_skip_test("SQLite only: %s", why);                                                     } while (0)
+/* Skip the calling test on PostgreSQL: it checks something only SQLite
+ * has (a file, a PRAGMA, a hook of the SQLite library); `why` says what.
+ * (A skipped test's suite .fini does not run: its databases are dropped
+ * here.) */
+#define TEST_DB_SQLITE_ONLY(why)                                                                  \
+    do {                                                                                          \
+        if (test_db_is_pg()) {                                                                    \
+            testpg_drop_live();                                                                   \
+            cr_skip_test("SQLite only: %s", why);                                                 \
+        }                                                                                         \
+    } while (0)
 
 /* Make a new temporary directory and a new database: the SQLite path
  * inside the directory (the file is not made yet), or a new empty

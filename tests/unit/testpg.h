@@ -55,6 +55,23 @@ static inline void testpg_exec(const char *sql)
     cr_assert(ok, "%s: %s", sql, why);
 }
 
+/* The databases this process made and has not dropped: each test runs in
+ * a process of its own, and one that ends early (a failed assertion, a
+ * skip) drops them at exit. */
+static char testpg_live[8][64];
+
+static inline void testpg_drop(const char *name);
+
+static inline void testpg_drop_live(void)
+{
+    for (size_t i = 0; i < sizeof testpg_live / sizeof *testpg_live; i++)
+        if (testpg_live[i][0]) {
+            char name[64];
+            memcpy(name, testpg_live[i], sizeof name);
+            testpg_drop(name);
+        }
+}
+
 /* Make a new empty database; its name goes to name[name_size] and its URI
  * to uri[uri_size]. */
 static inline void testpg_create(char *name, size_t name_size, char *uri, size_t uri_size)
@@ -69,6 +86,14 @@ static inline void testpg_create(char *name, size_t name_size, char *uri, size_t
     char sql[160];
     snprintf(sql, sizeof sql, "CREATE DATABASE \"%s\" STRATEGY FILE_COPY", name);
     testpg_exec(sql);
+    static bool at_exit;
+    if (!at_exit)
+        at_exit = atexit(testpg_drop_live) == 0;
+    for (size_t i = 0; i < sizeof testpg_live / sizeof *testpg_live; i++)
+        if (!testpg_live[i][0]) {
+            snprintf(testpg_live[i], sizeof testpg_live[i], "%s", name);
+            break;
+        }
 }
 
 /* Drop the database `name`, even while a session lingers on it. */
@@ -76,6 +101,9 @@ static inline void testpg_drop(const char *name)
 {
     char sql[160];
     snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", name);
+    for (size_t i = 0; i < sizeof testpg_live / sizeof *testpg_live; i++)
+        if (strcmp(testpg_live[i], name) == 0)
+            testpg_live[i][0] = '\0';
     testpg_exec(sql);
 }
 
