@@ -113,11 +113,20 @@ def drop(uri):
     psql(cluster, f'DROP DATABASE IF EXISTS "{database_of(uri)}" WITH (FORCE)')
 
 
+def drop_later(uri):
+    """Start dropping `uri`; the process, to wait() for, is returned."""
+    cluster = base() or uri
+    return subprocess.Popen(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", cluster, "-c",
+                             f'DROP DATABASE IF EXISTS "{database_of(uri)}" WITH (FORCE)'],
+                            stdout=subprocess.DEVNULL)
+
+
 def copy(src, dst):
     """Make `dst` (a URI of this cluster) a copy of `src`, replacing it."""
     drop(dst)
     cluster = base() or src
-    psql(cluster, f'CREATE DATABASE "{database_of(dst)}" TEMPLATE "{database_of(src)}"')
+    psql(cluster, f'CREATE DATABASE "{database_of(dst)}" TEMPLATE "{database_of(src)}" '
+                  'STRATEGY FILE_COPY')
 
 
 def count(uri, sql):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs payband's data-driven command-line cases.
 
-usage: run_cases.py PAYBAND FILE.cases...
+usage: run_cases.py [--compare-backends] PAYBAND FILE.cases...
 
 A case file holds cases separated by lines starting with "=== " (the case's
 name). In a case:
@@ -28,6 +28,7 @@ name). In a case:
                            fresh database and HOME, and exits 0, or with the
                            status its comment names ("exit status 1"); those
                            naming ../shared are skipped when it is absent
+  --- sqlite only: REASON  the case is skipped on PostgreSQL, saying why
   --- every command's help names its options
                            for each command of the table in cli/commands.c,
                            `payband CMD --help` exits 0 and names every long
@@ -39,6 +40,21 @@ seed documents (../shared/seeds; cases using it are skipped when absent),
 {data} the shared third-party data (skipped likewise).
 Each case gets a fresh database at {tmp}/payband.db and PAYBAND_TODAY=2026-11-27
 unless the environment sets it.
+
+PostgreSQL: when PAYBAND_TEST_PG holds a cluster's URI (tests/pgdb.py), each
+case gets a fresh PostgreSQL database as PAYBAND_DB instead, and every
+`{tmp}/NAME.db` of the case (a database directly in the case's directory,
+as --db names it) stands for a fresh database of its own: its URI replaces
+the placeholder in commands and expectations alike, so that the same
+expectations hold on both backends. Paths deeper down ({tmp}/missing/x.db)
+stay SQLite paths: they test the path rules.
+
+--compare-backends (needs PAYBAND_TEST_PG) runs every case once on SQLite
+and once on PostgreSQL and compares, command by command, the exit status and
+the standard output (the case's directory and databases written back as
+their placeholders): identical output from both backends, including the
+commands whose output the case's expectations check only in part or not at
+all. Its last line is "backends: N passed, N failed, N skipped".
 """
 import os
 import pty
@@ -48,6 +64,9 @@ import subprocess
 import sys
 import tempfile
 import threading
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+import pgdb  # noqa: E402  tests/pgdb.py
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
@@ -73,6 +92,9 @@ def parse(path):
                 section = None
             elif line.startswith("< "):
                 case["stdin"].append(line[2:])
+            elif line.startswith("--- sqlite only:"):
+                case["sqlite_only"] = line[len("--- sqlite only:"):].strip()
+                section = None
             elif line.startswith("--- exit "):
                 case["exit"] = int(line[len("--- exit "):])
                 section = None
@@ -179,7 +201,13 @@ def check_readme(payband, env, tmp):
     return problems
 
 
-def substitute(text, tmp):
+# {tmp}/NAME.db: a database directly in the case's directory
+DATABASE = re.compile(r"\{tmp\}/([A-Za-z0-9_-]+)\.db\b")
+
+
+def substitute(text, tmp, databases=None):
+    if databases:
+        text = DATABASE.sub(lambda m: databases.get(m.group(1), m.group(0)), text)
     return (text.replace("{tmp}", tmp).replace("{root}", ROOT)
             .replace("{seeds}", SEEDS).replace("{data}", DATA))
 
@@ -213,22 +241,57 @@ def run_on_tty(argv, cwd, env, stdin):
     return proc.returncode, out, b"".join(chunks)
 
 
-def run_case(payband, case):
+# Drops of the last cases' databases, left to finish while the next runs.
+DROPS = []
+
+
+def make_databases(case, needs):
+    """{NAME: URI}: a fresh PostgreSQL database for PAYBAND_DB ("payband")
+    and for each {tmp}/NAME.db the case names."""
+    names = {"payband"} | set(DATABASE.findall(needs))
+    return {name: pgdb.create("cli_" + name) for name in sorted(names)}
+
+
+def drop_databases(databases):
+    for uri in databases.values():
+        DROPS.append(pgdb.drop_later(uri))
+    while len(DROPS) > 8:
+        DROPS.pop(0).wait()
+
+
+def run_case(payband, case, pg=None, record=None):
+    """Run one case: ("ok" | "fail" | "skip", detail). `pg`: on PostgreSQL
+    (default: when PAYBAND_TEST_PG is set). `record`, a list, receives
+    (command, exit status, standard output) of each command, the case's
+    directory and databases written back as placeholders."""
+    if pg is None:
+        pg = pgdb.enabled()
     needs = " ".join(c for c, _ in case["commands"]) + " ".join(
         "\n".join(lines) for _, lines in case["expect"])
     if "{seeds}" in needs and not os.path.isdir(SEEDS):
         return "skip", f"seed documents not found at {SEEDS}"
     if "{data}" in needs and not os.path.isdir(DATA):
         return "skip", f"shared data not found at {DATA}"
+    if pg and case.get("sqlite_only"):
+        return "skip", "SQLite only: " + case["sqlite_only"]
+    databases = make_databases(case, needs) if pg else None
+    try:
+        return run_case_in(payband, case, databases, record)
+    finally:
+        if databases:
+            drop_databases(databases)
+
+
+def run_case_in(payband, case, databases, record):
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ)
-        env["PAYBAND_DB"] = os.path.join(tmp, "payband.db")
+        env["PAYBAND_DB"] = databases["payband"] if databases else os.path.join(tmp, "payband.db")
         env.setdefault("PAYBAND_TODAY", "2026-11-27")
         env.pop("XDG_DATA_HOME", None)
         env["HOME"] = tmp
         result = None
         for command, stdin in case["commands"]:
-            argv = shlex.split(substitute(command, tmp))
+            argv = shlex.split(substitute(command, tmp, databases))
             into = None
             if len(argv) >= 2 and argv[-2] == ">":
                 into = os.path.join(tmp, argv[-1])
@@ -246,6 +309,11 @@ def run_case(payband, case):
                 r = subprocess.run(argv, cwd=tmp, env=env, capture_output=True, input=data,
                                    timeout=120)
                 result = (r.returncode, r.stdout, r.stderr)
+            if record is not None:
+                text = result[1].decode("utf-8", "replace")
+                for name, uri in (databases or {}).items():
+                    text = text.replace(uri, "{tmp}/%s.db" % name)
+                record.append((command, result[0], text.replace(tmp, "{tmp}")))
             if into:
                 with open(into, "wb") as f:
                     f.write(result[1])
@@ -259,7 +327,7 @@ def run_case(payband, case):
         if returncode != case["exit"]:
             problems.append(f"exit {returncode}, expected {case['exit']}")
         for kind, lines in case["expect"]:
-            lines = [substitute(l, tmp) for l in lines]
+            lines = [substitute(l, tmp, databases) for l in lines]
             while lines and lines[-1] == "" and kind in ("stdout", "stderr"):
                 lines.pop()
             if kind == "stdout":
@@ -276,7 +344,7 @@ def run_case(payband, case):
                     if l and l not in text:
                         problems.append(f"{kind.split()[0]} lacks: {l}\n--- got\n{text}")
             elif kind.startswith("stdout is "):
-                path = substitute(kind[len("stdout is "):], tmp)
+                path = substitute(kind[len("stdout is "):], tmp, databases)
                 with open(path, "rb") as f:
                     want = f.read()
                 if result[1] != want:
@@ -298,14 +366,53 @@ def run_case(payband, case):
         return "ok", ""
 
 
+def compare_backends(payband, case):
+    """Run `case` on SQLite and on PostgreSQL: ("ok" | "fail" | "skip",
+    detail) as to whether every command exits and prints alike."""
+    if case.get("sqlite_only"):
+        return "skip", "SQLite only: " + case["sqlite_only"]
+    runs = {}
+    for backend, pg in (("sqlite", False), ("postgresql", True)):
+        record = []
+        status, detail = run_case(payband, case, pg=pg, record=record)
+        if status == "skip":
+            return status, detail
+        runs[backend] = record
+    problems = []
+    for lite, post in zip(runs["sqlite"], runs["postgresql"]):
+        command = lite[0]
+        if lite[1] != post[1]:
+            problems.append(f"$ {command}\n  exit {lite[1]} on SQLite, {post[1]} on PostgreSQL")
+        if lite[2] != post[2]:
+            problems.append(f"$ {command}\n--- SQLite\n{lite[2]}--- PostgreSQL\n{post[2]}")
+    if len(runs["sqlite"]) != len(runs["postgresql"]):
+        problems.append("the backends ran different numbers of commands")
+    if problems:
+        return "fail", "\n".join(problems)
+    return "ok", ""
+
+
 def main():
-    if len(sys.argv) < 3:
-        raise SystemExit("usage: run_cases.py PAYBAND FILE.cases...")
-    payband = os.path.abspath(sys.argv[1])
+    args = sys.argv[1:]
+    compare = bool(args) and args[0] == "--compare-backends"
+    if compare:
+        args = args[1:]
+        if not pgdb.enabled():
+            raise SystemExit("run_cases.py --compare-backends: PAYBAND_TEST_PG is not set "
+                             "(start a cluster with scripts/pg-cluster)")
+    if len(args) < 2:
+        raise SystemExit("usage: run_cases.py [--compare-backends] PAYBAND FILE.cases...")
+    payband = os.path.abspath(args[0])
     counts = {"ok": 0, "fail": 0, "skip": 0}
-    for path in sys.argv[2:]:
+    for path in args[1:]:
         for case in parse(path):
-            status, detail = run_case(payband, case)
+            try:
+                if compare:
+                    status, detail = compare_backends(payband, case)
+                else:
+                    status, detail = run_case(payband, case)
+            except pgdb.Error as e:
+                status, detail = "fail", f"PostgreSQL: {e}"
             counts[status] += 1
             where = f"{case['file']}:{case['line']}: {case['name']}"
             if status == "ok":
@@ -314,7 +421,10 @@ def main():
                 print(f"skip {where}: {detail}")
             else:
                 print(f"FAIL {where}\n{detail}")
-    print(f"cli: {counts['ok']} passed, {counts['fail']} failed, {counts['skip']} skipped")
+    for p in DROPS:
+        p.wait()
+    print(f"{'backends' if compare else 'cli'}: {counts['ok']} passed, {counts['fail']} failed, "
+          f"{counts['skip']} skipped")
     return 1 if counts["fail"] else 0
 
 
