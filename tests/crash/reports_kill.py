@@ -15,6 +15,11 @@ groups are rebuilt and while the transaction commits. Six imports run at
 once, each on its own copy, so that the 200 kills take well under a minute
 (about 15 s on a quiet machine). Prints one line "crash: ..." and exits
 non-zero on any store that is neither.
+
+On PostgreSQL (PAYBAND_TEST_PG names a cluster: tests/pgdb.py) each store is
+a database of that cluster, copied with CREATE DATABASE ... TEMPLATE, and
+PRAGMA integrity_check gives way to pgdb.consistent (foreign keys have their
+rows, indexes agree with their tables).
 """
 import concurrent.futures
 import os
@@ -28,6 +33,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import pgdb  # noqa: E402
+
+PG = pgdb.enabled()
 WORKERS = 6
 
 DIGEST = [
@@ -53,6 +62,9 @@ def write_reports(path, rows, seed):
 
 
 def digest(db):
+    if PG:
+        why = pgdb.consistent(db)
+        return why or "ok", tuple(tuple(pgdb.psql(db, q)[0]) for q in DIGEST)
     con = sqlite3.connect(db, timeout=30)
     try:
         ok = con.execute("PRAGMA integrity_check").fetchone()[0]
@@ -68,6 +80,9 @@ def run(payband, db, path, check=True):
 
 
 def copy_store(src, dst):
+    if PG:
+        pgdb.copy(src, dst)
+        return
     for suffix in ("-wal", "-shm"):
         if os.path.exists(dst + suffix):
             os.unlink(dst + suffix)
@@ -81,21 +96,26 @@ def main():
     kills = int(os.environ.get("PAYBAND_KILLS", sys.argv[2] if len(sys.argv) > 2 else 200))
     rnd = random.Random(int(os.environ.get("PAYBAND_KILL_SEED", "20261127")))
     tmp = tempfile.mkdtemp(prefix="payband-kill-")
+    databases = []  # PostgreSQL's, dropped at the end
     try:
         old_csv, new_csv = os.path.join(tmp, "old.csv"), os.path.join(tmp, "new.csv")
         write_reports(old_csv, 200, 1)
         write_reports(new_csv, 800, 2)
-        template = os.path.join(tmp, "template.db")
+        template = pgdb.create("kill_template") if PG else os.path.join(tmp, "template.db")
+        databases.append(template)
         subprocess.run([payband, "--db", template, "init", "--empty"], check=True,
                        stdout=subprocess.DEVNULL)
         run(payband, template, old_csv)
-        # fold the WAL into the file so that a copy is the whole store
-        con = sqlite3.connect(template)
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.close()
+        if not PG:
+            # fold the WAL into the file so that a copy is the whole store
+            con = sqlite3.connect(template)
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            con.close()
         old = digest(template)
         # the length of an import while WORKERS run at once, as they will below
-        works = [os.path.join(tmp, f"work-{i}.db") for i in range(WORKERS)]
+        works = [pgdb.create(f"kill_work_{i}") if PG else os.path.join(tmp, f"work-{i}.db")
+                 for i in range(WORKERS)]
+        databases += works
         for w in works:
             copy_store(template, w)
         start = time.monotonic()
@@ -157,6 +177,9 @@ def main():
         sys.exit(1 if bad else 0)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if PG:
+            for db in databases:
+                pgdb.drop(db)
 
 
 if __name__ == "__main__":

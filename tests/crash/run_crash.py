@@ -22,6 +22,14 @@ which must reach the new state. The old state is the built-in dataset plus
 an earlier version of the same source (so the import replaces rows, not
 only adds them). Inputs are generated here; figures are invented.
 
+On PostgreSQL (PAYBAND_TEST_PG names a cluster: tests/pgdb.py) the same
+kills run against databases of that cluster: a database is copied with
+CREATE DATABASE ... TEMPLATE, and "intact" means every foreign key has its
+parent row and every index agrees with its table (pgdb.consistent) in place
+of SQLite's checks. The step and io kill points are SQLite's own (its
+virtual machine, its files) and are skipped there; the delayed kills and the
+allocation kills (payband's own) run on both.
+
 Prints one "ok"/"FAIL" line per import and a last line
 "crash: P passed, F failed, S skipped".
 """
@@ -38,6 +46,10 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import pgdb  # noqa: E402
+
+PG = pgdb.enabled()
 
 
 # ---- inputs ---------------------------------------------------------------
@@ -132,7 +144,16 @@ def facts(version):
 
 # ---- the database ---------------------------------------------------------
 
+def new_db(directory, name):
+    """A database for the scenario: a file in `directory`, or a new
+    PostgreSQL database."""
+    return pgdb.create("crash_" + name) if PG else os.path.join(directory, name + ".db")
+
+
 def copy_db(src, dst):
+    if PG:
+        pgdb.copy(src, dst)
+        return
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(dst + suffix):
             os.remove(dst + suffix)
@@ -148,6 +169,8 @@ WALL_CLOCK = {("source", "imported_at")}
 def dump(path):
     """Schema, user_version and every row of every table, order-free (the
     wall-clock columns left out)."""
+    if PG:
+        return pgdb.dump(path, WALL_CLOCK)
     con = sqlite3.connect(path)
     try:
         out = [("user_version", con.execute("PRAGMA user_version").fetchone())]
@@ -169,6 +192,8 @@ def dump(path):
 
 def intact(path):
     """None when integrity and foreign keys check out, else why not."""
+    if PG:
+        return pgdb.consistent(path)
     con = sqlite3.connect(path)
     try:
         integrity = con.execute("PRAGMA integrity_check").fetchall()
@@ -193,8 +218,10 @@ class Scenario:
         self.killpoint = os.path.join(build, "tests", "payband-killpoint")
         self.dir = os.path.join(tmp, name)
         os.makedirs(self.dir)
-        self.base = os.path.join(self.dir, "base.db")
-        self.work = os.path.join(self.dir, "work.db")
+        self.base = new_db(self.dir, "base")
+        self.work = new_db(self.dir, "work")
+        self.scratch = new_db(self.dir, "scratch")
+        self.kept = []
         self.action = action_args
         self.run([self.payband, "--db", self.base, "init"])
         self.run([self.payband, "--db", self.base] + setup_args)
@@ -216,9 +243,8 @@ class Scenario:
         return p
 
     def fresh_dump(self, path):
-        scratch = os.path.join(self.dir, "scratch.db")
-        copy_db(path, scratch)
-        return dump(scratch)
+        copy_db(path, self.scratch)
+        return dump(self.scratch)
 
     def totals(self):
         """Allocations, SQLite steps and file operations of a whole import."""
@@ -259,8 +285,15 @@ class Scenario:
                 why = "importing again after the kill did not give the new state"
         if why is not None:
             self.failures.append("%s: %s" % (what, why))
-            keep = os.path.join(self.dir, "failed-%d.db" % len(self.failures))
+            keep = new_db(self.dir, "failed-%d" % len(self.failures))
             copy_db(self.work, keep)
+            self.kept.append(keep)
+
+    def drop(self):
+        """Drop the PostgreSQL databases (not those kept for a failure)."""
+        if PG:
+            for uri in (self.base, self.work, self.scratch):
+                pgdb.drop(uri)
 
     def kill_after_delay(self, rng, n, span):
         for i in range(n):
@@ -303,7 +336,9 @@ def main():
     build = os.path.abspath(args.build)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 32)
     rng = random.Random(seed)
-    passed = failed = 0
+    passed = failed = skipped = 0
+    # SQLite's virtual-machine steps and file operations: no such points on PostgreSQL
+    kinds = ("alloc",) if PG else ("alloc", "step", "io")
     tmp = tempfile.mkdtemp(prefix="payband-crash-")
     keep_tmp = False
     try:
@@ -323,14 +358,21 @@ def main():
         ]
         for name, setup, action in scenarios:
             t0 = time.monotonic()
+            s = None
             try:
                 s = Scenario(name, build, tmp, setup, action)
                 totals = s.totals()
                 span = 1.2 * s.full_time()
                 s.kill_after_delay(rng, args.delay_kills, span)
-                for kind in ("alloc", "step", "io"):
+                for kind in kinds:
                     s.kill_at_counts(rng, kind, totals[kind], args.count_kills)
-            except RuntimeError as e:
+                if PG:
+                    print("skip crash %s: step and io kill points: SQLite's own, not "
+                          "PostgreSQL's" % name)
+                    skipped += 1
+            except (RuntimeError, pgdb.Error) as e:
+                if s is not None:
+                    s.drop()
                 print("FAIL crash %s: %s" % (name, e))
                 failed += 1
                 keep_tmp = True
@@ -342,11 +384,13 @@ def main():
                                           took, seed))
             if s.outcomes["old"] == 0 or s.outcomes["new"] == 0:
                 s.failures.append("every kill left the same state: the points missed the write")
+            s.drop()
             if s.failures:
                 print("FAIL crash %s: %s" % (name, detail))
                 for why in s.failures[:20]:
                     print("  " + why)
-                print("  (databases kept in %s; repeat with --seed %d)" % (s.dir, seed))
+                print("  (databases kept in %s; repeat with --seed %d)"
+                      % (", ".join(s.kept) if PG else s.dir, seed))
                 failed += 1
                 keep_tmp = True
             else:
@@ -355,7 +399,7 @@ def main():
     finally:
         if not keep_tmp:
             shutil.rmtree(tmp, ignore_errors=True)
-    print("crash: %d passed, %d failed, 0 skipped" % (passed, failed))
+    print("crash: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
     return 0 if failed == 0 else 1
 
 

@@ -2,7 +2,8 @@
 
 A server is started on 127.0.0.1 port 0 (the kernel picks a free port, which
 the server prints on stderr), with a fresh database in its own temporary
-directory, and stopped with SIGTERM at the end; a server that does not stop
+directory (or, when PAYBAND_TEST_PG names a PostgreSQL cluster, a fresh
+database of that cluster: tests/pgdb.py), and stopped with SIGTERM at the end; a server that does not stop
 cleanly within the time allowed is reported and killed. All traffic goes to
 127.0.0.1 only. Every wait is bounded in time.
 """
@@ -14,7 +15,11 @@ import signal
 import socket
 import subprocess
 import tempfile
+import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import pgdb  # noqa: E402  tests/pgdb.py
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOKEN = "test-token-0123456789abcdef"
@@ -26,7 +31,8 @@ class Server:
         self.payband = payband
         self.flags = list(flags)
         self.dir = tempfile.mkdtemp(prefix="payband-http-")
-        self.db = os.path.join(self.dir, "payband.db")
+        self.pg = pgdb.enabled()
+        self.db = pgdb.create("http") if self.pg else os.path.join(self.dir, "payband.db")
         self.token_file = os.path.join(self.dir, "token")
         with open(self.token_file, "w") as f:
             f.write(TOKEN + "\n")
@@ -100,6 +106,9 @@ class Server:
         if hasattr(self, "stderr"):
             self.stderr.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+        if self.pg and self.db:
+            pgdb.drop(self.db)
+            self.db = None
 
     # ---- requests ---------------------------------------------------------
 

@@ -42,7 +42,9 @@ const TOKEN = "browser-test-token-0123456789";
 function startServer(dir) {
   writeFileSync(join(dir, "token"), `${TOKEN}\n`, { mode: 0o600 });
   return new Promise((ok, fail) => {
-    const proc = spawn(payband, ["serve", "--db", join(dir, "payband.db"), "--listen",
+    // tests/web/run names a fresh PostgreSQL database here when PAYBAND_TEST_PG is set
+    const db = process.env.PAYBAND_WEB_DB || join(dir, "payband.db");
+    const proc = spawn(payband, ["serve", "--db", db, "--listen",
       "127.0.0.1:0", "--rate-limit", "0", "--token-file", join(dir, "token")],
     { stdio: ["ignore", "ignore", "pipe"] });
     let err = "";
