@@ -54,9 +54,9 @@ PG = pgdb.enabled()
 
 # ---- inputs ---------------------------------------------------------------
 
-def guide(version):
-    """A negotiation guide for an invented company; version 2 has other
-    figures and fewer rows than version 1."""
+def guide(version, company="Crashproof Robotics"):
+    """A negotiation guide for an invented company (two words); version 2
+    has other figures and fewer rows than version 1."""
     n = 40 if version == 1 else 30
     bump = 0 if version == 1 else 3
     rows = []
@@ -65,7 +65,7 @@ def guide(version):
         rows.append(f"| Site {i} | £{lo}K–£{hi}K | £40K–£80K | 10% | "
                     f"£{lo + 10 + lo // 10}K–£{hi + 20 + hi // 10}K |")
     return "\n".join([
-        "### Platform Engineer | Crashproof Robotics Global Negotiation Guide",
+        f"### Platform Engineer | {company} Global Negotiation Guide",
         "",
         "**Negotiation DNA:** Steady Base + Annual Bonus | Robotics | Long Vesting",
         "",
@@ -76,7 +76,8 @@ def guide(version):
         "| Varies |",
         *rows,
         "",
-        "**Level Mapping:** Crashproof Platform Engineer = Google L4 (London) = Meta E4.",
+        f"**Level Mapping:** {company.split()[0]} Platform Engineer = Google L4 (London) = "
+        "Meta E4.",
         "",
         "**Global Levers**",
         f"1. **Competing Offer (London):** \"Google London has offered me £{95 + bump}K base "
@@ -92,14 +93,14 @@ def guide(version):
     ])
 
 
-def facts(version):
+def facts(version, key="crash-facts"):
     """A facts file with one source key in two versions: many bands,
     companies, level maps, rates, offers and premiums."""
     n = 120 if version == 1 else 90
     bump = 0 if version == 1 else 1000
     out = [
         "source:",
-        "  key: crash-facts",
+        f"  key: {key}",
         "  kind: guide",
         f"  title: \"Crash test facts, version {version}\"",
         "  published: 2026-03-02",
@@ -137,7 +138,7 @@ def facts(version):
                    f"base: {90000 + i * 1000 + bump}, equity_per_year: 20000, vest_years: 4, "
                    f"line: {400 + i}}}")
     out += ["premiums:",
-            f"  - {{name: crash-premium, applies_to: equity, pct: [{10 + version}, 25], "
+            f"  - {{name: {key}-premium, applies_to: equity, pct: [{10 + version}, 25], "
             "line: 500}"]
     return "\n".join(out) + "\n"
 
