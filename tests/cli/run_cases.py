@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs payband's data-driven command-line cases.
 
-usage: run_cases.py [--compare-backends] PAYBAND FILE.cases...
+usage: run_cases.py [--compare-backends | --record FILE | --compare FILE]
+                    PAYBAND FILE.cases...
 
 A case file holds cases separated by lines starting with "=== " (the case's
 name). In a case:
@@ -55,8 +56,15 @@ the standard output (the case's directory and databases written back as
 their placeholders): identical output from both backends, including the
 commands whose output the case's expectations check only in part or not at
 all. Its last line is "backends: N passed, N failed, N skipped".
+--record FILE writes what --compare-backends compares (each command's exit
+status and output, per case) to FILE, with the tool's checksum; --compare
+FILE fails each case whose commands exit or print otherwise than FILE
+records. scripts/run-tests records the SQLite half's and compares the
+PostgreSQL half's with it, so that identity costs no third run.
 """
 import os
+import hashlib
+import json
 import pty
 import re
 import shlex
@@ -378,22 +386,39 @@ def compare_backends(payband, case):
         if status == "skip":
             return status, detail
         runs[backend] = record
-    problems = []
-    for lite, post in zip(runs["sqlite"], runs["postgresql"]):
-        command = lite[0]
-        if lite[1] != post[1]:
-            problems.append(f"$ {command}\n  exit {lite[1]} on SQLite, {post[1]} on PostgreSQL")
-        if lite[2] != post[2]:
-            problems.append(f"$ {command}\n--- SQLite\n{lite[2]}--- PostgreSQL\n{post[2]}")
-    if len(runs["sqlite"]) != len(runs["postgresql"]):
-        problems.append("the backends ran different numbers of commands")
+    problems = differ(runs["sqlite"], runs["postgresql"])
     if problems:
         return "fail", "\n".join(problems)
     return "ok", ""
 
 
+def differ(lite, post, other="PostgreSQL"):
+    """What differs between two records of one case's commands."""
+    problems = []
+    for a, b in zip(lite, post):
+        if a[1] != b[1]:
+            problems.append(f"$ {a[0]}\n  exit {a[1]} on SQLite, {b[1]} on {other}")
+        if a[2] != b[2]:
+            problems.append(f"$ {a[0]}\n--- SQLite\n{a[2]}--- {other}\n{b[2]}")
+    if len(lite) != len(post):
+        problems.append(f"SQLite ran {len(lite)} commands, {other} {len(post)}")
+    return problems
+
+
+def checksum(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
 def main():
     args = sys.argv[1:]
+    record_to = compare_to = None
+    if len(args) > 1 and args[0] in ("--record", "--compare"):
+        if args[0] == "--record":
+            record_to = args[1]
+        else:
+            compare_to = args[1]
+        args = args[2:]
     compare = bool(args) and args[0] == "--compare-backends"
     if compare:
         args = args[1:]
@@ -404,15 +429,40 @@ def main():
         raise SystemExit("usage: run_cases.py [--compare-backends] PAYBAND FILE.cases...")
     payband = os.path.abspath(args[0])
     counts = {"ok": 0, "fail": 0, "skip": 0}
+    records, recorded = {}, None
+    if compare_to:
+        try:
+            with open(compare_to, encoding="utf-8") as f:
+                recorded = json.load(f)
+        except (OSError, ValueError) as e:
+            raise SystemExit(f"run_cases.py: cannot read the SQLite half's outputs {compare_to}: "
+                             f"{e} (run the SQLite half first: make test)")
+        if recorded.get("payband") != checksum(payband):
+            raise SystemExit(f"run_cases.py: {compare_to} records another build of {payband} "
+                             "(run the SQLite half again: make test)")
     for path in args[1:]:
         for case in parse(path):
+            key = f"{case['file']}:{case['line']}: {case['name']}"
+            record = []
             try:
                 if compare:
                     status, detail = compare_backends(payband, case)
                 else:
-                    status, detail = run_case(payband, case)
+                    status, detail = run_case(payband, case, record=record)
             except pgdb.Error as e:
                 status, detail = "fail", f"PostgreSQL: {e}"
+            if status != "skip":
+                records[key] = record
+            if recorded is not None and status != "skip":
+                lite = recorded["cases"].get(key)
+                if lite is None:
+                    problems = [f"{compare_to} has no SQLite record of this case"]
+                else:
+                    problems = differ([tuple(r) for r in lite], record, pgdb.backend())
+                if problems:
+                    status = "fail"
+                    detail = ((detail + "\n") if detail else "") + \
+                        "output differs from SQLite's:\n" + "\n".join(problems)
             counts[status] += 1
             where = f"{case['file']}:{case['line']}: {case['name']}"
             if status == "ok":
@@ -423,6 +473,10 @@ def main():
                 print(f"FAIL {where}\n{detail}")
     for p in DROPS:
         p.wait()
+    if record_to:
+        with open(record_to, "w", encoding="utf-8") as f:
+            json.dump({"payband": checksum(payband), "backend": pgdb.backend(),
+                       "cases": records}, f, indent=0)
     print(f"{'backends' if compare else 'cli'}: {counts['ok']} passed, {counts['fail']} failed, "
           f"{counts['skip']} skipped")
     return 1 if counts["fail"] else 0
