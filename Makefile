@@ -1,8 +1,13 @@
 # Makefile — builds libpayband, the payband tool and the tests.
 #
 #   make            build build/payband
-#   make check      unit tests, CLI cases and fuzz-corpus replay, then all of
-#                   them again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make check      unit tests, CLI cases, crash, concurrency and HTTP tests and
+#                   fuzz-corpus replay, then all of them again under
+#                   AddressSanitizer + UndefinedBehaviorSanitizer, then those
+#                   that touch the store against PostgreSQL (test-pg)
+#   make test-pg    the tests that touch the store, on a throw-away PostgreSQL
+#                   cluster (scripts/pg-tests; after `make test` of the same
+#                   BUILD, whose CLI outputs it must match)
 #   make tour       the built-in dataset tour
 #   make fuzz       libFuzzer targets (needs clang)
 #   make install    build/payband, its manual page and bash completion under
@@ -63,7 +68,7 @@ TEST_LIB := $(BUILD)/libpayband-test.a
 # The tool with a kill switch for the crash tests (tests/crash/).
 KILLPOINT := $(BUILD)/tests/payband-killpoint
 
-.PHONY: all check test unit cli-cases replay tour fuzz clean install man completion
+.PHONY: all check test test-pg unit cli-cases replay tour fuzz clean install man completion
 all: $(BUILD)/payband
 
 $(BUILD)/%.o: %.c
@@ -150,15 +155,26 @@ $(BUILD)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c $(TEST_LIB)
 	$(CC) $(CPPFLAGS) -DPB_TEST_HOOKS $(CFLAGS) fuzz/$*.c fuzz/replay_main.c $(TEST_LIB) \
 	    $(LDFLAGS) $(LDLIBS) -o $@
 
-# One build's worth of tests; `check` runs it twice.
+# One build's worth of tests; `check` runs it twice, then the PostgreSQL
+# half of the plain build. Every half runs even when an earlier one fails;
+# a half that did not finish counts as a failure.
 test: $(BUILD)/payband $(UNIT_BIN) $(REPLAY_BIN) $(KILLPOINT)
 	@scripts/run-tests $(BUILD)
 
+test-pg: $(BUILD)/payband $(UNIT_BIN) $(REPLAY_BIN) $(KILLPOINT)
+	@scripts/pg-tests $(BUILD)
+
+CHECK_SUMMARIES := build/test-summary build/asan/test-summary build/test-summary-pg
 check:
-	@$(MAKE) --no-print-directory test
-	@$(MAKE) --no-print-directory test BUILD=build/asan SAN=1 OPT="-O1 -g"
-	@cat build/test-summary build/asan/test-summary | \
-	    awk '{p += $$1; f += $$2; s += $$3} END {printf "check: %d passed, %d failed, %d skipped\n", p, f, s}'
+	@rm -f $(CHECK_SUMMARIES)
+	@ok=0; \
+	$(MAKE) --no-print-directory test || ok=1; \
+	$(MAKE) --no-print-directory test BUILD=build/asan SAN=1 OPT="-O1 -g" || ok=1; \
+	$(MAKE) --no-print-directory test-pg || ok=1; \
+	for f in $(CHECK_SUMMARIES); do \
+	    if [ -f $$f ]; then cat $$f; else echo "check: $$f missing: that half did not finish" >&2; echo "0 1 0"; fi; \
+	done | awk '{p += $$1; f += $$2; s += $$3} END {printf "check: %d passed, %d failed, %d skipped\n", p, f, s}'; \
+	exit $$ok
 
 tour: $(BUILD)/payband
 	@scripts/tour $(BUILD)/payband
