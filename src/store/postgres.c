@@ -606,6 +606,47 @@ static void db_close(pb__db *db)
     pb__free(d);
 }
 
+/* Replace every occurrence of target[from, to) in msg (size bytes) by
+ * "***". */
+static void hide(char *msg, size_t size, const char *from, const char *to)
+{
+    size_t n = (size_t)(to - from);
+    for (char *p = msg; n > 0 && *p;) {
+        if (strncmp(p, from, n) != 0) {
+            p++;
+            continue;
+        }
+        char rest[512];
+        snprintf(rest, sizeof rest, "%s", p + n);
+        snprintf(p, size - (size_t)(p - msg), "***%s", rest);
+        p += strnlen(p, 3);
+    }
+}
+
+/* libpq's message about a malformed URI may quote a piece of it ("invalid
+ * percent-encoded token: ..."), the password too: hide the password of
+ * user:password@ and of password= wherever the message has it. */
+static void hide_passwords(char *msg, size_t size, const char *target)
+{
+    const char *query = strchr(target, '?');
+    const char *end = query ? query : target + strlen(target);
+    const char *scheme = strstr(target, "://");
+    if (scheme && scheme < end) {
+        const char *at = NULL;
+        for (const char *q = scheme + 3; q < end; q++)
+            if (*q == '@')
+                at = q;
+        const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+        if (colon)
+            hide(msg, size, colon + 1, at);
+    }
+    for (const char *p = query; p && *p; p += strcspn(p, "&")) {
+        p++;
+        if (strncmp(p, "password=", 9) == 0)
+            hide(msg, size, p + 9, p + strcspn(p, "&"));
+    }
+}
+
 /* `target` is a libpq URI: postgresql://user:password@host:port/dbname,
  * postgres://..., postgresql:///dbname?host=/socket/dir. Messages name it
  * without its password (pb__db_redact). */
@@ -632,6 +673,7 @@ static pb_status db_open(const char *target, pb__diag *diag, pb__db **out)
         const char *m = PQerrorMessage(d->conn);
         const char *tail = strstr(m, "failed: ");
         first_line(tail ? tail + 8 : m, msg, sizeof msg);
+        hide_passwords(msg, sizeof msg, target);
         return pb__diag_set(diag, PB_ERR_DB, shown, 0, "cannot open database: %s", msg);
     }
     PQsetNoticeProcessor(d->conn, quiet, NULL);

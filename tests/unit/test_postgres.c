@@ -259,6 +259,9 @@ Test(postgres, a_password_never_appears_in_an_error_message)
         "postgresql://payband:s3cr3t-pw@%2Fnonexistent%2Fsocket/db",
         "postgres://payband:s3cr3t-pw@localhost:1/db",
         "postgresql:///db?host=/nonexistent/socket&password=s3cr3t-pw&user=payband",
+        /* libpq quotes a malformed piece of the URI in its message */
+        "postgresql://payband:s3cr3t%zz@localhost/db",
+        "postgresql:///db?password=s3cr3t%zz&host=/nonexistent/socket",
     };
     for (size_t i = 0; i < sizeof uris / sizeof *uris; i++) {
         pb__db *db = NULL;
