@@ -134,8 +134,7 @@ void pb__value_simulate(pb_valuation *v);
  * price. */
 double pb__value_private_payoff(const model *m, double factor);
 
-/* value_stats.c */
-/* What certainty_equivalent found. */
+/* value_stats.c: what pb__value_certainty_equivalent found. */
 typedef enum ce_result {
     CE_OK,        /* *out is the certainty equivalent */
     CE_ZERO,      /* R >= 1 and some outcome is worth exactly nothing: its
