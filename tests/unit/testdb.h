@@ -109,16 +109,34 @@ static inline void test_db_import(pb_store *s, const char *rel)
     cr_assert_eq(st, PB_OK, "import %s: %s", rel, pb_store_errmsg(s));
 }
 
-/* The first column of the first row of `sql` as an integer. */
+/* Prepare `sql` on the store's connection, failing the test with the
+ * store's message. */
+static inline pb__stmt *test_db_prepare(pb_store *s, const char *sql)
+{
+    pb__stmt *st = NULL;
+    pb_status rc = pb__sql_prepare(pb__store_conn(s), sql, &st);
+    cr_assert_eq(rc, PB_OK, "%s: %s", sql, pb_store_errmsg(s));
+    return st;
+}
+
+/* Step `st`, failing the test when the step fails; true when a row came. */
+static inline bool test_db_step(pb_store *s, pb__stmt *st, const char *sql)
+{
+    bool row = false;
+    pb_status rc = pb__sql_step(st, &row);
+    cr_assert_eq(rc, PB_OK, "%s: %s", sql, pb_store_errmsg(s));
+    return row;
+}
+
+/* The first column of the first row of `sql` as an integer (-1 for no
+ * row). */
 static inline long long test_db_int(pb_store *s, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
+    pb__stmt *st = test_db_prepare(s, sql);
     long long v = -1;
-    cr_assert_eq(sqlite3_prepare_v2(pb__store_db(s), sql, -1, &st, NULL), SQLITE_OK, "%s: %s",
-                 sql, sqlite3_errmsg(pb__store_db(s)));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    if (test_db_step(s, st, sql))
+        v = pb__sql_int64(st, 0);
+    pb__sql_finalize(st);
     return v;
 }
 
@@ -149,53 +167,103 @@ static inline void test_db_expect_rows_at(const char *file, int line, pb_store *
 /* The first column of the first row of `sql` as text (malloc'd; "" for none). */
 static inline char *test_db_text(pb_store *s, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
+    pb__stmt *st = test_db_prepare(s, sql);
     char *v = NULL;
-    cr_assert_eq(sqlite3_prepare_v2(pb__store_db(s), sql, -1, &st, NULL), SQLITE_OK, "%s: %s",
-                 sql, sqlite3_errmsg(pb__store_db(s)));
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        v = strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    if (test_db_step(s, st, sql) && pb__sql_text(st, 0))
+        v = strdup(pb__sql_text(st, 0));
+    pb__sql_finalize(st);
     return v ? v : strdup("");
+}
+
+/* Append `text` to the growing string *out (length *len, capacity *cap). */
+static inline void test_db_append(char **out, size_t *len, size_t *cap, const char *text)
+{
+    size_t need = strlen(text);
+    if (*len + need + 1 > *cap) {
+        *cap = (*cap + need) * 2;
+        *out = realloc(*out, *cap);
+        cr_assert(*out);
+    }
+    memcpy(*out + *len, text, need + 1);
+    *len += need;
+}
+
+/* The names of the store's tables (or of one table's columns, `table` not
+ * NULL), in order, as one "a b c " string (malloc'd), from the catalogue of
+ * the store's backend. */
+static inline char *test_db_names(pb_store *s, const char *table)
+{
+    bool pg = strcmp(pb__store_conn(s)->ops->name, "sqlite") != 0;
+    const char *sql =
+        table ? (pg ? "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                      "current_schema() AND table_name = ? ORDER BY ordinal_position"
+                    : "SELECT name FROM pragma_table_info(?) ORDER BY cid")
+              : (pg ? "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                      "current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+                    : "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+    pb__stmt *st = test_db_prepare(s, sql);
+    if (table)
+        cr_assert_eq(pb__sql_bind_text(st, 1, table), PB_OK);
+    size_t cap = 256, len = 0;
+    char *out = malloc(cap);
+    cr_assert(out);
+    out[0] = '\0';
+    while (test_db_step(s, st, sql)) {
+        test_db_append(&out, &len, &cap, pb__sql_text(st, 0));
+        test_db_append(&out, &len, &cap, " ");
+    }
+    pb__sql_finalize(st);
+    return out;
+}
+
+/* Every row of one table, sorted, appended as text lines "a|b|c". */
+static inline void test_db_snapshot_table(pb_store *s, const char *table, char **out,
+                                          size_t *len, size_t *cap)
+{
+    char *columns = test_db_names(s, table);
+    char sql[4096] = "SELECT ", order[512] = " ORDER BY ";
+    int n = 0;
+    for (char *c = columns; *c; n++) {
+        char *end = strchr(c, ' ');
+        *end = '\0';
+        size_t used = strlen(sql), oused = strlen(order);
+        snprintf(sql + used, sizeof sql - used, "%s\"%s\"", n ? ", " : "", c);
+        snprintf(order + oused, sizeof order - oused, "%s%d", n ? ", " : "", n + 1);
+        c = end + 1;
+    }
+    free(columns);
+    cr_assert(n > 0, "table %s has no columns", table);
+    size_t used = strlen(sql);
+    snprintf(sql + used, sizeof sql - used, " FROM \"%s\"%s", table, order);
+    pb__stmt *rows = test_db_prepare(s, sql);
+    while (test_db_step(s, rows, sql)) {
+        for (int c = 0; c < n; c++) {
+            const char *v = pb__sql_text(rows, c);
+            test_db_append(out, len, cap, v ? v : "NULL");
+            test_db_append(out, len, cap, c + 1 < n ? "|" : "\n");
+        }
+    }
+    pb__sql_finalize(rows);
 }
 
 /* Every row of every table, as text (malloc'd): equal snapshots mean equal
  * databases. */
 static inline char *test_db_snapshot(pb_store *s)
 {
-    sqlite3 *h = pb__store_db(s);
-    sqlite3_stmt *tables = NULL;
     size_t cap = 1 << 16, len = 0;
     char *out = malloc(cap);
     cr_assert(out);
     out[0] = '\0';
-    cr_assert_eq(sqlite3_prepare_v2(h,
-                                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                    "ORDER BY name",
-                                    -1, &tables, NULL),
-                 SQLITE_OK);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        char sql[200];
-        sqlite3_stmt *rows = NULL;
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"",
-                 (const char *)sqlite3_column_text(tables, 0));
-        cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &rows, NULL), SQLITE_OK, "%s", sql);
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            for (int c = 0; c < sqlite3_column_count(rows); c++) {
-                const char *v = (const char *)sqlite3_column_text(rows, c);
-                size_t need = strlen(v ? v : "NULL") + 3;
-                if (len + need + 1 > cap) {
-                    cap = (cap + need) * 2;
-                    out = realloc(out, cap);
-                    cr_assert(out);
-                }
-                len += (size_t)snprintf(out + len, cap - len, "%s%s", v ? v : "NULL",
-                                        c + 1 < sqlite3_column_count(rows) ? "|" : "\n");
-            }
-        }
-        sqlite3_finalize(rows);
+    char *tables = test_db_names(s, NULL);
+    for (char *t = tables; *t;) {
+        char *end = strchr(t, ' ');
+        *end = '\0';
+        test_db_append(&out, &len, &cap, t);
+        test_db_append(&out, &len, &cap, ":\n");
+        test_db_snapshot_table(s, t, &out, &len, &cap);
+        t = end + 1;
     }
-    sqlite3_finalize(tables);
+    free(tables);
     return out;
 }
 
