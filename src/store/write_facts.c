@@ -102,7 +102,7 @@ static pb_status row_id(pb__db *db, struct row *r, const char *what, int64_t *id
     if (rc == PB_OK && got)
         *id = pb__sql_int64(r->st, 0);
     else if (rc == PB_OK)
-        rc = pb__diag_set(db->diag, PB_ERR_DB, NULL, 0, "%s: the insert returned no id", what);
+        rc = pb__diag_set(db->diag, PB_ERR_DB, NULL, 0, "%s: no id returned", what);
     pb__sql_reset(r->st);
     return rc;
 }
@@ -162,21 +162,34 @@ static pb_status who_ids(pb__db *db, const pb__facts *f, const char *company, co
     return rc == PB_OK ? role_id(db, f, role, role_out) : rc;
 }
 
-/* Region id by name; a region is found whatever the case of its name (the
- * column is case-blind), and keeps the spelling it was first stored with. */
+/* Region id by name. A region is one whatever the case of its name (the
+ * column's unique constraint is case-blind), and keeps the spelling it was
+ * first stored with: the insert does nothing on a conflict, with any
+ * unique constraint of the backend's, and the existing row is then looked
+ * up by lower(). */
 static pb_status region_id(pb__db *db, const char *name, int64_t *id)
 {
     pb__stmt *st = NULL;
+    bool row = false;
     pb_status rc = pb__sql_prepare(db,
                                    "INSERT INTO region(name) VALUES (?) "
-                                   "ON CONFLICT (name) DO UPDATE SET name = region.name "
-                                   "RETURNING id",
+                                   "ON CONFLICT DO NOTHING RETURNING id",
                                    &st);
-    if (rc != PB_OK)
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 1, name);
+    if (rc == PB_OK)
+        rc = pb__sql_step(st, &row);
+    if (rc == PB_OK && row)
+        *id = pb__sql_int64(st, 0);
+    pb__sql_finalize(st);
+    if (rc != PB_OK || row)
         return rc;
-    struct row r = row_of(st);
-    put_text(&r, name);
-    rc = row_id(db, &r, "region", id);
+    rc = pb__sql_prepare(db, "SELECT id FROM region WHERE lower(name) = lower(?)", &st);
+    if (rc == PB_OK) {
+        struct row r = row_of(st);
+        put_text(&r, name);
+        rc = row_id(db, &r, "region", id);
+    }
     pb__sql_finalize(st);
     return rc;
 }

@@ -1,9 +1,9 @@
 /* test_store_schema.c — what the store's schema and its readers promise
  * beyond single imports: every foreign key of a child table leads an index
  * (so that a cascading delete looks rows up rather than scanning tables),
- * and a read of the store that fails part-way is an error, never a shorter
- * answer. Both are checked on the SQLite backend, through its catalogue and
- * its progress handler. */
+ * a read of the store that fails part-way is an error, never a shorter
+ * answer (both checked on the SQLite backend, through its catalogue and its
+ * progress handler), and a region is one whatever the case of its name. */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -165,4 +165,38 @@ Test(store_schema, an_interrupted_read_is_an_error)
     cr_expect_gt(failures, 10, "loading the rate table was interrupted only %ld times",
                  failures);
     sqlite3_progress_handler(pb__store_db(store), 0, NULL, NULL);
+}
+
+/* ---- names shared by sources ------------------------------------------------ */
+
+static void import_text(pb_store *s, const char *name, const char *text)
+{
+    cr_assert_eq(pb_store_import_facts_text(s, name, text, strlen(text)), PB_OK, "%s: %s", name,
+                 pb_store_errmsg(s));
+}
+
+/* A band's region is one region whatever the case a document spells it in,
+ * and keeps the spelling it was first stored with. */
+Test(store_schema, a_region_is_one_whatever_its_case)
+{
+    store = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    static const char *const doc =
+        "source: {key: %s, kind: dataset, title: t, as_of: 2026-03-01}\n"
+        "companies: [{slug: acme, name: Acme}]\n"
+        "roles: [{slug: swe, name: SWE}]\n"
+        "bands:\n"
+        "  - {company: acme, role: swe, region: %s, currency: EUR, base: [1000, 2000]}\n";
+    char text[512];
+    snprintf(text, sizeof text, doc, "first", "Berlin");
+    import_text(store, "first.yaml", text);
+    snprintf(text, sizeof text, doc, "second", "BERLIN");
+    import_text(store, "second.yaml", text);
+    snprintf(text, sizeof text, doc, "third", "Paris");
+    import_text(store, "third.yaml", text);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM band"), 3);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM region"), 2);
+    cr_expect_eq(test_db_int(store, "SELECT count(DISTINCT region_id) FROM band"), 2);
+    char *name = test_db_text(store, "SELECT name FROM region WHERE lower(name) = 'berlin'");
+    cr_expect_str_eq(name, "Berlin");
+    free(name);
 }
