@@ -180,7 +180,15 @@ static pb_status load_builtin(void *ctx)
 {
     struct builtin_load *b = ctx;
     pb_store *s = b->store;
-    pb_status rc = pb__sql_exec(s->conn, "DELETE FROM source WHERE builtin = 1");
+    /* another process opening the database at the same time may have
+     * loaded it while this one waited for the write lock */
+    char *have = NULL;
+    pb_status rc = meta_get(s, "builtin_hash", &have);
+    bool loaded = have && strcmp(have, b->hash) == 0;
+    pb__free(have);
+    if (rc != PB_OK || loaded)
+        return rc;
+    rc = pb__sql_exec(s->conn, "DELETE FROM source WHERE builtin = 1");
     for (const struct pb__embedded_file *f = pb__embedded_data; rc == PB_OK && f->name; f++) {
         char name[256];
         pb__facts *facts = NULL;
