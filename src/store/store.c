@@ -170,23 +170,58 @@ static void builtin_hash(char out[17])
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
-struct builtin_load {
-    pb_store *store;
-    const char *hash;
-};
+/* The built-in dataset's version: DATASET_VERSION goes up by one whenever
+ * data/ changes in a release (test_builtin_version pins the data's hash to
+ * it), and the newest migration's number in the thousands, so that a new
+ * schema may lay out the same data anew. Stored as meta 'builtin_version'
+ * beside 'builtin_hash'. */
+#define DATASET_VERSION 1
 
-/* Replace every built-in source with the dataset compiled into this binary. */
+long long pb__store_builtin_version(char hash[17])
+{
+    long long latest = 0;
+    for (const struct pb__embedded_file *f = pb__embedded_sql; f->name; f++) {
+        long long n = strtoll(f->name, NULL, 10);
+        if (n > latest)
+            latest = n;
+    }
+    builtin_hash(hash);
+    return latest * 1000 + DATASET_VERSION;
+}
+
+/* Whether the built-in dataset of this binary (version `want`, hash `hash`)
+ * should replace the database's: when the database has none, an older
+ * version (a database of a payband before versions had a hash only and
+ * counts as version 0), or the same version with other data (a build
+ * between releases). Never when the database's is newer: during a rolling
+ * deploy the old instances leave the new dataset alone, so that two
+ * versions never load theirs back and forth. */
+static pb_status builtin_is_stale(pb_store *s, long long want, const char *hash, bool *stale)
+{
+    char *have_hash = NULL, *have_version = NULL;
+    pb_status rc = meta_get(s, "builtin_hash", &have_hash);
+    if (rc == PB_OK)
+        rc = meta_get(s, "builtin_version", &have_version);
+    long long have = have_version ? strtoll(have_version, NULL, 10) : 0;
+    *stale = rc == PB_OK && (!have_hash || want > have ||
+                             (want == have && strcmp(have_hash, hash) != 0));
+    pb__free(have_hash);
+    pb__free(have_version);
+    return rc;
+}
+
+/* Replace every built-in source with the dataset compiled into this binary,
+ * unless another process did so while this one waited for the write lock
+ * (the staleness is read again inside the transaction). */
 static pb_status load_builtin(void *ctx)
 {
-    struct builtin_load *b = ctx;
-    pb_store *s = b->store;
-    /* another process opening the database at the same time may have
-     * loaded it while this one waited for the write lock */
-    char *have = NULL;
-    pb_status rc = meta_get(s, "builtin_hash", &have);
-    bool loaded = have && strcmp(have, b->hash) == 0;
-    pb__free(have);
-    if (rc != PB_OK || loaded)
+    pb_store *s = ctx;
+    char hash[17], version[24];
+    long long want = pb__store_builtin_version(hash);
+    snprintf(version, sizeof version, "%lld", want);
+    bool stale = false;
+    pb_status rc = builtin_is_stale(s, want, hash, &stale);
+    if (rc != PB_OK || !stale)
         return rc;
     rc = pb__sql_exec(s->conn, "DELETE FROM source WHERE builtin = 1");
     for (const struct pb__embedded_file *f = pb__embedded_data; rc == PB_OK && f->name; f++) {
@@ -199,7 +234,9 @@ static pb_status load_builtin(void *ctx)
         pb__facts_free(facts);
     }
     if (rc == PB_OK)
-        rc = meta_set(s, "builtin_hash", b->hash);
+        rc = meta_set(s, "builtin_hash", hash);
+    if (rc == PB_OK)
+        rc = meta_set(s, "builtin_version", version);
     return rc;
 }
 
@@ -216,32 +253,24 @@ pb_status pb_store_open(const char *path, unsigned flags, pb_store **out)
         return rc;
     bool created = false;
     rc = s->conn->ops->migrate(s->conn, &created);
-    if (rc != PB_OK)
-        return rc;
-    /* Whether the database receives the built-in dataset is decided when it
-     * is created — or by the next open, when the one that created it
-     * stopped before deciding. */
-    char *builtin = NULL, *have = NULL;
-    rc = meta_get(s, "builtin", &builtin);
-    if (rc == PB_OK && (created || !builtin)) {
-        pb__free(builtin);
-        builtin = NULL;
-        rc = meta_set(s, "builtin", (flags & PB_STORE_NO_BUILTIN) ? "off" : "on");
-        if (rc == PB_OK)
-            rc = meta_get(s, "builtin", &builtin);
-    }
-    bool wanted = rc == PB_OK && !(flags & PB_STORE_NO_BUILTIN) && builtin &&
-                  strcmp(builtin, "on") == 0;
-    char want[17];
-    builtin_hash(want);
-    if (wanted)
-        rc = meta_get(s, "builtin_hash", &have);
-    if (wanted && rc == PB_OK && (!have || strcmp(have, want) != 0)) {
-        struct builtin_load b = {s, want};
-        rc = pb__store_write(s, load_builtin, &b);
-    }
+    char *builtin = NULL;
+    if (rc == PB_OK)
+        rc = meta_get(s, "builtin", &builtin);
+    /* whether the database has the built-in dataset is decided when it is
+     * created — or by the next open, when the first one failed before it
+     * could say (every payband since the first sets it at creation) */
+    bool on = builtin ? strcmp(builtin, "on") == 0 : !(flags & PB_STORE_NO_BUILTIN);
+    if (rc == PB_OK && !builtin)
+        rc = meta_set(s, "builtin", on ? "on" : "off");
     pb__free(builtin);
-    pb__free(have);
+    if (rc != PB_OK || (flags & PB_STORE_NO_BUILTIN) || !on)
+        return rc;
+    char hash[17];
+    long long want = pb__store_builtin_version(hash);
+    bool stale = false;
+    rc = builtin_is_stale(s, want, hash, &stale);
+    if (rc == PB_OK && stale)
+        rc = pb__store_write(s, load_builtin, s);
     return rc;
 }
 

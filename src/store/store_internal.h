@@ -62,6 +62,11 @@ pb_status pb__store_company_facts(pb_store *store, const char *slug,
                                   struct pb__stored_company_facts *out);
 void pb__store_company_facts_release(struct pb__stored_company_facts *facts);
 
+/* The built-in dataset's version (newest migration * 1000 + the dataset's
+ * own number) and, in `hash`, the FNV-1a hash of the embedded data/ files:
+ * what meta 'builtin_version' and 'builtin_hash' hold once it is loaded. */
+long long pb__store_builtin_version(char hash[17]);
+
 /* ---- transitional (issue 11) ---------------------------------------------
  * For the modules that still speak to SQLite directly (src/reports,
  * src/market, src/plan, src/docs) until they use pb__store_conn and the
