@@ -303,97 +303,104 @@ void pb__places_release(pb__facts *f)
 
 /* ---- writing --------------------------------------------------------- */
 
-static pb_status db_fail(sqlite3 *db, pb__diag *diag, const char *what)
+static pb_status bind_line(pb__stmt *st, int i, long line)
 {
-    return pb__diag_set(diag, PB_ERR_DB, NULL, 0, "%s: %s", what, sqlite3_errmsg(db));
+    return line > 0 ? pb__sql_bind_int64(st, i, line) : pb__sql_bind_null(st, i);
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+static pb_status write_alias(pb__stmt *st, const struct pb__company_alias *a, int64_t company,
+                             int64_t source)
 {
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
+    char key[256];
+    pb__name_key(key, sizeof key, a->alias, strlen(a->alias));
+    pb_status rc = pb__sql_bind_text(st, 1, key);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_int64(st, 2, company);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_int64(st, 3, source);
+    if (rc == PB_OK)
+        rc = bind_line(st, 4, a->line);
+    return rc == PB_OK ? pb__sql_run(st) : rc;
 }
 
-static pb_status step(sqlite3 *db, sqlite3_stmt *st, pb__diag *diag, const char *what)
+/* Insert the place (the statement returns its id) and give back its id. */
+static pb_status write_place(pb__db *db, pb__stmt *st, const struct pb__place *p,
+                             int64_t source, int64_t *id)
 {
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc == SQLITE_DONE ? PB_OK : db_fail(db, diag, what);
+    pb_status rc = pb__sql_bind_int64(st, 1, source);
+    if (rc == PB_OK)
+        rc = bind_line(st, 2, p->line);
+    const char *texts[] = {p->kind, p->name, p->code, p->country, p->state, p->metro};
+    for (int i = 0; rc == PB_OK && i < 6; i++)
+        rc = pb__sql_bind_text(st, 3 + i, texts[i]);
+    bool row = false;
+    if (rc == PB_OK)
+        rc = pb__sql_step(st, &row);
+    if (rc == PB_OK && row)
+        *id = pb__sql_int64(st, 0);
+    else if (rc == PB_OK)
+        rc = pb__diag_set(db->diag, PB_ERR_DB, NULL, 0, "place: the insert returned no id");
+    pb__sql_reset(st);
+    return rc;
 }
 
-static pb_status write_name(sqlite3 *db, sqlite3_stmt *st, sqlite3_int64 place, const char *text,
-                            pb__diag *diag)
+static pb_status write_name(pb__stmt *st, int64_t place, const char *text)
 {
     char key[256];
     if (!text || !pb__name_key(key, sizeof key, text, strlen(text)) || !key[0])
         return PB_OK;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, place);
-    return step(db, st, diag, "place name");
+    pb_status rc = pb__sql_bind_text(st, 1, key);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_int64(st, 2, place);
+    return rc == PB_OK ? pb__sql_run(st) : rc;
 }
 
-pb_status pb__store_write_places(sqlite3 *db, const pb__facts *f, sqlite3_int64 source,
+pb_status pb__store_write_places(pb__db *db, const pb__facts *f, int64_t source,
                                  pb_status (*company_id)(void *ctx, const char *slug,
-                                                         sqlite3_int64 *id),
-                                 void *ctx, pb__diag *diag)
+                                                         int64_t *id),
+                                 void *ctx)
 {
-    sqlite3_stmt *alias = NULL, *place = NULL, *name = NULL;
-    pb_status rc = PB_OK;
+    pb__stmt *alias = NULL, *place = NULL, *name = NULL;
     if (f->company_aliases.count == 0 && f->places.count == 0)
         return PB_OK;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT OR REPLACE INTO company_alias(key, company_id, source_id, line) "
-                           "VALUES (?, ?, ?, ?)",
-                           -1, &alias, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db,
-                           "INSERT INTO place(source_id, line, kind, name, code, country, state, "
-                           "metro) VALUES (?,?,?,?,?,?,?,?)",
-                           -1, &place, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO place_name(key, place_id) VALUES (?, ?)",
-                           -1, &name, NULL) != SQLITE_OK) {
-        rc = db_fail(db, diag, "places");
-        goto done;
-    }
+    /* a later alias of the same spelling (this document's or another's)
+     * takes it over */
+    pb_status rc = pb__sql_prepare(db,
+                                   "INSERT INTO company_alias(key, company_id, source_id, line) "
+                                   "VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                                   "company_id = excluded.company_id, "
+                                   "source_id = excluded.source_id, line = excluded.line",
+                                   &alias);
+    if (rc == PB_OK)
+        rc = pb__sql_prepare(db,
+                             "INSERT INTO place(source_id, line, kind, name, code, country, "
+                             "state, metro) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+                             &place);
+    if (rc == PB_OK)
+        rc = pb__sql_prepare(db,
+                             "INSERT INTO place_name(key, place_id) VALUES (?, ?) "
+                             "ON CONFLICT (key, place_id) DO NOTHING",
+                             &name);
     for (size_t i = 0; rc == PB_OK && i < f->company_aliases.count; i++) {
         const struct pb__company_alias *a = &f->company_aliases.items[i];
-        char key[256];
-        sqlite3_int64 id = 0;
-        pb__name_key(key, sizeof key, a->alias, strlen(a->alias));
-        if ((rc = company_id(ctx, a->company, &id)) != PB_OK)
-            break;
-        sqlite3_bind_text(alias, 1, key, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(alias, 2, id);
-        sqlite3_bind_int64(alias, 3, source);
-        if (a->line > 0)
-            sqlite3_bind_int64(alias, 4, a->line);
-        rc = step(db, alias, diag, "company alias");
+        int64_t id = 0;
+        rc = company_id(ctx, a->company, &id);
+        if (rc == PB_OK)
+            rc = write_alias(alias, a, id, source);
     }
     for (size_t i = 0; rc == PB_OK && i < f->places.count; i++) {
         const struct pb__place *p = &f->places.items[i];
-        sqlite3_bind_int64(place, 1, source);
-        if (p->line > 0)
-            sqlite3_bind_int64(place, 2, p->line);
-        bind_text(place, 3, p->kind);
-        bind_text(place, 4, p->name);
-        bind_text(place, 5, p->code);
-        bind_text(place, 6, p->country);
-        bind_text(place, 7, p->state);
-        bind_text(place, 8, p->metro);
-        if ((rc = step(db, place, diag, "place")) != PB_OK)
-            break;
-        sqlite3_int64 id = sqlite3_last_insert_rowid(db);
-        rc = write_name(db, name, id, p->name, diag);
+        int64_t id = 0;
+        rc = write_place(db, place, p, source, &id);
         if (rc == PB_OK)
-            rc = write_name(db, name, id, p->code, diag);
+            rc = write_name(name, id, p->name);
+        if (rc == PB_OK)
+            rc = write_name(name, id, p->code);
         for (size_t j = 0; rc == PB_OK && j < p->alias_count; j++)
-            rc = write_name(db, name, id, p->aliases[j], diag);
+            rc = write_name(name, id, p->aliases[j]);
     }
-done:
-    sqlite3_finalize(alias);
-    sqlite3_finalize(place);
-    sqlite3_finalize(name);
+    pb__sql_finalize(alias);
+    pb__sql_finalize(place);
+    pb__sql_finalize(name);
     return rc;
 }

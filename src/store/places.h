@@ -4,12 +4,13 @@
 #ifndef PB_PLACES_H
 #define PB_PLACES_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/diag.h"
 #include "core/yamlutil.h"
+#include "store/db.h"
 #include "store/facts.h"
 
 /* The key of a name: ASCII letters and digits lower-cased, other UTF-8
@@ -27,11 +28,12 @@ pb_status pb__dataset_read_places(pb__yaml *y, yaml_node_t *root, pb__facts *fac
                                   pb__diag *diag);
 
 /* Write a document's aliases and places inside the caller's transaction;
- * `company_id` gives the id of a declared company slug. */
-pb_status pb__store_write_places(sqlite3 *db, const pb__facts *facts, sqlite3_int64 source,
+ * `company_id` gives the id of a declared company slug. Messages go to the
+ * connection's diag. */
+pb_status pb__store_write_places(pb__db *db, const pb__facts *facts, int64_t source,
                                  pb_status (*company_id)(void *ctx, const char *slug,
-                                                         sqlite3_int64 *id),
-                                 void *ctx, pb__diag *diag);
+                                                         int64_t *id),
+                                 void *ctx);
 
 /* Free the aliases and places of a facts value (called by pb__facts_free). */
 void pb__places_release(pb__facts *facts);

@@ -8,15 +8,18 @@
 #include "core/alloc.h"
 #include "payband/fx.h"
 #include "store/store_internal.h"
+#include "store/write_facts.h"
 
 #define ECB_SOURCE_KEY "ecb-reference-rates"
 
 /* ---- importing an ECB history -------------------------------------------- */
 
-struct rate_writer {
+struct rate_import {
     pb_store *store;
-    sqlite3_stmt *insert;
-    sqlite3_int64 source;
+    pb_fx *fx;
+    const char *file;
+    pb__stmt *insert;
+    int64_t source;
     size_t count;
     pb_date latest;
 };
@@ -24,22 +27,68 @@ struct rate_writer {
 static pb_status write_one_rate(void *ctx, pb_date date, const char *base, const char *quote,
                                 double rate, const char *source)
 {
-    struct rate_writer *w = ctx;
+    struct rate_import *w = ctx;
     (void)source;
-    pb__store_bind_date(w->insert, 1, date);
-    sqlite3_bind_text(w->insert, 2, base, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->insert, 3, quote, -1, SQLITE_STATIC);
-    sqlite3_bind_double(w->insert, 4, rate);
-    sqlite3_bind_int64(w->insert, 5, w->source);
+    pb_status rc = pb__sql_bind_date(w->insert, 1, date);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(w->insert, 2, base);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(w->insert, 3, quote);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_double(w->insert, 4, rate);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_int64(w->insert, 5, w->source);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_null(w->insert, 6); /* line */
+    if (rc == PB_OK)
+        rc = pb__sql_bind_null(w->insert, 7); /* note */
+    if (rc != PB_OK)
+        return rc;
     w->count++;
     if (date > w->latest || w->latest == PB_DATE_NONE)
         w->latest = date;
-    return pb__store_step(w->store, w->insert, "exchange rate");
+    return pb__sql_run(w->insert);
+}
+
+/* The source's as_of is its newest rate's date. */
+static pb_status date_ecb_source(pb__db *db, int64_t source, pb_date latest)
+{
+    pb__stmt *st = NULL;
+    pb_status rc = pb__sql_prepare(db, "UPDATE source SET as_of = ? WHERE id = ?", &st);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_date(st, 1, latest);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_int64(st, 2, source);
+    if (rc == PB_OK)
+        rc = pb__sql_run(st);
+    pb__sql_finalize(st);
+    return rc;
+}
+
+static pb_status import_rates(void *ctx)
+{
+    struct rate_import *w = ctx;
+    pb__db *db = pb__store_conn(w->store);
+    w->insert = NULL;
+    w->source = 0;
+    w->count = 0;
+    w->latest = PB_DATE_NONE;
+    pb_status rc = pb__store_source_row(w->store, ECB_SOURCE_KEY,
+                                        "ECB euro foreign exchange reference rates", w->file,
+                                        PB_DATE_NONE, &w->source);
+    if (rc == PB_OK)
+        rc = pb__sql_prepare(db, PB__STORE_PUT_RATE, &w->insert);
+    if (rc == PB_OK)
+        rc = pb_fx_each(w->fx, write_one_rate, w);
+    pb__sql_finalize(w->insert);
+    w->insert = NULL;
+    if (rc == PB_OK && w->latest != PB_DATE_NONE)
+        rc = date_ecb_source(db, w->source, w->latest);
+    return rc;
 }
 
 pb_status pb_store_import_rates(pb_store *s, const char *path, size_t *imported)
 {
-    struct rate_writer w = {.store = s, .latest = PB_DATE_NONE};
     pb__diag *diag = pb__store_diag(s);
     pb_fx *fx = pb_fx_new();
     if (!fx)
@@ -51,30 +100,9 @@ pb_status pb_store_import_rates(pb_store *s, const char *path, size_t *imported)
         return rc;
     }
     const char *slash = strrchr(path, '/');
-    rc = pb__store_begin(s);
-    if (rc == PB_OK)
-        rc = pb__store_source_row(s, ECB_SOURCE_KEY, "ECB euro foreign exchange reference rates",
-                                  slash ? slash + 1 : path, PB_DATE_NONE, &w.source);
-    if (rc == PB_OK)
-        rc = pb__store_prepare(s,
-                               "INSERT OR REPLACE INTO fx_rate(date, base, quote, rate, "
-                               "source_id) VALUES (?,?,?,?,?)",
-                               &w.insert);
-    if (rc == PB_OK)
-        rc = pb_fx_each(fx, write_one_rate, &w);
-    sqlite3_finalize(w.insert);
-    if (rc == PB_OK && w.latest != PB_DATE_NONE) {
-        sqlite3_stmt *st = NULL;
-        rc = pb__store_prepare(s, "UPDATE source SET as_of = ? WHERE id = ?", &st);
-        if (rc == PB_OK) {
-            pb__store_bind_date(st, 1, w.latest);
-            sqlite3_bind_int64(st, 2, w.source);
-            rc = pb__store_step(s, st, "source");
-        }
-        sqlite3_finalize(st);
-    }
+    struct rate_import w = {.store = s, .fx = fx, .file = slash ? slash + 1 : path};
+    rc = pb__store_write(s, import_rates, &w);
     pb_fx_free(fx);
-    rc = pb__store_finish(s, rc);
     if (rc == PB_OK && imported)
         *imported = w.count;
     return rc;
@@ -86,6 +114,84 @@ pb_status pb_store_add_rate(pb_store *s, pb_date date, const char *base, const c
                             double rate, const char *source)
 {
     return pb_store_set_rate(s, date, base, quote, rate, source, 0);
+}
+
+struct rate_set {
+    pb_store *store;
+    pb_date date;
+    const char *base, *quote, *source;
+    double rate;
+    bool replace;
+};
+
+/* Delete the day's rates of the pair in both directions, from every source. */
+static pb_status delete_day_pair(pb__db *db, const struct rate_set *r)
+{
+    pb__stmt *st = NULL;
+    pb_status rc = pb__sql_prepare(db,
+                                   "DELETE FROM fx_rate WHERE date = ?1 AND ((base = ?2 AND "
+                                   "quote = ?3) OR (base = ?3 AND quote = ?2))",
+                                   &st);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_date(st, 1, r->date);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 2, r->base);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 3, r->quote);
+    if (rc == PB_OK)
+        rc = pb__sql_run(st);
+    pb__sql_finalize(st);
+    return rc;
+}
+
+/* The id of source `key`, 0 when there is none. */
+static pb_status source_id(pb__db *db, const char *key, int64_t *id)
+{
+    pb__stmt *st = NULL;
+    bool row = false;
+    *id = 0;
+    pb_status rc = pb__sql_prepare(db, "SELECT id FROM source WHERE key = ?", &st);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 1, key);
+    if (rc == PB_OK)
+        rc = pb__sql_step(st, &row);
+    if (rc == PB_OK && row)
+        *id = pb__sql_int64(st, 0);
+    pb__sql_finalize(st);
+    return rc;
+}
+
+static pb_status set_rate(void *ctx)
+{
+    struct rate_set *r = ctx;
+    pb__db *db = pb__store_conn(r->store);
+    pb__stmt *st = NULL;
+    int64_t src = 0;
+    pb_status rc = r->replace ? delete_day_pair(db, r) : PB_OK;
+    if (rc == PB_OK)
+        rc = source_id(db, r->source, &src);
+    if (rc == PB_OK && !src)
+        rc = pb__store_source_row(r->store, r->source, r->source, NULL, r->date, &src);
+    if (rc == PB_OK)
+        rc = pb__sql_prepare(db, PB__STORE_PUT_RATE, &st);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_date(st, 1, r->date);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 2, r->base);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 3, r->quote);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_double(st, 4, r->rate);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_int64(st, 5, src);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_null(st, 6); /* line */
+    if (rc == PB_OK)
+        rc = pb__sql_bind_null(st, 7); /* note */
+    if (rc == PB_OK)
+        rc = pb__sql_run(st);
+    pb__sql_finalize(st);
+    return rc;
 }
 
 pb_status pb_store_set_rate(pb_store *s, pb_date date, const char *base, const char *quote,
@@ -114,52 +220,14 @@ pb_status pb_store_set_rate(pb_store *s, pb_date date, const char *base, const c
     if (rc != PB_OK)
         return pb__diag_set(diag, rc, NULL, 0, "%s", msg);
 
-    sqlite3_stmt *st = NULL;
-    sqlite3_int64 src = 0;
-    rc = pb__store_begin(s);
-    if (rc == PB_OK && (flags & PB_STORE_RATE_REPLACE)) {
-        rc = pb__store_prepare(s,
-                               "DELETE FROM fx_rate WHERE date = ?1 AND ((base = ?2 AND quote = "
-                               "?3) OR (base = ?3 AND quote = ?2))",
-                               &st);
-        if (rc == PB_OK) {
-            pb__store_bind_date(st, 1, date);
-            sqlite3_bind_text(st, 2, base, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, quote, -1, SQLITE_STATIC);
-            rc = pb__store_step(s, st, "exchange rate");
-        }
-        sqlite3_finalize(st);
-        st = NULL;
-    }
-    if (rc == PB_OK)
-        rc = pb__store_prepare(s, "SELECT id FROM source WHERE key = ?", &st);
-    if (rc == PB_OK) {
-        sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-        int step = sqlite3_step(st);
-        if (step == SQLITE_ROW)
-            src = sqlite3_column_int64(st, 0);
-        else if (step != SQLITE_DONE)
-            rc = pb__store_db_error(s, "source");
-        sqlite3_finalize(st);
-        st = NULL;
-        if (rc == PB_OK && !src)
-            rc = pb__store_source_row(s, source, source, NULL, date, &src);
-    }
-    if (rc == PB_OK)
-        rc = pb__store_prepare(s,
-                               "INSERT OR REPLACE INTO fx_rate(date, base, quote, rate, "
-                               "source_id) VALUES (?,?,?,?,?)",
-                               &st);
-    if (rc == PB_OK) {
-        pb__store_bind_date(st, 1, date);
-        sqlite3_bind_text(st, 2, base, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, quote, -1, SQLITE_STATIC);
-        sqlite3_bind_double(st, 4, rate);
-        sqlite3_bind_int64(st, 5, src);
-        rc = pb__store_step(s, st, "exchange rate");
-    }
-    sqlite3_finalize(st);
-    return pb__store_finish(s, rc);
+    struct rate_set r = {.store = s,
+                         .date = date,
+                         .base = base,
+                         .quote = quote,
+                         .source = source,
+                         .rate = rate,
+                         .replace = (flags & PB_STORE_RATE_REPLACE) != 0};
+    return pb__store_write(s, set_rate, &r);
 }
 
 /* ---- listing and deleting ------------------------------------------------- */
@@ -171,78 +239,118 @@ pb_status pb_store_list_rates(pb_store *s, const pb_rate_filter *filter,
     pb_rate_filter all = {NULL, NULL, PB_DATE_NONE};
     if (!filter)
         filter = &all;
-    sqlite3_stmt *st = NULL;
-    pb_status rc = pb__store_prepare(
-        s,
+    pb__stmt *st = NULL;
+    pb_status rc = pb__sql_prepare(
+        pb__store_conn(s),
         "SELECT r.date, r.base, r.quote, r.rate, s.key, s.builtin FROM fx_rate r "
         "JOIN source s ON s.id = r.source_id "
-        "WHERE (?1 IS NULL OR r.base = ?1) AND (?2 IS NULL OR r.quote = ?2) "
-        "AND (?3 IS NULL OR r.date >= ?3) ORDER BY r.date, r.base, r.quote, s.key",
+        "WHERE (CAST(?1 AS TEXT) IS NULL OR r.base = ?1) "
+        "AND (CAST(?2 AS TEXT) IS NULL OR r.quote = ?2) "
+        "AND (CAST(?3 AS TEXT) IS NULL OR r.date >= ?3) ORDER BY r.date, r.base, r.quote, s.key",
         &st);
-    if (rc != PB_OK)
-        return rc;
-    if (filter->base)
-        sqlite3_bind_text(st, 1, filter->base, -1, SQLITE_STATIC);
-    if (filter->quote)
-        sqlite3_bind_text(st, 2, filter->quote, -1, SQLITE_STATIC);
-    pb__store_bind_date(st, 3, filter->since);
-    int step;
-    while (rc == PB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        pb_stored_rate r = {.date = pb__col_date(st, 0)};
-        const char *b = (const char *)sqlite3_column_text(st, 1);
-        const char *q = (const char *)sqlite3_column_text(st, 2);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 1, filter->base);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 2, filter->quote);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_date(st, 3, filter->since);
+    bool row = false;
+    while (rc == PB_OK && (rc = pb__sql_step(st, &row)) == PB_OK && row) {
+        pb_stored_rate r = {.date = pb__sql_date(st, 0)};
+        const char *b = pb__sql_text(st, 1);
         snprintf(r.base, sizeof r.base, "%s", b ? b : "");
+        const char *q = pb__sql_text(st, 2);
         snprintf(r.quote, sizeof r.quote, "%s", q ? q : "");
-        r.rate = sqlite3_column_double(st, 3);
-        r.source = (const char *)sqlite3_column_text(st, 4);
-        r.builtin = sqlite3_column_int(st, 5);
+        r.rate = pb__sql_double(st, 3);
+        r.source = pb__sql_text(st, 4);
+        r.builtin = pb__sql_int64(st, 5) != 0;
         if (!r.source)
             r.source = "";
         rc = each(ctx, &r);
     }
-    if (rc == PB_OK && step != SQLITE_DONE)
-        rc = pb__store_db_error(s, "exchange rates");
-    sqlite3_finalize(st);
+    pb__sql_finalize(st);
+    return rc;
+}
+
+struct rate_delete {
+    pb_store *store;
+    pb_date date;
+    const char *base, *quote, *source;
+    size_t deleted;
+};
+
+static pb_status delete_rate(void *ctx)
+{
+    struct rate_delete *d = ctx;
+    pb__stmt *st = NULL;
+    d->deleted = 0;
+    pb_status rc = pb__sql_prepare(pb__store_conn(d->store),
+                                   "DELETE FROM fx_rate WHERE date = ?1 AND base = ?2 AND "
+                                   "quote = ?3 AND (CAST(?4 AS TEXT) IS NULL OR source_id = "
+                                   "(SELECT id FROM source WHERE key = ?4))",
+                                   &st);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_date(st, 1, d->date);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 2, d->base);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 3, d->quote);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 4, d->source);
+    if (rc == PB_OK)
+        rc = pb__sql_run(st);
+    if (rc == PB_OK)
+        d->deleted = (size_t)pb__sql_changes(pb__store_conn(d->store));
+    pb__sql_finalize(st);
+    if (rc == PB_OK && d->deleted == 0) {
+        char day[11];
+        pb_date_format(d->date, day);
+        rc = pb__diag_set(pb__store_diag(d->store), PB_ERR_NOT_FOUND, NULL, 0,
+                          "no %s/%s rate on %s%s%s%s in the database", d->base, d->quote, day,
+                          d->source ? " from '" : "", d->source ? d->source : "",
+                          d->source ? "'" : "");
+    }
     return rc;
 }
 
 pb_status pb_store_delete_rate(pb_store *s, pb_date date, const char *base, const char *quote,
                                const char *source, size_t *deleted)
 {
-    sqlite3_stmt *st = NULL;
-    size_t n = 0;
-    pb_status rc = pb__store_begin(s);
-    if (rc == PB_OK)
-        rc = pb__store_prepare(s,
-                               "DELETE FROM fx_rate WHERE date = ?1 AND base = ?2 AND quote = ?3 "
-                               "AND (?4 IS NULL OR source_id = (SELECT id FROM source WHERE key "
-                               "= ?4))",
-                               &st);
-    if (rc == PB_OK) {
-        pb__store_bind_date(st, 1, date);
-        sqlite3_bind_text(st, 2, base, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, quote, -1, SQLITE_STATIC);
-        if (source)
-            sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
-        rc = pb__store_step(s, st, "exchange rate");
-        if (rc == PB_OK)
-            n = (size_t)sqlite3_changes(pb__store_db(s));
-    }
-    sqlite3_finalize(st);
-    if (rc == PB_OK && n == 0) {
-        char day[11];
-        pb_date_format(date, day);
-        rc = pb__diag_set(pb__store_diag(s), PB_ERR_NOT_FOUND, NULL, 0,
-                          "no %s/%s rate on %s%s%s%s in the database", base, quote, day,
-                          source ? " from '" : "", source ? source : "", source ? "'" : "");
-    }
-    rc = pb__store_finish(s, rc);
+    struct rate_delete d = {s, date, base, quote, source, 0};
+    pb_status rc = pb__store_write(s, delete_rate, &d);
     if (rc == PB_OK && deleted)
-        *deleted = n;
+        *deleted = d.deleted;
     return rc;
 }
 
 /* ---- the table conversions read ------------------------------------------- */
+
+/* Add one row of the rate table (date, base, quote, rate, source key) to
+ * `fx`; a row the table refuses names itself and the command that deletes
+ * it. */
+static pb_status load_rate_row(pb__stmt *st, pb_fx *fx, pb__diag *diag)
+{
+    const char *day = pb__sql_text(st, 0);
+    const char *base = pb__sql_text(st, 1);
+    const char *quote = pb__sql_text(st, 2);
+    double rate = pb__sql_double(st, 3);
+    const char *key = pb__sql_text(st, 4);
+    pb_date d;
+    if (!day || pb_date_parse(day, &d) != PB_OK)
+        return pb__diag_set(diag, PB_ERR_DB, NULL, 0, "bad date '%s' in the rate table",
+                            day ? day : "");
+    pb_status rc = pb_fx_add(fx, d, base, quote, rate, key);
+    if (rc == PB_ERR_NOMEM)
+        pb__diag_set(diag, rc, NULL, 0, "%s", pb_fx_errmsg(fx));
+    else if (rc != PB_OK)
+        pb__diag_set(diag, rc, NULL, 0,
+                     "exchange rates: the database holds 1 %s = %g %s on %s (%s): %s; "
+                     "delete it with `payband rates delete %s %s %s --source %s`",
+                     base ? base : "", rate, quote ? quote : "", day, key ? key : "",
+                     pb_fx_errmsg(fx), day, base ? base : "", quote ? quote : "",
+                     key ? key : "");
+    return rc;
+}
 
 pb_status pb_store_fx(pb_store *s, pb_fx **out)
 {
@@ -250,51 +358,28 @@ pb_status pb_store_fx(pb_store *s, pb_fx **out)
     pb__diag *diag = pb__store_diag(s);
     /* Another connection's commit (another thread's handle, another
      * process) changes the data version: the rates are loaded again. */
-    int version = pb__store_pragma_data_version(s);
+    int64_t version = pb__store_pragma_data_version(s);
     if (*cache && version >= 0 && version == *pb__store_fx_version(s)) {
         *out = *cache;
         return PB_OK;
     }
     pb_fx_free(*cache);
     *cache = NULL;
-    sqlite3_stmt *st = NULL;
+    pb__stmt *st = NULL;
     pb_fx *fx = pb_fx_new();
     if (!fx)
         return pb__diag_set(diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     /* User sources after built-in ones, each in pair and date order: on a
      * day holding a pair both ways round, the later source is used. */
-    pb_status rc = pb__store_prepare(s,
-                                     "SELECT r.date, r.base, r.quote, r.rate, s.key FROM fx_rate r "
-                                     "JOIN source s ON s.id = r.source_id "
-                                     "ORDER BY s.builtin DESC, r.source_id, r.base, r.quote, r.date",
-                                     &st);
-    int step = SQLITE_DONE;
-    while (rc == PB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *day = (const char *)sqlite3_column_text(st, 0);
-        const char *base = (const char *)sqlite3_column_text(st, 1);
-        const char *quote = (const char *)sqlite3_column_text(st, 2);
-        const char *key = (const char *)sqlite3_column_text(st, 4);
-        double rate = sqlite3_column_double(st, 3);
-        pb_date d;
-        if (!day || pb_date_parse(day, &d) != PB_OK) {
-            rc = pb__diag_set(diag, PB_ERR_DB, NULL, 0, "bad date '%s' in the rate table",
-                              day ? day : "");
-            break;
-        }
-        rc = pb_fx_add(fx, d, base, quote, rate, key);
-        if (rc == PB_ERR_NOMEM)
-            pb__diag_set(diag, rc, NULL, 0, "%s", pb_fx_errmsg(fx));
-        else if (rc != PB_OK)
-            pb__diag_set(diag, rc, NULL, 0,
-                         "exchange rates: the database holds 1 %s = %g %s on %s (%s): %s; "
-                         "delete it with `payband rates delete %s %s %s --source %s`",
-                         base ? base : "", rate, quote ? quote : "", day, key ? key : "",
-                         pb_fx_errmsg(fx), day, base ? base : "", quote ? quote : "",
-                         key ? key : "");
-    }
-    if (rc == PB_OK && step != SQLITE_DONE)
-        rc = pb__store_db_error(s, "exchange rates");
-    sqlite3_finalize(st);
+    pb_status rc = pb__sql_prepare(pb__store_conn(s),
+                                   "SELECT r.date, r.base, r.quote, r.rate, s.key FROM fx_rate r "
+                                   "JOIN source s ON s.id = r.source_id "
+                                   "ORDER BY s.builtin DESC, r.source_id, r.base, r.quote, r.date",
+                                   &st);
+    bool row = false;
+    while (rc == PB_OK && (rc = pb__sql_step(st, &row)) == PB_OK && row)
+        rc = load_rate_row(st, fx, diag);
+    pb__sql_finalize(st);
     if (rc != PB_OK) {
         pb_fx_free(fx);
         return rc;

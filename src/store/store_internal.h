@@ -2,8 +2,8 @@
 #ifndef PB_STORE_INTERNAL_H
 #define PB_STORE_INTERNAL_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/diag.h"
 #include "store/db.h"
@@ -14,40 +14,30 @@
 /* The store's database connection (borrowed): what the modules query
  * through (store/db.h). */
 pb__db *pb__store_conn(pb_store *store);
-/* The SQLite handle of a SQLite store (borrowed), for the modules that have
- * not yet moved to pb__store_conn; NULL for other backends. */
-sqlite3 *pb__store_db(pb_store *store);
-/* A text column as a new string (NULL for SQL NULL); sets *oom when the copy
- * fails, so that callers tell "no value" from "no memory". */
-char *pb__col_dup(sqlite3_stmt *st, int col, bool *oom);
-/* A 'YYYY-MM-DD' column as a date, PB_DATE_NONE for NULL or a bad value. */
-pb_date pb__col_date(sqlite3_stmt *st, int col);
 /* The handle's message buffer, for modules that report through the store. */
 pb__diag *pb__store_diag(pb_store *store);
 
-/* Pieces of the store that its rate table (store/rates.c) shares: prepare a
- * statement, step it to the end (reset for reuse), bind a date (NULL for
- * none), report the connection's error, open and end a write transaction
- * (opening one drops the cached rate table), find or make a user source row,
- * and the cached rate table itself. */
-pb_status pb__store_prepare(pb_store *store, const char *sql, sqlite3_stmt **st);
-pb_status pb__store_step(pb_store *store, sqlite3_stmt *st, const char *what);
-void pb__store_bind_date(sqlite3_stmt *st, int i, pb_date date);
-pb_status pb__store_db_error(pb_store *store, const char *what);
-pb_status pb__store_begin(pb_store *store);
-pb_status pb__store_finish(pb_store *store, pb_status rc);
+/* Run `body(ctx)` as one write transaction of the store
+ * (pb__sql_transaction, PB__TX_WRITE): the cached rate table is dropped, and
+ * a conflict with another writer is retried, so `body` may run more than
+ * once and must start from nothing each time. On failure nothing of it
+ * remains. */
+pb_status pb__store_write(pb_store *store, pb_status (*body)(void *ctx), void *ctx);
+/* Inside a write: find the user source row `key`, or make it (a `dataset`
+ * source titled `title`, read from `file`, as of `as_of`). */
 pb_status pb__store_source_row(pb_store *store, const char *key, const char *title,
-                               const char *file, pb_date as_of, sqlite3_int64 *id);
+                               const char *file, pb_date as_of, int64_t *id);
+/* The cached rate table (pb_store_fx) and the data version it was loaded
+ * at. */
 pb_fx **pb__store_fx_cache(pb_store *store);
-/* PRAGMA data_version when the cached rates were loaded (pb_store_fx). */
-int *pb__store_fx_version(pb_store *store);
-/* PRAGMA data_version of the handle: it changes when another connection
- * commits (-1 when it cannot be read). */
-int pb__store_pragma_data_version(pb_store *store);
+int64_t *pb__store_fx_version(pb_store *store);
+/* The connection's data version (pb__db_ops.data_version): it changes when
+ * any connection commits a write (-1 when it cannot be read). */
+int64_t pb__store_pragma_data_version(pb_store *store);
 
-/* Write every fact of one source document in a single BEGIN IMMEDIATE
- * transaction, first deleting what the same source key gave before (so a
- * re-import replaces, never duplicates). On failure nothing changes. */
+/* Write every fact of one source document in a single write transaction,
+ * first deleting what the same source key gave before (so a re-import
+ * replaces, never duplicates). On failure nothing changes. */
 pb_status pb__store_replace_facts(pb_store *store, const pb__facts *facts);
 
 /* Remove a source and all its facts. PB_ERR_NOT_FOUND if there is none. */
@@ -76,5 +66,16 @@ void pb__store_company_facts_release(struct pb__stored_company_facts *facts);
  * own number) and, in `hash`, the FNV-1a hash of the embedded data/ files:
  * what meta 'builtin_version' and 'builtin_hash' hold once it is loaded. */
 long long pb__store_builtin_version(char hash[17]);
+
+/* ---- transitional (issue 11) ---------------------------------------------
+ * For the modules that still speak to SQLite directly (src/reports,
+ * src/market, src/plan, src/docs) until they use pb__store_conn and the
+ * pb__sql_* calls; removed with them. The SQLite handle of a SQLite store
+ * (borrowed; NULL for other backends), and the column readers over SQLite
+ * statements (implemented by the SQLite backend, store/sqlite.c). */
+#include <sqlite3.h>
+sqlite3 *pb__store_db(pb_store *store);
+char *pb__col_dup(sqlite3_stmt *st, int col, bool *oom);
+pb_date pb__col_date(sqlite3_stmt *st, int col);
 
 #endif
