@@ -119,7 +119,14 @@ pb_status pb__writer_begin(pb__writer *w, pb_reports *r, const char *source, con
 {
     memset(w, 0, sizeof *w);
     w->r = r;
-    pb_status rc = pb__sql_begin(r->db, PB__TX_WRITE);
+    pb_status rc = PB_OK;
+    /* SQLite: a page cache big enough for the indexes an import touches
+     * (bounded), without which a large import takes half as long again.
+     * Asked for of the SQLite backend only, until it sets it at open. */
+    if (r->db->ops == &pb__sqlite_ops)
+        rc = pb__sql_exec(r->db, "PRAGMA cache_size = -131072");
+    if (rc == PB_OK)
+        rc = pb__sql_begin(r->db, PB__TX_WRITE);
     if (rc != PB_OK) {
         rc = db_error(w, rc, "database");
         w->r = NULL; /* nothing to roll back */
