@@ -132,7 +132,7 @@ static pb_status resolve_region(pb_reports *r, const pb__refdata *ref, const cha
                               "SELECT id FROM report_region WHERE city_key = ?1 AND "
                               "(?2 = '' OR state = ?2) AND (?3 = '' OR country = ?3) LIMIT 2",
                               &st);
-        b.st = st;
+        b = (pb__binds){st, 0, rc}; /* nothing is bound when there is no statement */
         pb__bind_text(&b, g->city_key);
         pb__bind_text(&b, g->state);
         pb__bind_text(&b, g->country);
@@ -141,18 +141,18 @@ static pb_status resolve_region(pb_reports *r, const pb__refdata *ref, const cha
                               "SELECT id FROM report_region WHERE state = ? AND country = ? "
                               "LIMIT 2",
                               &st);
-        b.st = st;
+        b = (pb__binds){st, 0, rc}; /* nothing is bound when there is no statement */
         pb__bind_text(&b, g->state);
         pb__bind_text(&b, g->country);
     } else if (strcmp(g->kind, "country") == 0) {
         rc = pb__reports_stmt(r, PB__SLOT_COUNTRY,
                               "SELECT id FROM report_region WHERE country = ? LIMIT 2", &st);
-        b.st = st;
+        b = (pb__binds){st, 0, rc}; /* nothing is bound when there is no statement */
         pb__bind_text(&b, g->country);
     } else if (strcmp(g->kind, "metro") == 0) {
         rc = pb__reports_stmt(r, PB__SLOT_METRO,
                               "SELECT id FROM report_region WHERE metro = ? LIMIT 2", &st);
-        b.st = st;
+        b = (pb__binds){st, 0, rc}; /* nothing is bound when there is no statement */
         pb__bind_text(&b, g->metro);
     } else {
         rc = pb__reports_stmt(r, PB__SLOT_REMOTE,
