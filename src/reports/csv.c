@@ -93,6 +93,8 @@ static bool fill(pb__csv *c)
     return true;
 }
 
+const char pb__csv_nomem[] = "out of memory";
+
 static void set_error(pb__csv *c, const char *why)
 {
     if (!c->error)
@@ -114,7 +116,7 @@ static void append(pb__csv *c, const char *p, size_t n)
             cap *= 2;
         char *grown = pb__realloc(c->rec, cap);
         if (!grown) {
-            set_error(c, "out of memory");
+            set_error(c, pb__csv_nomem);
             return;
         }
         c->rec = grown;
@@ -141,7 +143,7 @@ static void begin_field(pb__csv *c)
             c->len = l;
         const char **f = l ? pb__realloc(c->field, cap * sizeof *f) : NULL;
         if (!f) {
-            set_error(c, "out of memory");
+            set_error(c, pb__csv_nomem);
             return;
         }
         c->field = f;
@@ -281,6 +283,9 @@ int pb__csv_next(pb__csv *c, struct pb__csv_record *rec)
         for (size_t i = 0; i < c->nfields; i++)
             c->field[i] = c->rec + c->start[i];
     rec->count = c->error ? 0 : c->nfields;
+    rec->error = c->error;
+    if (c->error == pb__csv_nomem)
+        return -1; /* not a fault of the record's: the reading stops */
     rec->field = c->field;
     rec->len = c->len;
     rec->line = first;

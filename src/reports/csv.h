@@ -33,9 +33,10 @@ pb__csv *pb__csv_open_mem(const char *data, size_t len);
 void pb__csv_close(pb__csv *c);
 
 /* The next record: 1 a record, 0 the end of the input, -1 a read error
- * (errno tells) or no memory (the record's error says so). Empty lines are
- * skipped. */
+ * (errno tells) or no memory (the record's error is then pb__csv_nomem).
+ * Empty lines are skipped. */
 int pb__csv_next(pb__csv *c, struct pb__csv_record *rec);
+extern const char pb__csv_nomem[];
 /* Bytes consumed so far, for progress. */
 uint64_t pb__csv_offset(const pb__csv *c);
 

@@ -15,7 +15,7 @@
 #define COMPONENTS 4
 
 struct entry {
-    sqlite3_int64 role, level, region;
+    int64_t role, level, region;
     char currency[4];
     bool has[COMPONENTS];
     int64_t v[COMPONENTS]; /* tc, base, equity, bonus */
@@ -24,7 +24,7 @@ struct entry {
 };
 
 struct item {
-    sqlite3_int64 role, level, region;
+    int64_t role, level, region;
     uint32_t cur;
     int64_t value;
     uint32_t copies;
@@ -61,8 +61,8 @@ static int cmp_item(const void *pa, const void *pb)
 
 struct builder {
     pb_reports *r;
-    sqlite3_stmt *insert;
-    sqlite3_int64 company;
+    pb__stmt *insert;
+    int64_t company;
     double *values;
     uint64_t *copies;
 };
@@ -94,33 +94,30 @@ static pb_status write_group(struct builder *b, int component, const struct item
                 last = items[i].date;
         }
     }
-    sqlite3_stmt *st = b->insert;
-    char d1[11], d2[11];
-    sqlite3_bind_int(st, 1, component);
-    sqlite3_bind_int64(st, 2, b->company);
-    sqlite3_bind_int64(st, 3, items[0].role);
-    sqlite3_bind_int64(st, 4, items[0].region);
-    sqlite3_bind_int64(st, 5, items[0].level);
-    sqlite3_bind_text(st, 6, cur, 3, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 7, (sqlite3_int64)total);
-    sqlite3_bind_int64(st, 8, (sqlite3_int64)n);
-    if (n >= PB_REPORTS_K) { /* smaller groups keep their counts only */
-        sqlite3_bind_int64(st, 9, sum.minor);
-        for (int q = 0; q < 5; q++)
-            sqlite3_bind_double(st, 10 + q,
-                                pb__quantile_weighted(b->values, b->copies, n, total,
-                                                      pb__quantiles[q]));
-    }
-    pb_date_format(first, d1);
-    pb_date_format(last, d2);
-    if (first != PB_DATE_NONE) {
-        sqlite3_bind_text(st, 15, d1, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 16, d2, -1, SQLITE_TRANSIENT);
-    }
-    int step = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return step == SQLITE_DONE ? PB_OK : pb__reports_db_error(b->r, "groups");
+    pb__binds x = {b->insert, 0, PB_OK};
+    bool shown = n >= PB_REPORTS_K; /* smaller groups keep their counts only */
+    pb__bind_int(&x, component);
+    pb__bind_int(&x, b->company);
+    pb__bind_int(&x, items[0].role);
+    pb__bind_int(&x, items[0].region);
+    pb__bind_int(&x, items[0].level);
+    pb__bind_text(&x, cur);
+    pb__bind_int(&x, (int64_t)total);
+    pb__bind_int(&x, (int64_t)n);
+    pb__bind_opt_int(&x, shown, sum.minor);
+    for (int q = 0; q < 5; q++)
+        pb__bind_opt_double(&x, shown,
+                            shown ? pb__quantile_weighted(b->values, b->copies, n, total,
+                                                          pb__quantiles[q])
+                                  : 0);
+    pb__bind_date(&x, first);
+    pb__bind_date(&x, first == PB_DATE_NONE ? PB_DATE_NONE : last);
+    pb_status rc = x.rc;
+    bool row = true;
+    while (rc == PB_OK && row)
+        rc = pb__sql_step(b->insert, &row);
+    pb__sql_reset(b->insert);
+    return rc == PB_OK ? PB_OK : pb__reports_db_error(b->r, rc, "groups");
 }
 
 /* Every group of one grouping (bit 0: by role, 1: by level, 2: by region)
@@ -157,24 +154,30 @@ static pb_status grouping(struct builder *b, const struct entry *e, size_t n, in
     return rc;
 }
 
-static pb_status load_company(pb_reports *r, sqlite3_int64 company, struct entry **out,
+static pb_status load_company(pb_reports *r, int64_t company, struct entry **out,
                               size_t *count)
 {
-    sqlite3_stmt *st = NULL;
+    pb__stmt *st = NULL;
     size_t n = 0, cap = 0;
     struct entry *e = NULL;
-    pb_status rc = PB_OK;
     *out = NULL;
     *count = 0;
-    if (sqlite3_prepare_v2(r->db,
-                           "SELECT coalesce(role_id, 0), coalesce(level_id, 0), "
-                           "coalesce(region_id, 0), currency, tc, base, equity, bonus, copies, "
-                           "date FROM report WHERE company_id = ?",
-                           -1, &st, NULL) != SQLITE_OK)
-        return pb__reports_db_error(r, "groups");
-    sqlite3_bind_int64(st, 1, company);
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    pb_status rc = pb__reports_prepare(r,
+                                       "SELECT coalesce(role_id, 0), coalesce(level_id, 0), "
+                                       "coalesce(region_id, 0), currency, tc, base, equity, "
+                                       "bonus, copies, date FROM report WHERE company_id = ?",
+                                       &st);
+    if (rc == PB_OK && (rc = pb__sql_bind_int64(st, 1, company)) != PB_OK)
+        rc = pb__reports_db_error(r, rc, "groups");
+    bool row = rc == PB_OK;
+    while (rc == PB_OK && row) {
+        pb_status step = pb__sql_step(st, &row);
+        if (step != PB_OK) {
+            rc = pb__reports_db_error(r, step, "groups");
+            break;
+        }
+        if (!row)
+            break;
         if (n == cap) {
             cap = cap ? cap * 2 : 256;
             struct entry *grown = pb__realloc(e, cap * sizeof *e);
@@ -186,21 +189,19 @@ static pb_status load_company(pb_reports *r, sqlite3_int64 company, struct entry
         }
         struct entry *x = &e[n++];
         memset(x, 0, sizeof *x);
-        x->role = sqlite3_column_int64(st, 0);
-        x->level = sqlite3_column_int64(st, 1);
-        x->region = sqlite3_column_int64(st, 2);
-        const unsigned char *cur = sqlite3_column_text(st, 3);
-        snprintf(x->currency, sizeof x->currency, "%s", cur ? (const char *)cur : "");
+        x->role = pb__sql_int64(st, 0);
+        x->level = pb__sql_int64(st, 1);
+        x->region = pb__sql_int64(st, 2);
+        const char *cur = pb__sql_text(st, 3);
+        snprintf(x->currency, sizeof x->currency, "%s", cur ? cur : "");
         for (int k = 0; k < COMPONENTS; k++) {
-            x->has[k] = sqlite3_column_type(st, 4 + k) != SQLITE_NULL;
-            x->v[k] = sqlite3_column_int64(st, 4 + k);
+            x->has[k] = !pb__sql_is_null(st, 4 + k);
+            x->v[k] = pb__sql_int64(st, 4 + k);
         }
-        x->copies = (uint32_t)sqlite3_column_int64(st, 8);
-        x->date = pb__col_date(st, 9);
+        x->copies = (uint32_t)pb__sql_int64(st, 8);
+        x->date = pb__sql_date(st, 9);
     }
-    if (rc == PB_OK && step != SQLITE_DONE)
-        rc = pb__reports_db_error(r, "groups");
-    sqlite3_finalize(st);
+    pb__sql_finalize(st);
     if (rc != PB_OK) {
         pb__free(e);
         return rc;
@@ -210,19 +211,19 @@ static pb_status load_company(pb_reports *r, sqlite3_int64 company, struct entry
     return PB_OK;
 }
 
-static pb_status rebuild_company(pb_reports *r, sqlite3_stmt *del, sqlite3_stmt *insert,
-                                 sqlite3_int64 company)
+static pb_status rebuild_company(pb_reports *r, pb__stmt *del, pb__stmt *insert,
+                                 int64_t company)
 {
-    sqlite3_bind_int64(del, 1, company);
-    int step = sqlite3_step(del);
-    sqlite3_reset(del);
-    if (step != SQLITE_DONE)
-        return pb__reports_db_error(r, "groups");
+    pb_status rc = pb__sql_bind_int64(del, 1, company);
+    if (rc == PB_OK)
+        rc = pb__sql_run(del);
+    if (rc != PB_OK)
+        return pb__reports_db_error(r, rc, "groups");
     if (company == 0)
         return PB_OK; /* reports without a company are queried from their rows */
     struct entry *e = NULL;
     size_t n = 0;
-    pb_status rc = load_company(r, company, &e, &n);
+    rc = load_company(r, company, &e, &n);
     struct builder b = {r, insert, company, NULL, NULL};
     struct item *items = NULL;
     if (rc == PB_OK && n > 0) {
@@ -244,54 +245,53 @@ static pb_status rebuild_company(pb_reports *r, sqlite3_stmt *del, sqlite3_stmt 
 
 struct rebuild {
     pb_reports *r;
-    sqlite3_stmt *del, *insert;
+    pb__stmt *del, *insert;
 };
 
 static pb_status rebuild_one(void *ctx, uint64_t company, uint32_t count)
 {
     struct rebuild *x = ctx;
     (void)count;
-    return rebuild_company(x->r, x->del, x->insert, (sqlite3_int64)company);
+    return rebuild_company(x->r, x->del, x->insert, (int64_t)company);
 }
 
 pb_status pb__groups_rebuild(pb_reports *r, const pb__countmap *companies)
 {
     struct rebuild x = {r, NULL, NULL};
-    sqlite3_stmt *dirty = NULL;
+    pb__stmt *dirty = NULL;
     pb__countmap all = {0};
-    pb_status rc = PB_OK;
-    if (sqlite3_prepare_v2(r->db, "DELETE FROM report_group WHERE component IN (0, 1, 2, 3) AND company_id = ?", -1, &x.del,
-                           NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(r->db,
-                           "INSERT INTO report_group(component, company_id, role_id, region_id, "
-                           "level_id, currency, n, distinct_n, total, p10, p25, p50, p75, p90, "
-                           "first_date, last_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                           -1, &x.insert, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(r->db, "DELETE FROM report_dirty RETURNING company_id", -1, &dirty,
-                           NULL) != SQLITE_OK) {
-        rc = pb__reports_db_error(r, "groups");
-        goto done;
-    }
+    pb_status rc = pb__reports_prepare(r,
+                                       "DELETE FROM report_group WHERE component IN (0, 1, 2, 3) "
+                                       "AND company_id = ?",
+                                       &x.del);
+    if (rc == PB_OK)
+        rc = pb__reports_prepare(r,
+                                 "INSERT INTO report_group(component, company_id, role_id, "
+                                 "region_id, level_id, currency, n, distinct_n, total, p10, p25, "
+                                 "p50, p75, p90, first_date, last_date) VALUES "
+                                 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                 &x.insert);
+    if (rc == PB_OK)
+        rc = pb__reports_prepare(r, "DELETE FROM report_dirty RETURNING company_id", &dirty);
     /* the companies asked for, and those whose reports were deleted since */
-    int step;
-    while ((step = sqlite3_step(dirty)) == SQLITE_ROW) {
-        bool fresh;
-        if (pb__countmap_add(&all, (uint64_t)sqlite3_column_int64(dirty, 0), 1, &fresh) != PB_OK) {
-            rc = pb__diag_set(&r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-            goto done;
+    bool row = rc == PB_OK;
+    while (rc == PB_OK && row) {
+        pb_status step = pb__sql_step(dirty, &row);
+        if (step != PB_OK) {
+            rc = pb__reports_db_error(r, step, "groups");
+            break;
         }
+        bool fresh;
+        if (row && pb__countmap_add(&all, (uint64_t)pb__sql_int64(dirty, 0), 1, &fresh) != PB_OK)
+            rc = pb__diag_set(&r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    if (step != SQLITE_DONE) {
-        rc = pb__reports_db_error(r, "groups");
-        goto done;
-    }
-    rc = pb__countmap_each(companies, rebuild_one, &x);
+    if (rc == PB_OK)
+        rc = pb__countmap_each(companies, rebuild_one, &x);
     if (rc == PB_OK)
         rc = pb__countmap_each(&all, rebuild_one, &x);
-done:
-    sqlite3_finalize(x.del);
-    sqlite3_finalize(x.insert);
-    sqlite3_finalize(dirty);
+    pb__sql_finalize(x.del);
+    pb__sql_finalize(x.insert);
+    pb__sql_finalize(dirty);
     pb__countmap_clear(&all);
     return rc;
 }

@@ -272,13 +272,21 @@ static pb_status csv_header(struct importer *im, const struct pb__csv_record *h)
     return PB_OK;
 }
 
+/* The reader stopped: no memory, or the file could not be read. */
+static pb_status read_error(struct importer *im, const struct pb__csv_record *rec)
+{
+    if (rec->error == pb__csv_nomem)
+        return NOMEM(im);
+    return pb__diag_set(&im->r->diag, PB_ERR_IO, im->path, 0, "%s",
+                        rec->error ? rec->error : strerror(errno));
+}
+
 static pb_status read_csv(struct importer *im, pb__csv *csv)
 {
     struct pb__csv_record rec;
     int got = pb__csv_next(csv, &rec);
     if (got < 0)
-        return pb__diag_set(&im->r->diag, PB_ERR_IO, im->path, 0, "%s",
-                            rec.error ? rec.error : "read error");
+        return read_error(im, &rec);
     if (got == 0)
         return pb__diag_set(&im->r->diag, PB_ERR_PARSE, im->path, 1, "empty file: no header");
     if (rec.error)
@@ -315,8 +323,7 @@ static pb_status read_csv(struct importer *im, pb__csv *csv)
         progress(im, pb__csv_offset(csv));
     }
     if (rc == PB_OK && got < 0)
-        rc = pb__diag_set(&im->r->diag, PB_ERR_IO, im->path, 0, "%s",
-                          rec.error ? rec.error : strerror(errno));
+        rc = read_error(im, &rec);
     return rc;
 }
 

@@ -24,23 +24,33 @@ static const char *const columns[] = {"tc", "base", "equity", "bonus"};
 
 /* ---- resolving the filter ------------------------------------------------ */
 
-/* The first row's id and, when label is not NULL, its text (column 1). */
-static pb_status one_id(pb_reports *r, int slot, const char *sql, const char *key,
-                        sqlite3_int64 *id, char *label, size_t cap)
+/* The first row of a statement whose parameters `bound` (their status):
+ * its id and, when label is not NULL, its text (column 1); 0 when none. */
+static pb_status first_id(pb_reports *r, pb__stmt *st, pb_status bound, int64_t *id,
+                          char *label, size_t cap)
 {
-    sqlite3_stmt *st = NULL;
+    bool row = false;
+    pb_status rc = bound;
+    if (rc == PB_OK)
+        rc = pb__sql_step(st, &row);
+    *id = rc == PB_OK && row ? pb__sql_int64(st, 0) : 0;
+    if (rc == PB_OK && row && label) {
+        const char *t = pb__sql_text(st, 1);
+        snprintf(label, cap, "%s", t ? t : "");
+    }
+    pb__sql_reset(st);
+    return rc == PB_OK ? PB_OK : pb__reports_db_error(r, rc, "query");
+}
+
+/* The id (and label) `sql` gives for one text key. */
+static pb_status one_id(pb_reports *r, int slot, const char *sql, const char *key, int64_t *id,
+                        char *label, size_t cap)
+{
+    pb__stmt *st = NULL;
     pb_status rc = pb__reports_stmt(r, slot, sql, &st);
     if (rc != PB_OK)
         return rc;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    *id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    if (step == SQLITE_ROW && label) {
-        const unsigned char *t = sqlite3_column_text(st, 1);
-        snprintf(label, cap, "%s", t ? (const char *)t : "");
-    }
-    sqlite3_reset(st);
-    return step == SQLITE_ROW || step == SQLITE_DONE ? PB_OK : pb__reports_db_error(r, "query");
+    return first_id(r, st, pb__sql_bind_text(st, 1, key), id, label, cap);
 }
 
 static pb_status resolve_company(pb_reports *r, const char *text, struct pb__qfilter *f)
@@ -50,10 +60,13 @@ static pb_status resolve_company(pb_reports *r, const char *text, struct pb__qfi
         return pb__diag_set(&r->diag, PB_ERR_USAGE, NULL, 0, "company '%s' has no letters",
                             text);
     snprintf(f->company_label, sizeof f->company_label, "%s", key);
-    pb_status rc = one_id(r, 0,
-                          "SELECT c.id, c.slug FROM company_alias a JOIN company c "
-                          "ON c.id = a.company_id WHERE a.key = ?1 UNION ALL "
-                          "SELECT id, slug FROM company WHERE slug = ?1 LIMIT 1",
+    /* an alias first, then the slug itself */
+    pb_status rc = one_id(r, PB__SLOT_COMPANY,
+                          "SELECT id, slug FROM (SELECT c.id AS id, c.slug AS slug, 0 AS pass "
+                          "FROM company_alias a JOIN company c ON c.id = a.company_id "
+                          "WHERE a.key = ?1 UNION ALL "
+                          "SELECT id, slug, 1 FROM company WHERE slug = ?1) AS found "
+                          "ORDER BY pass LIMIT 1",
                           key, &f->company, f->company_label, sizeof f->company_label);
     if (rc == PB_OK && !f->company)
         f->none = true; /* no such company: nothing matches */
@@ -66,7 +79,8 @@ static pb_status resolve_role(pb_reports *r, const char *text, struct pb__qfilte
     if (!pb__name_key(key, sizeof key, text, strlen(text)) || !key[0])
         return pb__diag_set(&r->diag, PB_ERR_USAGE, NULL, 0, "role '%s' has no letters", text);
     snprintf(f->role_label, sizeof f->role_label, "%s", key);
-    pb_status rc = one_id(r, 1, "SELECT id FROM role WHERE slug = ?", key, &f->role, NULL, 0);
+    pb_status rc = one_id(r, PB__SLOT_ROLE, "SELECT id FROM role WHERE slug = ?", key, &f->role,
+                          NULL, 0);
     if (rc == PB_OK && !f->role)
         f->none = true;
     return rc;
@@ -82,28 +96,27 @@ static pb_status resolve_level(pb_reports *r, const char *text, struct pb__qfilt
     snprintf(f->level_label, sizeof f->level_label, "%s", f->level_key);
     if (!f->company)
         return PB_OK;
-    sqlite3_stmt *st = NULL;
-    pb_status rc = pb__reports_stmt(r, 2,
+    pb__stmt *st = NULL;
+    pb_status rc = pb__reports_stmt(r, PB__SLOT_LEVEL,
                                     "SELECT id, name FROM report_level WHERE company_id = ? "
                                     "AND key = ?",
                                     &st);
     if (rc != PB_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, f->company);
-    sqlite3_bind_text(st, 2, f->level_key, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    f->level = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    if (step == SQLITE_ROW)
-        snprintf(f->level_label, sizeof f->level_label, "%s", sqlite3_column_text(st, 1));
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
-        return pb__reports_db_error(r, "query");
+    pb__binds b = {st, 0, PB_OK};
+    pb__bind_int(&b, f->company);
+    pb__bind_text(&b, f->level_key);
+    char name[PB__NAME_MAX];
+    rc = first_id(r, st, b.rc, &f->level, name, sizeof name);
+    if (rc == PB_OK && f->level)
+        snprintf(f->level_label, sizeof f->level_label, "%s", name);
     f->none |= f->level == 0;
-    return PB_OK;
+    return rc;
 }
 
 /* A region: normalised like a report's location; one region id when one
- * region row matches (a city, usually), else an SQL condition. */
+ * region row matches (a city, usually), else the rows' condition is
+ * repeated where the reports are read (query_rows.c). */
 static pb_status resolve_region(pb_reports *r, const pb__refdata *ref, const char *text,
                                 struct pb__qfilter *f)
 {
@@ -111,35 +124,53 @@ static pb_status resolve_region(pb_reports *r, const pb__refdata *ref, const cha
     if (!pb__region_of(ref, text, strlen(text), NULL, 0, g))
         return pb__diag_set(&r->diag, PB_ERR_USAGE, NULL, 0, "region '%s' names no place", text);
     f->has_region = true;
-    static const char *const any =
-        "SELECT id FROM report_region WHERE "
-        "(?1 = 'state' AND state = ?3 AND country = ?4) OR "
-        "(?1 = 'country' AND country = ?4) OR (?1 = 'metro' AND metro = ?5) OR "
-        "(?1 = 'remote' AND kind = 'remote') LIMIT 2";
-    sqlite3_stmt *st = NULL;
-    bool city = strcmp(g->kind, "city") == 0;
-    /* a city, the common case, through the index on city_key */
-    pb_status rc = city ? pb__reports_stmt(r, 3,
-                                           "SELECT id FROM report_region WHERE city_key = ?2 AND "
-                                           "(?3 = '' OR state = ?3) AND (?4 = '' OR country = ?4) "
-                                           "AND ?1 = 'city' AND ?5 = ?5 LIMIT 2",
-                                           &st)
-                        : pb__reports_stmt(r, 11, any, &st);
+    pb__stmt *st = NULL;
+    pb_status rc = PB_OK;
+    pb__binds b = {NULL, 0, PB_OK};
+    if (strcmp(g->kind, "city") == 0) { /* the common case, through the index on city_key */
+        rc = pb__reports_stmt(r, PB__SLOT_CITY,
+                              "SELECT id FROM report_region WHERE city_key = ?1 AND "
+                              "(?2 = '' OR state = ?2) AND (?3 = '' OR country = ?3) LIMIT 2",
+                              &st);
+        b = (pb__binds){st, 0, rc}; /* nothing is bound when there is no statement */
+        pb__bind_text(&b, g->city_key);
+        pb__bind_text(&b, g->state);
+        pb__bind_text(&b, g->country);
+    } else if (strcmp(g->kind, "state") == 0) {
+        rc = pb__reports_stmt(r, PB__SLOT_STATE,
+                              "SELECT id FROM report_region WHERE state = ? AND country = ? "
+                              "LIMIT 2",
+                              &st);
+        b = (pb__binds){st, 0, rc}; /* nothing is bound when there is no statement */
+        pb__bind_text(&b, g->state);
+        pb__bind_text(&b, g->country);
+    } else if (strcmp(g->kind, "country") == 0) {
+        rc = pb__reports_stmt(r, PB__SLOT_COUNTRY,
+                              "SELECT id FROM report_region WHERE country = ? LIMIT 2", &st);
+        b = (pb__binds){st, 0, rc}; /* nothing is bound when there is no statement */
+        pb__bind_text(&b, g->country);
+    } else if (strcmp(g->kind, "metro") == 0) {
+        rc = pb__reports_stmt(r, PB__SLOT_METRO,
+                              "SELECT id FROM report_region WHERE metro = ? LIMIT 2", &st);
+        b = (pb__binds){st, 0, rc}; /* nothing is bound when there is no statement */
+        pb__bind_text(&b, g->metro);
+    } else {
+        rc = pb__reports_stmt(r, PB__SLOT_REMOTE,
+                              "SELECT id FROM report_region WHERE kind = 'remote' LIMIT 2", &st);
+    }
     if (rc != PB_OK)
         return rc;
-    sqlite3_bind_text(st, 1, g->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, g->city_key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, g->state, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, g->country, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, g->metro, -1, SQLITE_STATIC);
-    int n = 0, step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++ == 0)
-            f->region_id = sqlite3_column_int64(st, 0);
+    rc = b.rc;
+    int n = 0;
+    bool row = true;
+    while (rc == PB_OK && row) {
+        rc = pb__sql_step(st, &row);
+        if (rc == PB_OK && row && n++ == 0)
+            f->region_id = pb__sql_int64(st, 0);
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
-        return pb__reports_db_error(r, "query");
+    pb__sql_reset(st);
+    if (rc != PB_OK)
+        return pb__reports_db_error(r, rc, "query");
     if (n == 0)
         f->none = true;
     f->region_unique = n == 1;
@@ -349,41 +380,41 @@ const char *pb__component_column(int component)
     return columns[component];
 }
 
-pb_status pb_reports_percentiles(pb_reports *r, const pb_reports_query *q, json_t **out)
+struct answer {
+    pb_reports *r;
+    const pb_reports_query *q;
+    json_t *rows;
+};
+
+/* Every statement of an answer, names included, in one read transaction:
+ * one snapshot, and the file locked and checked once rather than once a
+ * statement. */
+static pb_status answer(void *ctx)
 {
+    struct answer *a = ctx;
     struct pb__qfilter f;
-    *out = NULL;
-    pb__diag_clear(&r->diag);
-    json_t *rows = json_array();
-    if (!rows)
-        return NOMEM(r);
-    /* one read transaction for every statement of the answer, names
-     * included: one snapshot, and the file locked and checked once rather
-     * than once a statement */
-    sqlite3_stmt *begin = NULL, *end = NULL;
-    pb_status rc = PB_OK;
-    bool own = sqlite3_get_autocommit(r->db);
-    if (own && (rc = pb__reports_stmt(r, 12, "BEGIN", &begin)) == PB_OK &&
-        sqlite3_step(begin) != SQLITE_DONE)
-        rc = pb__reports_db_error(r, "query");
-    if (rc == PB_OK)
-        rc = pb__qfilter_resolve(r, q, &f);
+    json_array_clear(a->rows); /* a retried transaction starts again */
+    pb_status rc = pb__qfilter_resolve(a->r, a->q, &f);
     bool answered = false;
     if (rc == PB_OK && !f.none)
-        rc = pb__query_groups(r, &f, rows, &answered);
+        rc = pb__query_groups(a->r, &f, a->rows, &answered);
     if (rc == PB_OK && !answered && !f.none)
-        rc = pb__query_rows(r, &f, rows);
-    if (own && begin) {
-        sqlite3_reset(begin);
-        if (pb__reports_stmt(r, 13, "COMMIT", &end) != PB_OK || sqlite3_step(end) != SQLITE_DONE)
-            sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
-        if (end)
-            sqlite3_reset(end);
-    }
+        rc = pb__query_rows(a->r, &f, a->rows);
+    return rc;
+}
+
+pb_status pb_reports_percentiles(pb_reports *r, const pb_reports_query *q, json_t **out)
+{
+    *out = NULL;
+    pb__diag_clear(&r->diag);
+    struct answer a = {r, q, json_array()};
+    if (!a.rows)
+        return NOMEM(r);
+    pb_status rc = pb__reports_read(r, answer, &a);
     if (rc != PB_OK) {
-        json_decref(rows);
+        json_decref(a.rows);
         return rc;
     }
-    *out = rows;
+    *out = a.rows;
     return PB_OK;
 }

@@ -17,12 +17,12 @@ struct pb__qfilter {
     int by;        /* PB__BY_* */
     int k;
     bool none;     /* a name matched nothing: no report can match */
-    sqlite3_int64 company, role, level; /* 0: not filtered (or not resolvable to one id) */
+    int64_t company, role, level; /* 0: not filtered (or not resolvable to one id) */
     char level_key[PB__NAME_MAX];       /* "" when no level is asked for */
     /* the filter as resolved, echoed in the results ("" when not filtered) */
     char company_label[PB__NAME_MAX], role_label[PB__NAME_MAX], level_label[PB__NAME_MAX];
     bool has_region, region_unique;
-    sqlite3_int64 region_id; /* the one region row, when region_unique */
+    int64_t region_id;       /* the one region row, when region_unique */
     struct pb__region region;
 };
 

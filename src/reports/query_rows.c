@@ -22,18 +22,19 @@
     "WHEN r.years_exp < 11 THEN 'd8-11' WHEN r.years_exp < 15 THEN 'e11-15' "                  \
     "WHEN r.years_exp < 20 THEN 'f15-20' ELSE 'g20+' END"
 
+/* The --by field's label of a report: a column of the table joined, or an
+ * expression. */
 static const char *by_key(const struct pb__qfilter *f)
 {
     switch (f->by) {
     case PB__BY_COMPANY:
-        return "(SELECT slug FROM company WHERE id = r.company_id)";
+        return "k.slug";
     case PB__BY_ROLE:
-        return "(SELECT slug FROM role WHERE id = r.role_id)";
+        return "k.slug";
     case PB__BY_LEVEL:
-        return f->company ? "(SELECT name FROM report_level WHERE id = r.level_id)"
-                          : "(SELECT key FROM report_level WHERE id = r.level_id)";
+        return f->company ? "k.name" : "k.key";
     case PB__BY_REGION:
-        return "(SELECT name FROM report_region WHERE id = r.region_id)";
+        return "k.name";
     case PB__BY_YEARS:
         return YEARS_BANDS;
     default:
@@ -41,55 +42,116 @@ static const char *by_key(const struct pb__qfilter *f)
     }
 }
 
-/* "FROM report r WHERE ..." with ?1 ... ?12 for the filter's values. */
-static void where(pb__buf *b, const struct pb__qfilter *f)
+static const char *by_join(const struct pb__qfilter *f)
 {
-    const pb_reports_query *q = f->q;
-    pb__buf_printf(b, " FROM report r WHERE r.%s IS NOT NULL",
-                   pb__component_column(f->component));
-    if (f->company)
-        pb__buf_puts(b, " AND r.company_id = ?1");
-    if (f->role)
-        pb__buf_puts(b, " AND r.role_id = ?2");
-    if (f->level)
-        pb__buf_puts(b, " AND r.level_id = ?3");
-    else if (f->level_key[0])
-        pb__buf_puts(b, " AND r.level_id IN (SELECT id FROM report_level WHERE key = ?4)");
-    if (f->has_region && f->region_unique)
-        pb__buf_puts(b, " AND r.region_id = ?5");
-    else if (f->has_region)
-        pb__buf_puts(b, " AND r.region_id IN (SELECT id FROM report_region WHERE "
-                        "(?6 = 'city' AND city_key = ?7 AND (?8 = '' OR state = ?8) "
-                        " AND (?9 = '' OR country = ?9)) OR "
-                        "(?6 = 'state' AND state = ?8 AND country = ?9) OR "
-                        "(?6 = 'country' AND country = ?9) OR "
-                        "(?6 = 'metro' AND metro = ?10) OR (?6 = 'remote' AND kind = 'remote'))");
-    if (q->has_years_min)
-        pb__buf_puts(b, " AND r.years_exp >= ?11");
-    if (q->has_years_max)
-        pb__buf_puts(b, " AND r.years_exp <= ?12");
-    if (q->since != PB_DATE_NONE)
-        pb__buf_puts(b, " AND r.date >= ?13");
+    switch (f->by) {
+    case PB__BY_COMPANY:
+        return " LEFT JOIN company k ON k.id = r.company_id";
+    case PB__BY_ROLE:
+        return " LEFT JOIN role k ON k.id = r.role_id";
+    case PB__BY_LEVEL:
+        return " LEFT JOIN report_level k ON k.id = r.level_id";
+    case PB__BY_REGION:
+        return " LEFT JOIN report_region k ON k.id = r.region_id";
+    default:
+        return "";
+    }
 }
 
-static void bind(sqlite3_stmt *st, const struct pb__qfilter *f)
+/* The parameters of a statement, numbered as the text asks for them. */
+struct params {
+    int n;
+    struct {
+        char type; /* 'i', 'd', 't' */
+        int64_t i;
+        double d;
+        const char *t;
+    } v[16];
+};
+
+static int param_int(struct params *p, int64_t v)
+{
+    p->v[p->n].type = 'i';
+    p->v[p->n].i = v;
+    return ++p->n;
+}
+
+static int param_double(struct params *p, double v)
+{
+    p->v[p->n].type = 'd';
+    p->v[p->n].d = v;
+    return ++p->n;
+}
+
+static int param_text(struct params *p, const char *v)
+{
+    p->v[p->n].type = 't';
+    p->v[p->n].t = v;
+    return ++p->n;
+}
+
+/* " FROM report r ... WHERE ..." with a parameter for each of the filter's
+ * values (`day` holds the --since date's text). */
+static void where(pb__buf *b, const struct pb__qfilter *f, struct params *p, char day[11])
 {
     const pb_reports_query *q = f->q;
-    char day[11];
-    sqlite3_bind_int64(st, 1, f->company);
-    sqlite3_bind_int64(st, 2, f->role);
-    sqlite3_bind_int64(st, 3, f->level);
-    sqlite3_bind_text(st, 4, f->level_key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 5, f->region_id);
-    sqlite3_bind_text(st, 6, f->region.kind, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 7, f->region.city_key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 8, f->region.state, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 9, f->region.country, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 10, f->region.metro, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_double(st, 11, q->years_min);
-    sqlite3_bind_double(st, 12, q->years_max);
-    pb_date_format(q->since, day);
-    sqlite3_bind_text(st, 13, day, -1, SQLITE_TRANSIENT);
+    const struct pb__region *g = &f->region;
+    pb__buf_printf(b, " FROM report r%s WHERE r.%s IS NOT NULL", by_join(f),
+                   pb__component_column(f->component));
+    if (f->company)
+        pb__buf_printf(b, " AND r.company_id = ?%d", param_int(p, f->company));
+    if (f->role)
+        pb__buf_printf(b, " AND r.role_id = ?%d", param_int(p, f->role));
+    if (f->level)
+        pb__buf_printf(b, " AND r.level_id = ?%d", param_int(p, f->level));
+    else if (f->level_key[0])
+        pb__buf_printf(b, " AND r.level_id IN (SELECT id FROM report_level WHERE key = ?%d)",
+                       param_text(p, f->level_key));
+    if (f->has_region && f->region_unique) {
+        pb__buf_printf(b, " AND r.region_id = ?%d", param_int(p, f->region_id));
+    } else if (f->has_region) {
+        /* the region rows resolve_region (query.c) found, several */
+        pb__buf_puts(b, " AND r.region_id IN (SELECT id FROM report_region WHERE ");
+        if (strcmp(g->kind, "city") == 0) {
+            pb__buf_printf(b, "city_key = ?%d", param_text(p, g->city_key));
+            if (g->state[0])
+                pb__buf_printf(b, " AND state = ?%d", param_text(p, g->state));
+            if (g->country[0])
+                pb__buf_printf(b, " AND country = ?%d", param_text(p, g->country));
+        } else if (strcmp(g->kind, "state") == 0) {
+            pb__buf_printf(b, "state = ?%d", param_text(p, g->state));
+            pb__buf_printf(b, " AND country = ?%d", param_text(p, g->country));
+        } else if (strcmp(g->kind, "country") == 0) {
+            pb__buf_printf(b, "country = ?%d", param_text(p, g->country));
+        } else if (strcmp(g->kind, "metro") == 0) {
+            pb__buf_printf(b, "metro = ?%d", param_text(p, g->metro));
+        } else {
+            pb__buf_puts(b, "kind = 'remote'");
+        }
+        pb__buf_puts(b, ")");
+    }
+    if (q->has_years_min)
+        pb__buf_printf(b, " AND r.years_exp >= ?%d", param_double(p, q->years_min));
+    if (q->has_years_max)
+        pb__buf_printf(b, " AND r.years_exp <= ?%d", param_double(p, q->years_max));
+    if (q->since != PB_DATE_NONE) {
+        pb_date_format(q->since, day);
+        pb__buf_printf(b, " AND r.date >= ?%d", param_text(p, day));
+    }
+}
+
+static pb_status bind(pb__stmt *st, const struct params *p)
+{
+    pb_status rc = PB_OK;
+    for (int i = 0; rc == PB_OK && i < p->n; i++) {
+        if (p->v[i].type == 'i')
+            rc = pb__sql_bind_int64(st, i + 1, p->v[i].i);
+        else if (p->v[i].type == 'd')
+            rc = pb__sql_bind_double(st, i + 1, p->v[i].d);
+        else
+            rc = pb__sql_bind_text(st, i + 1, p->v[i].t);
+    }
+    return rc;
 }
 
 /* One group being filled by the ordered stream. */
@@ -102,23 +164,29 @@ struct pending {
     bool sum_ok;
 };
 
+/* "SELECT label, currency, <select> FROM ... WHERE ... <tail>", bound. */
 static pb_status prepare(pb_reports *r, const struct pb__qfilter *f, const char *select,
-                         const char *tail, sqlite3_stmt **st)
+                         const char *tail, pb__stmt **st)
 {
     pb__buf b = {0};
+    struct params p = {0};
+    char day[11];
+    *st = NULL;
     pb__buf_printf(&b, "SELECT %s, r.currency, %s", by_key(f), select);
-    where(&b, f);
+    where(&b, f, &p, day);
     pb__buf_puts(&b, tail);
     if (pb__buf_status(&b) != PB_OK) {
         pb__buf_release(&b);
         return pb__diag_set(&r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    int rc = sqlite3_prepare_v2(r->db, b.s, -1, st, NULL);
+    pb_status rc = pb__reports_prepare(r, b.s, st);
     pb__buf_release(&b);
-    if (rc != SQLITE_OK)
-        return pb__reports_db_error(r, "query");
-    bind(*st, f);
-    return PB_OK;
+    if (rc == PB_OK && (rc = bind(*st, &p)) != PB_OK) {
+        rc = pb__reports_db_error(r, rc, "query");
+        pb__sql_finalize(*st);
+        *st = NULL;
+    }
+    return rc;
 }
 
 static void release(struct pending *p, size_t n)
@@ -132,16 +200,24 @@ static void release(struct pending *p, size_t n)
 static pb_status count_groups(pb_reports *r, const struct pb__qfilter *f, struct pending **out,
                               size_t *count)
 {
-    sqlite3_stmt *st = NULL;
+    pb__stmt *st = NULL;
     struct pending *p = NULL;
     size_t n = 0, cap = 0;
     *out = NULL;
     *count = 0;
-    pb_status rc = prepare(r, f, "sum(r.copies), count(*), min(r.date), max(r.date)",
+    pb_status rc = prepare(r, f,
+                           "CAST(sum(r.copies) AS BIGINT), count(*), min(r.date), max(r.date)",
                            " GROUP BY 1, 2 ORDER BY 1, 2", &st);
-    int step = SQLITE_DONE;
-    while (rc == PB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+    bool row = rc == PB_OK;
+    while (rc == PB_OK && row) {
+        pb_status step = pb__sql_step(st, &row);
+        if (step != PB_OK) {
+            rc = pb__reports_db_error(r, step, "query");
+            break;
+        }
+        if (!row)
+            break;
+        if (pb__sql_is_null(st, 0))
             continue; /* reports without the --by field */
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
@@ -154,13 +230,14 @@ static pb_status count_groups(pb_reports *r, const struct pb__qfilter *f, struct
         }
         struct pending *x = &p[n++];
         memset(x, 0, sizeof *x);
-        x->label = pb__strdup((const char *)sqlite3_column_text(st, 0));
-        const unsigned char *cur = sqlite3_column_text(st, 1);
-        snprintf(x->g.currency, sizeof x->g.currency, "%s", cur ? (const char *)cur : "");
-        x->g.n = (uint64_t)sqlite3_column_int64(st, 2);
-        x->g.distinct = (uint64_t)sqlite3_column_int64(st, 3);
-        x->g.first = pb__col_date(st, 4);
-        x->g.last = pb__col_date(st, 5);
+        bool oom = false;
+        x->label = pb__sql_dup(st, 0, &oom);
+        const char *cur = pb__sql_text(st, 1);
+        snprintf(x->g.currency, sizeof x->g.currency, "%s", cur ? cur : "");
+        x->g.n = (uint64_t)pb__sql_int64(st, 2);
+        x->g.distinct = (uint64_t)pb__sql_int64(st, 3);
+        x->g.first = pb__sql_date(st, 4);
+        x->g.last = pb__sql_date(st, 5);
         x->sum.minor = 0;
         memcpy(x->sum.currency, x->g.currency, 4);
         x->sum_ok = true;
@@ -172,9 +249,7 @@ static pb_status count_groups(pb_reports *r, const struct pb__qfilter *f, struct
         if (!x->label)
             rc = pb__diag_set(&r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    if (rc == PB_OK && step != SQLITE_DONE)
-        rc = pb__reports_db_error(r, "query");
-    sqlite3_finalize(st);
+    pb__sql_finalize(st);
     if (rc != PB_OK) {
         release(p, n);
         return rc;
@@ -188,20 +263,25 @@ static pb_status count_groups(pb_reports *r, const struct pb__qfilter *f, struct
 static pb_status fill_values(pb_reports *r, const struct pb__qfilter *f, struct pending *p,
                              size_t n)
 {
-    sqlite3_stmt *st = NULL;
-    char tail[64];
-    snprintf(tail, sizeof tail, " ORDER BY 1, 2, 3");
+    pb__stmt *st = NULL;
     char select[64];
     snprintf(select, sizeof select, "r.%s, r.copies", pb__component_column(f->component));
-    pb_status rc = prepare(r, f, select, tail, &st);
+    pb_status rc = prepare(r, f, select, " ORDER BY 1, 2, 3", &st);
     size_t i = 0;
     uint64_t below = 0; /* ranks before the current row in its group */
-    int step = SQLITE_DONE;
-    while (rc == PB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+    bool row = rc == PB_OK;
+    while (rc == PB_OK && row) {
+        pb_status step = pb__sql_step(st, &row);
+        if (step != PB_OK) {
+            rc = pb__reports_db_error(r, step, "query");
+            break;
+        }
+        if (!row || pb__sql_is_null(st, 0))
             continue;
-        const char *label = (const char *)sqlite3_column_text(st, 0);
-        const char *cur = (const char *)sqlite3_column_text(st, 1);
+        const char *label = pb__sql_text(st, 0);
+        const char *cur = pb__sql_text(st, 1);
+        if (!cur)
+            cur = "";
         while (i < n && (strcmp(p[i].label, label) != 0 || strcmp(p[i].g.currency, cur) != 0)) {
             i++;
             below = 0;
@@ -211,21 +291,19 @@ static pb_status fill_values(pb_reports *r, const struct pb__qfilter *f, struct 
         struct pending *x = &p[i];
         if (x->g.distinct < (uint64_t)f->k)
             continue; /* suppressed: its figures are never computed */
-        int64_t v = sqlite3_column_int64(st, 2);
-        uint64_t copies = (uint64_t)sqlite3_column_int64(st, 3);
+        int64_t v = pb__sql_int64(st, 2);
+        uint64_t copies = (uint64_t)pb__sql_int64(st, 3);
         for (int k = 0; k < 10; k++)
             if (x->rank[k] >= below && x->rank[k] < below + copies)
                 x->value[k] = (double)v;
         pb_money one = {v, ""}, part;
-        memcpy(one.currency, cur, 4);
+        snprintf(one.currency, sizeof one.currency, "%s", cur);
         if (x->sum_ok && (pb_money_scale(one, (double)copies, &part) != PB_OK ||
                           pb_money_add(x->sum, part, &x->sum) != PB_OK))
             x->sum_ok = false;
         below += copies;
     }
-    if (rc == PB_OK && step != SQLITE_DONE && step != SQLITE_ROW)
-        rc = pb__reports_db_error(r, "query");
-    sqlite3_finalize(st);
+    pb__sql_finalize(st);
     return rc;
 }
 

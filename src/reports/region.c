@@ -32,156 +32,193 @@ void pb__refdata_release(pb__refdata *ref)
     memset(ref, 0, sizeof *ref);
 }
 
-/* Rows of a query, counted first so that arrays can be sized. */
-static pb_status count_rows(sqlite3 *db, const char *sql, size_t *n, pb__diag *diag)
+/* A failure of the database door (its message on the connection), told on
+ * `diag` as "what: why". */
+static pb_status db_error(pb__db *db, pb_status rc, pb__diag *diag, const char *what)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-        pb_status rc = pb__diag_set(diag, PB_ERR_DB, NULL, 0, "reference data: %s",
-                                    sqlite3_errmsg(db));
-        sqlite3_finalize(st);
-        return rc;
+    if (rc == PB_ERR_NOMEM)
+        return NOMEM(diag);
+    char why[sizeof db->diag->msg];
+    snprintf(why, sizeof why, "%s", db->diag->msg); /* db->diag may be diag */
+    return pb__diag_set(diag, rc, NULL, 0, "%s: %s", what, why);
+}
+
+/* `array` (of `count` elements of `size` bytes, room for `*cap`) with room
+ * for one more; NULL when out of memory, the array left as it was. */
+static void *room(void *array, size_t count, size_t *cap, size_t size)
+{
+    if (count < *cap)
+        return array;
+    size_t more = *cap ? *cap * 2 : 64;
+    void *grown = pb__realloc(array, more * size);
+    if (grown)
+        *cap = more;
+    return grown;
+}
+
+/* The rows of `sql` handed to `row` in turn; a failed step is an error. */
+static pb_status each_row(pb__db *db, const char *sql, pb__diag *diag, const char *what,
+                          pb_status (*row)(pb__refdata *ref, pb__stmt *st, void *ctx),
+                          pb__refdata *ref, void *ctx)
+{
+    pb__stmt *st = NULL;
+    pb_status rc = pb__sql_prepare(db, sql, &st);
+    if (rc != PB_OK)
+        return db_error(db, rc, diag, what);
+    bool more = true;
+    while (rc == PB_OK && more) {
+        pb_status step = pb__sql_step(st, &more);
+        if (step != PB_OK)
+            rc = db_error(db, step, diag, what);
+        else if (more)
+            rc = row(ref, st, ctx);
     }
-    *n = (size_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    pb__sql_finalize(st);
+    return rc;
+}
+
+static void copy_col(char *dst, size_t cap, pb__stmt *st, int col)
+{
+    const char *t = pb__sql_text(st, col);
+    snprintf(dst, cap, "%s", t ? t : "");
+}
+
+struct loading {
+    pb__diag *diag;
+    size_t cap;        /* of the array being filled */
+    size_t place_cap, next_cap; /* of name_place, name_next */
+    pb__strmap ids;    /* place id -> index */
+};
+
+static pb_status alias_row(pb__refdata *ref, pb__stmt *st, void *ctx)
+{
+    struct loading *l = ctx;
+    const char *key = pb__sql_text(st, 0);
+    const char *slug = pb__sql_text(st, 1);
+    if (!key || !slug)
+        return PB_OK;
+    char **slugs = room(ref->alias_slug, ref->nalias, &l->cap, sizeof *slugs);
+    if (!slugs)
+        return NOMEM(l->diag);
+    ref->alias_slug = slugs;
+    char *copy = pb__strdup(slug);
+    if (!copy || pb__strmap_put(&ref->alias, key, strlen(key), (int64_t)ref->nalias) != PB_OK) {
+        pb__free(copy);
+        return NOMEM(l->diag);
+    }
+    ref->alias_slug[ref->nalias++] = copy;
     return PB_OK;
 }
 
-static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
+static pb_status load_aliases(pb__refdata *ref, pb__db *db, pb__diag *diag)
 {
-    const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(dst, cap, "%s", t ? (const char *)t : "");
+    struct loading l = {.diag = diag};
+    return each_row(db,
+                    "SELECT a.key, c.slug FROM company_alias a "
+                    "JOIN company c ON c.id = a.company_id",
+                    diag, "aliases", alias_row, ref, &l);
 }
 
-static pb_status load_aliases(pb__refdata *ref, sqlite3 *db, pb__diag *diag)
+static pb_status place_row(pb__refdata *ref, pb__stmt *st, void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    size_t n = 0;
-    pb_status rc = count_rows(db, "SELECT count(*) FROM company_alias", &n, diag);
-    if (rc != PB_OK || n == 0)
-        return rc;
-    if (!(ref->alias_slug = pb__calloc(n, sizeof *ref->alias_slug)))
-        return NOMEM(diag);
-    if (sqlite3_prepare_v2(db,
-                           "SELECT a.key, c.slug FROM company_alias a "
-                           "JOIN company c ON c.id = a.company_id",
-                           -1, &st, NULL) != SQLITE_OK)
-        return pb__diag_set(diag, PB_ERR_DB, NULL, 0, "aliases: %s", sqlite3_errmsg(db));
-    while (rc == PB_OK && ref->nalias < n && sqlite3_step(st) == SQLITE_ROW) {
-        const char *key = (const char *)sqlite3_column_text(st, 0);
-        char *slug = pb__strdup((const char *)sqlite3_column_text(st, 1));
-        if (!slug || pb__strmap_put(&ref->alias, key, strlen(key), (int64_t)ref->nalias) != PB_OK) {
-            pb__free(slug);
-            rc = NOMEM(diag);
-            break;
-        }
-        ref->alias_slug[ref->nalias++] = slug;
-    }
-    sqlite3_finalize(st);
-    return rc;
+    struct loading *l = ctx;
+    struct pb__place_ref *places = room(ref->places, ref->nplaces, &l->cap, sizeof *places);
+    if (!places)
+        return NOMEM(l->diag);
+    ref->places = places;
+    struct pb__place_ref *p = &ref->places[ref->nplaces];
+    memset(p, 0, sizeof *p);
+    char id[24];
+    int len = snprintf(id, sizeof id, "%lld", (long long)pb__sql_int64(st, 0));
+    copy_col(p->kind, sizeof p->kind, st, 1);
+    copy_col(p->code, sizeof p->code, st, 3);
+    copy_col(p->country, sizeof p->country, st, 4);
+    copy_col(p->state, sizeof p->state, st, 5);
+    bool oom = false;
+    p->name = pb__sql_dup(st, 2, &oom);
+    p->metro = pb__sql_dup(st, 6, &oom);
+    ref->nplaces++;
+    if (oom || !p->name ||
+        pb__strmap_put(&l->ids, id, (size_t)len, (int64_t)ref->nplaces - 1) != PB_OK)
+        return NOMEM(l->diag);
+    return PB_OK;
 }
 
-static pb_status load_places(pb__refdata *ref, sqlite3 *db, pb__diag *diag)
+static pb_status place_name_row(pb__refdata *ref, pb__stmt *st, void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    size_t n = 0, names = 0;
-    pb_status rc = count_rows(db, "SELECT count(*) FROM place", &n, diag);
+    struct loading *l = ctx;
+    const char *key = pb__sql_text(st, 0);
+    char id[24];
+    int len = snprintf(id, sizeof id, "%lld", (long long)pb__sql_int64(st, 1));
+    int64_t index = -1, head = -1;
+    if (!key || !pb__strmap_get(&l->ids, id, (size_t)len, &index))
+        return PB_OK;
+    int64_t *place = room(ref->name_place, ref->nnames, &l->place_cap, sizeof *place);
+    if (place)
+        ref->name_place = place;
+    int64_t *next = place ? room(ref->name_next, ref->nnames, &l->next_cap, sizeof *next) : NULL;
+    if (!next)
+        return NOMEM(l->diag);
+    ref->name_next = next;
+    size_t e = ref->nnames++;
+    ref->name_place[e] = index;
+    ref->name_next[e] = pb__strmap_get(&ref->place, key, strlen(key), &head) ? head : -1;
+    if (pb__strmap_put(&ref->place, key, strlen(key), (int64_t)e) != PB_OK)
+        return NOMEM(l->diag);
+    return PB_OK;
+}
+
+static pb_status load_places(pb__refdata *ref, pb__db *db, pb__diag *diag)
+{
+    struct loading l = {.diag = diag};
+    pb_status rc = each_row(db,
+                            "SELECT id, kind, name, code, country, state, metro FROM place "
+                            "ORDER BY id",
+                            diag, "places", place_row, ref, &l);
     if (rc == PB_OK)
-        rc = count_rows(db, "SELECT count(*) FROM place_name", &names, diag);
-    if (rc != PB_OK || n == 0)
-        return rc;
-    ref->places = pb__calloc(n, sizeof *ref->places);
-    ref->name_place = pb__calloc(names ? names : 1, sizeof *ref->name_place);
-    ref->name_next = pb__calloc(names ? names : 1, sizeof *ref->name_next);
-    if (!ref->places || !ref->name_place || !ref->name_next)
-        return NOMEM(diag);
-    pb__strmap ids = {0}; /* place id -> index */
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id, kind, name, code, country, state, metro FROM place "
-                           "ORDER BY id",
-                           -1, &st, NULL) != SQLITE_OK)
-        rc = pb__diag_set(diag, PB_ERR_DB, NULL, 0, "places: %s", sqlite3_errmsg(db));
-    while (rc == PB_OK && ref->nplaces < n && sqlite3_step(st) == SQLITE_ROW) {
-        struct pb__place_ref *p = &ref->places[ref->nplaces];
-        char id[24];
-        int len = snprintf(id, sizeof id, "%lld", (long long)sqlite3_column_int64(st, 0));
-        copy_col(p->kind, sizeof p->kind, st, 1);
-        copy_col(p->code, sizeof p->code, st, 3);
-        copy_col(p->country, sizeof p->country, st, 4);
-        copy_col(p->state, sizeof p->state, st, 5);
-        p->name = pb__strdup((const char *)sqlite3_column_text(st, 2));
-        if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-            p->metro = pb__strdup((const char *)sqlite3_column_text(st, 6));
-        ref->nplaces++;
-        if (!p->name || (sqlite3_column_type(st, 6) != SQLITE_NULL && !p->metro) ||
-            pb__strmap_put(&ids, id, (size_t)len, (int64_t)ref->nplaces - 1) != PB_OK)
-            rc = NOMEM(diag);
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (rc == PB_OK &&
-        sqlite3_prepare_v2(db, "SELECT key, place_id FROM place_name ORDER BY place_id, key", -1,
-                           &st, NULL) != SQLITE_OK)
-        rc = pb__diag_set(diag, PB_ERR_DB, NULL, 0, "place names: %s", sqlite3_errmsg(db));
-    while (rc == PB_OK && ref->nnames < names && sqlite3_step(st) == SQLITE_ROW) {
-        const char *key = (const char *)sqlite3_column_text(st, 0);
-        char id[24];
-        int len = snprintf(id, sizeof id, "%lld", (long long)sqlite3_column_int64(st, 1));
-        int64_t index = -1, head = -1;
-        if (!pb__strmap_get(&ids, id, (size_t)len, &index))
-            continue;
-        size_t e = ref->nnames++;
-        ref->name_place[e] = index;
-        ref->name_next[e] = pb__strmap_get(&ref->place, key, strlen(key), &head) ? head : -1;
-        if (pb__strmap_put(&ref->place, key, strlen(key), (int64_t)e) != PB_OK)
-            rc = NOMEM(diag);
-    }
-    sqlite3_finalize(st);
-    pb__strmap_clear(&ids);
+        rc = each_row(db, "SELECT key, place_id FROM place_name ORDER BY place_id, key", diag,
+                      "place names", place_name_row, ref, &l);
+    pb__strmap_clear(&l.ids);
     return rc;
 }
 
-static pb_status load_levels(pb__refdata *ref, sqlite3 *db, pb__diag *diag)
+static pb_status level_row(pb__refdata *ref, pb__stmt *st, void *ctx)
 {
-    static const char *const from =
-        "FROM (SELECT c.slug AS slug, n.level AS name FROM level_node n "
-        "JOIN company c ON c.id = n.company_id UNION "
-        "SELECT c.slug, l.name FROM level l JOIN company c ON c.id = l.company_id)";
-    char sql[400];
-    sqlite3_stmt *st = NULL;
-    size_t n = 0;
-    snprintf(sql, sizeof sql, "SELECT count(*) %s", from);
-    pb_status rc = count_rows(db, sql, &n, diag);
-    if (rc != PB_OK || n == 0)
-        return rc;
-    if (!(ref->level_name = pb__calloc(n, sizeof *ref->level_name)))
-        return NOMEM(diag);
-    snprintf(sql, sizeof sql, "SELECT slug, name %s ORDER BY slug, name", from);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return pb__diag_set(diag, PB_ERR_DB, NULL, 0, "levels: %s", sqlite3_errmsg(db));
-    while (rc == PB_OK && ref->nlevels < n && sqlite3_step(st) == SQLITE_ROW) {
-        const char *slug = (const char *)sqlite3_column_text(st, 0);
-        const char *name = (const char *)sqlite3_column_text(st, 1);
-        char key[PB__NAME_MAX * 2], level[PB__NAME_MAX];
-        if (!pb__level_key(level, sizeof level, name, strlen(name)) || !level[0])
-            continue;
-        int len = snprintf(key, sizeof key, "%s\x1f%s", slug, level);
-        int64_t old;
-        if (len < 0 || (size_t)len >= sizeof key || pb__strmap_get(&ref->level, key, (size_t)len, &old))
-            continue; /* the first spelling of a level wins */
-        char *copy = pb__strdup(name);
-        if (!copy || pb__strmap_put(&ref->level, key, (size_t)len, (int64_t)ref->nlevels) != PB_OK) {
-            pb__free(copy);
-            rc = NOMEM(diag);
-            break;
-        }
-        ref->level_name[ref->nlevels++] = copy;
+    struct loading *l = ctx;
+    const char *slug = pb__sql_text(st, 0);
+    const char *name = pb__sql_text(st, 1);
+    char key[PB__NAME_MAX * 2], level[PB__NAME_MAX];
+    if (!slug || !name || !pb__level_key(level, sizeof level, name, strlen(name)) || !level[0])
+        return PB_OK;
+    int len = snprintf(key, sizeof key, "%s\x1f%s", slug, level);
+    int64_t old;
+    if (len < 0 || (size_t)len >= sizeof key || pb__strmap_get(&ref->level, key, (size_t)len, &old))
+        return PB_OK; /* the first spelling of a level wins */
+    char **names = room(ref->level_name, ref->nlevels, &l->cap, sizeof *names);
+    if (!names)
+        return NOMEM(l->diag);
+    ref->level_name = names;
+    char *copy = pb__strdup(name);
+    if (!copy || pb__strmap_put(&ref->level, key, (size_t)len, (int64_t)ref->nlevels) != PB_OK) {
+        pb__free(copy);
+        return NOMEM(l->diag);
     }
-    sqlite3_finalize(st);
-    return rc;
+    ref->level_name[ref->nlevels++] = copy;
+    return PB_OK;
 }
 
-pb_status pb__refdata_load(pb__refdata *ref, sqlite3 *db, pb__diag *diag)
+static pb_status load_levels(pb__refdata *ref, pb__db *db, pb__diag *diag)
+{
+    struct loading l = {.diag = diag};
+    return each_row(db,
+                    "SELECT slug, name FROM (SELECT c.slug AS slug, n.level AS name "
+                    "FROM level_node n JOIN company c ON c.id = n.company_id UNION "
+                    "SELECT c.slug, l.name FROM level l JOIN company c ON c.id = l.company_id) "
+                    "AS known_levels ORDER BY slug, name",
+                    diag, "levels", level_row, ref, &l);
+}
+
+pb_status pb__refdata_load(pb__refdata *ref, pb__db *db, pb__diag *diag)
 {
     memset(ref, 0, sizeof *ref);
     if (!db)

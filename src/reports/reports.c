@@ -1,5 +1,7 @@
 /* reports.c — the pb_reports handle: the store it works on, its message,
- * and the cache of prepared statements the query path reuses. */
+ * the cache of prepared statements the query path reuses, and the binding
+ * of parameters the files of src/reports/ share. Every statement goes
+ * through the store's database door (store/db.h). */
 #include <string.h>
 
 #include "core/alloc.h"
@@ -13,7 +15,7 @@ pb_status pb_reports_open(pb_store *store, pb_reports **out)
     if (!r)
         return PB_ERR_NOMEM;
     r->store = store;
-    r->db = pb__store_db(store);
+    r->db = pb__store_conn(store);
     return PB_OK;
 }
 
@@ -22,7 +24,7 @@ void pb_reports_close(pb_reports *r)
     if (!r)
         return;
     for (int i = 0; i < PB__STMT_COUNT; i++)
-        sqlite3_finalize(r->stmt[i]);
+        pb__sql_finalize(r->stmt[i]);
     pb__refdata_release(&r->ref);
     pb__strmap_clear(&r->names);
     pb__free(r->resolved);
@@ -34,21 +36,39 @@ const char *pb_reports_errmsg(const pb_reports *r)
     return r ? r->diag.msg : "out of memory";
 }
 
-pb_status pb__reports_db_error(pb_reports *r, const char *what)
+pb_status pb__reports_db_error(pb_reports *r, pb_status rc, const char *what)
 {
-    return pb__diag_set(&r->diag, PB_ERR_DB, NULL, 0, "%s: %s", what, sqlite3_errmsg(r->db));
+    if (rc == PB_ERR_NOMEM)
+        return pb__diag_set(&r->diag, rc, NULL, 0, "out of memory");
+    return pb__diag_set(&r->diag, rc, NULL, 0, "%s: %s", what, r->db->diag->msg);
 }
 
-pb_status pb__reports_stmt(pb_reports *r, int slot, const char *sql, sqlite3_stmt **out)
+pb_status pb__reports_prepare(pb_reports *r, const char *sql, pb__stmt **out)
 {
-    if (!r->stmt[slot] &&
-        sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &r->stmt[slot], NULL) !=
-            SQLITE_OK)
-        return pb__reports_db_error(r, "prepare");
-    sqlite3_reset(r->stmt[slot]);
-    sqlite3_clear_bindings(r->stmt[slot]);
+    pb_status rc = pb__sql_prepare(r->db, sql, out);
+    return rc == PB_OK ? PB_OK : pb__reports_db_error(r, rc, "prepare");
+}
+
+pb_status pb__reports_stmt(pb_reports *r, int slot, const char *sql, pb__stmt **out)
+{
+    *out = NULL;
+    if (!r->stmt[slot]) {
+        pb_status rc = pb__reports_prepare(r, sql, &r->stmt[slot]);
+        if (rc != PB_OK)
+            return rc;
+    }
+    pb__sql_reset(r->stmt[slot]);
     *out = r->stmt[slot];
     return PB_OK;
+}
+
+pb_status pb__reports_read(pb_reports *r, pb_status (*body)(void *ctx), void *ctx)
+{
+    pb__diag_clear(&r->diag);
+    pb_status rc = pb__sql_transaction(r->db, PB__TX_READ, body, ctx);
+    if (rc != PB_OK && !r->diag.msg[0]) /* begin or commit failed */
+        rc = pb__reports_db_error(r, rc, "database");
+    return rc;
 }
 
 pb_status pb__reports_refdata(pb_reports *r, const pb__refdata **out)
@@ -61,4 +81,47 @@ pb_status pb__reports_refdata(pb_reports *r, const pb__refdata **out)
     }
     *out = &r->ref;
     return PB_OK;
+}
+
+/* ---- binding parameters in turn ------------------------------------------ */
+
+void pb__bind_int(pb__binds *b, int64_t v)
+{
+    if (b->rc == PB_OK)
+        b->rc = pb__sql_bind_int64(b->st, ++b->next, v);
+}
+
+void pb__bind_opt_int(pb__binds *b, bool has, int64_t v)
+{
+    if (b->rc == PB_OK)
+        b->rc = has ? pb__sql_bind_int64(b->st, ++b->next, v) : pb__sql_bind_null(b->st, ++b->next);
+}
+
+void pb__bind_double(pb__binds *b, double v)
+{
+    if (b->rc == PB_OK)
+        b->rc = pb__sql_bind_double(b->st, ++b->next, v);
+}
+
+void pb__bind_opt_double(pb__binds *b, bool has, double v)
+{
+    if (b->rc == PB_OK)
+        b->rc = has ? pb__sql_bind_double(b->st, ++b->next, v) : pb__sql_bind_null(b->st, ++b->next);
+}
+
+void pb__bind_text(pb__binds *b, const char *s)
+{
+    if (b->rc == PB_OK)
+        b->rc = pb__sql_bind_text(b->st, ++b->next, s);
+}
+
+void pb__bind_nonempty(pb__binds *b, const char *s)
+{
+    pb__bind_text(b, s && *s ? s : NULL);
+}
+
+void pb__bind_date(pb__binds *b, pb_date d)
+{
+    if (b->rc == PB_OK)
+        b->rc = pb__sql_bind_date(b->st, ++b->next, d);
 }

@@ -5,7 +5,6 @@
 #ifndef PB_REPORTS_INTERNAL_H
 #define PB_REPORTS_INTERNAL_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +14,7 @@
 #include "payband/date.h"
 #include "payband/reports.h"
 #include "reports/strmap.h"
+#include "store/db.h"
 
 /* ---- fields and column names ------------------------------------------ */
 
@@ -82,8 +82,9 @@ typedef struct pb__refdata {
 } pb__refdata;
 
 /* Read company aliases, places and the levels the level graph and bands
- * know. `db` may be NULL: empty reference data. */
-pb_status pb__refdata_load(pb__refdata *ref, sqlite3 *db, pb__diag *diag);
+ * know. `db` may be NULL: empty reference data. A failure's message goes to
+ * `diag`. */
+pb_status pb__refdata_load(pb__refdata *ref, pb__db *db, pb__diag *diag);
 void pb__refdata_release(pb__refdata *ref);
 
 /* ---- a normalised report ------------------------------------------------ */
@@ -178,9 +179,9 @@ struct pb__qfilter; /* query_internal.h */
 
 struct pb_reports {
     pb_store *store;
-    sqlite3 *db;
+    pb__db *db;         /* the store's connection (borrowed) */
     pb__diag diag;
-    sqlite3_stmt *stmt[PB__STMT_COUNT]; /* the query path's prepared statements */
+    pb__stmt *stmt[PB__STMT_COUNT]; /* the query path's prepared statements */
     pb__refdata ref;    /* aliases and places for queries, read on first use */
     bool ref_loaded;
     pb__strmap names;   /* query names -> index into resolved (query.c) */
@@ -194,27 +195,71 @@ struct pb_reports {
  * after this handle imported). */
 pb_status pb__reports_refdata(pb_reports *r, const pb__refdata **out);
 
-/* A prepared statement of the handle's cache (slot < PB__STMT_COUNT). */
-pb_status pb__reports_stmt(pb_reports *r, int slot, const char *sql, sqlite3_stmt **out);
-pb_status pb__reports_db_error(pb_reports *r, const char *what);
+/* The slots of the handle's statement cache. */
+enum {
+    PB__SLOT_COMPANY,     /* a company by alias or slug */
+    PB__SLOT_ROLE,
+    PB__SLOT_LEVEL,
+    PB__SLOT_CITY,        /* a region by city */
+    PB__SLOT_STATE,
+    PB__SLOT_COUNTRY,
+    PB__SLOT_METRO,
+    PB__SLOT_REMOTE,
+    PB__SLOT_DIRTY,       /* is a company's report_group current? */
+    PB__SLOT_ANY_DIRTY,
+    PB__SLOT_GROUP_EXACT, /* the report_group questions of query_groups.c */
+    PB__SLOT_GROUP_COMPANY,
+    PB__SLOT_GROUP_ROLE,
+    PB__SLOT_GROUP_LEVEL,
+    PB__SLOT_GROUP_REGION,
+};
+
+/* A prepared statement of the handle's cache (slot < PB__STMT_COUNT),
+ * reset and with no parameters bound. */
+pb_status pb__reports_stmt(pb_reports *r, int slot, const char *sql, pb__stmt **out);
+/* A statement of its own (finalize it). */
+pb_status pb__reports_prepare(pb_reports *r, const char *sql, pb__stmt **out);
+/* `rc`, a failure of the database door, told on the handle as "what: why"
+ * (the door leaves "why" on the connection's message). */
+pb_status pb__reports_db_error(pb_reports *r, pb_status rc, const char *what);
+
+/* `body` in a read transaction (one snapshot; retried when another
+ * connection's write gets in the way): its failure, or the transaction's,
+ * told on the handle. */
+pb_status pb__reports_read(pb_reports *r, pb_status (*body)(void *ctx), void *ctx);
+
+/* Binds parameters 1, 2, 3 ... of `st` in turn; the first failure sticks in
+ * `rc` and later binds do nothing. */
+typedef struct pb__binds {
+    pb__stmt *st;
+    int next; /* the parameter bound last */
+    pb_status rc;
+} pb__binds;
+void pb__bind_int(pb__binds *b, int64_t v);
+void pb__bind_opt_int(pb__binds *b, bool has, int64_t v); /* NULL when !has */
+void pb__bind_double(pb__binds *b, double v);
+void pb__bind_opt_double(pb__binds *b, bool has, double v);
+void pb__bind_text(pb__binds *b, const char *s);          /* NULL binds NULL */
+void pb__bind_nonempty(pb__binds *b, const char *s);      /* NULL or "" binds NULL */
+void pb__bind_date(pb__binds *b, pb_date d);              /* PB_DATE_NONE binds NULL */
 
 /* Writes one file's reports inside one transaction. */
 typedef struct pb__writer {
     pb_reports *r;
-    sqlite3_int64 source;
-    sqlite3_stmt *insert, *company, *role, *level, *region, *count;
+    int64_t source;
+    pb__stmt *insert, *company, *role, *level, *region, *count;
     pb__strmap companies, roles, levels, regions; /* key -> id caches */
     pb__countmap touched;  /* company ids (0: none) whose groups change */
     uint64_t added, raised;
-    bool counts_flushed;   /* temp.import_count holds counts */
 } pb__writer;
 
-/* BEGIN IMMEDIATE, the source row (kind report; a key of another kind is
+/* A write transaction, the source row (kind report; a key of another kind is
  * refused), the statements. */
 pb_status pb__writer_begin(pb__writer *w, pb_reports *r, const char *source, const char *file);
 /* Insert a report new to the store (a known hash is left alone). */
 pb_status pb__writer_add(pb__writer *w, const struct pb__report *rep, const struct pb__rawrow *row);
-/* Move the counts of rows seen into temp.import_count (the map is cleared). */
+/* Move the counts of rows seen into the temporary table import_count (the
+ * map is cleared). */
 pb_status pb__writer_flush_counts(pb__writer *w, pb__countmap *seen);
 /* Raise copies to this file's counts, record the import, rebuild the groups
  * of the companies touched, COMMIT; or ROLLBACK when nothing changed
@@ -222,7 +267,7 @@ pb_status pb__writer_flush_counts(pb__writer *w, pb__countmap *seen);
 pb_status pb__writer_commit(pb__writer *w, const char *file, uint64_t records,
                             uint64_t accepted, uint64_t rejected, pb_date first, pb_date last,
                             bool *changed);
-/* ROLLBACK (when begun) and free everything. */
+/* Roll back (when begun) and free everything. */
 void pb__writer_abort(pb__writer *w);
 
 /* pb_reports_import on an open file (read from its start; `path` names it

@@ -5,96 +5,116 @@
 #include "store/store_internal.h"
 #include "reports/reports_internal.h"
 
-static json_t *text_or_null(sqlite3_stmt *st, int col)
+#define NOMEM(r) pb__diag_set(&(r)->diag, PB_ERR_NOMEM, NULL, 0, "out of memory")
+
+static json_t *text_or_null(pb__stmt *st, int col)
 {
-    const unsigned char *t = sqlite3_column_text(st, col);
-    return t ? json_string((const char *)t) : json_null();
+    const char *t = pb__sql_text(st, col);
+    return t ? json_string(t) : json_null();
 }
 
-static pb_status files(pb_reports *r, json_t *out)
+/* Each row of `sql` as an object made by `row`, appended to `out`; a
+ * failed step is an error. */
+static pb_status each_row(pb_reports *r, const char *sql, json_t *(*row)(pb__stmt *st),
+                          json_t *out)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(r->db,
-                           "SELECT i.file, s.key, i.records, i.accepted, i.rejected, i.added, "
-                           "i.first_date, i.last_date, i.imported_at FROM report_import i "
-                           "JOIN source s ON s.id = i.source_id ORDER BY i.id",
-                           -1, &st, NULL) != SQLITE_OK)
-        return pb__reports_db_error(r, "summary");
-    pb_status rc = PB_OK;
-    int step;
-    while (rc == PB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "file",
-                              text_or_null(st, 0), "source", text_or_null(st, 1), "records",
-                              (json_int_t)sqlite3_column_int64(st, 2), "accepted",
-                              (json_int_t)sqlite3_column_int64(st, 3), "rejected",
-                              (json_int_t)sqlite3_column_int64(st, 4), "added",
-                              (json_int_t)sqlite3_column_int64(st, 5), "first_date",
-                              text_or_null(st, 6), "last_date", text_or_null(st, 7),
-                              "imported_at", text_or_null(st, 8));
-        if (!o || json_array_append_new(out, o) != 0)
-            rc = pb__diag_set(&r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    pb__stmt *st = NULL;
+    pb_status rc = pb__reports_prepare(r, sql, &st);
+    bool more = rc == PB_OK;
+    while (rc == PB_OK && more) {
+        pb_status step = pb__sql_step(st, &more);
+        if (step != PB_OK)
+            rc = pb__reports_db_error(r, step, "summary");
+        else if (more) {
+            json_t *o = row(st);
+            if (!o || json_array_append_new(out, o) != 0)
+                rc = NOMEM(r);
+        }
     }
-    if (rc == PB_OK && step != SQLITE_DONE)
-        rc = pb__reports_db_error(r, "summary");
-    sqlite3_finalize(st);
+    pb__sql_finalize(st);
     return rc;
 }
 
-static pb_status currencies(pb_reports *r, json_t *out)
+static json_t *file_row(pb__stmt *st)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(r->db,
-                           "SELECT currency, count(*), sum(copies) FROM report GROUP BY currency "
-                           "ORDER BY 3 DESC, 1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return pb__reports_db_error(r, "summary");
-    pb_status rc = PB_OK;
-    int step;
-    while (rc == PB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:o, s:I, s:I}", "currency", text_or_null(st, 0), "reports",
-                              (json_int_t)sqlite3_column_int64(st, 1), "rows",
-                              (json_int_t)sqlite3_column_int64(st, 2));
-        if (!o || json_array_append_new(out, o) != 0)
-            rc = pb__diag_set(&r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "file",
+                     text_or_null(st, 0), "source", text_or_null(st, 1), "records",
+                     (json_int_t)pb__sql_int64(st, 2), "accepted",
+                     (json_int_t)pb__sql_int64(st, 3), "rejected",
+                     (json_int_t)pb__sql_int64(st, 4), "added", (json_int_t)pb__sql_int64(st, 5),
+                     "first_date", text_or_null(st, 6), "last_date", text_or_null(st, 7),
+                     "imported_at", text_or_null(st, 8));
+}
+
+static json_t *currency_row(pb__stmt *st)
+{
+    return json_pack("{s:o, s:I, s:I}", "currency", text_or_null(st, 0), "reports",
+                     (json_int_t)pb__sql_int64(st, 1), "rows", (json_int_t)pb__sql_int64(st, 2));
+}
+
+struct summary {
+    pb_reports *r;
+    json_t *files, *currencies, *out;
+};
+
+/* Every statement of the summary, in one read transaction: one snapshot. */
+static pb_status summarise(void *ctx)
+{
+    struct summary *x = ctx;
+    pb_reports *r = x->r;
+    pb__stmt *st = NULL;
+    json_array_clear(x->files); /* a retried transaction starts again */
+    json_array_clear(x->currencies);
+    pb_status rc = each_row(r,
+                            "SELECT i.file, s.key, i.records, i.accepted, i.rejected, i.added, "
+                            "i.first_date, i.last_date, i.imported_at FROM report_import i "
+                            "JOIN source s ON s.id = i.source_id ORDER BY i.id",
+                            file_row, x->files);
+    if (rc == PB_OK)
+        rc = each_row(r,
+                      "SELECT currency, count(*), CAST(sum(copies) AS BIGINT) FROM report "
+                      "GROUP BY currency ORDER BY 3 DESC, 1",
+                      currency_row, x->currencies);
+    if (rc == PB_OK)
+        rc = pb__reports_prepare(r,
+                                 "SELECT count(*), CAST(coalesce(sum(copies), 0) AS BIGINT), "
+                                 "count(DISTINCT company_id), min(date), max(date), "
+                                 "(SELECT CAST(coalesce(sum(rejected), 0) AS BIGINT) "
+                                 "FROM report_import) FROM report",
+                                 &st);
+    bool row = false;
+    if (rc == PB_OK && (rc = pb__sql_step(st, &row)) != PB_OK)
+        rc = pb__reports_db_error(r, rc, "summary");
+    else if (rc == PB_OK && !row)
+        rc = pb__diag_set(&r->diag, PB_ERR_DB, NULL, 0, "summary: no totals");
+    if (rc == PB_OK) {
+        json_decref(x->out);
+        x->out = json_pack("{s:O, s:I, s:I, s:I, s:I, s:O, s:o, s:o}", "files", x->files,
+                           "reports", (json_int_t)pb__sql_int64(st, 0), "rows",
+                           (json_int_t)pb__sql_int64(st, 1), "rejected",
+                           (json_int_t)pb__sql_int64(st, 5), "companies",
+                           (json_int_t)pb__sql_int64(st, 2), "currencies", x->currencies,
+                           "first_date", text_or_null(st, 3), "last_date", text_or_null(st, 4));
+        if (!x->out)
+            rc = NOMEM(r);
     }
-    if (rc == PB_OK && step != SQLITE_DONE)
-        rc = pb__reports_db_error(r, "summary");
-    sqlite3_finalize(st);
+    pb__sql_finalize(st);
     return rc;
 }
 
 pb_status pb_reports_summary(pb_reports *r, json_t **out)
 {
-    sqlite3_stmt *st = NULL;
     *out = NULL;
     pb__diag_clear(&r->diag);
-    json_t *list = json_array(), *cur = json_array();
-    pb_status rc = list && cur ? PB_OK
-                               : pb__diag_set(&r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    struct summary x = {r, json_array(), json_array(), NULL};
+    pb_status rc = x.files && x.currencies ? PB_OK : NOMEM(r);
     if (rc == PB_OK)
-        rc = files(r, list);
+        rc = pb__reports_read(r, summarise, &x);
     if (rc == PB_OK)
-        rc = currencies(r, cur);
-    if (rc == PB_OK &&
-        (sqlite3_prepare_v2(r->db,
-                            "SELECT count(*), coalesce(sum(copies), 0), "
-                            "count(DISTINCT company_id), min(date), max(date), "
-                            "(SELECT coalesce(sum(rejected), 0) FROM report_import) FROM report",
-                            -1, &st, NULL) != SQLITE_OK ||
-         sqlite3_step(st) != SQLITE_ROW))
-        rc = pb__reports_db_error(r, "summary");
-    if (rc == PB_OK) {
-        *out = json_pack("{s:O, s:I, s:I, s:I, s:I, s:O, s:o, s:o}", "files", list, "reports",
-                         (json_int_t)sqlite3_column_int64(st, 0), "rows",
-                         (json_int_t)sqlite3_column_int64(st, 1), "rejected",
-                         (json_int_t)sqlite3_column_int64(st, 5), "companies",
-                         (json_int_t)sqlite3_column_int64(st, 2), "currencies", cur,
-                         "first_date", text_or_null(st, 3), "last_date", text_or_null(st, 4));
-        if (!*out)
-            rc = pb__diag_set(&r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    }
-    sqlite3_finalize(st);
-    json_decref(list);
-    json_decref(cur);
+        *out = x.out;
+    else
+        json_decref(x.out);
+    json_decref(x.files);
+    json_decref(x.currencies);
     return rc;
 }

@@ -119,7 +119,7 @@ Test(reports_norm, normalisation_against_the_builtin_dataset)
     store = test_db_open(&db, 0);
     pb__refdata ref;
     pb__diag diag;
-    cr_assert_eq(pb__refdata_load(&ref, pb__store_db(store), &diag), PB_OK, "%s", diag.msg);
+    cr_assert_eq(pb__refdata_load(&ref, pb__store_conn(store), &diag), PB_OK, "%s", diag.msg);
     int n = test_each_case(TEST_PATH("tests/cases/reports_normalise.txt"), 3, normalise_case,
                            &ref);
     cr_expect(n >= 40, "only %d cases", n);
