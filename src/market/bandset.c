@@ -80,12 +80,12 @@ void pb__bandset_release(pb__bandset *set)
     memset(set, 0, sizeof *set);
 }
 
-static bool col_pair(sqlite3_stmt *st, int i, int64_t out[2])
+static bool col_pair(pb__stmt *st, int i, int64_t out[2])
 {
-    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+    if (pb__sql_is_null(st, i))
         return false;
-    out[0] = sqlite3_column_int64(st, i);
-    out[1] = sqlite3_column_int64(st, i + 1);
+    out[0] = pb__sql_int64(st, i);
+    out[1] = pb__sql_int64(st, i + 1);
     return true;
 }
 
@@ -95,6 +95,9 @@ static bool col_pair(sqlite3_stmt *st, int i, int64_t out[2])
     "s.review_assumed, "
 enum { COMMON_COUNT = 10 };
 
+/* The company and role filters are said in SQL (the WHERE that `where`
+ * fills in); the order pins NULL lines first as SQLite sorts them, and the
+ * region by its lower case, as SQLite's NOCASE column sorts it. */
 static const char *BAND_SQL =
     "SELECT " COMMON_COLUMNS
     "b.line, l.name, b.currency, b.base_low, b.base_high, b.equity_low, b.equity_high, "
@@ -102,7 +105,8 @@ static const char *BAND_SQL =
     "FROM band b JOIN company c ON c.id = b.company_id JOIN role r ON r.id = b.role_id "
     "LEFT JOIN level l ON l.id = b.level_id JOIN region g ON g.id = b.region_id "
     "JOIN source s ON s.id = b.source_id "
-    "ORDER BY c.slug, r.slug, s.key, b.line, g.name";
+    "%s"
+    "ORDER BY c.slug, r.slug, s.key, b.line NULLS FIRST, lower(g.name)";
 
 static const char *RELATIVE_SQL =
     "SELECT " COMMON_COLUMNS
@@ -110,7 +114,13 @@ static const char *RELATIVE_SQL =
     "FROM relative_band rb JOIN company c ON c.id = rb.company_id "
     "JOIN role r ON r.id = rb.role_id JOIN region g ON g.id = rb.region_id "
     "JOIN region og ON og.id = rb.of_region_id JOIN source s ON s.id = rb.source_id "
-    "ORDER BY c.slug, r.slug, s.key, rb.line";
+    "%s"
+    "ORDER BY c.slug, r.slug, s.key, rb.line NULLS FIRST";
+
+/* The slugs the rows must have (NULL: any). */
+struct who {
+    char *company, *role;
+};
 
 static struct pb__bandrow *push_row(pb__bandset *set)
 {
@@ -118,59 +128,68 @@ static struct pb__bandrow *push_row(pb__bandset *set)
 }
 
 /* Who, where, and from which source; *oom when a copy failed. */
-static void read_common(sqlite3_stmt *st, struct pb__bandrow *r, bool *oom)
+static void read_common(pb__stmt *st, struct pb__bandrow *r, bool *oom)
 {
-    r->company = pb__col_dup(st, 0, oom);
-    r->company_name = pb__col_dup(st, 1, oom);
-    r->role = pb__col_dup(st, 2, oom);
-    r->role_name = pb__col_dup(st, 3, oom);
-    r->region = pb__col_dup(st, 4, oom);
-    r->source = pb__col_dup(st, 5, oom);
-    r->source_title = pb__col_dup(st, 6, oom);
-    r->as_of = pb__col_date(st, 7);
-    r->review_due = pb__col_date(st, 8);
-    r->review_assumed = sqlite3_column_int(st, 9) != 0;
-    r->line = sqlite3_column_int(st, COMMON_COUNT);
+    r->company = pb__sql_dup(st, 0, oom);
+    r->company_name = pb__sql_dup(st, 1, oom);
+    r->role = pb__sql_dup(st, 2, oom);
+    r->role_name = pb__sql_dup(st, 3, oom);
+    r->region = pb__sql_dup(st, 4, oom);
+    r->source = pb__sql_dup(st, 5, oom);
+    r->source_title = pb__sql_dup(st, 6, oom);
+    r->as_of = pb__sql_date(st, 7);
+    r->review_due = pb__sql_date(st, 8);
+    r->review_assumed = pb__sql_int64(st, 9) != 0;
+    r->line = (int)pb__sql_int64(st, COMMON_COUNT);
 }
 
-static void read_band(sqlite3_stmt *st, struct pb__bandrow *r, bool *oom)
+static void read_band(pb__stmt *st, struct pb__bandrow *r, bool *oom)
 {
     int c = COMMON_COUNT + 1;
-    r->level = pb__col_dup(st, c, oom);
-    r->currency = pb__col_dup(st, c + 1, oom);
+    r->level = pb__sql_dup(st, c, oom);
+    r->currency = pb__sql_dup(st, c + 1, oom);
     r->has_base = col_pair(st, c + 2, r->base);
     r->has_equity = col_pair(st, c + 4, r->equity);
-    r->vest_years = sqlite3_column_int(st, c + 6);
+    r->vest_years = (int)pb__sql_int64(st, c + 6);
     int64_t bonus[2];
     if ((r->has_bonus = col_pair(st, c + 7, bonus))) {
         r->bonus_bp[0] = (int32_t)bonus[0];
         r->bonus_bp[1] = (int32_t)bonus[1];
     }
     r->has_stated = col_pair(st, c + 9, r->stated);
-    r->note = pb__col_dup(st, c + 11, oom);
+    r->note = pb__sql_dup(st, c + 11, oom);
 }
 
-static void read_relative(sqlite3_stmt *st, struct pb__bandrow *r, bool *oom)
+static void read_relative(pb__stmt *st, struct pb__bandrow *r, bool *oom)
 {
     int c = COMMON_COUNT + 1;
     r->relative = true;
-    r->of_region = pb__col_dup(st, c, oom);
-    r->pct_bp[0] = sqlite3_column_int(st, c + 1);
-    r->pct_bp[1] = sqlite3_column_int(st, c + 2);
-    r->equity_same = sqlite3_column_int(st, c + 3) != 0;
+    r->of_region = pb__sql_dup(st, c, oom);
+    r->pct_bp[0] = (int32_t)pb__sql_int64(st, c + 1);
+    r->pct_bp[1] = (int32_t)pb__sql_int64(st, c + 2);
+    r->equity_same = pb__sql_int64(st, c + 3) != 0;
 }
 
-/* Append every row of `sql` to the set. */
-static pb_status load_rows(pb_store *store, const char *sql, pb__bandset *set,
-                           void (*read_rest)(sqlite3_stmt *, struct pb__bandrow *, bool *))
+/* Append every row of `sql` (a format with one %s for the WHERE clause) of
+ * the company and role in `who` to the set. */
+static pb_status load_rows(pb_store *store, const char *sql, const struct who *who,
+                           pb__bandset *set,
+                           void (*read_rest)(pb__stmt *, struct pb__bandrow *, bool *))
 {
-    sqlite3 *db = pb__store_db(store);
-    sqlite3_stmt *st = NULL;
-    bool oom = false;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return pb__diag_set(pb__store_diag(store), PB_ERR_DB, NULL, 0, "bands: %s",
-                            sqlite3_errmsg(db));
-    while (!oom && sqlite3_step(st) == SQLITE_ROW) {
+    char where[64], text[2048];
+    snprintf(where, sizeof where, "%s%s%s",
+             who->company ? "WHERE c.slug = ?1 " : "",
+             who->role ? (who->company ? "AND " : "WHERE ") : "",
+             who->role ? "r.slug = ?2 " : "");
+    snprintf(text, sizeof text, sql, where);
+    pb__stmt *st = NULL;
+    pb_status rc = pb__sql_prepare(pb__store_conn(store), text, &st);
+    if (rc == PB_OK && who->company)
+        rc = pb__sql_bind_text(st, 1, who->company);
+    if (rc == PB_OK && who->role)
+        rc = pb__sql_bind_text(st, 2, who->role);
+    bool row = true, oom = false;
+    while (rc == PB_OK && !oom && (rc = pb__sql_step(st, &row)) == PB_OK && row) {
         struct pb__bandrow *r = push_row(set);
         if (!r) {
             oom = true;
@@ -179,14 +198,16 @@ static pb_status load_rows(pb_store *store, const char *sql, pb__bandset *set,
         read_common(st, r, &oom);
         read_rest(st, r, &oom);
     }
-    sqlite3_finalize(st);
-    return oom ? pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory") : PB_OK;
+    pb__sql_finalize(st);
+    if (rc == PB_OK && oom)
+        rc = pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory");
+    return rc;
 }
 
-static pb_status load_all(pb_store *store, pb__bandset *set)
+static pb_status load_all(pb_store *store, const struct who *who, pb__bandset *set)
 {
-    pb_status rc = load_rows(store, BAND_SQL, set, read_band);
-    return rc == PB_OK ? load_rows(store, RELATIVE_SQL, set, read_relative) : rc;
+    pb_status rc = load_rows(store, BAND_SQL, who, set, read_band);
+    return rc == PB_OK ? load_rows(store, RELATIVE_SQL, who, set, read_relative) : rc;
 }
 
 /* The reference band of a relative band: same company and role, the
@@ -313,12 +334,13 @@ static pb_status convert_row(pb_store *store, struct pb__bandrow *r, const char 
     return PB_OK;
 }
 
+/* The rules SQL cannot say exactly: the region is matched by the slug of its
+ * display name (slugging is not an SQL function of both backends), and the
+ * date filter applies here, after the load, because a band dated after the
+ * query may still be the reference a relative band of the same company and
+ * role resolves against. */
 static bool matches(const struct pb__bandrow *r, const pb_band_query *q, pb_date as_of)
 {
-    if (q->company && !pb__slug_match(q->company, r->company))
-        return false;
-    if (q->role && !pb__slug_match(q->role, r->role))
-        return false;
     if (q->region && !pb__slug_match(q->region, r->region))
         return false;
     if (r->as_of != PB_DATE_NONE && r->as_of > as_of)
@@ -334,7 +356,17 @@ pb_status pb__bandset_load(pb_store *store, const pb_band_query *q, pb__bandset 
     if (q->currency && !pb_currency_known(q->currency))
         return pb__diag_set(pb__store_diag(store), PB_ERR_CURRENCY, NULL, 0,
                             "unknown currency '%s'", q->currency);
-    pb_status rc = load_all(store, &all);
+    /* company and role slugs are stored slugged: the query's text, slugged,
+     * is compared in SQL */
+    struct who who = {q->company ? pb__slugify(q->company) : NULL,
+                      q->role ? pb__slugify(q->role) : NULL};
+    pb_status rc = PB_OK;
+    if ((q->company && !who.company) || (q->role && !who.role))
+        rc = pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory");
+    if (rc == PB_OK)
+        rc = load_all(store, &who, &all);
+    pb__free(who.company);
+    pb__free(who.role);
     for (size_t i = 0; rc == PB_OK && i < all.count; i++)
         if (all.rows[i].relative)
             rc = resolve_relative(&all, &all.rows[i]);
