@@ -117,10 +117,26 @@ static const char *RELATIVE_SQL =
     "%s"
     "ORDER BY c.slug, r.slug, s.key, rb.line NULLS FIRST";
 
-/* The slugs the rows must have (NULL: any). */
+/* What the rows must be: of these slugs (NULL: any), and, when stale_on is
+ * a date, stale on that date (PB_DATE_NONE: any). */
 struct who {
     char *company, *role;
+    pb_date stale_on;
 };
+
+/* The latest as-of date whose assumed review date (PB_DEFAULT_REVIEW_MONTHS
+ * later) falls before `day`. Adding months is monotone, so a source without
+ * a review date is stale on `day` exactly when its as_of is on or before
+ * this date: the database compares the text. */
+static pb_date assumed_stale_until(pb_date day)
+{
+    pb_date d = pb_date_add_months(day, -PB_DEFAULT_REVIEW_MONTHS);
+    while (pb_date_add_months(d, PB_DEFAULT_REVIEW_MONTHS) >= day)
+        d--;
+    while (pb_date_add_months(d + 1, PB_DEFAULT_REVIEW_MONTHS) < day)
+        d++;
+    return d;
+}
 
 static struct pb__bandrow *push_row(pb__bandset *set)
 {
@@ -170,24 +186,32 @@ static void read_relative(pb__stmt *st, struct pb__bandrow *r, bool *oom)
     r->equity_same = pb__sql_int64(st, c + 3) != 0;
 }
 
-/* Append every row of `sql` (a format with one %s for the WHERE clause) of
- * the company and role in `who` to the set. */
+/* Append every row of `sql` (a format with one %s for the WHERE clause) that
+ * `who` describes to the set. Parameters are numbered in the order used,
+ * as every backend needs them. */
 static pb_status load_rows(pb_store *store, const char *sql, const struct who *who,
                            pb__bandset *set,
                            void (*read_rest)(pb__stmt *, struct pb__bandrow *, bool *))
 {
-    char where[64], text[2048];
-    snprintf(where, sizeof where, "%s%s%s",
-             who->company ? "WHERE c.slug = ?1 " : "",
-             who->role ? (who->company ? "AND " : "WHERE ") : "",
-             who->role ? "r.slug = ?2 " : "");
+    static const char STALE[] =
+        "(s.review_due < ? OR (s.review_due IS NULL AND s.as_of <= ?)) ";
+    bool stale = who->stale_on != PB_DATE_NONE;
+    char where[160], text[2048];
+    snprintf(where, sizeof where, "%s%s%s%s%s", who->company ? "WHERE c.slug = ? " : "",
+             who->role ? (who->company ? "AND " : "WHERE ") : "", who->role ? "r.slug = ? " : "",
+             stale ? (who->company || who->role ? "AND " : "WHERE ") : "", stale ? STALE : "");
     snprintf(text, sizeof text, sql, where);
     pb__stmt *st = NULL;
+    int param = 1;
     pb_status rc = pb__sql_prepare(pb__store_conn(store), text, &st);
     if (rc == PB_OK && who->company)
-        rc = pb__sql_bind_text(st, 1, who->company);
+        rc = pb__sql_bind_text(st, param++, who->company);
     if (rc == PB_OK && who->role)
-        rc = pb__sql_bind_text(st, 2, who->role);
+        rc = pb__sql_bind_text(st, param++, who->role);
+    if (rc == PB_OK && stale)
+        rc = pb__sql_bind_date(st, param++, who->stale_on);
+    if (rc == PB_OK && stale)
+        rc = pb__sql_bind_date(st, param++, assumed_stale_until(who->stale_on));
     bool row = true, oom = false;
     while (rc == PB_OK && !oom && (rc = pb__sql_step(st, &row)) == PB_OK && row) {
         struct pb__bandrow *r = push_row(set);
@@ -348,7 +372,8 @@ static bool matches(const struct pb__bandrow *r, const pb_band_query *q, pb_date
     return true;
 }
 
-pb_status pb__bandset_load(pb_store *store, const pb_band_query *q, pb__bandset *out)
+static pb_status load_set(pb_store *store, const pb_band_query *q, bool stale_only,
+                          pb__bandset *out)
 {
     pb__bandset all = {0};
     pb_date as_of = q->as_of == PB_DATE_NONE ? pb_date_today() : q->as_of;
@@ -359,7 +384,8 @@ pb_status pb__bandset_load(pb_store *store, const pb_band_query *q, pb__bandset 
     /* company and role slugs are stored slugged: the query's text, slugged,
      * is compared in SQL */
     struct who who = {q->company ? pb__slugify(q->company) : NULL,
-                      q->role ? pb__slugify(q->role) : NULL};
+                      q->role ? pb__slugify(q->role) : NULL,
+                      stale_only ? as_of : PB_DATE_NONE};
     pb_status rc = PB_OK;
     if ((q->company && !who.company) || (q->role && !who.role))
         rc = pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory");
@@ -396,6 +422,17 @@ pb_status pb__bandset_load(pb_store *store, const pb_band_query *q, pb__bandset 
     if (rc != PB_OK)
         pb__bandset_release(out);
     return rc;
+}
+
+pb_status pb__bandset_load(pb_store *store, const pb_band_query *q, pb__bandset *out)
+{
+    return load_set(store, q, false, out);
+}
+
+pb_status pb__bandset_load_stale(pb_store *store, pb_date as_of, pb__bandset *out)
+{
+    pb_band_query q = {NULL, NULL, NULL, NULL, as_of};
+    return load_set(store, &q, true, out);
 }
 
 static json_t *pair_json(bool present, const int64_t v[2], int i, const char *currency)

@@ -79,9 +79,8 @@ pb_status pb_market_stale(pb_store *store, pb_date as_of, json_t **out)
 {
     pb__bandset set;
     pb_date today = as_of == PB_DATE_NONE ? pb_date_today() : as_of;
-    pb_band_query q = {NULL, NULL, NULL, NULL, today};
     *out = NULL;
-    pb_status rc = pb__bandset_load(store, &q, &set);
+    pb_status rc = pb__bandset_load_stale(store, today, &set);
     if (rc != PB_OK)
         return rc;
     json_t *arr = json_array();
