@@ -322,23 +322,24 @@ pb_status pb_document_check(pb_document *doc, pb_store *store, pb_date as_of, js
 
 /* A different document stored under the same source key (a guide for the
  * same company and role from another file or with another title) is
- * replaced: say so. Re-importing the same file stays a silent replace. */
+ * replaced: say so. Re-importing the same file stays a silent replace. A
+ * database failure is returned with its message on the store's handle. */
 static pb_status note_replaced(pb_document *doc, pb_store *store)
 {
     const struct pb__source *src = &doc->facts->source;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(pb__store_db(store),
-                           "SELECT file, title FROM source WHERE key = ? AND builtin = 0", -1,
-                           &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return PB_OK; /* the import itself reports a broken store */
-    }
-    sqlite3_bind_text(st, 1, src->key, -1, SQLITE_STATIC);
-    pb_status rc = PB_OK;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    pb__stmt *st = NULL;
+    bool row = false;
+    pb_status rc = pb__sql_prepare(pb__store_conn(store),
+                                   "SELECT file, title FROM source WHERE key = ? AND builtin = 0",
+                                   &st);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 1, src->key);
+    if (rc == PB_OK)
+        rc = pb__sql_step(st, &row);
+    if (rc == PB_OK && row) {
         bool oom = false;
-        char *file = pb__col_dup(st, 0, &oom);
-        char *title = pb__col_dup(st, 1, &oom);
+        char *file = pb__sql_dup(st, 0, &oom);
+        char *title = pb__sql_dup(st, 1, &oom);
         bool same_file = (!file && !src->file) || (file && src->file && strcmp(file, src->file) == 0);
         bool same_title =
             (!title && !src->title) || (title && src->title && strcmp(title, src->title) == 0);
@@ -352,8 +353,10 @@ static pb_status note_replaced(pb_document *doc, pb_store *store)
                                    src->key);
         pb__free(file);
         pb__free(title);
+        if (rc == PB_ERR_NOMEM)
+            rc = pb__diag_set(pb__store_diag(store), rc, NULL, 0, "out of memory");
     }
-    sqlite3_finalize(st);
+    pb__sql_finalize(st);
     return rc;
 }
 
@@ -364,6 +367,6 @@ pb_status pb_document_import(pb_document *doc, pb_store *store)
                             "not imported: %s", doc->diag.msg[0] ? doc->diag.msg : doc->path);
     pb_status st = note_replaced(doc, store);
     if (st != PB_OK)
-        return pb__diag_set(pb__store_diag(store), st, NULL, 0, "out of memory");
+        return st;
     return pb__store_replace_facts(store, doc->facts);
 }

@@ -80,12 +80,12 @@ void pb__bandset_release(pb__bandset *set)
     memset(set, 0, sizeof *set);
 }
 
-static bool col_pair(sqlite3_stmt *st, int i, int64_t out[2])
+static bool col_pair(pb__stmt *st, int i, int64_t out[2])
 {
-    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+    if (pb__sql_is_null(st, i))
         return false;
-    out[0] = sqlite3_column_int64(st, i);
-    out[1] = sqlite3_column_int64(st, i + 1);
+    out[0] = pb__sql_int64(st, i);
+    out[1] = pb__sql_int64(st, i + 1);
     return true;
 }
 
@@ -95,6 +95,9 @@ static bool col_pair(sqlite3_stmt *st, int i, int64_t out[2])
     "s.review_assumed, "
 enum { COMMON_COUNT = 10 };
 
+/* The company and role filters are said in SQL (the WHERE that `where`
+ * fills in); the order pins NULL lines first as SQLite sorts them, and the
+ * region by its lower case, as SQLite's NOCASE column sorts it. */
 static const char *BAND_SQL =
     "SELECT " COMMON_COLUMNS
     "b.line, l.name, b.currency, b.base_low, b.base_high, b.equity_low, b.equity_high, "
@@ -102,7 +105,8 @@ static const char *BAND_SQL =
     "FROM band b JOIN company c ON c.id = b.company_id JOIN role r ON r.id = b.role_id "
     "LEFT JOIN level l ON l.id = b.level_id JOIN region g ON g.id = b.region_id "
     "JOIN source s ON s.id = b.source_id "
-    "ORDER BY c.slug, r.slug, s.key, b.line, g.name";
+    "%s"
+    "ORDER BY c.slug, r.slug, s.key, b.line NULLS FIRST, lower(g.name)";
 
 static const char *RELATIVE_SQL =
     "SELECT " COMMON_COLUMNS
@@ -110,7 +114,29 @@ static const char *RELATIVE_SQL =
     "FROM relative_band rb JOIN company c ON c.id = rb.company_id "
     "JOIN role r ON r.id = rb.role_id JOIN region g ON g.id = rb.region_id "
     "JOIN region og ON og.id = rb.of_region_id JOIN source s ON s.id = rb.source_id "
-    "ORDER BY c.slug, r.slug, s.key, rb.line";
+    "%s"
+    "ORDER BY c.slug, r.slug, s.key, rb.line NULLS FIRST";
+
+/* What the rows must be: of these slugs (NULL: any), and, when stale_on is
+ * a date, stale on that date (PB_DATE_NONE: any). */
+struct who {
+    char *company, *role;
+    pb_date stale_on;
+};
+
+/* The latest as-of date whose assumed review date (PB_DEFAULT_REVIEW_MONTHS
+ * later) falls before `day`. Adding months is monotone, so a source without
+ * a review date is stale on `day` exactly when its as_of is on or before
+ * this date: the database compares the text. */
+static pb_date assumed_stale_until(pb_date day)
+{
+    pb_date d = pb_date_add_months(day, -PB_DEFAULT_REVIEW_MONTHS);
+    while (pb_date_add_months(d, PB_DEFAULT_REVIEW_MONTHS) >= day)
+        d--;
+    while (pb_date_add_months(d + 1, PB_DEFAULT_REVIEW_MONTHS) < day)
+        d++;
+    return d;
+}
 
 static struct pb__bandrow *push_row(pb__bandset *set)
 {
@@ -118,59 +144,76 @@ static struct pb__bandrow *push_row(pb__bandset *set)
 }
 
 /* Who, where, and from which source; *oom when a copy failed. */
-static void read_common(sqlite3_stmt *st, struct pb__bandrow *r, bool *oom)
+static void read_common(pb__stmt *st, struct pb__bandrow *r, bool *oom)
 {
-    r->company = pb__col_dup(st, 0, oom);
-    r->company_name = pb__col_dup(st, 1, oom);
-    r->role = pb__col_dup(st, 2, oom);
-    r->role_name = pb__col_dup(st, 3, oom);
-    r->region = pb__col_dup(st, 4, oom);
-    r->source = pb__col_dup(st, 5, oom);
-    r->source_title = pb__col_dup(st, 6, oom);
-    r->as_of = pb__col_date(st, 7);
-    r->review_due = pb__col_date(st, 8);
-    r->review_assumed = sqlite3_column_int(st, 9) != 0;
-    r->line = sqlite3_column_int(st, COMMON_COUNT);
+    r->company = pb__sql_dup(st, 0, oom);
+    r->company_name = pb__sql_dup(st, 1, oom);
+    r->role = pb__sql_dup(st, 2, oom);
+    r->role_name = pb__sql_dup(st, 3, oom);
+    r->region = pb__sql_dup(st, 4, oom);
+    r->source = pb__sql_dup(st, 5, oom);
+    r->source_title = pb__sql_dup(st, 6, oom);
+    r->as_of = pb__sql_date(st, 7);
+    r->review_due = pb__sql_date(st, 8);
+    r->review_assumed = pb__sql_int64(st, 9) != 0;
+    r->line = (int)pb__sql_int64(st, COMMON_COUNT);
 }
 
-static void read_band(sqlite3_stmt *st, struct pb__bandrow *r, bool *oom)
+static void read_band(pb__stmt *st, struct pb__bandrow *r, bool *oom)
 {
     int c = COMMON_COUNT + 1;
-    r->level = pb__col_dup(st, c, oom);
-    r->currency = pb__col_dup(st, c + 1, oom);
+    r->level = pb__sql_dup(st, c, oom);
+    r->currency = pb__sql_dup(st, c + 1, oom);
     r->has_base = col_pair(st, c + 2, r->base);
     r->has_equity = col_pair(st, c + 4, r->equity);
-    r->vest_years = sqlite3_column_int(st, c + 6);
+    r->vest_years = (int)pb__sql_int64(st, c + 6);
     int64_t bonus[2];
     if ((r->has_bonus = col_pair(st, c + 7, bonus))) {
         r->bonus_bp[0] = (int32_t)bonus[0];
         r->bonus_bp[1] = (int32_t)bonus[1];
     }
     r->has_stated = col_pair(st, c + 9, r->stated);
-    r->note = pb__col_dup(st, c + 11, oom);
+    r->note = pb__sql_dup(st, c + 11, oom);
 }
 
-static void read_relative(sqlite3_stmt *st, struct pb__bandrow *r, bool *oom)
+static void read_relative(pb__stmt *st, struct pb__bandrow *r, bool *oom)
 {
     int c = COMMON_COUNT + 1;
     r->relative = true;
-    r->of_region = pb__col_dup(st, c, oom);
-    r->pct_bp[0] = sqlite3_column_int(st, c + 1);
-    r->pct_bp[1] = sqlite3_column_int(st, c + 2);
-    r->equity_same = sqlite3_column_int(st, c + 3) != 0;
+    r->of_region = pb__sql_dup(st, c, oom);
+    r->pct_bp[0] = (int32_t)pb__sql_int64(st, c + 1);
+    r->pct_bp[1] = (int32_t)pb__sql_int64(st, c + 2);
+    r->equity_same = pb__sql_int64(st, c + 3) != 0;
 }
 
-/* Append every row of `sql` to the set. */
-static pb_status load_rows(pb_store *store, const char *sql, pb__bandset *set,
-                           void (*read_rest)(sqlite3_stmt *, struct pb__bandrow *, bool *))
+/* Append every row of `sql` (a format with one %s for the WHERE clause) that
+ * `who` describes to the set. Parameters are numbered in the order used,
+ * as every backend needs them. */
+static pb_status load_rows(pb_store *store, const char *sql, const struct who *who,
+                           pb__bandset *set,
+                           void (*read_rest)(pb__stmt *, struct pb__bandrow *, bool *))
 {
-    sqlite3 *db = pb__store_db(store);
-    sqlite3_stmt *st = NULL;
-    bool oom = false;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return pb__diag_set(pb__store_diag(store), PB_ERR_DB, NULL, 0, "bands: %s",
-                            sqlite3_errmsg(db));
-    while (!oom && sqlite3_step(st) == SQLITE_ROW) {
+    static const char STALE[] =
+        "(s.review_due < ? OR (s.review_due IS NULL AND s.as_of <= ?)) ";
+    bool stale = who->stale_on != PB_DATE_NONE;
+    char where[160], text[2048];
+    snprintf(where, sizeof where, "%s%s%s%s%s", who->company ? "WHERE c.slug = ? " : "",
+             who->role ? (who->company ? "AND " : "WHERE ") : "", who->role ? "r.slug = ? " : "",
+             stale ? (who->company || who->role ? "AND " : "WHERE ") : "", stale ? STALE : "");
+    snprintf(text, sizeof text, sql, where);
+    pb__stmt *st = NULL;
+    int param = 1;
+    pb_status rc = pb__sql_prepare(pb__store_conn(store), text, &st);
+    if (rc == PB_OK && who->company)
+        rc = pb__sql_bind_text(st, param++, who->company);
+    if (rc == PB_OK && who->role)
+        rc = pb__sql_bind_text(st, param++, who->role);
+    if (rc == PB_OK && stale)
+        rc = pb__sql_bind_date(st, param++, who->stale_on);
+    if (rc == PB_OK && stale)
+        rc = pb__sql_bind_date(st, param++, assumed_stale_until(who->stale_on));
+    bool row = true, oom = false;
+    while (rc == PB_OK && !oom && (rc = pb__sql_step(st, &row)) == PB_OK && row) {
         struct pb__bandrow *r = push_row(set);
         if (!r) {
             oom = true;
@@ -179,14 +222,16 @@ static pb_status load_rows(pb_store *store, const char *sql, pb__bandset *set,
         read_common(st, r, &oom);
         read_rest(st, r, &oom);
     }
-    sqlite3_finalize(st);
-    return oom ? pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory") : PB_OK;
+    pb__sql_finalize(st);
+    if (rc == PB_OK && oom)
+        rc = pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory");
+    return rc;
 }
 
-static pb_status load_all(pb_store *store, pb__bandset *set)
+static pb_status load_all(pb_store *store, const struct who *who, pb__bandset *set)
 {
-    pb_status rc = load_rows(store, BAND_SQL, set, read_band);
-    return rc == PB_OK ? load_rows(store, RELATIVE_SQL, set, read_relative) : rc;
+    pb_status rc = load_rows(store, BAND_SQL, who, set, read_band);
+    return rc == PB_OK ? load_rows(store, RELATIVE_SQL, who, set, read_relative) : rc;
 }
 
 /* The reference band of a relative band: same company and role, the
@@ -313,12 +358,13 @@ static pb_status convert_row(pb_store *store, struct pb__bandrow *r, const char 
     return PB_OK;
 }
 
+/* The rules SQL cannot say exactly: the region is matched by the slug of its
+ * display name (slugging is not an SQL function of both backends), and the
+ * date filter applies here, after the load, because a band dated after the
+ * query may still be the reference a relative band of the same company and
+ * role resolves against. */
 static bool matches(const struct pb__bandrow *r, const pb_band_query *q, pb_date as_of)
 {
-    if (q->company && !pb__slug_match(q->company, r->company))
-        return false;
-    if (q->role && !pb__slug_match(q->role, r->role))
-        return false;
     if (q->region && !pb__slug_match(q->region, r->region))
         return false;
     if (r->as_of != PB_DATE_NONE && r->as_of > as_of)
@@ -326,7 +372,8 @@ static bool matches(const struct pb__bandrow *r, const pb_band_query *q, pb_date
     return true;
 }
 
-pb_status pb__bandset_load(pb_store *store, const pb_band_query *q, pb__bandset *out)
+static pb_status load_set(pb_store *store, const pb_band_query *q, bool stale_only,
+                          pb__bandset *out)
 {
     pb__bandset all = {0};
     pb_date as_of = q->as_of == PB_DATE_NONE ? pb_date_today() : q->as_of;
@@ -334,7 +381,18 @@ pb_status pb__bandset_load(pb_store *store, const pb_band_query *q, pb__bandset 
     if (q->currency && !pb_currency_known(q->currency))
         return pb__diag_set(pb__store_diag(store), PB_ERR_CURRENCY, NULL, 0,
                             "unknown currency '%s'", q->currency);
-    pb_status rc = load_all(store, &all);
+    /* company and role slugs are stored slugged: the query's text, slugged,
+     * is compared in SQL */
+    struct who who = {q->company ? pb__slugify(q->company) : NULL,
+                      q->role ? pb__slugify(q->role) : NULL,
+                      stale_only ? as_of : PB_DATE_NONE};
+    pb_status rc = PB_OK;
+    if ((q->company && !who.company) || (q->role && !who.role))
+        rc = pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory");
+    if (rc == PB_OK)
+        rc = load_all(store, &who, &all);
+    pb__free(who.company);
+    pb__free(who.role);
     for (size_t i = 0; rc == PB_OK && i < all.count; i++)
         if (all.rows[i].relative)
             rc = resolve_relative(&all, &all.rows[i]);
@@ -364,6 +422,17 @@ pb_status pb__bandset_load(pb_store *store, const pb_band_query *q, pb__bandset 
     if (rc != PB_OK)
         pb__bandset_release(out);
     return rc;
+}
+
+pb_status pb__bandset_load(pb_store *store, const pb_band_query *q, pb__bandset *out)
+{
+    return load_set(store, q, false, out);
+}
+
+pb_status pb__bandset_load_stale(pb_store *store, pb_date as_of, pb__bandset *out)
+{
+    pb_band_query q = {NULL, NULL, NULL, NULL, as_of};
+    return load_set(store, &q, true, out);
 }
 
 static json_t *pair_json(bool present, const int64_t v[2], int i, const char *currency)

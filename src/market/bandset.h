@@ -41,6 +41,11 @@ typedef struct pb__bandset {
 /* Load the bands matching `q` (NULL fields match all). Converts when
  * q->currency is set; conversion failures are errors naming the pair. */
 pb_status pb__bandset_load(pb_store *store, const pb_band_query *q, pb__bandset *set);
+/* Load the bands (and relative bands) known on `as_of` that are stale then,
+ * as pb__bandset_load with no filter would give them with `stale` set; the
+ * staleness is asked of the database. A relative band's figures are
+ * resolved only when its reference band is stale too. */
+pb_status pb__bandset_load_stale(pb_store *store, pb_date as_of, pb__bandset *set);
 void pb__bandset_release(pb__bandset *set);
 /* Free the strings of one row (for rows taken out of a set). */
 void pb__bandrow_release(struct pb__bandrow *row);

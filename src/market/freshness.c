@@ -7,17 +7,15 @@
 #include "market/bandset.h"
 #include "store/store_internal.h"
 
-static pb_date text_date(const unsigned char *t)
+static json_t *text_or_null(pb__stmt *st, int col)
 {
-    pb_date d = PB_DATE_NONE;
-    if (t && pb_date_parse((const char *)t, &d) != PB_OK)
-        d = PB_DATE_NONE;
-    return d;
+    const char *t = pb__sql_text(st, col);
+    return t ? json_string(t) : json_null();
 }
 
-static json_t *text_or_null(const unsigned char *t)
+static json_t *count_at(pb__stmt *st, int col)
 {
-    return t ? json_string((const char *)t) : json_null();
+    return json_integer((json_int_t)pb__sql_int64(st, col));
 }
 
 static const char *SOURCES_SQL =
@@ -34,49 +32,45 @@ static const char *SOURCES_SQL =
     "(SELECT count(*) FROM percentage WHERE source_id = s.id) "
     "FROM source s ORDER BY s.kind, s.key";
 
+static json_t *source_row(pb__stmt *st, pb_date today)
+{
+    pb_date src_as_of = pb__sql_date(st, 7);
+    bool assumed = pb__sql_int64(st, 9) != 0;
+    pb_date due = pb__review_due(src_as_of, pb__sql_date(st, 8), &assumed);
+    return json_pack(
+        "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:{s:o, s:o, s:o, s:o, "
+        "s:o, s:o, s:o, s:o, s:o}}",
+        "key", text_or_null(st, 0), "kind", text_or_null(st, 1), "title", text_or_null(st, 2),
+        "file", text_or_null(st, 3), "publisher", text_or_null(st, 4), "data_quality",
+        text_or_null(st, 5), "period", text_or_null(st, 6), "as_of", pb__json_date(src_as_of),
+        "review_due", pb__json_date(due), "review_assumed", assumed, "stale",
+        due != PB_DATE_NONE && due < today, "builtin", pb__sql_int64(st, 10) != 0, "facts",
+        "bands", count_at(st, 11), "relative_bands", count_at(st, 12), "level_maps",
+        count_at(st, 13), "offers", count_at(st, 14), "premiums", count_at(st, 15), "targets",
+        count_at(st, 16), "fx_rates", count_at(st, 17), "mentions", count_at(st, 18),
+        "percentages", count_at(st, 19));
+}
+
 pb_status pb_market_sources(pb_store *store, pb_date as_of, json_t **out)
 {
-    sqlite3 *db = pb__store_db(store);
-    sqlite3_stmt *st = NULL;
+    pb__stmt *st = NULL;
     pb_date today = as_of == PB_DATE_NONE ? pb_date_today() : as_of;
     *out = NULL;
-    if (sqlite3_prepare_v2(db, SOURCES_SQL, -1, &st, NULL) != SQLITE_OK)
-        return pb__diag_set(pb__store_diag(store), PB_ERR_DB, NULL, 0, "sources: %s",
-                            sqlite3_errmsg(db));
     json_t *arr = json_array();
-    while (arr && sqlite3_step(st) == SQLITE_ROW) {
-        pb_date src_as_of = text_date(sqlite3_column_text(st, 7));
-        bool assumed = sqlite3_column_int(st, 9) != 0;
-        pb_date due = pb__review_due(src_as_of, text_date(sqlite3_column_text(st, 8)), &assumed);
-        json_t *o = json_pack(
-            "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:{s:I, s:I, s:I, s:I, "
-            "s:I, s:I, s:I, s:I, s:I}}",
-            "key", text_or_null(sqlite3_column_text(st, 0)), "kind",
-            text_or_null(sqlite3_column_text(st, 1)), "title",
-            text_or_null(sqlite3_column_text(st, 2)), "file",
-            text_or_null(sqlite3_column_text(st, 3)), "publisher",
-            text_or_null(sqlite3_column_text(st, 4)), "data_quality",
-            text_or_null(sqlite3_column_text(st, 5)), "period",
-            text_or_null(sqlite3_column_text(st, 6)), "as_of", pb__json_date(src_as_of),
-            "review_due", pb__json_date(due), "review_assumed", assumed, "stale",
-            due != PB_DATE_NONE && due < today, "builtin", sqlite3_column_int(st, 10) != 0,
-            "facts", "bands", (json_int_t)sqlite3_column_int64(st, 11), "relative_bands",
-            (json_int_t)sqlite3_column_int64(st, 12), "level_maps",
-            (json_int_t)sqlite3_column_int64(st, 13), "offers",
-            (json_int_t)sqlite3_column_int64(st, 14), "premiums",
-            (json_int_t)sqlite3_column_int64(st, 15), "targets",
-            (json_int_t)sqlite3_column_int64(st, 16), "fx_rates",
-            (json_int_t)sqlite3_column_int64(st, 17), "mentions",
-            (json_int_t)sqlite3_column_int64(st, 18), "percentages",
-            (json_int_t)sqlite3_column_int64(st, 19));
-        if (!o || json_array_append_new(arr, o) != 0) {
-            json_decref(arr);
-            arr = NULL;
-        }
+    pb_status rc = arr ? pb__sql_prepare(pb__store_conn(store), SOURCES_SQL, &st)
+                       : pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0,
+                                      "out of memory");
+    bool row = true;
+    while (rc == PB_OK && (rc = pb__sql_step(st, &row)) == PB_OK && row) {
+        json_t *o = source_row(st, today);
+        if (!o || json_array_append_new(arr, o) != 0)
+            rc = pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    sqlite3_finalize(st);
-    if (!arr)
-        return pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory");
+    pb__sql_finalize(st);
+    if (rc != PB_OK) {
+        json_decref(arr);
+        return rc;
+    }
     *out = arr;
     return PB_OK;
 }
@@ -85,9 +79,8 @@ pb_status pb_market_stale(pb_store *store, pb_date as_of, json_t **out)
 {
     pb__bandset set;
     pb_date today = as_of == PB_DATE_NONE ? pb_date_today() : as_of;
-    pb_band_query q = {NULL, NULL, NULL, NULL, today};
     *out = NULL;
-    pb_status rc = pb__bandset_load(store, &q, &set);
+    pb_status rc = pb__bandset_load_stale(store, today, &set);
     if (rc != PB_OK)
         return rc;
     json_t *arr = json_array();

@@ -71,6 +71,10 @@ static void graph_release(struct graph *g)
     pb__free(g->edges.items);
 }
 
+/* Every mention of every level statement. The walk is transitive across
+ * statements of any company ("A = B", "B = C" makes A = C), so which rows a
+ * question needs is only known while walking: all are loaded, not filtered
+ * in SQL. */
 static pb_status load_mentions(pb_store *store, struct graph *g, pb_date today)
 {
     static const char *sql =
@@ -79,34 +83,32 @@ static pb_status load_mentions(pb_store *store, struct graph *g, pb_date today)
         "FROM level_node n JOIN level_map m ON m.id = n.map_id JOIN source s ON s.id = m.source_id "
         "JOIN company c ON c.id = n.company_id LEFT JOIN role r ON r.id = n.role_id "
         "ORDER BY n.map_id, n.position";
-    sqlite3 *db = pb__store_db(store);
-    sqlite3_stmt *st = NULL;
-    bool oom = false;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return pb__diag_set(pb__store_diag(store), PB_ERR_DB, NULL, 0, "levels: %s",
-                            sqlite3_errmsg(db));
-    while (!oom && sqlite3_step(st) == SQLITE_ROW) {
+    pb__stmt *st = NULL;
+    bool oom = false, row = true;
+    pb_status rc = pb__sql_prepare(pb__store_conn(store), sql, &st);
+    while (rc == PB_OK && !oom && (rc = pb__sql_step(st, &row)) == PB_OK && row) {
         struct mention *m = PB__PUSH(g->mentions);
         if (!m) {
             oom = true;
             break;
         }
-        m->map = sqlite3_column_int(st, 0);
-        m->source = pb__col_dup(st, 1, &oom);
-        m->line = sqlite3_column_int(st, 2);
-        m->company = pb__col_dup(st, 3, &oom);
-        m->company_name = pb__col_dup(st, 4, &oom);
-        m->role = pb__col_dup(st, 5, &oom);
-        m->level = pb__col_dup(st, 6, &oom);
-        m->title = pb__col_dup(st, 7, &oom);
-        m->region = pb__col_dup(st, 8, &oom);
+        m->map = (long)pb__sql_int64(st, 0);
+        m->source = pb__sql_dup(st, 1, &oom);
+        m->line = (long)pb__sql_int64(st, 2);
+        m->company = pb__sql_dup(st, 3, &oom);
+        m->company_name = pb__sql_dup(st, 4, &oom);
+        m->role = pb__sql_dup(st, 5, &oom);
+        m->level = pb__sql_dup(st, 6, &oom);
+        m->title = pb__sql_dup(st, 7, &oom);
+        m->region = pb__sql_dup(st, 8, &oom);
         bool assumed = false;
-        m->review_due = pb__review_due(pb__col_date(st, 9), pb__col_date(st, 10), &assumed);
+        m->review_due = pb__review_due(pb__sql_date(st, 9), pb__sql_date(st, 10), &assumed);
         m->stale = m->review_due != PB_DATE_NONE && m->review_due < today;
     }
-    sqlite3_finalize(st);
-    return oom ? pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory")
-               : PB_OK;
+    pb__sql_finalize(st);
+    if (rc == PB_OK && oom)
+        rc = pb__diag_set(pb__store_diag(store), PB_ERR_NOMEM, NULL, 0, "out of memory");
+    return rc;
 }
 
 /* Node for (company, role) or (company, level label); created when missing. */

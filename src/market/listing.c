@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/alloc.h"
 #include "core/jsonutil.h"
 #include "market/bandset.h"
 #include "payband/market.h"
@@ -104,30 +105,27 @@ pb_status pb_market_convert(pb_store *store, const char *amount, const char *to,
     return PB_OK;
 }
 
-/* PB_OK when some row of `table` has a slug that `text` names. */
+/* PB_OK when some row of `table` (company or role) has the slug that `text`
+ * names: slugs are stored slugged, so the text, slugged, is looked up. */
 static pb_status known(pb_store *store, const char *table, const char *what, const char *text)
 {
-    sqlite3 *db = pb__store_db(store);
-    sqlite3_stmt *st = NULL;
+    pb__diag *diag = pb__store_diag(store);
     char sql[64];
-    snprintf(sql, sizeof sql, "SELECT slug FROM %s", table);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return pb__diag_set(pb__store_diag(store), PB_ERR_DB, NULL, 0, "%s: %s", table,
-                            sqlite3_errmsg(db));
-    int step = SQLITE_DONE;
+    snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE slug = ?1", table);
+    char *slug = pb__slugify(text);
+    if (!slug)
+        return pb__diag_set(diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    pb__stmt *st = NULL;
     bool found = false;
-    while (!found && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *slug = (const char *)sqlite3_column_text(st, 0);
-        found = slug && pb__slug_match(text, slug);
-    }
-    pb_status rc = PB_OK;
-    if (!found && step != SQLITE_DONE)
-        rc = pb__diag_set(pb__store_diag(store), PB_ERR_DB, NULL, 0, "%s: %s", table,
-                          sqlite3_errmsg(db));
-    else if (!found)
-        rc = pb__diag_set(pb__store_diag(store), PB_ERR_NOT_FOUND, NULL, 0, "unknown %s '%s'",
-                          what, text);
-    sqlite3_finalize(st);
+    pb_status rc = pb__sql_prepare(pb__store_conn(store), sql, &st);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 1, slug);
+    if (rc == PB_OK)
+        rc = pb__sql_step(st, &found);
+    pb__sql_finalize(st);
+    pb__free(slug);
+    if (rc == PB_OK && !found)
+        rc = pb__diag_set(diag, PB_ERR_NOT_FOUND, NULL, 0, "unknown %s '%s'", what, text);
     return rc;
 }
 

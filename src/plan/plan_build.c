@@ -151,10 +151,9 @@ pb_status pb__plan_nomem(struct pb__plan_ctx *c)
     return pb__diag_set(c->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
 }
 
-pb_status pb__plan_db_error(struct pb__plan_ctx *c, const char *what)
+pb_status pb__plan_db_error(struct pb__plan_ctx *c, pb_status rc, const char *what)
 {
-    return pb__diag_set(c->diag, PB_ERR_DB, NULL, 0, "%s: %s", what,
-                        sqlite3_errmsg(pb__store_db(c->store)));
+    return pb__diag_set(c->diag, rc, NULL, 0, "%s: %s", what, pb_store_errmsg(c->store));
 }
 
 pb_money pb__plan_money(int64_t minor, const char *cur)

@@ -144,33 +144,29 @@ static const char *PREMIUM_SQL =
     "SELECT p.name, p.applies_to, c.slug, r.slug, s.key, p.note, p.low_bp, p.high_bp, "
     "p.line, s.as_of FROM premium p LEFT JOIN company c ON c.id = p.company_id "
     "LEFT JOIN role r ON r.id = p.role_id JOIN source s ON s.id = p.source_id "
-    "ORDER BY s.key, p.line, p.name";
+    "ORDER BY s.key, p.line NULLS FIRST, p.name";
 
+/* Every premium: those of this company and role are the plan's, the others
+ * are kept for their names (a skill is matched against all of them), so
+ * the split is made here, not in SQL. */
 pb_status pb__plan_load_premiums(struct pb__plan_ctx *c)
 {
-    sqlite3 *db = pb__store_db(c->store);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, PREMIUM_SQL, -1, &st, NULL) != SQLITE_OK)
-        return pb__plan_db_error(c, "premiums");
-    pb_status rc = PB_OK;
-    int step;
-    while (rc == PB_OK && (step = sqlite3_step(st)) != SQLITE_DONE) {
-        if (step != SQLITE_ROW) {
-            rc = pb__plan_db_error(c, "premiums");
-            break;
-        }
+    pb__stmt *st = NULL;
+    bool row = true;
+    pb_status rc = pb__sql_prepare(pb__store_conn(c->store), PREMIUM_SQL, &st);
+    while (rc == PB_OK && (rc = pb__sql_step(st, &row)) == PB_OK && row) {
         bool oom = false;
         struct pb__plan_premium p = {0};
-        p.name = pb__col_dup(st, 0, &oom);
-        p.applies_to = pb__col_dup(st, 1, &oom);
-        p.company = pb__col_dup(st, 2, &oom);
-        p.role = pb__col_dup(st, 3, &oom);
-        p.source = pb__col_dup(st, 4, &oom);
-        p.note = pb__col_dup(st, 5, &oom);
-        p.low_bp = sqlite3_column_int(st, 6);
-        p.high_bp = sqlite3_column_int(st, 7);
-        p.line = sqlite3_column_int(st, 8);
-        p.as_of = pb__col_date(st, 9);
+        p.name = pb__sql_dup(st, 0, &oom);
+        p.applies_to = pb__sql_dup(st, 1, &oom);
+        p.company = pb__sql_dup(st, 2, &oom);
+        p.role = pb__sql_dup(st, 3, &oom);
+        p.source = pb__sql_dup(st, 4, &oom);
+        p.note = pb__sql_dup(st, 5, &oom);
+        p.low_bp = (int)pb__sql_int64(st, 6);
+        p.high_bp = (int)pb__sql_int64(st, 7);
+        p.line = (int)pb__sql_int64(st, 8);
+        p.as_of = pb__sql_date(st, 9);
         bool known = p.as_of == PB_DATE_NONE || p.as_of <= c->as_of;
         bool mine = (!p.company || pb__slug_match(c->band->company, p.company)) &&
                     (!p.role || pb__slug_match(c->band->role, p.role));
@@ -179,16 +175,16 @@ pb_status pb__plan_load_premiums(struct pb__plan_ctx *c)
             slot = mine ? PB__PUSH(c->premiums) : PB__PUSH(c->all_names);
         if (oom || !p.name || !p.applies_to || (known && !slot)) {
             pb__plan_premium_free(&p);
-            rc = pb__plan_nomem(c);
-            break;
+            pb__sql_finalize(st);
+            return pb__plan_nomem(c);
         }
         if (slot)
             *slot = p;
         else
             pb__plan_premium_free(&p);
     }
-    sqlite3_finalize(st);
-    return rc;
+    pb__sql_finalize(st);
+    return rc == PB_OK ? PB_OK : pb__plan_db_error(c, rc, "premiums");
 }
 
 /* The premium record a skill names for this company and role: the band's
@@ -286,33 +282,31 @@ static const char *MENTION_SQL =
     "m.equity_per_year, m.equity_grant, m.vest_years, m.sign_on, m.stated_total, "
     "m.stated_years, m.line, s.key FROM offer_mention m JOIN company c ON c.id = m.company_id "
     "LEFT JOIN role r ON r.id = m.role_id JOIN source s ON s.id = m.source_id "
-    "WHERE s.key = ?1 ORDER BY m.line, m.id";
+    "WHERE s.key = ?1 AND c.slug <> ?2 ORDER BY m.line NULLS FIRST, m.id";
 
 /* The display name the store gives a company ("Hugging Face"), else its
  * name as words ("Amazon" for "amazon"). */
 static pb_status company_display(struct pb__plan_ctx *c, const char *company, char **out)
 {
     *out = NULL;
-    sqlite3 *db = pb__store_db(c->store);
-    sqlite3_stmt *st = NULL;
+    pb__stmt *st = NULL;
     char *slug = pb__slugify(company);
     if (!slug)
         return pb__plan_nomem(c);
-    pb_status rc = PB_OK;
-    if (sqlite3_prepare_v2(db, "SELECT display FROM company WHERE slug = ?1", -1, &st, NULL) !=
-        SQLITE_OK) {
-        rc = pb__plan_db_error(c, "companies");
+    bool row = false;
+    pb_status rc = pb__sql_prepare(pb__store_conn(c->store),
+                                   "SELECT display FROM company WHERE slug = ?1", &st);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 1, slug);
+    if (rc == PB_OK)
+        rc = pb__sql_step(st, &row);
+    if (rc != PB_OK) {
+        rc = pb__plan_db_error(c, rc, "companies");
         goto done;
     }
-    sqlite3_bind_text(st, 1, slug, -1, SQLITE_TRANSIENT);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-        if (!(*out = pb__strdup((const char *)sqlite3_column_text(st, 0))))
+    if (row && pb__sql_text(st, 0)) {
+        if (!(*out = pb__strdup(pb__sql_text(st, 0))))
             rc = pb__plan_nomem(c);
-        goto done;
-    }
-    if (step != SQLITE_ROW && step != SQLITE_DONE) {
-        rc = pb__plan_db_error(c, "companies");
         goto done;
     }
     /* a company the store does not know: its name as words, "Amazon" */
@@ -327,7 +321,7 @@ static pb_status company_display(struct pb__plan_ctx *c, const char *company, ch
             *p = (char)toupper((unsigned char)*p);
     }
 done:
-    sqlite3_finalize(st);
+    pb__sql_finalize(st);
     pb__free(slug);
     return rc;
 }
@@ -340,28 +334,27 @@ static char *make_label(const char *company, const char *level, const char *regi
 
 /* An offer file for a mention: its figures, equity as listed RSUs at the
  * stated value vesting evenly (the documents present them so). */
-static pb_status mention_offer(struct pb__plan_ctx *c, sqlite3_stmt *st,
+static pb_status mention_offer(struct pb__plan_ctx *c, pb__stmt *st,
                                struct pb__plan_competitor *k)
 {
     bool oom = false;
-    char *slug = pb__col_dup(st, 0, &oom);
-    char *display = pb__col_dup(st, 1, &oom);
-    char *role = pb__col_dup(st, 2, &oom);
-    k->level = pb__col_dup(st, 3, &oom);
-    k->region = pb__col_dup(st, 4, &oom);
-    char *cur = pb__col_dup(st, 5, &oom);
-    int64_t base = sqlite3_column_int64(st, 6);
-    bool per_year = sqlite3_column_type(st, 7) != SQLITE_NULL;
-    int64_t eq_year = sqlite3_column_int64(st, 7);
-    bool has_grant = sqlite3_column_type(st, 8) != SQLITE_NULL;
-    int64_t grant = sqlite3_column_int64(st, 8);
-    int vest = sqlite3_column_int(st, 9);
-    int64_t sign_on = sqlite3_column_int64(st, 10);
-    k->stated_total = sqlite3_column_type(st, 11) == SQLITE_NULL ? -1
-                                                                  : sqlite3_column_int64(st, 11);
-    k->stated_years = sqlite3_column_int(st, 12);
-    k->line = sqlite3_column_int(st, 13);
-    k->source = pb__col_dup(st, 14, &oom);
+    char *slug = pb__sql_dup(st, 0, &oom);
+    char *display = pb__sql_dup(st, 1, &oom);
+    char *role = pb__sql_dup(st, 2, &oom);
+    k->level = pb__sql_dup(st, 3, &oom);
+    k->region = pb__sql_dup(st, 4, &oom);
+    char *cur = pb__sql_dup(st, 5, &oom);
+    int64_t base = pb__sql_int64(st, 6);
+    bool per_year = !pb__sql_is_null(st, 7);
+    int64_t eq_year = pb__sql_int64(st, 7);
+    bool has_grant = !pb__sql_is_null(st, 8);
+    int64_t grant = pb__sql_int64(st, 8);
+    int vest = (int)pb__sql_int64(st, 9);
+    int64_t sign_on = pb__sql_int64(st, 10);
+    k->stated_total = pb__sql_is_null(st, 11) ? -1 : pb__sql_int64(st, 11);
+    k->stated_years = (int)pb__sql_int64(st, 12);
+    k->line = (long)pb__sql_int64(st, 13);
+    k->source = pb__sql_dup(st, 14, &oom);
     pb_status rc = PB_OK;
     if (oom || !slug || !display || !cur || !k->source) {
         rc = pb__plan_nomem(c);
@@ -410,27 +403,35 @@ done:
 }
 
 /* The competing offers the band's document names for this region (or for
- * no region, in the band's currency), other than the company's own. */
+ * no region, in the band's currency), other than the company's own. The
+ * source and the company (stored slugs both) are said in SQL; the region is
+ * written as the document wrote it, matched here by its slug, which SQL
+ * cannot compute. */
 pb_status pb__plan_load_mentions(struct pb__plan_ctx *c)
 {
-    sqlite3 *db = pb__store_db(c->store);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, MENTION_SQL, -1, &st, NULL) != SQLITE_OK)
-        return pb__plan_db_error(c, "offers");
-    sqlite3_bind_text(st, 1, c->band->source, -1, SQLITE_TRANSIENT);
+    pb__stmt *st = NULL;
+    pb_status rc = pb__sql_prepare(pb__store_conn(c->store), MENTION_SQL, &st);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 1, c->band->source);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 2, c->band->company);
+    if (rc != PB_OK) {
+        pb__sql_finalize(st);
+        return pb__plan_db_error(c, rc, "offers");
+    }
     const char *native = c->band->converted ? c->band->original_currency : c->band->currency;
-    pb_status rc = PB_OK;
-    int step;
-    while (rc == PB_OK && c->ncomps < PB__PLAN_MAX_COMPETING &&
-           (step = sqlite3_step(st)) != SQLITE_DONE) {
-        if (step != SQLITE_ROW) {
-            rc = pb__plan_db_error(c, "offers");
+    bool row = true;
+    while (rc == PB_OK && c->ncomps < PB__PLAN_MAX_COMPETING) {
+        if ((rc = pb__sql_step(st, &row)) != PB_OK) {
+            rc = pb__plan_db_error(c, rc, "offers");
             break;
         }
-        const char *company = (const char *)sqlite3_column_text(st, 0);
-        const char *region = (const char *)sqlite3_column_text(st, 4);
-        const char *cur = (const char *)sqlite3_column_text(st, 5);
-        if (!company || !cur || pb__slug_match(c->band->company, company))
+        if (!row)
+            break;
+        const char *company = pb__sql_text(st, 0);
+        const char *region = pb__sql_text(st, 4);
+        const char *cur = pb__sql_text(st, 5);
+        if (!company || !cur)
             continue;
         if (region ? !pb__slug_match(c->band->region, region) : strcmp(cur, native) != 0)
             continue;
@@ -441,7 +442,7 @@ pb_status pb__plan_load_mentions(struct pb__plan_ctx *c)
         if (rc == PB_OK)
             rc = pb__plan_use_source(c, k->source, "competing offer");
     }
-    sqlite3_finalize(st);
+    pb__sql_finalize(st);
     return rc;
 }
 

@@ -240,8 +240,9 @@ struct pb__plan_ctx {
 
 /* plan_build.c: failures, notes, sources and checked arithmetic. */
 pb_status pb__plan_nomem(struct pb__plan_ctx *c);
-/* A database failure while reading `what`: PB_ERR_DB with SQLite's message. */
-pb_status pb__plan_db_error(struct pb__plan_ctx *c, const char *what);
+/* A database failure `rc` while reading `what`: the status kept, the
+ * store's message (set by the failed call) copied to the plan's. */
+pb_status pb__plan_db_error(struct pb__plan_ctx *c, pb_status rc, const char *what);
 /* A note for the plan's notes list (printf-style). */
 pb_status pb__plan_note(struct pb__plan_ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -215,25 +215,27 @@ static json_t *figure_json(struct pb__plan_ctx *c, const struct pb__rule_figure 
 static pb_status sources_json(struct pb__plan_ctx *c, json_t **out)
 {
     *out = NULL;
-    sqlite3 *db = pb__store_db(c->store);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT kind, title, as_of, review_due, review_assumed, "
-                           "file FROM source WHERE key = ?1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return pb__plan_db_error(c, "sources");
+    pb__stmt *st = NULL;
+    pb_status rc = pb__sql_prepare(pb__store_conn(c->store),
+                                   "SELECT kind, title, as_of, review_due, review_assumed, "
+                                   "file FROM source WHERE key = ?1",
+                                   &st);
+    if (rc != PB_OK)
+        return pb__plan_db_error(c, rc, "sources");
     json_t *arr = json_array();
-    pb_status rc = arr ? PB_OK : pb__plan_nomem(c);
+    rc = arr ? PB_OK : pb__plan_nomem(c);
     const char *key;
     json_t *uses;
     json_object_foreach(c->sources, key, uses) {
         if (rc != PB_OK)
             break;
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-        int step = sqlite3_step(st);
-        if (step != SQLITE_ROW && step != SQLITE_DONE) {
-            rc = pb__plan_db_error(c, "sources");
+        bool row = false;
+        pb__sql_reset(st);
+        rc = pb__sql_bind_text(st, 1, key);
+        if (rc == PB_OK)
+            rc = pb__sql_step(st, &row);
+        if (rc != PB_OK) {
+            rc = pb__plan_db_error(c, rc, "sources");
             break;
         }
         json_t *o = json_object();
@@ -242,13 +244,13 @@ static pb_status sources_json(struct pb__plan_ctx *c, json_t **out)
             break;
         }
         bool ok = jset(o, "key", json_string(key)) && jcopy(o, "used_for", uses);
-        if (ok && step == SQLITE_ROW) {
-            pb_date as_of = pb__col_date(st, 2), due = pb__col_date(st, 3);
-            bool assumed = sqlite3_column_int(st, 4) != 0;
+        if (ok && row) {
+            pb_date as_of = pb__sql_date(st, 2), due = pb__sql_date(st, 3);
+            bool assumed = pb__sql_int64(st, 4) != 0;
             due = pb__review_due(as_of, due, &assumed);
-            ok = jset(o, "kind", pb__json_str((const char *)sqlite3_column_text(st, 0))) &&
-                 jset(o, "title", pb__json_str((const char *)sqlite3_column_text(st, 1))) &&
-                 jset(o, "file", pb__json_str((const char *)sqlite3_column_text(st, 5))) &&
+            ok = jset(o, "kind", pb__json_str(pb__sql_text(st, 0))) &&
+                 jset(o, "title", pb__json_str(pb__sql_text(st, 1))) &&
+                 jset(o, "file", pb__json_str(pb__sql_text(st, 5))) &&
                  jset(o, "as_of", pb__json_date(as_of)) &&
                  jset(o, "review_due", pb__json_date(due)) &&
                  jset(o, "review_assumed", json_boolean(assumed)) &&
@@ -262,7 +264,7 @@ static pb_status sources_json(struct pb__plan_ctx *c, json_t **out)
         if (!ok)
             rc = pb__plan_nomem(c);
     }
-    sqlite3_finalize(st);
+    pb__sql_finalize(st);
     json_object_foreach(c->files, key, uses) {
         if (rc != PB_OK)
             break;

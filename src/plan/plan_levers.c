@@ -338,12 +338,12 @@ static pb_status peer_and_scarcity_levers(struct pb__plan_ctx *c, lever_list *ls
         return pb__diag_set(c->diag, st, NULL, 0, "bands in %s: %s", c->band->region,
                             pb_store_errmsg(c->store));
     /* briefing sources */
-    sqlite3 *db = pb__store_db(c->store);
-    sqlite3_stmt *bs = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM source WHERE key = ?1 AND kind = 'briefing'", -1,
-                           &bs, NULL) != SQLITE_OK) {
+    pb__stmt *bs = NULL;
+    st = pb__sql_prepare(pb__store_conn(c->store),
+                         "SELECT 1 FROM source WHERE key = ?1 AND kind = 'briefing'", &bs);
+    if (st != PB_OK) {
         pb__bandset_release(&set);
-        return pb__plan_db_error(c, "sources");
+        return pb__plan_db_error(c, st, "sources");
     }
     const struct pb__bandrow *b = c->band;
     int64_t own_mid = 0;
@@ -373,14 +373,14 @@ static pb_status peer_and_scarcity_levers(struct pb__plan_ctx *c, lever_list *ls
         }
         bool briefing = false;
         if (!(peer && r->has_base)) {
-            sqlite3_reset(bs);
-            sqlite3_bind_text(bs, 1, r->source, -1, SQLITE_TRANSIENT);
-            int step = sqlite3_step(bs);
-            if (step != SQLITE_ROW && step != SQLITE_DONE) {
-                st = pb__plan_db_error(c, "sources");
+            pb__sql_reset(bs);
+            st = pb__sql_bind_text(bs, 1, r->source);
+            if (st == PB_OK)
+                st = pb__sql_step(bs, &briefing);
+            if (st != PB_OK) {
+                st = pb__plan_db_error(c, st, "sources");
                 break;
             }
-            briefing = step == SQLITE_ROW;
         }
         bool scarce = briefing && scarcity < 3 && (r->has_tc || r->has_stated);
         if (as_stored && r->currency && strcmp(r->currency, c->cur) != 0) {
@@ -452,7 +452,7 @@ static pb_status peer_and_scarcity_levers(struct pb__plan_ctx *c, lever_list *ls
             st = pb__plan_use_source(c, r->source, "scarcity");
         scarcity++;
     }
-    sqlite3_finalize(bs);
+    pb__sql_finalize(bs);
     pb__bandset_release(&set);
     return st;
 }

@@ -1,6 +1,7 @@
 /* test_document_store.c — importing documents into the store: every kind of
  * fact lands in its table, a re-import replaces, and a document that fails
- * to read leaves every table exactly as it was. */
+ * to read leaves every table exactly as it was, as does a database failure
+ * while the import looks up the document it replaces. */
 #include <criterion/criterion.h>
 
 #include "payband/document.h"
@@ -183,5 +184,48 @@ Test(document_store, check_uses_reference_rates_only)
     cr_expect_str_eq(json_string_value(json_object_get(gbp, "computed")), "$112K–$140K");
     json_decref(findings);
     pb_document_free(doc);
+    pb_store_close(s);
+}
+
+/* Interrupt the statement whose SQL holds `interrupt_sql` while it runs. */
+static const char *interrupt_sql;
+static bool interrupted;
+
+static int interrupt_it(void *arg)
+{
+    sqlite3 *h = arg;
+    for (sqlite3_stmt *st = sqlite3_next_stmt(h, NULL); st; st = sqlite3_next_stmt(h, st))
+        if (sqlite3_stmt_busy(st) && strstr(sqlite3_sql(st), interrupt_sql)) {
+            interrupted = true;
+            return 1;
+        }
+    return 0;
+}
+
+/* The look-up of the document an import replaces, failing while it runs:
+ * the import fails with the database's message and writes nothing (it
+ * never goes on as if no document were replaced). */
+Test(document_store, a_failed_lookup_of_the_replaced_document_travels)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    import(s, "tests/fixtures/guides/table-only.md");
+    char *before = test_db_snapshot(s);
+    pb_document *doc = NULL;
+    cr_assert_eq(pb_document_read(TEST_PATH("tests/fixtures/briefings/criteo-platform.txt"),
+                                  PB_DOCUMENT_AUTO, &doc),
+                 PB_OK);
+    interrupt_sql = "SELECT file, title FROM source";
+    interrupted = false;
+    sqlite3_progress_handler(pb__store_db(s), 1, interrupt_it, pb__store_db(s));
+    pb_status st = pb_document_import(doc, s);
+    sqlite3_progress_handler(pb__store_db(s), 0, NULL, NULL);
+    cr_expect(interrupted, "the look-up never ran");
+    cr_expect_eq(st, PB_ERR_DB, "status %d: %s", st, pb_store_errmsg(s));
+    cr_expect(strstr(pb_store_errmsg(s), "interrupt"), "%s", pb_store_errmsg(s));
+    pb_document_free(doc);
+    char *after = test_db_snapshot(s);
+    cr_expect_str_eq(after, before);
+    free(before);
+    free(after);
     pb_store_close(s);
 }

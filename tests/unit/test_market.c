@@ -454,6 +454,47 @@ Test(market, stale_lists_bands_past_review)
     json_decref(out);
 }
 
+/* The stale list (whose staleness the database is asked) names exactly the
+ * bands whose `stale` flag is set, day by day around a review date assumed
+ * from a leap day, a stated one, and the assumed one of 2026-01-15. */
+Test(market, stale_agrees_with_the_bands_stale_flag)
+{
+    open_fixtures();
+    test_db_import(store, "market/noreview-leap.yaml");
+    static const char *const around[] = {"2025-02-27", "2025-02-28", "2025-03-01",
+                                         "2025-03-02", "2026-05-31", "2026-06-01",
+                                         "2026-06-02", "2027-01-14", "2027-01-15",
+                                         "2027-01-16", "2027-01-17"};
+    for (size_t d = 0; d < sizeof around / sizeof around[0]; d++) {
+        json_t *all = bands(NULL, NULL, NULL, around[d]), *stale = NULL;
+        cr_assert_eq(pb_market_stale(store, day(around[d]), &stale), PB_OK, "%s",
+                     pb_store_errmsg(store));
+        size_t flagged = 0, i;
+        json_t *b;
+        json_array_foreach(all, i, b) {
+            if (!json_is_true(json_object_get(b, "stale")))
+                continue;
+            json_t *s = json_array_get(stale, flagged++);
+            bool relative = !json_is_null(json_object_get(b, "relative_to"));
+            cr_expect(s && strcmp(str(s, "source"), str(b, "source")) == 0 &&
+                          strcmp(str(s, "company"), str(b, "company")) == 0 &&
+                          strcmp(str(s, "role"), str(b, "role")) == 0 &&
+                          strcmp(str(s, "region"), str(b, "region")) == 0 &&
+                          strcmp(str(s, "kind"), relative ? "relative band" : "band") == 0,
+                      "%s: stale row %zu is not the band flagged stale", around[d],
+                      flagged - 1);
+        }
+        cr_expect_eq(json_array_size(stale), flagged, "%s: %zu stale, %zu flagged", around[d],
+                     json_array_size(stale), flagged);
+        if (strcmp(around[d], "2025-02-28") == 0)
+            cr_expect_eq(flagged, 0, "the leap-day source is due on 2025-02-28");
+        if (strcmp(around[d], "2025-03-01") == 0)
+            cr_expect_eq(flagged, 1, "the leap-day source is stale from 2025-03-01");
+        json_decref(all);
+        json_decref(stale);
+    }
+}
+
 Test(market, sources_list_documents_with_counts)
 {
     open_fixtures();
