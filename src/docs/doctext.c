@@ -196,9 +196,13 @@ bool pb__valid_text(const char *s, size_t len, size_t *bad_at)
 
 /* ---- money scanning ------------------------------------------------------ */
 
-static const char *const money_symbols[] = {
-    "US$", "CA$", "AU$", "NZ$", "HK$", "C$", "A$", "S$", "R$",
-    "\xE2\x82\xAC", "$", "\xC2\xA3", "\xE2\x82\xB9", "\xE2\x82\xA9", "Fr.",
+static const struct {
+    const char *text;
+    size_t len;
+} money_symbols[] = {
+    {"US$", 3}, {"CA$", 3}, {"AU$", 3}, {"NZ$", 3}, {"HK$", 3}, {"C$", 2},
+    {"A$", 2},  {"S$", 2},  {"R$", 2},  {"\xE2\x82\xAC", 3}, {"$", 1}, {"\xC2\xA3", 2},
+    {"\xE2\x82\xB9", 3}, {"\xE2\x82\xA9", 3}, {"Fr.", 3},
 };
 
 static bool is_digit_at(const char *s, size_t len, size_t i)
@@ -206,14 +210,21 @@ static bool is_digit_at(const char *s, size_t len, size_t i)
     return i < len && isdigit((unsigned char)s[i]);
 }
 
-/* Length of a currency marker at i that is followed by a number, else 0. */
+/* Length of a currency marker at i that is followed by a number, else 0.
+ * Every marker starts with '$', a capital or a UTF-8 lead byte: other bytes
+ * (most of any text) are no marker without looking further. */
 static size_t currency_prefix(const char *s, size_t len, size_t i)
 {
+    if (i >= len)
+        return 0;
+    unsigned char c = (unsigned char)s[i];
+    if (c != '$' && c < 0x80 && !isupper(c))
+        return 0;
     for (size_t k = 0; k < sizeof money_symbols / sizeof money_symbols[0]; k++) {
-        size_t n = strlen(money_symbols[k]);
-        if (i + n <= len && memcmp(s + i, money_symbols[k], n) == 0) {
-            if (isalpha((unsigned char)money_symbols[k][0]) && i > 0 &&
-                isalpha((unsigned char)s[i - 1]))
+        size_t n = money_symbols[k].len;
+        const char *sym = money_symbols[k].text;
+        if (sym[0] == s[i] && i + n <= len && memcmp(s + i, sym, n) == 0) {
+            if (isalpha((unsigned char)sym[0]) && i > 0 && isalpha((unsigned char)s[i - 1]))
                 continue;
             size_t j = i + n;
             if (j < len && s[j] == ' ')
