@@ -842,7 +842,7 @@ pb_status pb__store_remove_source(pb_store *s, const char *key)
  * it), and the newest migration's number in the thousands, so that a new
  * schema may lay out the same data anew. Stored as meta 'builtin_version'
  * beside 'builtin_hash'. */
-#define DATASET_VERSION 1
+#define DATASET_VERSION 2
 
 static void builtin_hash(char out[17])
 {
