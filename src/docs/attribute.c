@@ -216,7 +216,13 @@ const char *pb__component_word(const char *s, size_t at, size_t to, size_t *n)
         {"valuation", "valuation"},      {"signing bonus", "sign-on"},
         {"sign-on", "sign-on"},          {"bonus", "bonus"},
     };
+    /* every word starts with one of these letters: other bytes are no word */
+    if (at >= to || !isalpha((unsigned char)s[at]) ||
+        !strchr("tbserv", tolower((unsigned char)s[at])))
+        return NULL;
     for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+        if (tolower((unsigned char)s[at]) != tolower((unsigned char)words[k].word[0]))
+            continue;
         size_t wl = strlen(words[k].word);
         bool exact_case = strcmp(words[k].word, "TC") == 0;
         if (at + wl <= to &&

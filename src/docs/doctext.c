@@ -1,5 +1,6 @@
 /* doctext.c — line index, positioned text, figure scanners, sentence
- * boundaries and the word dictionaries of the document readers. */
+ * boundaries and level codes of the document readers (the dictionaries of
+ * company and region names are in dictionary.c). */
 #include "docs/doctext.h"
 
 #include <ctype.h>
@@ -195,9 +196,13 @@ bool pb__valid_text(const char *s, size_t len, size_t *bad_at)
 
 /* ---- money scanning ------------------------------------------------------ */
 
-static const char *const money_symbols[] = {
-    "US$", "CA$", "AU$", "NZ$", "HK$", "C$", "A$", "S$", "R$",
-    "\xE2\x82\xAC", "$", "\xC2\xA3", "\xE2\x82\xB9", "\xE2\x82\xA9", "Fr.",
+static const struct {
+    const char *text;
+    size_t len;
+} money_symbols[] = {
+    {"US$", 3}, {"CA$", 3}, {"AU$", 3}, {"NZ$", 3}, {"HK$", 3}, {"C$", 2},
+    {"A$", 2},  {"S$", 2},  {"R$", 2},  {"\xE2\x82\xAC", 3}, {"$", 1}, {"\xC2\xA3", 2},
+    {"\xE2\x82\xB9", 3}, {"\xE2\x82\xA9", 3}, {"Fr.", 3},
 };
 
 static bool is_digit_at(const char *s, size_t len, size_t i)
@@ -205,14 +210,21 @@ static bool is_digit_at(const char *s, size_t len, size_t i)
     return i < len && isdigit((unsigned char)s[i]);
 }
 
-/* Length of a currency marker at i that is followed by a number, else 0. */
+/* Length of a currency marker at i that is followed by a number, else 0.
+ * Every marker starts with '$', a capital or a UTF-8 lead byte: other bytes
+ * (most of any text) are no marker without looking further. */
 static size_t currency_prefix(const char *s, size_t len, size_t i)
 {
+    if (i >= len)
+        return 0;
+    unsigned char c = (unsigned char)s[i];
+    if (c != '$' && c < 0x80 && !isupper(c))
+        return 0;
     for (size_t k = 0; k < sizeof money_symbols / sizeof money_symbols[0]; k++) {
-        size_t n = strlen(money_symbols[k]);
-        if (i + n <= len && memcmp(s + i, money_symbols[k], n) == 0) {
-            if (isalpha((unsigned char)money_symbols[k][0]) && i > 0 &&
-                isalpha((unsigned char)s[i - 1]))
+        size_t n = money_symbols[k].len;
+        const char *sym = money_symbols[k].text;
+        if (sym[0] == s[i] && i + n <= len && memcmp(s + i, sym, n) == 0) {
+            if (isalpha((unsigned char)sym[0]) && i > 0 && isalpha((unsigned char)s[i - 1]))
                 continue;
             size_t j = i + n;
             if (j < len && s[j] == ' ')
@@ -535,109 +547,7 @@ bool pb__doc_range_ok(pb_money_range r)
     return pb__doc_money_ok(r.low) && pb__doc_money_ok(r.high);
 }
 
-/* ---- dictionaries -------------------------------------------------------- */
-
-struct company_word {
-    const char *name, *slug;
-};
-
-/* Longer spellings before their prefixes. */
-static const struct company_word companies[] = {
-    {"Google DeepMind", "google-deepmind"}, {"Hugging Face", "hugging-face"},
-    {"Mistral AI", "mistral-ai"},           {"Deutsche Telekom", "deutsche-telekom"},
-    {"Meta AI", "meta"},                    {"DeepMind", "google-deepmind"},
-    {"Google", "google"},                   {"Meta", "meta"},
-    {"Mistral", "mistral-ai"},              {"Anthropic", "anthropic"},
-    {"OpenAI", "openai"},                   {"Datadog", "datadog"},
-    {"Criteo", "criteo"},                   {"Databricks", "databricks"},
-    {"EleutherAI", "eleutherai"},           {"Microsoft", "microsoft"},
-    {"Amazon", "amazon"},                   {"Apple", "apple"},
-    {"Nvidia", "nvidia"},                   {"NVIDIA", "nvidia"},
-    {"Spotify", "spotify"},                 {"Cohere", "cohere"},
-    {"Stripe", "stripe"},                   {"Netflix", "netflix"},
-    {"SAP", "sap"},                         {"HF", "hugging-face"},
-};
-
-static const struct {
-    const char *slug, *display;
-} company_names[] = {
-    {"google-deepmind", "Google DeepMind"}, {"hugging-face", "Hugging Face"},
-    {"mistral-ai", "Mistral AI"},           {"deutsche-telekom", "Deutsche Telekom"},
-    {"meta", "Meta"},                       {"google", "Google"},
-    {"anthropic", "Anthropic"},             {"openai", "OpenAI"},
-    {"datadog", "Datadog"},                 {"criteo", "Criteo"},
-    {"databricks", "Databricks"},           {"eleutherai", "EleutherAI"},
-    {"microsoft", "Microsoft"},             {"amazon", "Amazon"},
-    {"apple", "Apple"},                     {"nvidia", "NVIDIA"},
-    {"spotify", "Spotify"},                 {"cohere", "Cohere"},
-    {"stripe", "Stripe"},                   {"netflix", "Netflix"},
-    {"sap", "SAP"},
-};
-
-static bool word_at(const char *s, size_t len, size_t pos, const char *name, size_t *n)
-{
-    size_t k = strlen(name);
-    if (k == 0 || pos + k > len || memcmp(s + pos, name, k) != 0)
-        return false;
-    if (pos > 0 && pb__is_word_char((unsigned char)s[pos - 1]))
-        return false;
-    if (pos + k < len && pb__is_word_char((unsigned char)s[pos + k]))
-        return false;
-    *n = k;
-    return true;
-}
-
-const char *pb__company_at(const char *s, size_t len, size_t pos, size_t *n,
-                           const char *extra_name, const char *extra_slug)
-{
-    if (extra_name && extra_slug && word_at(s, len, pos, extra_name, n))
-        return extra_slug;
-    for (size_t k = 0; k < sizeof companies / sizeof companies[0]; k++)
-        if (word_at(s, len, pos, companies[k].name, n))
-            return companies[k].slug;
-    return NULL;
-}
-
-const char *pb__company_display(const char *slug)
-{
-    for (size_t k = 0; slug && k < sizeof company_names / sizeof company_names[0]; k++)
-        if (strcmp(company_names[k].slug, slug) == 0)
-            return company_names[k].display;
-    return NULL;
-}
-
-static const struct {
-    const char *written, *name;
-} regions[] = {
-    {"New York City", "New York"},   {"New York", "New York"},
-    {"NYC", "New York"},             {"San Francisco", "San Francisco"},
-    {"Bay Area", "San Francisco"},   {"SF", "San Francisco"},
-    {"Remote Global", "Remote Global"}, {"Paris", "Paris"},
-    {"London", "London"},            {"Zurich", "Zurich"},
-    {"Z\xC3\xBCrich", "Zurich"},     {"Berlin", "Berlin"},
-    {"Amsterdam", "Amsterdam"},      {"Munich", "Munich"},
-    {"Dublin", "Dublin"},            {"Seattle", "Seattle"},
-    {"Toronto", "Toronto"},          {"Stockholm", "Stockholm"},
-    {"Barcelona", "Barcelona"},      {"Europe", "Europe"},
-    {"United States", "United States"}, {"US", "United States"},
-    {"Remote", "Remote"},
-};
-
-const char *pb__region_at(const char *s, size_t len, size_t pos, size_t *n)
-{
-    for (size_t k = 0; k < sizeof regions / sizeof regions[0]; k++)
-        if (word_at(s, len, pos, regions[k].written, n))
-            return regions[k].name;
-    return NULL;
-}
-
-const char *pb__region_canonical(const char *text, size_t len)
-{
-    for (size_t k = 0; k < sizeof regions / sizeof regions[0]; k++)
-        if (strlen(regions[k].written) == len && memcmp(regions[k].written, text, len) == 0)
-            return regions[k].name;
-    return NULL;
-}
+/* ---- level codes ---------------------------------------------------------- */
 
 static size_t level_code_at(const char *s, size_t len, size_t pos)
 {

@@ -1,8 +1,8 @@
 /* doctext.h — text tools the document readers share (internal): line
  * numbers of source offsets, text assembled from Markdown with its source
  * positions, scanners for money and percentage figures in running text,
- * sentence boundaries, and payband's dictionaries of company, region, role
- * and component words.
+ * sentence boundaries, level codes, and the dictionaries of company and
+ * region names (read from the built-in dataset by dictionary.c).
  *
  * Scanners only find where a figure is; the figure itself is always parsed
  * by money.h (pb_money_range_parse, pb_pct_range_parse). */
@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/diag.h"
 #include "payband/money.h"
 #include "payband/status.h"
 
@@ -96,7 +97,22 @@ size_t pb__sentence_end(const char *s, size_t len, size_t from);
 bool pb__doc_money_ok(pb_money m);
 bool pb__doc_range_ok(pb_money_range r);
 
-/* ---- dictionaries -------------------------------------------------------- */
+/* ---- dictionaries (dictionary.c) ------------------------------------------ */
+
+/* The names of companies and regions documents write in running text come
+ * from the built-in dataset (data/document-names.yaml). pb__dictionary_load
+ * reads them once per process (thread-safe; a failure is retried on the
+ * next call) and must have succeeded before the lookups below find
+ * anything: pb_document_read and pb_document_read_text call it first and
+ * fail with its message. Spellings match as written (case matters), as
+ * whole words, the longest first. */
+pb_status pb__dictionary_load(pb__diag *diag);
+#ifdef PB_TEST_HOOKS
+/* Test hook: read the dictionary from `text` (NULL: the built-in file
+ * again) at the next load, dropping the one loaded. Not for use while
+ * documents are being read. */
+void pb__dictionary_test_text(const char *text);
+#endif
 
 /* A company name written at `pos` (whole word). Returns its slug and sets
  * *n to the length matched, or NULL. `extra_name`/`extra_slug` add the
@@ -109,6 +125,9 @@ const char *pb__company_display(const char *slug);
 const char *pb__region_at(const char *s, size_t len, size_t pos, size_t *n);
 /* Canonical name of a region as written ("NYC" -> "New York"), or NULL. */
 const char *pb__region_canonical(const char *text, size_t len);
+
+/* ---- level codes ----------------------------------------------------------- */
+
 /* A level code at `pos` ("L4", "E6", "IC5", "L4–L5"): length matched, 0 if none. */
 size_t pb__level_at(const char *s, size_t len, size_t pos);
 /* Copy of a level code with dashes normalised ("L4–L5" -> "L4-L5"). */

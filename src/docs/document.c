@@ -63,6 +63,10 @@ static pb_status not_recognised(pb_document *doc)
 
 static pb_status read_into(pb_document *doc, pb_document_type type)
 {
+    /* the names of companies and regions the readers look for */
+    pb_status st = pb__dictionary_load(&doc->diag);
+    if (st != PB_OK)
+        return st;
     /* a UTF-8 byte-order mark some editors write first is no part of the text */
     if (doc->len >= 3 && memcmp(doc->text, "\xEF\xBB\xBF", 3) == 0) {
         memmove(doc->text, doc->text + 3, doc->len - 3 + 1);

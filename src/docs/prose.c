@@ -547,8 +547,10 @@ static pb_date find_date(const char *s, size_t n)
             if (pb_date_parse(buf, &d) == PB_OK)
                 return d;
         }
-        for (int m = 0; m < 12; m++) {
-            if (strncasecmp(s + i, months[m], 3) != 0)
+        /* a month starts with a letter: other bytes need no comparison */
+        for (int m = 0; isalpha((unsigned char)s[i]) && m < 12; m++) {
+            if (tolower((unsigned char)s[i]) != months[m][0] ||
+                strncasecmp(s + i, months[m], 3) != 0)
                 continue;
             size_t j = i + 3;
             while (j < n && isalpha((unsigned char)s[j]))

@@ -2,6 +2,7 @@
  * every key, type, currency and range, with file:line errors. */
 #include "store/dataset.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,12 @@ struct reader {
     pb__yaml y;
     pb__facts *facts;
     pb__diag *diag;
+    pb__written_name_fn written_fn; /* NULL: the names are checked, not handed on */
+    void *written_arg;
+    struct {
+        yaml_node_t **items; /* the spellings read so far, for duplicates */
+        size_t count, cap;
+    } written;
 };
 
 static pb_status dup_field(struct reader *r, yaml_node_t *map, const char *key, bool required,
@@ -747,13 +754,109 @@ static pb_status read_company_fact(struct reader *r, yaml_node_t *m)
     return st;
 }
 
-pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__facts **out,
-                            pb__diag *diag)
+/* ---- names documents write (document_companies, document_regions) -------- */
+
+static bool written_edge_ok(unsigned char c)
+{
+    return isalnum(c) || c >= 0x80;
+}
+
+/* The `written` list of an entry: non-empty spellings that start and end
+ * with a letter or digit, none given before in either list of the file;
+ * each is handed to the caller's function with what it means. */
+static pb_status read_written(struct reader *r, yaml_node_t *m, const char *company,
+                              const char *display, const char *region)
+{
+    yaml_node_t *list = pb__yaml_get(&r->y, m, "written");
+    if (pb__yaml_is_null(list))
+        return pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, pb__yaml_line(&r->y, m),
+                            "missing 'written'");
+    pb_status st = pb__yaml_expect(&r->y, list, YAML_SEQUENCE_NODE, "written", r->diag);
+    if (st == PB_OK && pb__yaml_seq_len(list) == 0)
+        st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, pb__yaml_line(&r->y, list),
+                          "'written' is empty");
+    for (size_t i = 0; st == PB_OK && i < pb__yaml_seq_len(list); i++) {
+        yaml_node_t *n = pb__yaml_seq_at(&r->y, list, i);
+        const char *w = NULL;
+        st = pb__yaml_expect(&r->y, n, YAML_SCALAR_NODE, "a spelling", r->diag);
+        if (st != PB_OK)
+            break;
+        w = pb__yaml_text(n);
+        size_t wl = strlen(w);
+        long line = pb__yaml_line(&r->y, n);
+        if (wl == 0 || !written_edge_ok((unsigned char)w[0]) ||
+            !written_edge_ok((unsigned char)w[wl - 1]))
+            st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, line,
+                              "spelling '%s' must start and end with a letter or digit", w);
+        for (size_t k = 0; st == PB_OK && k < r->written.count; k++)
+            if (strcmp(pb__yaml_text(r->written.items[k]), w) == 0)
+                st = pb__diag_set(r->diag, PB_ERR_PARSE, r->y.file, line,
+                                  "spelling '%s' is given twice (first on line %ld)", w,
+                                  pb__yaml_line(&r->y, r->written.items[k]));
+        yaml_node_t **seen = st == PB_OK ? PB__PUSH(r->written) : NULL;
+        if (st == PB_OK && !seen)
+            st = NOMEM(r);
+        if (st == PB_OK)
+            *seen = n;
+        if (st == PB_OK && r->written_fn &&
+            r->written_fn(r->written_arg, w, company, display, region) != PB_OK)
+            st = NOMEM(r);
+    }
+    return st;
+}
+
+static pb_status read_document_company(struct reader *r, yaml_node_t *m)
+{
+    char *slug = NULL, *note = NULL;
+    pb_status st = read_slug(r, m, true, true, &slug);
+    if (st == PB_OK)
+        st = dup_field(r, m, "note", false, &note);
+    const char *display = NULL;
+    for (size_t i = 0; st == PB_OK && i < r->facts->companies.count; i++)
+        if (strcmp(r->facts->companies.items[i].slug, slug) == 0)
+            display = r->facts->companies.items[i].display;
+    if (st == PB_OK)
+        st = read_written(r, m, slug, display, NULL);
+    pb__free(slug);
+    pb__free(note);
+    return st;
+}
+
+static pb_status read_document_region(struct reader *r, yaml_node_t *m)
+{
+    char *region = NULL, *note = NULL;
+    pb_status st = dup_field(r, m, "region", true, &region);
+    if (st == PB_OK)
+        st = dup_field(r, m, "note", false, &note);
+    if (st == PB_OK)
+        st = read_written(r, m, NULL, NULL, region);
+    pb__free(region);
+    pb__free(note);
+    return st;
+}
+
+static pb_status read_document_names(struct reader *r, yaml_node_t *root)
+{
+    static const char *const company_keys[] = {"company", "written", "note", NULL};
+    static const char *const region_keys[] = {"region", "written", "note", NULL};
+    pb_status st =
+        each_item(r, root, "document_companies", company_keys, read_document_company);
+    if (st == PB_OK)
+        st = each_item(r, root, "document_regions", region_keys, read_document_region);
+    pb__free(r->written.items);
+    r->written.items = NULL;
+    r->written.count = r->written.cap = 0;
+    return st;
+}
+
+static pb_status parse(const char *name, const char *text, size_t len, pb__facts **out,
+                       pb__written_name_fn written_fn, void *written_arg, pb__diag *diag)
 {
     static const char *const top[] = {"source", "companies", "roles", "bands",
                                       "relative_bands", "level_maps", "fx_rates", "offers",
                                       "premiums", "targets", "figures", "percentages",
-                                      "company_facts", "company_aliases", "regions", NULL};
+                                      "company_facts", "company_aliases", "regions",
+                                      "document_companies", "document_regions", NULL};
     static const char *const band_keys[] = {"company", "role", "level", "region", "currency",
                                             "base", "equity", "vest_years", "bonus_pct",
                                             "stated_tc", "note", "line", NULL};
@@ -780,7 +883,7 @@ pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__
     static const char *const company_fact_keys[] = {"company", "stage", "valuation",
                                                     "currency", "as_of", "volatility_pct",
                                                     "note", "line", NULL};
-    struct reader r = {.diag = diag};
+    struct reader r = {.diag = diag, .written_fn = written_fn, .written_arg = written_arg};
     *out = NULL;
     r.facts = pb__facts_new();
     if (!r.facts)
@@ -821,6 +924,8 @@ pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__
         st = each_item(&r, root, "company_facts", company_fact_keys, read_company_fact);
     if (st == PB_OK)
         st = pb__dataset_read_places(&r.y, root, r.facts, diag);
+    if (st == PB_OK)
+        st = read_document_names(&r, root);
     pb__yaml_release(&r.y);
     if (st != PB_OK) {
         pb__facts_free(r.facts);
@@ -828,4 +933,19 @@ pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__
     }
     *out = r.facts;
     return PB_OK;
+}
+
+pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__facts **out,
+                            pb__diag *diag)
+{
+    return parse(name, text, len, out, NULL, NULL, diag);
+}
+
+pb_status pb__dataset_written_names(const char *name, const char *text, size_t len,
+                                    pb__written_name_fn fn, void *arg, pb__diag *diag)
+{
+    pb__facts *facts = NULL;
+    pb_status st = parse(name, text, len, &facts, fn, arg, diag);
+    pb__facts_free(facts);
+    return st;
 }

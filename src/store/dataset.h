@@ -12,4 +12,17 @@
 pb_status pb__dataset_parse(const char *name, const char *text, size_t len, pb__facts **out,
                             pb__diag *diag);
 
+/* One spelling of a facts file's `document_companies` or `document_regions`
+ * and what it means: a company's slug and display name (region NULL), or a
+ * region's name (company and display NULL). Returns PB_OK, or PB_ERR_NOMEM
+ * when out of memory. */
+typedef pb_status (*pb__written_name_fn)(void *arg, const char *written, const char *company,
+                                         const char *display, const char *region);
+
+/* Parse one facts document as pb__dataset_parse does and hand each spelling
+ * of its `document_companies` and `document_regions` to `fn`, in file order
+ * (the document readers' dictionary; see docs/dataset.md). */
+pb_status pb__dataset_written_names(const char *name, const char *text, size_t len,
+                                    pb__written_name_fn fn, void *arg, pb__diag *diag);
+
 #endif

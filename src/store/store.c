@@ -175,7 +175,7 @@ static void builtin_hash(char out[17])
  * it), and the newest migration's number in the thousands, so that a new
  * schema may lay out the same data anew. Stored as meta 'builtin_version'
  * beside 'builtin_hash'. */
-#define DATASET_VERSION 1
+#define DATASET_VERSION 2
 
 long long pb__store_builtin_version(char hash[17])
 {

@@ -26,6 +26,27 @@ static pb_status parse_fixture(const char *file, pb__facts **out, pb__diag *diag
     return st;
 }
 
+/* The spellings of a file's document_companies and document_regions, as
+ * "written=company/display" and "written=@region", joined with "; ". */
+struct written_list {
+    char text[8192];
+    int count;
+};
+
+static pb_status note_written(void *arg, const char *written, const char *company,
+                              const char *display, const char *region)
+{
+    struct written_list *l = arg;
+    size_t n = strlen(l->text);
+    if (company)
+        snprintf(l->text + n, sizeof l->text - n, "%s%s=%s/%s", n ? "; " : "", written, company,
+                 display);
+    else
+        snprintf(l->text + n, sizeof l->text - n, "%s%s=@%s", n ? "; " : "", written, region);
+    l->count++;
+    return PB_OK;
+}
+
 static double date_of(const char *text)
 {
     pb_date d = PB_DATE_NONE;
@@ -235,6 +256,30 @@ static void bad_file_case(const struct test_case *c, void *ctx)
         pb__facts_free(f);
 }
 
+/* The names documents write are handed on in file order with what they mean. */
+Test(dataset, document_names)
+{
+    size_t len = 0;
+    char *text = test_read_file(TEST_PATH("tests/fixtures/facts/good.yaml"), &len);
+    cr_assert(text);
+    struct written_list l = {{0}, 0};
+    pb__diag diag;
+    pb__diag_clear(&diag);
+    cr_assert_eq(pb__dataset_written_names("good.yaml", text, len, note_written, &l, &diag), PB_OK,
+                 "%s", diag.msg);
+    cr_expect_str_eq(l.text, "Example Labs=example-labs/Example Labs; "
+                             "ExLabs=example-labs/Example Labs; NYC=@New York");
+    /* a file the store rejects hands on nothing useful: the same error */
+    char *bad = test_read_file(TEST_PATH("tests/fixtures/facts/bad-written-twice.yaml"), &len);
+    cr_assert(bad);
+    struct written_list l2 = {{0}, 0};
+    cr_expect_eq(pb__dataset_written_names("bad.yaml", bad, len, note_written, &l2, &diag),
+                 PB_ERR_PARSE);
+    cr_expect_str_eq(diag.msg, "bad.yaml:12: spelling 'EL' is given twice (first on line 10)");
+    free(bad);
+    free(text);
+}
+
 Test(dataset, bad_files_case_table)
 {
     int n = test_each_case(TEST_PATH("tests/cases/dataset.txt"), 3, bad_file_case, NULL);
@@ -266,8 +311,12 @@ Test(dataset, every_builtin_file_parses)
         cr_expect_eq(st, PB_OK, "%s", diag.msg);
         bool reference = false;
         if (st == PB_OK) {
-            /* the reference files for offer reports hold names, no bands */
-            reference = f->company_aliases.count > 0 || f->places.count > 0;
+            /* the reference files for offer reports and for the document
+             * readers hold names, no bands */
+            struct written_list names = {{0}, 0};
+            cr_expect_eq(pb__dataset_written_names(rel, text, n, note_written, &names, &diag),
+                         PB_OK, "%s", diag.msg);
+            reference = f->company_aliases.count > 0 || f->places.count > 0 || names.count > 0;
             cr_expect(f->source.as_of != PB_DATE_NONE, "%s: no as_of", rel);
             cr_expect(reference || f->bands.count > 0, "%s: no bands", rel);
             for (size_t i = 0; i < f->bands.count; i++)

@@ -102,16 +102,3 @@ Test(doctext, lines_and_positions)
     cr_expect_eq(bad, 1);
     cr_expect(!pb__valid_text("\xFF", 1, &bad));
 }
-
-Test(doctext, dictionaries)
-{
-    size_t n = 0;
-    static const char s[] = "at Google DeepMind Paris and HF's NYC office";
-    cr_expect_str_eq(pb__company_at(s, sizeof s - 1, 3, &n, NULL, NULL), "google-deepmind");
-    cr_expect_eq(n, strlen("Google DeepMind"));
-    cr_expect_str_eq(pb__region_at(s, sizeof s - 1, 19, &n), "Paris");
-    cr_expect_str_eq(pb__company_at(s, sizeof s - 1, 29, &n, NULL, NULL), "hugging-face");
-    cr_expect_str_eq(pb__region_at(s, sizeof s - 1, 34, &n), "New York");
-    cr_expect_null(pb__company_at("Metadata", 8, 0, &n, NULL, NULL));
-    cr_expect_str_eq(pb__company_at("Acme Robotics", 13, 0, &n, "Acme Robotics", "acme"), "acme");
-}

@@ -60,7 +60,7 @@ Test(store, open_creates_and_migrates)
 Test(store, builtin_dataset_loads_on_first_use)
 {
     pb_store *s = test_db_open(&db, 0);
-    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source WHERE builtin = 1"), 7);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source WHERE builtin = 1"), 8);
     cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source WHERE builtin = 0"), 0);
     long long bands = test_db_int(s, "SELECT count(*) FROM band");
     cr_expect_gt(bands, 20);
@@ -257,7 +257,7 @@ Test(store, allocation_failures_during_first_open)
         if (st != PB_OK) {
             cr_assert_eq(st, PB_ERR_NOMEM, "allocation %lu: %s", n, pb_store_errmsg(s));
         } else {
-            cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source WHERE builtin = 1"), 7,
+            cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source WHERE builtin = 1"), 8,
                          "allocation %lu: open succeeded without the built-in dataset", n);
         }
         pb_store_close(s);
@@ -299,7 +299,7 @@ Test(store, concurrent_first_opens)
                       "round %d: child %d failed to open", round, i);
         }
         pb_store *s = test_db_open(&db, 0);
-        cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source WHERE builtin = 1"), 7);
+        cr_expect_eq(test_db_int(s, "SELECT count(*) FROM source WHERE builtin = 1"), 8);
         pb_store_close(s);
         test_db_remove(&db);
         test_db_make(&db);
