@@ -78,7 +78,8 @@ def run(cmd, **kw):
 
 
 def redact(uri):
-    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", uri)
+    uri = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", uri)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", uri)
 
 
 def with_database(uri, name):
