@@ -14,7 +14,7 @@
 BUILD    ?= build
 PREFIX   ?= /usr/local
 CC       ?= cc
-PKGS     := sqlite3 yaml-0.1 jansson md4c libxxhash
+PKGS     := sqlite3 libpq yaml-0.1 jansson md4c libxxhash
 WARN     := -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes
 CPPFLAGS += -D_DEFAULT_SOURCE -Iinclude -Isrc -I$(BUILD)/gen
 OPT      ?= -O2 -g
@@ -29,6 +29,7 @@ endif
 LIB_SRC  := $(wildcard src/*/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 SQL      := $(sort $(wildcard src/sql/*.sql))
+PG_SQL   := $(sort $(wildcard src/sql/pg/*.sql))
 DATA     := $(sort $(wildcard data/*.yaml))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 # payband serve: libmicrohttpd, and the page's files (web/, Debian's Chart.js,
@@ -70,9 +71,9 @@ $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c17 -Wall -Wextra -Werror -O1 $< -o $@
 
-$(BUILD)/gen/embedded.c: $(BUILD)/tools/embed $(SQL) $(DATA)
+$(BUILD)/gen/embedded.c: $(BUILD)/tools/embed $(SQL) $(PG_SQL) $(DATA)
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/embed $@ sql $(SQL) -- data $(DATA)
+	$(BUILD)/tools/embed $@ sql $(SQL) -- pg_sql $(PG_SQL) -- data $(DATA)
 
 $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@

@@ -3,7 +3,7 @@
  *
  *   make build/libpayband.a
  *   cc -O2 -D_DEFAULT_SOURCE -Iinclude bench/bench_fx.c build/libpayband.a \
- *      $(pkg-config --libs sqlite3 yaml-0.1 jansson md4c) -lm -o build/bench_fx
+ *      $(pkg-config --libs sqlite3 libpq yaml-0.1 jansson md4c libxxhash) -lm -o build/bench_fx
  *   build/bench_fx ../shared/data/eurofxref-hist.csv
  *
  * Prints the best of five loads and the mean time of a cross-rate lookup

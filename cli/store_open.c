@@ -71,6 +71,13 @@ const char *cli_db_path(const char *db_option, char *buf, size_t cap)
     return db_path(db_option, buf, cap, &is_default);
 }
 
+/* A PostgreSQL URI (postgresql://, postgres://) names a server's database,
+ * not a file. */
+static bool is_uri(const char *path)
+{
+    return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
+}
+
 /* A path the user named must be in a directory that exists: a typo in --db
  * must not leave a tree of new directories behind. */
 static bool parent_exists(const char *path)
@@ -106,7 +113,7 @@ pb_store *cli_open_store_flags(const char *db_option, unsigned flags)
     const char *path = db_path(db_option, buf, sizeof buf, &is_default);
     if (!path)
         return NULL;
-    if (!is_default && !parent_exists(path))
+    if (!is_default && !is_uri(path) && !parent_exists(path))
         return NULL;
     if (is_default && make_parent_dirs(path) != 0) {
         cli_fail("%s: cannot create its directory: %s", path, strerror(errno));

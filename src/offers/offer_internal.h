@@ -1,6 +1,6 @@
 /* offer_internal.h — the in-memory model of one offer (internal), shared by
  * the file reader (offer_file.c), the schedule (offer.c) and the valuation
- * (value.c).
+ * (value*.c).
  *
  * Money that the schedule adds up is held exactly in minor units of the
  * offer's one currency; prices per share and percentages are doubles. A

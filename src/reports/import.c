@@ -34,7 +34,9 @@ struct importer {
     const char *path;
     const pb_reports_import_options *opt;
     struct pb__defaults d;
-    pb__refdata ref;
+    pb__refdata ref;            /* an import's own reference data */
+    const pb__refdata *refdata; /* what rows are normalised with: ref, or in a dry run the
+                                   handle's (read once for the handle: nothing is written) */
     pb__countmap seen;
     pb__writer w;
     bool writing;
@@ -204,7 +206,8 @@ static pb_status take_row(struct importer *im, const struct pb__rawrow *row)
     struct pb__report rep;
     char whybuf[160];
     const char *why = "";
-    if (pb__report_normalise(&im->ref, row, &im->d, &rep, whybuf, sizeof whybuf, &why) != PB_OK)
+    if (pb__report_normalise(im->refdata, row, &im->d, &rep, whybuf, sizeof whybuf, &why) !=
+        PB_OK)
         return reject(im, row->line, why);
     im->accepted++;
     if (rep.date != PB_DATE_NONE) {
@@ -504,7 +507,10 @@ pb_status pb__reports_import_file(pb_reports *r, FILE *f, const char *path,
         pb__name_key(key, sizeof key, slash ? slash + 1 : path, strlen(slash ? slash + 1 : path));
         snprintf(source, sizeof source, "%s%s", im.opt->source ? "" : "reports-",
                  im.opt->source ? im.opt->source : key);
-        rc = pb__refdata_load(&im.ref, r->db, &r->diag);
+        if (im.opt->dry_run)
+            rc = pb__reports_refdata(r, &im.refdata);
+        else if ((rc = pb__refdata_load(&im.ref, r->db, &r->diag)) == PB_OK)
+            im.refdata = &im.ref;
     }
     if (rc == PB_OK && !im.opt->dry_run) {
         rc = pb__writer_begin(&im.w, r, source, path);
@@ -534,7 +540,8 @@ pb_status pb__reports_import_file(pb_reports *r, FILE *f, const char *path,
         rc = pb__writer_commit(&im.w, path, im.records, im.accepted, im.rejected, im.first,
                                im.last, &changed);
     }
-    if (r->ref_loaded) { /* read the reference data again on the next query */
+    /* read the reference data again on the next query (a dry run wrote nothing) */
+    if (r->ref_loaded && !im.opt->dry_run) {
         pb__refdata_release(&r->ref);
         r->ref_loaded = false;
     }

@@ -19,8 +19,7 @@ pb_status pb__db_open(const char *target, pb__diag *diag, pb__db **out)
 {
     *out = NULL;
     if (pb__db_is_postgres(target))
-        return pb__diag_set(diag, PB_ERR_USAGE, NULL, 0,
-                            "this payband cannot open PostgreSQL databases yet");
+        return pb__postgres_ops.open(target, diag, out);
     return pb__sqlite_ops.open(target, diag, out);
 }
 
@@ -30,18 +29,61 @@ void pb__db_close(pb__db *db)
         db->ops->close(db);
 }
 
+/* Appends n bytes of `text` to out (size bytes, kept terminated). */
+static void append(char *out, size_t size, size_t *len, const char *text, size_t n)
+{
+    if (*len + 1 >= size)
+        return;
+    if (n > size - 1 - *len)
+        n = size - 1 - *len;
+    memcpy(out + *len, text, n);
+    *len += n;
+    out[*len] = '\0';
+}
+
+/* A URI's password may stand in two places: user:password@ before the host
+ * (the last '@' before the query, so that an '@' in the password hides
+ * more rather than less) and password=... among the query's parameters.
+ * Both are replaced by "***". */
 void pb__db_redact(const char *target, char *out, size_t size)
 {
     if (size == 0)
         return;
-    const char *scheme = target ? strstr(target, "://") : NULL;
-    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
-    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
-    if (!colon) {
-        snprintf(out, size, "%s", target ? target : "");
+    out[0] = '\0';
+    if (!target)
         return;
+    size_t len = 0;
+    const char *scheme = strstr(target, "://");
+    const char *query = strchr(target, '?');
+    const char *end = query ? query : target + strlen(target);
+    const char *p = target;
+    if (scheme && scheme < end) {
+        const char *at = NULL;
+        for (const char *q = scheme + 3; q < end; q++)
+            if (*q == '@')
+                at = q;
+        const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+        if (colon) {
+            append(out, size, &len, target, (size_t)(colon + 1 - target));
+            append(out, size, &len, "***", 3);
+            p = at;
+        }
     }
-    snprintf(out, size, "%.*s:***%s", (int)(colon - target), target, at);
+    append(out, size, &len, p, (size_t)(end - p));
+    if (!query)
+        return;
+    /* the query: key=value pairs split by '&' */
+    for (p = query; *p;) {
+        append(out, size, &len, p, 1); /* '?' or '&' */
+        p++;
+        size_t n = strcspn(p, "&");
+        if (strncmp(p, "password=", 9) == 0) {
+            append(out, size, &len, "password=***", 12);
+        } else {
+            append(out, size, &len, p, n);
+        }
+        p += n;
+    }
 }
 
 pb_status pb__sql_exec(pb__db *db, const char *sql)

@@ -1,5 +1,6 @@
 /* embedded.h — files compiled into the binary (internal): the schema
- * migrations of src/sql/ and the built-in dataset of data/. */
+ * migrations of src/sql/ (SQLite) and src/sql/pg/ (PostgreSQL) and the
+ * built-in dataset of data/. */
 #ifndef PB_EMBEDDED_H
 #define PB_EMBEDDED_H
 
@@ -12,6 +13,7 @@ struct pb__embedded_file {
 };
 
 extern const struct pb__embedded_file pb__embedded_sql[];
+extern const struct pb__embedded_file pb__embedded_pg_sql[];
 extern const struct pb__embedded_file pb__embedded_data[];
 
 #endif

@@ -89,38 +89,34 @@ static void drop_fx_cache(pb_store *s)
 /* The value of a meta key in *value (caller frees), NULL when unset. */
 static pb_status meta_get(pb_store *s, const char *key, char **value)
 {
-    sqlite3_stmt *st = NULL;
-    pb_status rc = PB_OK;
+    pb__stmt *st = NULL;
+    bool row = false, oom = false;
     *value = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) !=
-        SQLITE_OK)
-        return db_error(s, "meta");
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        *value = pb__strdup((const char *)sqlite3_column_text(st, 0));
-        if (!*value)
-            rc = pb__diag_set(&s->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    } else if (step != SQLITE_DONE) {
-        rc = db_error(s, "meta");
-    }
-    sqlite3_finalize(st);
+    pb_status rc = pb__sql_prepare(s->conn, "SELECT value FROM meta WHERE key = ?", &st);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 1, key);
+    if (rc == PB_OK)
+        rc = pb__sql_step(st, &row);
+    if (rc == PB_OK && row && !(*value = pb__sql_dup(st, 0, &oom)) && oom)
+        rc = pb__diag_set(&s->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    pb__sql_finalize(st);
     return rc;
 }
 
 static pb_status meta_set(pb_store *s, const char *key, const char *value)
 {
-    sqlite3_stmt *st = NULL;
-    pb_status rc = PB_OK;
-    if (sqlite3_prepare_v2(s->db, "INSERT INTO meta(key, value) VALUES (?, ?) "
-                                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_error(s, "meta");
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = db_error(s, "meta");
-    sqlite3_finalize(st);
+    pb__stmt *st = NULL;
+    pb_status rc = pb__sql_prepare(s->conn,
+                                   "INSERT INTO meta(key, value) VALUES (?, ?) "
+                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                   &st);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 1, key);
+    if (rc == PB_OK)
+        rc = pb__sql_bind_text(st, 2, value);
+    if (rc == PB_OK)
+        rc = pb__sql_run(st);
+    pb__sql_finalize(st);
     return rc;
 }
 
@@ -841,6 +837,13 @@ pb_status pb__store_remove_source(pb_store *s, const char *key)
 
 /* ---- the built-in dataset ---------------------------------------------- */
 
+/* The built-in dataset's version: DATASET_VERSION goes up by one whenever
+ * data/ changes in a release (test_builtin_version pins the data's hash to
+ * it), and the newest migration's number in the thousands, so that a new
+ * schema may lay out the same data anew. Stored as meta 'builtin_version'
+ * beside 'builtin_hash'. */
+#define DATASET_VERSION 1
+
 static void builtin_hash(char out[17])
 {
     uint64_t h = 1469598103934665603ull;
@@ -853,13 +856,59 @@ static void builtin_hash(char out[17])
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
-/* Replace every built-in source with the dataset compiled into this binary. */
-static pb_status load_builtin(pb_store *s, const char *hash)
+long long pb__store_builtin_version(char hash[17])
 {
+    long long latest = 0;
+    for (const struct pb__embedded_file *f = pb__embedded_sql; f->name; f++) {
+        long long n = strtoll(f->name, NULL, 10);
+        if (n > latest)
+            latest = n;
+    }
+    builtin_hash(hash);
+    return latest * 1000 + DATASET_VERSION;
+}
+
+/* Whether the built-in dataset of this binary (version `want`, hash `hash`)
+ * should replace the database's: when the database has none, an older
+ * version (a database of a payband before versions had a hash only and
+ * counts as version 0), or the same version with other data (a build
+ * between releases). Never when the database's is newer: during a rolling
+ * deploy the old instances leave the new dataset alone, so that two
+ * versions never load theirs back and forth. */
+static pb_status builtin_is_stale(pb_store *s, long long want, const char *hash, bool *stale)
+{
+    char *have_hash = NULL, *have_version = NULL;
+    pb_status rc = meta_get(s, "builtin_hash", &have_hash);
+    if (rc == PB_OK)
+        rc = meta_get(s, "builtin_version", &have_version);
+    long long have = have_version ? strtoll(have_version, NULL, 10) : 0;
+    *stale = rc == PB_OK && (!have_hash || want > have ||
+                             (want == have && strcmp(have_hash, hash) != 0));
+    pb__free(have_hash);
+    pb__free(have_version);
+    return rc;
+}
+
+/* Replace every built-in source with the dataset compiled into this binary,
+ * unless another process did so while this one waited for the write lock. */
+static pb_status load_builtin(pb_store *s)
+{
+    char hash[17], version[24];
+    long long want = pb__store_builtin_version(hash);
+    snprintf(version, sizeof version, "%lld", want);
+    if (!s->db) /* until store.c writes facts through pb__sql_* (issue 11) */
+        return pb__diag_set(&s->diag, PB_ERR_USAGE, NULL, 0,
+                            "this payband cannot load the built-in dataset into a %s "
+                            "database yet: open it with the built-in dataset off",
+                            s->conn->ops->name);
+    bool stale = false;
     pb_status rc = begin(s);
     if (rc == PB_OK)
+        rc = builtin_is_stale(s, want, hash, &stale);
+    if (rc == PB_OK && stale)
         rc = exec(s, "DELETE FROM source WHERE builtin = 1");
-    for (const struct pb__embedded_file *f = pb__embedded_data; rc == PB_OK && f->name; f++) {
+    for (const struct pb__embedded_file *f = pb__embedded_data; rc == PB_OK && stale && f->name;
+         f++) {
         char name[256];
         pb__facts *facts = NULL;
         snprintf(name, sizeof name, "data/%s", f->name);
@@ -868,8 +917,10 @@ static pb_status load_builtin(pb_store *s, const char *hash)
             rc = write_facts(s, facts, true);
         pb__facts_free(facts);
     }
-    if (rc == PB_OK)
+    if (rc == PB_OK && stale)
         rc = meta_set(s, "builtin_hash", hash);
+    if (rc == PB_OK && stale)
+        rc = meta_set(s, "builtin_version", version);
     return finish(s, rc);
 }
 
@@ -882,25 +933,27 @@ pb_status pb_store_open(const char *path, unsigned flags, pb_store **out)
     pb_status rc = pb__db_open(path, &s->diag, &s->conn);
     if (rc != PB_OK)
         return rc;
-    s->db = pb__sqlite_handle(s->conn);
+    s->db = pb__sqlite_handle(s->conn); /* NULL for PostgreSQL */
     bool created = false;
     rc = s->conn->ops->migrate(s->conn, &created);
-    if (rc != PB_OK)
-        return rc;
-    if (created)
-        rc = meta_set(s, "builtin", (flags & PB_STORE_NO_BUILTIN) ? "off" : "on");
-    if (rc != PB_OK || (flags & PB_STORE_NO_BUILTIN))
-        return rc;
-    char *builtin = NULL, *have = NULL;
-    char want[17];
-    builtin_hash(want);
-    rc = meta_get(s, "builtin", &builtin);
+    char *builtin = NULL;
     if (rc == PB_OK)
-        rc = meta_get(s, "builtin_hash", &have);
-    if (rc == PB_OK && builtin && strcmp(builtin, "on") == 0 && (!have || strcmp(have, want) != 0))
-        rc = load_builtin(s, want);
+        rc = meta_get(s, "builtin", &builtin);
+    /* whether the database has the built-in dataset is decided when it is
+     * created — or by the next open, when the first one failed before it
+     * could say (every payband since the first sets it at creation) */
+    bool on = builtin ? strcmp(builtin, "on") == 0 : !(flags & PB_STORE_NO_BUILTIN);
+    if (rc == PB_OK && !builtin)
+        rc = meta_set(s, "builtin", on ? "on" : "off");
     pb__free(builtin);
-    pb__free(have);
+    if (rc != PB_OK || (flags & PB_STORE_NO_BUILTIN) || !on)
+        return rc;
+    char hash[17];
+    long long want = pb__store_builtin_version(hash);
+    bool stale = false;
+    rc = builtin_is_stale(s, want, hash, &stale);
+    if (rc == PB_OK && stale)
+        rc = load_builtin(s);
     return rc;
 }
 

@@ -72,4 +72,9 @@ pb_status pb__store_company_facts(pb_store *store, const char *slug,
                                   struct pb__stored_company_facts *out);
 void pb__store_company_facts_release(struct pb__stored_company_facts *facts);
 
+/* The built-in dataset's version (newest migration * 1000 + the dataset's
+ * own number) and, in `hash`, the FNV-1a hash of the embedded data/ files:
+ * what meta 'builtin_version' and 'builtin_hash' hold once it is loaded. */
+long long pb__store_builtin_version(char hash[17]);
+
 #endif
