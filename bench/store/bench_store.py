@@ -263,6 +263,7 @@ def main():
         raise SystemExit(f"bench: {sample} not found (it is test input, never part of payband)")
 
     tmp = tempfile.mkdtemp(prefix="payband-bench-store-", dir="/tmp")
+    os.chmod(tmp, 0o711)  # the cluster's server runs as another user and must reach tmp/pg
     cluster = os.path.join(tmp, "pg")
     base_uri = None
     failed = False
