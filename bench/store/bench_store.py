@@ -3,11 +3,12 @@
 the same payband commands on a SQLite store and on a PostgreSQL one.
 
     bench_store.py [--rows N[,N...]] [--runs R] [--backends sqlite,postgresql]
-                   [--seed S] [--calls C]
+                   [--seed S] [--calls C] [--empty] [--pg URI]
 
 For each size: writes a file of N offer reports (gen_reports.py, from the
 Levels.fyi sample, seed S) in a temporary folder; for each backend creates a
-store with the built-in dataset (`payband init`), loads the file with
+store with the built-in dataset (`payband init`; --empty: without it, and
+only the report commands are run), loads the file with
 `payband reports import` (wall time and the payband process's peak memory),
 then times each command of QUERIES (wall time of the whole process, best of
 R) and the group percentile query through the library (bench_reports, best
@@ -123,10 +124,15 @@ def store_size(backend, target):
     return int(psql(target, "SELECT pg_database_size(current_database())"))
 
 
-def bench_backend(backend, target, data_file, runs, calls):
+# Commands that ask about the built-in dataset's documents (skipped with --empty).
+NEEDS_BUILTIN = {"bands --company google", "bands (all)", "bands --currency USD",
+                 "levels hugging-face senior-swe", "stale", "companies"}
+
+
+def bench_backend(backend, target, data_file, runs, calls, empty):
     """Load and query one store; returns its measurements and answers."""
     res = {"queries": {}, "answers": {}}
-    _, res["init"] = payband(target, ["init"])
+    _, res["init"] = payband(target, ["init"] + (["--empty"] if empty else []))
     timef = target + ".time" if backend == "sqlite" else data_file + ".pgtime"
     env = dict(os.environ, PAYBAND_TODAY=TODAY)
     t0 = time.perf_counter()
@@ -139,6 +145,8 @@ def bench_backend(backend, target, data_file, runs, calls):
     res["import_line"] = r.stdout.strip()
     res["size"] = store_size(backend, target)
     for name, args in QUERIES:
+        if empty and name in NEEDS_BUILTIN:
+            continue
         best = None
         for i in range(runs):
             r, dt = payband(target, args + ["--format", "json"])
@@ -192,12 +200,15 @@ def report(rows, gen_time, results, backends):
             cells.append(f"{vals[1] / vals[0]:.2f}×" if None not in vals and vals[0] else "")
         table.append(cells)
 
-    line("init (built-in dataset)", "init", lambda v: fmt_time("", v))
+    line("init", "init", lambda v: fmt_time("", v))
     line("load: reports import", "load", lambda v: fmt_time("", v))
     line("payband peak memory while loading", "load_rss_mib", lambda v: f"{v:,.0f} MiB")
     line("store size after load", "size", fmt_bytes)
     names = [q[0] for q in QUERIES] + ["library: one group (µs)", "library: google by level (µs)"]
     for name in names:
+        if all(isinstance(results.get(x), dict) and name not in results[x]["queries"]
+               for x in backends):
+            continue  # not run (--empty)
         cells = [name]
         vals = []
         for b in backends:
@@ -246,6 +257,9 @@ def main():
                     help="library calls a run of the group query (by level: a tenth)")
     ap.add_argument("--backends", default="sqlite,postgresql")
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--empty", action="store_true",
+                    help="stores without the built-in dataset (payband init --empty): the "
+                         "report commands only")
     ap.add_argument("--pg", metavar="URI",
                     help="a running PostgreSQL server to use instead of a throw-away cluster "
                          "(its user may create databases; the run makes and drops its own)")
@@ -300,7 +314,7 @@ def main():
                         psql(base_uri, f"DROP DATABASE IF EXISTS {name}")
                         psql(base_uri, f"CREATE DATABASE {name}")
                         target = with_database(base_uri, name)
-                    results[b] = bench_backend(b, target, data, opt.runs, opt.calls)
+                    results[b] = bench_backend(b, target, data, opt.runs, opt.calls, opt.empty)
                 except BackendFailed as e:
                     results[b] = str(e)
                     failed = True
