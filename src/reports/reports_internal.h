@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/buf.h"
 #include "core/diag.h"
 #include "payband/date.h"
 #include "payband/reports.h"
@@ -243,11 +244,45 @@ void pb__bind_text(pb__binds *b, const char *s);          /* NULL binds NULL */
 void pb__bind_nonempty(pb__binds *b, const char *s);      /* NULL or "" binds NULL */
 void pb__bind_date(pb__binds *b, pb_date d);              /* PB_DATE_NONE binds NULL */
 
+/* Rows of one INSERT held until there are enough of them (batch.c): the
+ * values are copied as they are added; a flush sends them all in one
+ * statement "head (?,...),(?,...)... tail". */
+struct pb__batch_value;
+typedef struct pb__batch {
+    const char *head, *tail; /* static text */
+    int width, rows_max;     /* parameters of a row; rows of a full batch */
+    int rows;                /* rows held */
+    size_t used;             /* values held */
+    struct pb__batch_value *values;
+    pb__buf text;            /* the text values, each with its NUL */
+    pb__stmt *full;          /* the statement of a full batch, once prepared */
+} pb__batch;
+/* PB_ERR_NOMEM (nothing told) when memory fails. */
+pb_status pb__batch_init(pb__batch *b, const char *head, const char *tail, int width,
+                         int rows_max);
+void pb__batch_release(pb__batch *b);
+bool pb__batch_full(const pb__batch *b);
+/* The values of a row, `width` of them in the order of the columns, then
+ * pb__batch_end_row (PB_ERR_NOMEM, nothing told, when a copy failed). */
+void pb__batch_int(pb__batch *b, int64_t v);
+void pb__batch_opt_int(pb__batch *b, bool has, int64_t v);       /* NULL when !has */
+void pb__batch_opt_double(pb__batch *b, bool has, double v);     /* NULL when !has */
+void pb__batch_text(pb__batch *b, const char *s);                /* NULL: NULL */
+void pb__batch_date(pb__batch *b, pb_date d);                    /* PB_DATE_NONE: NULL */
+pb_status pb__batch_end_row(pb__batch *b);
+/* Send the rows held (none: nothing is sent) in one statement; `each` (when
+ * not NULL) is called on every row it returns and its failure, told on the
+ * handle, ends the flush. A failure of the database is told as "what: why".
+ * The batch is empty afterwards, whatever happened. */
+pb_status pb__batch_flush(pb__batch *b, pb_reports *r, const char *what,
+                          pb_status (*each)(void *ctx, pb__stmt *st), void *ctx);
+
 /* Writes one file's reports inside one transaction. */
 typedef struct pb__writer {
     pb_reports *r;
     int64_t source;
-    pb__stmt *insert, *company, *role, *level, *region, *count;
+    pb__stmt *company, *role, *level, *region;
+    pb__batch reports, counts; /* INSERT INTO report / import_count */
     pb__strmap companies, roles, levels, regions; /* key -> id caches */
     pb__countmap touched;  /* company ids (0: none) whose groups change */
     uint64_t added, raised;

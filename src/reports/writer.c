@@ -1,6 +1,7 @@
 /* writer.c — writing one file's reports in one transaction: the source row,
- * ids of companies, roles, levels and regions (cached), the report rows
- * (a hash already stored is left alone), the copies each file holds, the
+ * ids of companies, roles, levels and regions (cached), the report rows in
+ * batches of one statement each (a hash already stored is left alone), the
+ * copies each file holds, the
  * import record and the rebuilt groups, then commit — or roll back when the
  * file brought nothing new, so that a re-import changes nothing. Every
  * statement goes through the store's database door (store/db.h) in SQL
@@ -15,6 +16,24 @@
 
 /* A cache that grows past this is emptied: memory stays bounded. */
 #define CACHE_MAX (1u << 20)
+
+/* Rows of one INSERT (batch.c): each statement is a round trip to a
+ * server, so rows go in batches; measured in docs/internals/reports.md. */
+#define REPORTS_BATCH 128
+#define COUNTS_BATCH 256
+
+static const char REPORT_HEAD[] =
+    "INSERT INTO report(hash, source_id, line, company_id, company_raw, company_alias, role_id, "
+    "title_raw, level_id, level_raw, region_id, location_raw, years_exp, years_company, "
+    "currency, base, equity, bonus, total, tc, tc_mismatch, base_zero, date, tag) VALUES ";
+/* the rows returned are the rows added: a hash already stored, or twice in
+ * one batch, is skipped */
+static const char REPORT_TAIL[] = " ON CONFLICT(hash) DO NOTHING RETURNING coalesce(company_id, 0)";
+#define REPORT_WIDTH 24
+
+static const char COUNT_HEAD[] = "INSERT INTO import_count(hash, n) VALUES ";
+/* a batch never holds a hash twice (the counts come from a map) */
+static const char COUNT_TAIL[] = " ON CONFLICT(hash) DO UPDATE SET n = import_count.n + excluded.n";
 
 static pb_status db_error(pb__writer *w, pb_status rc, const char *what)
 {
@@ -47,17 +66,13 @@ static const char *raw(const struct pb__rawrow *row, int f)
     return row->v[f] && !pb__report_missing(row->v[f], row->n[f]) ? row->v[f] : NULL;
 }
 
-/* Step a statement whose parameters are bound to its end, then reset it;
- * *changed (when not NULL) says whether it changed a row. */
-static pb_status run(pb__writer *w, pb__stmt *st, pb_status bound, const char *what,
-                     bool *changed)
+/* Step a statement whose parameters are bound to its end, then reset it. */
+static pb_status run(pb__writer *w, pb__stmt *st, pb_status bound, const char *what)
 {
     pb_status rc = bound;
     bool row = true;
     while (rc == PB_OK && row)
         rc = pb__sql_step(st, &row);
-    if (rc == PB_OK && changed)
-        *changed = pb__sql_changes(w->r->db) > 0;
     pb__sql_reset(st);
     return rc == PB_OK ? PB_OK : db_error(w, rc, what);
 }
@@ -119,12 +134,8 @@ pb_status pb__writer_begin(pb__writer *w, pb_reports *r, const char *source, con
 {
     memset(w, 0, sizeof *w);
     w->r = r;
-    pb_status rc = PB_OK;
-    /* SQLite: a page cache big enough for the indexes an import touches
-     * (bounded), without which a large import takes half as long again.
-     * Asked for of the SQLite backend only, until it sets it at open. */
-    if (r->db->ops == &pb__sqlite_ops)
-        rc = pb__sql_exec(r->db, "PRAGMA cache_size = -131072");
+    /* many rows follow: the backend may prepare for them (a larger cache) */
+    pb_status rc = pb__sql_import_hint(r->db);
     if (rc == PB_OK)
         rc = pb__sql_begin(r->db, PB__TX_WRITE);
     if (rc != PB_OK) {
@@ -139,15 +150,11 @@ pb_status pb__writer_begin(pb__writer *w, pb_reports *r, const char *source, con
         rc = exec(w, "DELETE FROM import_count");
     if (rc == PB_OK)
         rc = source_row(w, source, file);
-    if (rc == PB_OK)
-        rc = prepare(w,
-                     "INSERT INTO report(hash, source_id, line, company_id, company_raw, "
-                     "company_alias, role_id, title_raw, level_id, level_raw, region_id, "
-                     "location_raw, years_exp, years_company, currency, base, equity, bonus, "
-                     "total, tc, tc_mismatch, base_zero, date, tag) VALUES "
-                     "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                     "ON CONFLICT(hash) DO NOTHING",
-                     &w->insert);
+    if (rc == PB_OK &&
+        (pb__batch_init(&w->reports, REPORT_HEAD, REPORT_TAIL, REPORT_WIDTH, REPORTS_BATCH) !=
+             PB_OK ||
+         pb__batch_init(&w->counts, COUNT_HEAD, COUNT_TAIL, 2, COUNTS_BATCH) != PB_OK))
+        rc = pb__diag_set(&w->r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     /* DO UPDATE rather than DO NOTHING, so that RETURNING gives the id of a
      * row already there */
     if (rc == PB_OK)
@@ -171,11 +178,6 @@ pb_status pb__writer_begin(pb__writer *w, pb_reports *r, const char *source, con
                      "metro) VALUES (?,?,?,?,?,?,?,?) "
                      "ON CONFLICT(key) DO UPDATE SET key = excluded.key RETURNING id",
                      &w->region);
-    if (rc == PB_OK)
-        rc = prepare(w,
-                     "INSERT INTO import_count(hash, n) VALUES (?, ?) "
-                     "ON CONFLICT(hash) DO UPDATE SET n = import_count.n + excluded.n",
-                     &w->count);
     return rc;
 }
 
@@ -262,6 +264,23 @@ static pb_status region_id(pb__writer *w, const struct pb__region *g, int64_t *i
     return rc == PB_OK ? remember(w, &w->regions, g->key, n, *id) : rc;
 }
 
+/* A row the report INSERT returned: a report added, of this company (0:
+ * none). */
+static pb_status added(void *ctx, pb__stmt *st)
+{
+    pb__writer *w = ctx;
+    bool fresh;
+    w->added++;
+    if (pb__countmap_add(&w->touched, (uint64_t)pb__sql_int64(st, 0), 1, &fresh) != PB_OK)
+        return pb__diag_set(&w->r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    return PB_OK;
+}
+
+static pb_status flush_reports(pb__writer *w)
+{
+    return pb__batch_flush(&w->reports, w->r, "report", added, w);
+}
+
 pb_status pb__writer_add(pb__writer *w, const struct pb__report *rep, const struct pb__rawrow *row)
 {
     int64_t company = 0, role = 0, level = 0, region = 0;
@@ -276,54 +295,53 @@ pb_status pb__writer_add(pb__writer *w, const struct pb__report *rep, const stru
         rc = region_id(w, &rep->region, &region);
     if (rc != PB_OK)
         return rc;
-    pb__binds b = {w->insert, 0, PB_OK};
-    pb__bind_int(&b, (int64_t)rep->hash);
-    pb__bind_int(&b, w->source);
-    pb__bind_int(&b, rep->line);
-    pb__bind_opt_int(&b, company != 0, company);
-    pb__bind_text(&b, raw(row, PB__F_COMPANY));
-    pb__bind_int(&b, rep->company_alias);
-    pb__bind_opt_int(&b, role != 0, role);
-    pb__bind_text(&b, raw(row, PB__F_TITLE));
-    pb__bind_opt_int(&b, level != 0, level);
-    pb__bind_text(&b, raw(row, PB__F_LEVEL));
-    pb__bind_opt_int(&b, region != 0, region);
-    pb__bind_text(&b, raw(row, PB__F_LOCATION));
-    pb__bind_opt_double(&b, rep->has_years, rep->years);
-    pb__bind_opt_double(&b, rep->has_years_at, rep->years_at);
-    pb__bind_text(&b, rep->currency);
-    pb__bind_opt_int(&b, rep->has_base, rep->base);
-    pb__bind_opt_int(&b, rep->has_equity, rep->equity);
-    pb__bind_opt_int(&b, rep->has_bonus, rep->bonus);
-    pb__bind_opt_int(&b, rep->has_total, rep->total);
-    pb__bind_int(&b, rep->tc);
-    pb__bind_int(&b, rep->tc_mismatch);
-    pb__bind_int(&b, rep->base_zero);
-    pb__bind_date(&b, rep->date);
-    pb__bind_text(&b, raw(row, PB__F_TAG));
-    bool added = false;
-    rc = run(w, w->insert, b.rc, "report", &added);
-    if (rc != PB_OK || !added)
-        return rc; /* a known report is left alone */
-    w->added++;
-    bool fresh;
-    if (pb__countmap_add(&w->touched, (uint64_t)company, 1, &fresh) != PB_OK)
+    pb__batch *b = &w->reports;
+    pb__batch_int(b, (int64_t)rep->hash);
+    pb__batch_int(b, w->source);
+    pb__batch_int(b, rep->line);
+    pb__batch_opt_int(b, company != 0, company);
+    pb__batch_text(b, raw(row, PB__F_COMPANY));
+    pb__batch_int(b, rep->company_alias);
+    pb__batch_opt_int(b, role != 0, role);
+    pb__batch_text(b, raw(row, PB__F_TITLE));
+    pb__batch_opt_int(b, level != 0, level);
+    pb__batch_text(b, raw(row, PB__F_LEVEL));
+    pb__batch_opt_int(b, region != 0, region);
+    pb__batch_text(b, raw(row, PB__F_LOCATION));
+    pb__batch_opt_double(b, rep->has_years, rep->years);
+    pb__batch_opt_double(b, rep->has_years_at, rep->years_at);
+    pb__batch_text(b, rep->currency);
+    pb__batch_opt_int(b, rep->has_base, rep->base);
+    pb__batch_opt_int(b, rep->has_equity, rep->equity);
+    pb__batch_opt_int(b, rep->has_bonus, rep->bonus);
+    pb__batch_opt_int(b, rep->has_total, rep->total);
+    pb__batch_int(b, rep->tc);
+    pb__batch_int(b, rep->tc_mismatch);
+    pb__batch_int(b, rep->base_zero);
+    pb__batch_date(b, rep->date);
+    pb__batch_text(b, raw(row, PB__F_TAG));
+    if (pb__batch_end_row(b) != PB_OK)
         return pb__diag_set(&w->r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    return PB_OK;
+    return pb__batch_full(b) ? flush_reports(w) : PB_OK;
 }
 
 static pb_status flush_one(void *ctx, uint64_t key, uint32_t count)
 {
     pb__writer *w = ctx;
-    pb__binds b = {w->count, 0, PB_OK};
-    pb__bind_int(&b, (int64_t)key);
-    pb__bind_int(&b, count);
-    return run(w, w->count, b.rc, "counts", NULL);
+    pb__batch_int(&w->counts, (int64_t)key);
+    pb__batch_int(&w->counts, count);
+    if (pb__batch_end_row(&w->counts) != PB_OK)
+        return pb__diag_set(&w->r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    if (!pb__batch_full(&w->counts))
+        return PB_OK;
+    return pb__batch_flush(&w->counts, w->r, "counts", NULL, NULL);
 }
 
 pb_status pb__writer_flush_counts(pb__writer *w, pb__countmap *seen)
 {
     pb_status rc = pb__countmap_each(seen, flush_one, w);
+    if (rc == PB_OK)
+        rc = pb__batch_flush(&w->counts, w->r, "counts", NULL, NULL);
     pb__countmap_clear(seen);
     return rc;
 }
@@ -378,7 +396,7 @@ static pb_status record_import(pb__writer *w, const char *file, uint64_t records
     pb__bind_date(&b, first);
     pb__bind_date(&b, last);
     pb__bind_text(&b, now);
-    rc = run(w, st, b.rc, "import record", NULL);
+    rc = run(w, st, b.rc, "import record");
     pb__sql_finalize(st);
     if (rc != PB_OK || last == PB_DATE_NONE)
         return rc;
@@ -393,32 +411,35 @@ static pb_status record_import(pb__writer *w, const char *file, uint64_t records
     pb__bind_date(&b, last);
     pb__bind_text(&b, now);
     pb__bind_int(&b, w->source);
-    rc = run(w, st, b.rc, "source", NULL);
+    rc = run(w, st, b.rc, "source");
     pb__sql_finalize(st);
     return rc;
 }
 
 static void release(pb__writer *w)
 {
-    pb__sql_finalize(w->insert);
+    pb__batch_release(&w->reports);
+    pb__batch_release(&w->counts);
     pb__sql_finalize(w->company);
     pb__sql_finalize(w->role);
     pb__sql_finalize(w->level);
     pb__sql_finalize(w->region);
-    pb__sql_finalize(w->count);
     pb__strmap_clear(&w->companies);
     pb__strmap_clear(&w->roles);
     pb__strmap_clear(&w->levels);
     pb__strmap_clear(&w->regions);
     pb__countmap_clear(&w->touched);
-    w->insert = w->company = w->role = w->level = w->region = w->count = NULL;
+    w->company = w->role = w->level = w->region = NULL;
 }
 
 pb_status pb__writer_commit(pb__writer *w, const char *file, uint64_t records,
                             uint64_t accepted, uint64_t rejected, pb_date first, pb_date last,
                             bool *changed)
 {
-    pb_status rc = raise_copies(w);
+    /* the last reports held, before copies are raised over all of them */
+    pb_status rc = flush_reports(w);
+    if (rc == PB_OK)
+        rc = raise_copies(w);
     *changed = w->added > 0 || w->raised > 0;
     if (rc == PB_OK && !*changed) {
         pb__writer_abort(w); /* a re-import: nothing new, nothing written */

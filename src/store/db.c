@@ -201,6 +201,11 @@ void pb__sql_finalize(pb__stmt *st)
         db_of(st)->ops->finalize(st);
 }
 
+pb_status pb__sql_import_hint(pb__db *db)
+{
+    return db->ops->import_hint(db);
+}
+
 int64_t pb__sql_changes(pb__db *db)
 {
     return db->ops->changes(db);

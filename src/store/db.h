@@ -81,6 +81,10 @@ struct pb__db_ops {
      * call created the schema; PB_ERR_SCHEMA when the database was written
      * by a newer payband. */
     pb_status (*migrate)(pb__db *db, bool *created);
+    /* A hint, given before the write transaction of a large import, that
+     * many rows follow: the backend may set itself up for them for the rest
+     * of the connection (SQLite: a larger page cache). A no-op may do. */
+    pb_status (*import_hint)(pb__db *db);
 };
 
 /* What every backend's connection starts with. */
@@ -139,5 +143,7 @@ void pb__sql_rollback(pb__db *db);
  * few times with a short back-off, so that the user never sees it. */
 pb_status pb__sql_transaction(pb__db *db, enum pb__tx mode, pb_status (*body)(void *ctx),
                               void *ctx);
+/* Many rows are about to be written (the ops' import_hint). */
+pb_status pb__sql_import_hint(pb__db *db);
 
 #endif

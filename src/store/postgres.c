@@ -588,6 +588,13 @@ static pb_status migrate(pb__db *db, bool *created)
     return rc;
 }
 
+/* The server keeps its own buffers: nothing to set for an import. */
+static pb_status import_hint(pb__db *db)
+{
+    (void)db;
+    return PB_OK;
+}
+
 /* ---- connections -------------------------------------------------------- */
 
 static void quiet(void *arg, const char *message)
@@ -710,4 +717,5 @@ const struct pb__db_ops pb__postgres_ops = {
     .changes = changes,
     .data_version = data_version,
     .migrate = migrate,
+    .import_hint = import_hint,
 };

@@ -265,6 +265,16 @@ static pb_status migrate(pb__db *db, bool *created)
     return PB_OK;
 }
 
+/* A page cache big enough for the indexes a large import touches, without
+ * which it takes half as long again: a bound of 128 MiB (pages are taken as
+ * they are read, so a small import takes little), for this connection
+ * only, so that the long-lived connections of a server keep the default
+ * bound (2 MiB each). */
+static pb_status import_hint(pb__db *db)
+{
+    return db_exec(db, "PRAGMA cache_size = -131072");
+}
+
 /* Switch to WAL. SQLite answers SQLITE_BUSY at once, without calling the
  * busy handler, when two connections both need the exclusive lock for the
  * switch (two processes opening a new database together), so retry here for
@@ -337,6 +347,7 @@ const struct pb__db_ops pb__sqlite_ops = {
     .changes = changes,
     .data_version = data_version,
     .migrate = migrate,
+    .import_hint = import_hint,
 };
 
 sqlite3 *pb__sqlite_handle(pb__db *db)

@@ -3,13 +3,15 @@
  * then a count), one transaction (strict: nothing written), a re-import
  * that changes nothing, repeated rows counted as copies, the same reports
  * from CSV, a JSON array and JSON Lines, a failed allocation at every
- * point leaving the store as it was, and groups rebuilt after reports are
- * deleted. */
+ * point leaving the store as it was, groups rebuilt after reports are
+ * deleted, and rows written in batches (several full ones, a short last
+ * one, a hash twice in one batch) each counted once. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "payband/reports.h"
+#include "reports/reports_internal.h"
 #include "testdb.h"
 
 TEST_DB_SUITE(reports);
@@ -269,6 +271,105 @@ Test(reports, an_appended_file_adds_only_its_new_rows)
     json_decref(res);
     cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report"), 3);
     cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report_import"), 2);
+    close_all();
+}
+
+/* A CSV of the reports first..last (each `times` times): company c0..c6,
+ * a total of its own. */
+static const char *numbered_file(const char *name, int first, int last, int times)
+{
+    static char path[200];
+    snprintf(path, sizeof path, "%s/%s", db.dir, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert(f);
+    fputs("company,total\n", f);
+    for (int i = first; i <= last; i++)
+        for (int t = 0; t < times; t++)
+            fprintf(f, "c%d,%d\n", i % 7, 100000 + i);
+    fclose(f);
+    return path;
+}
+
+/* The reports the groups count (every company's all-roles, all-regions,
+ * all-levels group of total pay), copies included. */
+static long long grouped(void)
+{
+    return test_db_int(store, "SELECT coalesce(sum(n), 0) FROM report_group WHERE component = 0 "
+                              "AND role_id = 0 AND region_id = 0 AND level_id = 0");
+}
+
+/* More rows than several batches hold: each is added once, the last short
+ * batch too, and the companies of every batch have their groups rebuilt. */
+Test(reports, rows_in_many_batches_are_each_added_and_grouped_once)
+{
+    open_all(PB_STORE_NO_BUILTIN);
+    json_t *res = import_usd(numbered_file("a.csv", 0, 1000, 1));
+    cr_expect_eq(num(res, "added"), 1001);
+    json_decref(res);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report"), 1001);
+    cr_expect_eq(grouped(), 1001);
+    /* half known, half new; the known ones twice, which raises their copies */
+    char b[200];
+    snprintf(b, sizeof b, "%s", numbered_file("b.csv", 1001, 1600, 1));
+    FILE *f = fopen(b, "ab");
+    cr_assert(f);
+    for (int i = 500; i <= 1000; i++)
+        fprintf(f, "c%d,%d\nc%d,%d\n", i % 7, 100000 + i, i % 7, 100000 + i);
+    fclose(f);
+    res = import_usd(b);
+    cr_expect_eq(num(res, "added"), 600);
+    cr_expect_eq(num(res, "raised"), 501);
+    json_decref(res);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report"), 1601);
+    cr_expect_eq(test_db_int(store, "SELECT sum(copies) FROM report"), 1601 + 501);
+    cr_expect_eq(grouped(), 1601 + 501);
+    /* and again: nothing new */
+    res = import_usd(b);
+    cr_expect(!json_is_true(json_object_get(res, "changed")));
+    cr_expect_eq(num(res, "added"), 0);
+    json_decref(res);
+    close_all();
+}
+
+/* A hash that comes twice into one batch (the import's map of rows seen
+ * forgets them past its bound): the first row is added, the second is
+ * skipped, and only one is counted. */
+Test(reports, the_same_hash_twice_in_one_batch_is_added_once)
+{
+    open_all(PB_STORE_NO_BUILTIN);
+    pb_reports *r = rep;
+    pb__writer w;
+    cr_assert_eq(pb__writer_begin(&w, r, "reports-twice", "twice.csv"), PB_OK, "%s",
+                 pb_reports_errmsg(rep));
+    struct pb__report a = {.line = 2, .hash = 7, .has_total = true, .total = 10000,
+                           .tc = 10000, .date = PB_DATE_NONE};
+    snprintf(a.company, sizeof a.company, "acme");
+    snprintf(a.currency, sizeof a.currency, "USD");
+    struct pb__report again = a, other = a;
+    again.line = 3;
+    other.line = 4;
+    other.hash = 8;
+    other.tc = other.total = 20000;
+    struct pb__rawrow row = {.line = 2};
+    cr_assert_eq(pb__writer_add(&w, &a, &row), PB_OK);
+    cr_assert_eq(pb__writer_add(&w, &again, &row), PB_OK);
+    cr_assert_eq(pb__writer_add(&w, &other, &row), PB_OK);
+    pb__countmap seen = {0};
+    bool fresh;
+    cr_assert_eq(pb__countmap_add(&seen, 7, 2, &fresh), PB_OK);
+    cr_assert_eq(pb__countmap_add(&seen, 8, 1, &fresh), PB_OK);
+    cr_assert_eq(pb__writer_flush_counts(&w, &seen), PB_OK);
+    bool changed = false;
+    cr_assert_eq(pb__writer_commit(&w, "twice.csv", 3, 3, 0, PB_DATE_NONE, PB_DATE_NONE,
+                                   &changed),
+                 PB_OK, "%s", pb_reports_errmsg(rep));
+    cr_expect(changed);
+    cr_expect_eq(w.added, 2);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report"), 2);
+    cr_expect_eq(test_db_int(store, "SELECT line FROM report WHERE hash = 7"), 2);
+    cr_expect_eq(test_db_int(store, "SELECT copies FROM report WHERE hash = 7"), 2);
+    cr_expect_eq(test_db_int(store, "SELECT added FROM report_import"), 2);
+    cr_expect_eq(grouped(), 3);
     close_all();
 }
 
