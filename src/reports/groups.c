@@ -14,6 +14,23 @@
 
 #define COMPONENTS 4
 
+/* Group rows of one INSERT (batch.c): each statement is a round trip to a
+ * server, and an import of many companies writes hundreds of thousands. */
+#define GROUPS_BATCH 128
+#define GROUP_WIDTH 16
+
+/* The old groups of the companies rebuilt go first, a batch of companies a
+ * statement: "company_id IN ((?),(?),...)". One DELETE a company cost more
+ * than the rest of the rebuild on PostgreSQL (its plan, made while the
+ * table was small, reads the whole table each time). */
+#define DELETE_BATCH 256
+static const char DELETE_HEAD[] =
+    "DELETE FROM report_group WHERE component IN (0, 1, 2, 3) AND company_id IN (";
+
+static const char GROUP_HEAD[] =
+    "INSERT INTO report_group(component, company_id, role_id, region_id, level_id, currency, n, "
+    "distinct_n, total, p10, p25, p50, p75, p90, first_date, last_date) VALUES ";
+
 struct entry {
     int64_t role, level, region;
     char currency[4];
@@ -61,7 +78,7 @@ static int cmp_item(const void *pa, const void *pb)
 
 struct builder {
     pb_reports *r;
-    pb__stmt *insert;
+    pb__batch *insert;
     int64_t company;
     double *values;
     uint64_t *copies;
@@ -94,30 +111,27 @@ static pb_status write_group(struct builder *b, int component, const struct item
                 last = items[i].date;
         }
     }
-    pb__binds x = {b->insert, 0, PB_OK};
+    pb__batch *x = b->insert;
     bool shown = n >= PB_REPORTS_K; /* smaller groups keep their counts only */
-    pb__bind_int(&x, component);
-    pb__bind_int(&x, b->company);
-    pb__bind_int(&x, items[0].role);
-    pb__bind_int(&x, items[0].region);
-    pb__bind_int(&x, items[0].level);
-    pb__bind_text(&x, cur);
-    pb__bind_int(&x, (int64_t)total);
-    pb__bind_int(&x, (int64_t)n);
-    pb__bind_opt_int(&x, shown, sum.minor);
+    pb__batch_int(x, component);
+    pb__batch_int(x, b->company);
+    pb__batch_int(x, items[0].role);
+    pb__batch_int(x, items[0].region);
+    pb__batch_int(x, items[0].level);
+    pb__batch_text(x, cur);
+    pb__batch_int(x, (int64_t)total);
+    pb__batch_int(x, (int64_t)n);
+    pb__batch_opt_int(x, shown, sum.minor);
     for (int q = 0; q < 5; q++)
-        pb__bind_opt_double(&x, shown,
-                            shown ? pb__quantile_weighted(b->values, b->copies, n, total,
-                                                          pb__quantiles[q])
-                                  : 0);
-    pb__bind_date(&x, first);
-    pb__bind_date(&x, first == PB_DATE_NONE ? PB_DATE_NONE : last);
-    pb_status rc = x.rc;
-    bool row = true;
-    while (rc == PB_OK && row)
-        rc = pb__sql_step(b->insert, &row);
-    pb__sql_reset(b->insert);
-    return rc == PB_OK ? PB_OK : pb__reports_db_error(b->r, rc, "groups");
+        pb__batch_opt_double(x, shown,
+                             shown ? pb__quantile_weighted(b->values, b->copies, n, total,
+                                                           pb__quantiles[q])
+                                   : 0);
+    pb__batch_date(x, first);
+    pb__batch_date(x, first == PB_DATE_NONE ? PB_DATE_NONE : last);
+    if (pb__batch_end_row(x) != PB_OK)
+        return pb__diag_set(&b->r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    return pb__batch_full(x) ? pb__batch_flush(x, b->r, "groups", NULL, NULL) : PB_OK;
 }
 
 /* Every group of one grouping (bit 0: by role, 1: by level, 2: by region)
@@ -211,19 +225,14 @@ static pb_status load_company(pb_reports *r, int64_t company, struct entry **out
     return PB_OK;
 }
 
-static pb_status rebuild_company(pb_reports *r, pb__stmt *del, pb__stmt *insert,
-                                 int64_t company)
+/* The groups of one company whose old groups are deleted. */
+static pb_status rebuild_company(pb_reports *r, pb__batch *insert, int64_t company)
 {
-    pb_status rc = pb__sql_bind_int64(del, 1, company);
-    if (rc == PB_OK)
-        rc = pb__sql_run(del);
-    if (rc != PB_OK)
-        return pb__reports_db_error(r, rc, "groups");
     if (company == 0)
         return PB_OK; /* reports without a company are queried from their rows */
     struct entry *e = NULL;
     size_t n = 0;
-    rc = load_company(r, company, &e, &n);
+    pb_status rc = load_company(r, company, &e, &n);
     struct builder b = {r, insert, company, NULL, NULL};
     struct item *items = NULL;
     if (rc == PB_OK && n > 0) {
@@ -245,32 +254,45 @@ static pb_status rebuild_company(pb_reports *r, pb__stmt *del, pb__stmt *insert,
 
 struct rebuild {
     pb_reports *r;
-    pb__stmt *del, *insert;
+    pb__batch del;    /* the companies whose old groups go, until sent */
+    pb__batch insert; /* the group rows of companies rebuilt, until sent */
 };
+
+static pb_status delete_one(void *ctx, uint64_t company, uint32_t count)
+{
+    struct rebuild *x = ctx;
+    (void)count;
+    pb__batch_int(&x->del, (int64_t)company);
+    if (pb__batch_end_row(&x->del) != PB_OK)
+        return pb__diag_set(&x->r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    return pb__batch_full(&x->del) ? pb__batch_flush(&x->del, x->r, "groups", NULL, NULL)
+                                   : PB_OK;
+}
 
 static pb_status rebuild_one(void *ctx, uint64_t company, uint32_t count)
 {
     struct rebuild *x = ctx;
     (void)count;
-    return rebuild_company(x->r, x->del, x->insert, (int64_t)company);
+    return rebuild_company(x->r, &x->insert, (int64_t)company);
+}
+
+/* Add a company to the set to rebuild. */
+static pb_status add_company(void *ctx, uint64_t company, uint32_t count)
+{
+    bool fresh;
+    (void)count;
+    return pb__countmap_add(ctx, company, 1, &fresh);
 }
 
 pb_status pb__groups_rebuild(pb_reports *r, const pb__countmap *companies)
 {
-    struct rebuild x = {r, NULL, NULL};
+    struct rebuild x = {r, {0}, {0}};
     pb__stmt *dirty = NULL;
     pb__countmap all = {0};
-    pb_status rc = pb__reports_prepare(r,
-                                       "DELETE FROM report_group WHERE component IN (0, 1, 2, 3) "
-                                       "AND company_id = ?",
-                                       &x.del);
-    if (rc == PB_OK)
-        rc = pb__reports_prepare(r,
-                                 "INSERT INTO report_group(component, company_id, role_id, "
-                                 "region_id, level_id, currency, n, distinct_n, total, p10, p25, "
-                                 "p50, p75, p90, first_date, last_date) VALUES "
-                                 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                 &x.insert);
+    pb_status rc = PB_OK;
+    if (pb__batch_init(&x.del, DELETE_HEAD, ")", 1, DELETE_BATCH) != PB_OK ||
+        pb__batch_init(&x.insert, GROUP_HEAD, "", GROUP_WIDTH, GROUPS_BATCH) != PB_OK)
+        rc = pb__diag_set(&r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     if (rc == PB_OK)
         rc = pb__reports_prepare(r, "DELETE FROM report_dirty RETURNING company_id", &dirty);
     /* the companies asked for, and those whose reports were deleted since */
@@ -285,12 +307,19 @@ pb_status pb__groups_rebuild(pb_reports *r, const pb__countmap *companies)
         if (row && pb__countmap_add(&all, (uint64_t)pb__sql_int64(dirty, 0), 1, &fresh) != PB_OK)
             rc = pb__diag_set(&r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     }
+    /* each company once: its old groups all deleted, then its new ones */
+    if (rc == PB_OK && pb__countmap_each(companies, add_company, &all) != PB_OK)
+        rc = pb__diag_set(&r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     if (rc == PB_OK)
-        rc = pb__countmap_each(companies, rebuild_one, &x);
+        rc = pb__countmap_each(&all, delete_one, &x);
+    if (rc == PB_OK)
+        rc = pb__batch_flush(&x.del, r, "groups", NULL, NULL);
     if (rc == PB_OK)
         rc = pb__countmap_each(&all, rebuild_one, &x);
-    pb__sql_finalize(x.del);
-    pb__sql_finalize(x.insert);
+    if (rc == PB_OK)
+        rc = pb__batch_flush(&x.insert, r, "groups", NULL, NULL);
+    pb__batch_release(&x.del);
+    pb__batch_release(&x.insert);
     pb__sql_finalize(dirty);
     pb__countmap_clear(&all);
     return rc;
