@@ -16,7 +16,7 @@
 
 /* Group rows of one INSERT (batch.c): each statement is a round trip to a
  * server, and an import of many companies writes hundreds of thousands. */
-#define GROUPS_BATCH 128
+#define GROUPS_BATCH 256
 #define GROUP_WIDTH 16
 
 /* The old groups of the companies rebuilt go first, a batch of companies a

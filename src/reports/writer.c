@@ -19,7 +19,7 @@
 
 /* Rows of one INSERT (batch.c): each statement is a round trip to a
  * server, so rows go in batches; measured in docs/internals/reports.md. */
-#define REPORTS_BATCH 128
+#define REPORTS_BATCH 256
 #define COUNTS_BATCH 256
 
 static const char REPORT_HEAD[] =
