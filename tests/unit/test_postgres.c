@@ -799,6 +799,151 @@ Test(postgres, a_restarted_server_is_connected_to_again, .fini = stop_own_cluste
     pb_store_close(s);
 }
 
+/* ---- text order ----------------------------------------------------------- */
+
+/* The text of the one row and column a query returns (caller frees). */
+static char *one_text(pb__db *db, const char *sql)
+{
+    pb__stmt *st = NULL;
+    bool row = false, oom = false;
+    cr_assert_eq(pb__sql_prepare(db, sql, &st), PB_OK, "%s: %s", sql, diag.msg);
+    cr_assert_eq(pb__sql_step(st, &row), PB_OK, "%s: %s", sql, diag.msg);
+    cr_assert(row, "%s: no row", sql);
+    char *v = pb__sql_dup(st, 0, &oom);
+    pb__sql_finalize(st);
+    cr_assert(!oom);
+    return v;
+}
+
+/* So that no migration adds a text column that sorts by the database's
+ * collation: every one of them is "C". */
+Test(postgres, every_text_column_of_the_schema_compares_bytewise)
+{
+    conn = open_db();
+    bool created;
+    cr_assert_eq(pb__postgres_ops.migrate(conn, &created), PB_OK, "%s", diag.msg);
+    static const char TEXT_COLUMNS[] =
+        " FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND data_type IN ('text', 'character varying', 'character')";
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT count(*)%s", TEXT_COLUMNS);
+    int64_t columns = one_int(conn, sql);
+    cr_assert_gt(columns, 50, "only %lld text columns: the query finds the wrong ones",
+                 (long long)columns);
+    snprintf(sql, sizeof sql,
+             "SELECT coalesce(string_agg(table_name || '.' || column_name || ' ' || "
+             "coalesce(collation_name, 'the database''s'), ', '), '')%s "
+             "AND collation_name IS DISTINCT FROM 'C'",
+             TEXT_COLUMNS);
+    char *others = one_text(conn, sql);
+    cr_expect_str_empty(others, "text columns that do not compare bytewise (write TEXT COLLATE "
+                                "\"C\" in src/sql/pg/): %s", others);
+    pb__free(others);
+}
+
+/* Companies whose slugs sort one way bytewise and another in a language's
+ * collation, with a company fact each (what makes a company listed). */
+static const char ORDER_FACTS[] =
+    "INSERT INTO source(key, kind, title, imported_at) "
+    "VALUES ('order', 'facts', 'order', '2024-01-01');"
+    "INSERT INTO company(slug, display) "
+    "VALUES ('a-co', 'a'), ('B-co', 'B'), ('Z-co', 'Z'), ('_x', 'x');"
+    "INSERT INTO company_fact(source_id, company_id, stage, as_of) "
+    "SELECT s.id, c.id, 'seed', '2024-01-01' FROM source s, company c WHERE s.key = 'order';";
+
+/* The slugs pb_market_companies lists, space-separated, into out. */
+static void listed(pb_store *s, char *out, size_t size)
+{
+    json_t *list = NULL;
+    cr_assert_eq(pb_market_companies(s, &list), PB_OK, "%s", pb_store_errmsg(s));
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        const char *slug = json_string_value(json_object_get(json_array_get(list, i), "company"));
+        len += (size_t)snprintf(out + len, size - len, "%s%s", i ? " " : "", slug ? slug : "?");
+        cr_assert_lt(len, size);
+    }
+    json_decref(list);
+}
+
+/* Recreate the test's database with a language's collation: the libc
+ * locale en_US.UTF-8 when the server's system has it, else ICU's 'en'.
+ * Returns what it used, NULL when neither can be had. */
+static const char *recreate_with_a_language_collation(void)
+{
+    static const char *const ways[] = {
+        "LOCALE 'en_US.UTF-8'",
+        "LOCALE_PROVIDER icu ICU_LOCALE 'en'",
+    };
+    pb__db *a = admin();
+    char sql[256];
+    snprintf(sql, sizeof sql, "DROP DATABASE %s", dbname);
+    cr_assert_eq(pb__sql_exec(a, sql), PB_OK, "%s", diag.msg);
+    const char *used = NULL;
+    for (size_t i = 0; !used && i < sizeof ways / sizeof *ways; i++) {
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0 %s", dbname, ways[i]);
+        if (pb__sql_exec(a, sql) == PB_OK)
+            used = ways[i];
+    }
+    if (!used) { /* the database drop_db expects */
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s", dbname);
+        cr_assert_eq(pb__sql_exec(a, sql), PB_OK, "%s", diag.msg);
+    }
+    pb__db_close(a);
+    return used;
+}
+
+/* On a database whose collation is a language's, names are listed in byte
+ * order, as SQLite lists them: 'B-co' 'Z-co' '_x' 'a-co'. And a database
+ * migrated before text was "C" (its column of the database's collation,
+ * schema version 6) lists them so once migration 7 has run. */
+Test(postgres, names_are_listed_in_byte_order_whatever_the_collation)
+{
+    const char *how = recreate_with_a_language_collation();
+    if (!how)
+        cr_skip_test("this server can make no database with a language's collation (neither "
+                     "the locale en_US.UTF-8 nor ICU): the order cannot be tested");
+    static const char BYTEWISE[] = "B-co Z-co _x a-co";
+
+    /* SQLite */
+    char path[64], sqlite_order[128], pg_order[128];
+    snprintf(path, sizeof path, "/tmp/pbtest-order-%d.db", (int)getpid());
+    pb_store *s = NULL;
+    cr_assert_eq(pb_store_open(path, PB_STORE_NO_BUILTIN, &s), PB_OK, "%s", pb_store_errmsg(s));
+    cr_assert_eq(pb__sql_exec(pb__store_conn(s), ORDER_FACTS), PB_OK, "%s", pb_store_errmsg(s));
+    listed(s, sqlite_order, sizeof sqlite_order);
+    pb_store_close(s);
+    char wal[80];
+    remove(path);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    remove(wal);
+    snprintf(wal, sizeof wal, "%s-shm", path);
+    remove(wal);
+    cr_expect_str_eq(sqlite_order, BYTEWISE, "SQLite's order");
+
+    /* PostgreSQL */
+    cr_assert_eq(pb_store_open(dburi, PB_STORE_NO_BUILTIN, &s), PB_OK, "%s", pb_store_errmsg(s));
+    pb__db *db = pb__store_conn(s);
+    cr_assert_eq(pb__sql_exec(db, ORDER_FACTS), PB_OK, "%s", pb_store_errmsg(s));
+    listed(s, pg_order, sizeof pg_order);
+    cr_expect_str_eq(pg_order, sqlite_order, "PostgreSQL (%s) lists in another order", how);
+
+    /* as before migration 7: slug of the database's collation */
+    cr_assert_eq(pb__sql_exec(db, "ALTER TABLE company ALTER COLUMN slug TYPE text "
+                                  "COLLATE pg_catalog.\"default\"; "
+                                  "UPDATE payband_schema SET version = 6"),
+                 PB_OK, "%s", pb_store_errmsg(s));
+    listed(s, pg_order, sizeof pg_order);
+    cr_assert_str_neq(pg_order, BYTEWISE,
+                      "the database's collation (%s) sorts bytewise: the test proves nothing",
+                      how);
+    pb_store_close(s);
+    cr_assert_eq(pb_store_open(dburi, PB_STORE_NO_BUILTIN, &s), PB_OK, "%s", pb_store_errmsg(s));
+    listed(s, pg_order, sizeof pg_order);
+    cr_expect_str_eq(pg_order, BYTEWISE, "after migration 7 (%s)", how);
+    pb_store_close(s);
+}
+
 /* ---- allocation failures ------------------------------------------------ */
 
 Test(postgres, every_allocation_may_fail)
