@@ -260,7 +260,8 @@ static pb_status migrate(pb__db *db, bool *created)
     }
     if (have > latest)
         return pb__diag_set(d->base.diag, PB_ERR_SCHEMA, NULL, 0,
-                            "database schema version %lld is newer than this payband's %d",
+                            "database schema version %lld is newer than this payband's %d: "
+                            "a newer payband has migrated it",
                             (long long)have, latest);
     return PB_OK;
 }

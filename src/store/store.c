@@ -252,7 +252,7 @@ pb_status pb_store_open(const char *path, unsigned flags, pb_store **out)
         char shown[512];
         pb__db_redact(path, shown, sizeof shown);
         return pb__diag_set(&s->diag, PB_ERR_USAGE, NULL, 0,
-                            "%s: a payband store already exists there", shown);
+                            "%s: a database already exists there", shown);
     }
     char *builtin = NULL;
     if (rc == PB_OK)

@@ -91,7 +91,7 @@ Test(store, create_refuses_an_existing_store)
     s = NULL;
     cr_expect_eq(pb_store_open(db.path, PB_STORE_CREATE, &s), PB_ERR_USAGE);
     cr_assert(s, "the handle is returned for its message");
-    cr_expect(strstr(pb_store_errmsg(s), "a payband store already exists there"), "%s",
+    cr_expect(strstr(pb_store_errmsg(s), ": a database already exists there"), "%s",
               pb_store_errmsg(s));
     pb_store_close(s);
     s = test_db_open(&db, PB_STORE_NO_BUILTIN);
@@ -235,8 +235,10 @@ Test(store, newer_schema_is_refused)
     s = NULL;
     cr_expect_eq(pb_store_open(db.path, 0, &s), PB_ERR_SCHEMA);
     cr_assert(s, "the handle is returned for its message");
-    char want[120];
-    snprintf(want, sizeof want, "database schema version 999 is newer than this payband's %d",
+    char want[160];
+    snprintf(want, sizeof want,
+             "database schema version 999 is newer than this payband's %d: "
+             "a newer payband has migrated it",
              latest_migration());
     cr_expect_str_eq(pb_store_errmsg(s), want);
     pb_store_close(s);
