@@ -3,10 +3,9 @@
 #   make            build build/payband
 #   make check      unit tests, CLI cases, crash, concurrency and HTTP tests and
 #                   fuzz-corpus replay, then all of them again under
-#                   AddressSanitizer + UndefinedBehaviorSanitizer
+#                   AddressSanitizer + UndefinedBehaviorSanitizer, then those
+#                   that touch the store on PostgreSQL (make test-pg)
 #   make test-pg    the tests that touch the store, on a throw-away PostgreSQL
-#                   (not yet part of check: the PostgreSQL half does not pass
-#                   yet, see issue 11's note)
 #                   cluster (scripts/pg-tests; after `make test` of the same
 #                   BUILD, whose CLI outputs it must match)
 #   make tour       the built-in dataset tour
@@ -166,12 +165,13 @@ test: $(BUILD)/payband $(UNIT_BIN) $(REPLAY_BIN) $(KILLPOINT)
 test-pg: $(BUILD)/payband $(UNIT_BIN) $(REPLAY_BIN) $(KILLPOINT)
 	@scripts/pg-tests $(BUILD)
 
-CHECK_SUMMARIES := build/test-summary build/asan/test-summary
+CHECK_SUMMARIES := build/test-summary build/test-summary-pg build/asan/test-summary
 check:
 	@rm -f $(CHECK_SUMMARIES)
 	@ok=0; \
 	$(MAKE) --no-print-directory test || ok=1; \
 	$(MAKE) --no-print-directory test BUILD=build/asan SAN=1 OPT="-O1 -g" || ok=1; \
+	$(MAKE) --no-print-directory test-pg || ok=1; \
 	for f in $(CHECK_SUMMARIES); do \
 	    if [ -f $$f ]; then cat $$f; else echo "check: $$f missing: that half did not finish" >&2; echo "0 1 0"; fi; \
 	done | awk '{p += $$1; f += $$2; s += $$3} END {printf "check: %d passed, %d failed, %d skipped\n", p, f, s}'; \

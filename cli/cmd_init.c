@@ -34,14 +34,19 @@ int cmd_init(int argc, char **argv)
     const char *path = cli_db_path(common.db, buf, sizeof buf);
     if (!path)
         return CLI_EXIT_FAIL;
+    /* a file of any kind is in the way; a PostgreSQL database may exist
+     * already, empty (the store says when it holds a payband store) */
     struct stat sb;
     if (stat(path, &sb) == 0)
         return cli_fail("%s: a database already exists there", path);
-    pb_store *store = cli_open_store_flags(common.db, empty ? PB_STORE_NO_BUILTIN : 0);
+    pb_store *store =
+        cli_open_store_flags(common.db, PB_STORE_CREATE | (empty ? PB_STORE_NO_BUILTIN : 0));
     if (!store)
         return CLI_EXIT_FAIL;
     pb_store_close(store);
-    printf("created %s %s\n", path, empty ? "(empty)" : "with the built-in dataset");
+    char shown[sizeof buf];
+    pb_store_target_shown(path, shown, sizeof shown);
+    printf("created %s %s\n", shown, empty ? "(empty)" : "with the built-in dataset");
     return CLI_EXIT_OK;
 }
 

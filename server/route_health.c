@@ -4,8 +4,15 @@
 
 enum MHD_Result srv_route_healthz(struct srv_req *r)
 {
-    if (!srv_store(r))
+    pb_store *store = srv_store(r);
+    if (!store)
         return srv_reply_unavailable(r);
+    /* A question to the database: the worker's connection may be older
+     * than a PostgreSQL restart (the store connects again when it can). */
+    uint64_t version = 0;
+    if (pb_store_data_version(store, &version) != PB_OK)
+        return srv_reply_error(r, 503, "unavailable", 0, "the database does not answer: %s",
+                               pb_store_errmsg(store));
     json_t *out = json_pack("{s:s}", "status", "ok");
     return out ? srv_reply_json(r, 200, out)
                : srv_reply_error(r, 500, "nomem", 0, "out of memory");

@@ -187,10 +187,12 @@ int srv_run(const struct srv_options *opt)
         goto done_key;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s.daemon, MHD_DAEMON_INFO_BIND_PORT);
+    char db_shown[1024];
+    pb_store_target_shown(opt->db, db_shown, sizeof db_shown);
     fprintf(stderr, "payband: serving http://%s%s%s:%u/ with %d threads, database %s%s\n",
             ai->ai_family == AF_INET6 ? "[" : "", opt->host,
             ai->ai_family == AF_INET6 ? "]" : "", info ? info->port : opt->port,
-            opt->threads, opt->db,
+            opt->threads, db_shown,
             s.token ? "" : " (writes off: no --token-file)");
     fflush(stderr);
 

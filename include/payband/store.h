@@ -1,8 +1,9 @@
 /* store.h — the payband database: companies, roles, regions, bands, relative
  * bands, level equivalences, exchange rates and the sources behind each fact.
  *
- * SQLite, one file, WAL, foreign keys on, a versioned schema migrated on open.
- * Every import is one transaction: all of a file or none of it. */
+ * SQLite (one file, WAL, foreign keys on) or PostgreSQL (a postgresql:// URI),
+ * a versioned schema migrated on open. Every import is one transaction: all
+ * of a file or none of it. */
 #ifndef PAYBAND_STORE_H
 #define PAYBAND_STORE_H
 
@@ -17,6 +18,9 @@ typedef struct pb_store pb_store;
 /* Flags for pb_store_open. */
 enum {
     PB_STORE_NO_BUILTIN = 1 << 0, /* never load the built-in dataset into this database */
+    PB_STORE_CREATE = 1 << 1,     /* fail (PB_ERR_USAGE) unless this open creates the store:
+                                     the database holds no payband store yet (an empty
+                                     PostgreSQL database counts as new) */
 };
 
 /* Open (creating if needed) the database at `path`, apply migrations and, on
@@ -27,6 +31,10 @@ pb_status pb_store_open(const char *path, unsigned flags, pb_store **out);
 void pb_store_close(pb_store *store);
 /* The detailed message of the last failure on this handle. */
 const char *pb_store_errmsg(const pb_store *store);
+/* `target` (a path or a postgresql:// URI) as it may be shown to a person or
+ * a log: a password, as user:PASSWORD@ or password=PASSWORD, becomes "***".
+ * `out` (size bytes) is always terminated, cut when too small. */
+void pb_store_target_shown(const char *target, char *out, size_t size);
 
 /* Import a facts file in payband's dataset format (see docs/dataset.md). */
 pb_status pb_store_import_facts(pb_store *store, const char *path);

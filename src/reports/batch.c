@@ -31,13 +31,27 @@ pb_status pb__batch_init(pb__batch *b, const char *head, const char *tail, int w
     b->width = width;
     b->rows_max = rows_max;
     b->values = pb__calloc((size_t)width * (size_t)rows_max, sizeof *b->values);
-    return b->values ? PB_OK : PB_ERR_NOMEM;
+    /* one row's placeholders: "(?,?,?)" */
+    b->row = pb__malloc((size_t)width * 2 + 2);
+    if (!b->values || !b->row)
+        return PB_ERR_NOMEM;
+    char *p = b->row;
+    *p++ = '(';
+    for (int c = 0; c < width; c++) {
+        if (c)
+            *p++ = ',';
+        *p++ = '?';
+    }
+    *p++ = ')';
+    *p = '\0';
+    return PB_OK;
 }
 
 void pb__batch_release(pb__batch *b)
 {
     pb__sql_finalize(b->full);
     pb__free(b->values);
+    pb__free(b->row);
     pb__buf_release(&b->text);
     memset(b, 0, sizeof *b);
 }
@@ -100,16 +114,7 @@ pb_status pb__batch_end_row(pb__batch *b)
 /* "head (?,?),(?,?) tail" for `rows` rows. */
 static pb_status prepare(pb__batch *b, pb__db *db, int rows, pb__stmt **st)
 {
-    pb__buf sql = {0};
-    pb__buf_puts(&sql, b->head);
-    for (int r = 0; r < rows; r++) {
-        pb__buf_puts(&sql, r ? ",(" : "(");
-        for (int c = 0; c < b->width; c++)
-            pb__buf_puts(&sql, c ? ",?" : "?");
-        pb__buf_puts(&sql, ")");
-    }
-    pb__buf_puts(&sql, b->tail);
-    char *text = pb__buf_take(&sql, NULL);
+    char *text = pb__sql_values(b->head, b->row, (size_t)rows, b->tail);
     if (!text)
         return pb__diag_set(db->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     pb_status rc = pb__sql_prepare(db, text, st);

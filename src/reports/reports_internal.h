@@ -246,7 +246,7 @@ void pb__bind_date(pb__binds *b, pb_date d);              /* PB_DATE_NONE binds 
 
 /* Rows of one INSERT held until there are enough of them (batch.c): the
  * values are copied as they are added; a flush sends them all in one
- * statement "head (?,...),(?,...)... tail". */
+ * statement "head (?,...),(?,...)... tail" (pb__sql_values). */
 struct pb__batch_value;
 typedef struct pb__batch {
     const char *head, *tail; /* static text */
@@ -254,6 +254,7 @@ typedef struct pb__batch {
     int rows;                /* rows held */
     size_t used;             /* values held */
     struct pb__batch_value *values;
+    char *row;               /* "(?,?,...)": one row's placeholders */
     pb__buf text;            /* the text values, each with its NUL */
     pb__stmt *full;          /* the statement of a full batch, once prepared */
 } pb__batch;

@@ -3,6 +3,7 @@
  * retried transaction (see db.h). */
 #include "store/db.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -84,6 +85,27 @@ void pb__db_redact(const char *target, char *out, size_t size)
         }
         p += n;
     }
+}
+
+char *pb__sql_values(const char *head, const char *row, size_t rows, const char *tail)
+{
+    size_t h = strlen(head), r = strlen(row), t = strlen(tail);
+    if (rows == 0 || rows > (SIZE_MAX - h - t - 1) / (r + 1))
+        return NULL;
+    char *sql = pb__malloc(h + rows * (r + 1) + t + 1);
+    if (!sql)
+        return NULL;
+    char *p = sql;
+    memcpy(p, head, h);
+    p += h;
+    for (size_t i = 0; i < rows; i++) {
+        if (i)
+            *p++ = ',';
+        memcpy(p, row, r);
+        p += r;
+    }
+    memcpy(p, tail, t + 1);
+    return sql;
 }
 
 pb_status pb__sql_exec(pb__db *db, const char *sql)

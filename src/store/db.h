@@ -134,6 +134,12 @@ char *pb__sql_dup(pb__stmt *st, int col, bool *oom);
 pb_date pb__sql_date(pb__stmt *st, int col);
 void pb__sql_reset(pb__stmt *st);
 void pb__sql_finalize(pb__stmt *st);
+/* The text of a statement writing `rows` rows at once: `head`, then `row`
+ * (such as "(?,?,?)") `rows` times with commas between, then `tail` — so
+ * that many rows cost one round trip to a database server. Row r's column c
+ * (both from 0) is then parameter r * columns + c + 1. A new string
+ * (pb__free it), or NULL when out of memory. */
+char *pb__sql_values(const char *head, const char *row, size_t rows, const char *tail);
 int64_t pb__sql_changes(pb__db *db);
 pb_status pb__sql_begin(pb__db *db, enum pb__tx mode);
 pb_status pb__sql_commit(pb__db *db);

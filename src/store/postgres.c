@@ -2,8 +2,9 @@
  * through libpq: a postgresql:// URI opened as one connection, the
  * placeholders of db.h's dialect rewritten to $N, parameters sent as text
  * with the types their bind calls imply, the embedded migrations of
- * src/sql/pg/ applied once under an advisory lock, and a generation counter
- * that tells a connection when another one has written. The only file of
+ * src/sql/pg/ applied once under an advisory lock, a generation counter
+ * that tells a connection when another one has written, and a connection
+ * made again when the server restarted or dropped it. The only file of
  * payband that speaks to libpq (docs/store-postgres.md). */
 #include <errno.h>
 #include <inttypes.h>
@@ -33,7 +34,12 @@ struct pg_db {
     char sqlstate[6];     /* of the last failure, "" when it had none */
     int64_t changes;      /* rows of the last command */
     bool writing;         /* inside a PB__TX_WRITE transaction */
+    bool in_tx;           /* between a begin() that succeeded and commit()/rollback() */
+    bool lost;            /* the connection broke inside a transaction: every
+                           * statement fails until rollback() */
     unsigned long serial; /* names server-side prepared statements */
+    unsigned long epoch;  /* connections made again: statements prepared on
+                           * an older one are gone from the server */
     /* prepared statements finalized while the transaction had failed (the
      * server refuses DEALLOCATE then): freed after the rollback */
     char **stale;
@@ -50,6 +56,7 @@ struct pg_stmt {
     int row, rows;     /* the current row; the rows of res */
     unsigned runs;     /* executions since prepare */
     char name[32];     /* of its server-side statement, "" when none */
+    unsigned long epoch; /* of the connection `name` was prepared on */
 };
 
 static struct pg_db *as_db(pb__db *db)
@@ -76,7 +83,8 @@ static void first_line(const char *msg, char *out, size_t size)
     snprintf(out, size, "%.*s", (int)n, msg ? msg : "");
 }
 
-/* Record the failure of `res` (or of the connection when it is NULL). */
+/* Record the failure of `res` (or of the connection when it is NULL). A
+ * lost connection is named as such, with the server's or libpq's reason. */
 static pb_status fail(struct pg_db *d, const PGresult *res, const char *what)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -85,9 +93,11 @@ static pb_status fail(struct pg_db *d, const PGresult *res, const char *what)
     char msg[512];
     first_line(primary ? primary : PQerrorMessage(d->conn), msg, sizeof msg);
     if (!msg[0])
-        snprintf(msg, sizeof msg, "%s", PQstatus(d->conn) == CONNECTION_BAD
-                                            ? "the connection to the server was lost"
-                                            : "unknown error");
+        snprintf(msg, sizeof msg, "unknown error");
+    if (PQstatus(d->conn) == CONNECTION_BAD)
+        return pb__diag_set(d->base.diag, PB_ERR_DB, NULL, 0,
+                            "%s: the connection to the database was lost%s (%s)", what,
+                            d->lost ? " during a transaction, which did not complete" : "", msg);
     return pb__diag_set(d->base.diag, PB_ERR_DB, NULL, 0, "%s: %s", what, msg);
 }
 
@@ -107,11 +117,114 @@ static bool succeeded(struct pg_db *d, const PGresult *res)
     return true;
 }
 
+/* ---- a connection lost and made again -------------------------------------
+ *
+ * A `payband serve` keeps its connections for days; the server restarts,
+ * a proxy drops idle connections. A command that finds the connection
+ * lost outside a transaction makes it again (PQreset: the same
+ * parameters) and is sent once more, so that the next request works as if
+ * nothing happened. Inside a transaction nothing is sent again: what the
+ * transaction did died with the connection, the failure says so, every
+ * statement fails until the rollback, and the next transaction begins on a
+ * new connection. */
+
+/* What every connection, the first and one made again, is set to. */
+static const char SETTINGS[] = "SET client_min_messages = warning";
+
+static void forget_stale(struct pg_db *d)
+{
+    for (size_t i = 0; i < d->stale_count; i++)
+        pb__free(d->stale[i]);
+    d->stale_count = 0;
+}
+
+/* Why libpq could not connect: the first line after its "connection to
+ * server ... failed: ", which names the host and the user (a password
+ * only in a malformed URI's piece it quotes: db_open hides it). */
+static void connect_error(PGconn *conn, char *out, size_t size)
+{
+    const char *m = PQerrorMessage(conn);
+    const char *tail = strstr(m, "failed: ");
+    first_line(tail ? tail + 8 : m, out, size);
+}
+
+/* Make the lost connection again. The server-side statements of the old
+ * one are gone with it: execute prepares a statement again when its name
+ * is of an older epoch, finalize does not deallocate it. */
+static pb_status remake(struct pg_db *d, const char *what)
+{
+    PQreset(d->conn);
+    d->epoch++;
+    forget_stale(d);
+    d->in_tx = d->lost = d->writing = false;
+    d->sqlstate[0] = '\0';
+    if (PQstatus(d->conn) != CONNECTION_OK) {
+        char msg[512];
+        connect_error(d->conn, msg, sizeof msg);
+        return pb__diag_set(d->base.diag, PB_ERR_DB, NULL, 0,
+                            "%s: the connection to the database was lost and could not be "
+                            "made again (%s)",
+                            what, msg);
+    }
+    PGresult *res = PQexec(d->conn, SETTINGS);
+    pb_status rc = succeeded(d, res) ? PB_OK : fail(d, res, what);
+    PQclear(res);
+    return rc;
+}
+
+/* Whether a command may be sent: a connection found lost outside a
+ * transaction is made again first; inside one, or until the rollback of
+ * one that lost it, it is an error. */
+static pb_status ready(struct pg_db *d, const char *what)
+{
+    if (d->lost || (d->in_tx && PQstatus(d->conn) == CONNECTION_BAD)) {
+        d->lost = true;
+        d->sqlstate[0] = '\0';
+        return pb__diag_set(d->base.diag, PB_ERR_DB, NULL, 0,
+                            "%s: the connection to the database was lost during this "
+                            "transaction, which did not complete",
+                            what);
+    }
+    return PQstatus(d->conn) == CONNECTION_BAD ? remake(d, what) : PB_OK;
+}
+
+static PGresult *execute(struct pg_stmt *s);
+
+/* Send the text `sql`, or run the statement `stmt`, and give the result in
+ * *res (which the caller judges and clears). When the connection breaks
+ * meanwhile: outside a transaction it is made again and the command sent
+ * once more; inside one the transaction is marked lost. An error here
+ * (*res NULL) is the connection's, its message set. */
+static pb_status exchange(struct pg_db *d, const char *what, const char *sql,
+                          struct pg_stmt *stmt, PGresult **res)
+{
+    *res = NULL;
+    pb_status rc = ready(d, what);
+    if (rc != PB_OK)
+        return rc;
+    bool outside = !d->in_tx && PQtransactionStatus(d->conn) == PQTRANS_IDLE;
+    *res = stmt ? execute(stmt) : PQexec(d->conn, sql);
+    if (PQstatus(d->conn) != CONNECTION_BAD)
+        return PB_OK;
+    if (!outside) {
+        d->lost = true;
+        return PB_OK;
+    }
+    PQclear(*res);
+    *res = NULL;
+    if ((rc = remake(d, what)) != PB_OK)
+        return rc;
+    *res = stmt ? execute(stmt) : PQexec(d->conn, sql);
+    return PB_OK;
+}
+
 static pb_status db_exec(pb__db *db, const char *sql)
 {
     struct pg_db *d = as_db(db);
-    PGresult *res = PQexec(d->conn, sql);
-    pb_status rc = succeeded(d, res) ? PB_OK : fail(d, res, "database");
+    PGresult *res = NULL;
+    pb_status rc = exchange(d, "database", sql, NULL, &res);
+    if (rc == PB_OK && !succeeded(d, res))
+        rc = fail(d, res, "database");
     PQclear(res);
     return rc;
 }
@@ -119,9 +232,9 @@ static pb_status db_exec(pb__db *db, const char *sql)
 /* The one integer a query returns, in *value; *found false for no row. */
 static pb_status query_int(struct pg_db *d, const char *sql, int64_t *value, bool *found)
 {
-    PGresult *res = PQexec(d->conn, sql);
-    pb_status rc = PB_OK;
-    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK)
+    PGresult *res = NULL;
+    pb_status rc = exchange(d, "database", sql, NULL, &res);
+    if (rc == PB_OK && (!res || PQresultStatus(res) != PGRES_TUPLES_OK))
         rc = fail(d, res, "database");
     else if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
         *value = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
@@ -263,15 +376,19 @@ static pb_status bind_null(pb__stmt *st, int i)
 }
 
 /* A statement runs once through PQexecParams; run again (after a reset) it
- * is prepared on the server, so that a loop of inserts is parsed once. */
+ * is prepared on the server, so that a loop of inserts is parsed once —
+ * prepared again when the connection it was prepared on was lost. */
 static PGresult *execute(struct pg_stmt *s)
 {
     struct pg_db *d = as_db(s->db);
     const char *const *values = (const char *const *)s->values;
     if (s->runs++ == 0)
         return PQexecParams(d->conn, s->sql, s->nparams, s->types, values, NULL, NULL, 0);
+    if (s->name[0] && s->epoch != d->epoch)
+        s->name[0] = '\0'; /* gone with the connection it was prepared on */
     if (!s->name[0]) {
         snprintf(s->name, sizeof s->name, "pb_%lu", ++d->serial);
+        s->epoch = d->epoch;
         PGresult *res = PQprepare(d->conn, s->name, s->sql, s->nparams, s->types);
         if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
             s->name[0] = '\0';
@@ -288,9 +405,11 @@ static pb_status step(pb__stmt *st, bool *row)
     struct pg_db *d = as_db(s->db);
     *row = false;
     if (!s->res) {
-        PGresult *res = execute(s);
-        if (!succeeded(d, res)) {
-            pb_status rc = fail(d, res, "step");
+        PGresult *res = NULL;
+        pb_status rc = exchange(d, "step", NULL, s, &res);
+        if (rc != PB_OK || !succeeded(d, res)) {
+            if (rc == PB_OK)
+                rc = fail(d, res, "step");
             PQclear(res);
             s->row = s->rows = 0; /* done: another step answers no row */
             s->res = NULL;
@@ -369,10 +488,11 @@ static void reset(pb__stmt *st)
     }
 }
 
-/* Forget server-side statements whose DEALLOCATE the server refused. */
+/* Forget server-side statements whose DEALLOCATE the server refused (a
+ * lost connection took them with it: remake forgets them). */
 static void deallocate_stale(struct pg_db *d)
 {
-    if (PQtransactionStatus(d->conn) == PQTRANS_INERROR)
+    if (PQstatus(d->conn) != CONNECTION_OK || PQtransactionStatus(d->conn) == PQTRANS_INERROR)
         return;
     for (size_t i = 0; i < d->stale_count; i++) {
         char sql[64];
@@ -388,11 +508,15 @@ static void finalize(pb__stmt *st)
     struct pg_stmt *s = as_stmt(st);
     struct pg_db *d = as_db(s->db);
     reset(st);
-    if (s->name[0]) {
+    /* a statement of a lost connection is gone with it */
+    if (s->name[0] && s->epoch == d->epoch && PQstatus(d->conn) == CONNECTION_OK) {
         char sql[64];
         snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
+        bool inside = d->in_tx || PQtransactionStatus(d->conn) != PQTRANS_IDLE;
         PGresult *res = PQexec(d->conn, sql);
-        if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+        if (PQstatus(d->conn) == CONNECTION_BAD) {
+            d->lost = d->lost || inside; /* lost here: nothing to deallocate */
+        } else if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
             /* in a failed transaction: after the rollback (when memory
              * fails here, the statement lives as long as the connection) */
             if (d->stale_count == d->stale_cap) {
@@ -429,24 +553,33 @@ static void finalize(pb__stmt *st)
  * a large import never fails at its end with a serialisation conflict as
  * it would under SERIALIZABLE. A deadlock (40P01) or a lock timeout (55P03)
  * the server reports is still retried by pb__sql_transaction. */
+static void rollback(pb__db *db);
+
+/* A connection found lost is made again here (exchange), since no
+ * transaction is open yet; a failure rolls back what was begun. */
 static pb_status begin(pb__db *db, enum pb__tx mode)
 {
     struct pg_db *d = as_db(db);
-    if (mode == PB__TX_READ)
-        return db_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    pb_status rc = db_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED");
-    if (rc == PB_OK) {
+    pb_status rc = db_exec(db, mode == PB__TX_READ
+                                   ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                                   : "BEGIN ISOLATION LEVEL READ COMMITTED");
+    d->in_tx = rc == PB_OK;
+    if (rc == PB_OK && mode == PB__TX_WRITE) {
         char sql[80];
         snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%" PRId64 ")", LOCK_WRITE);
         rc = db_exec(db, sql);
+        d->writing = rc == PB_OK;
     }
-    d->writing = rc == PB_OK;
+    if (rc != PB_OK)
+        rollback(db);
     return rc;
 }
 
 /* Commits, counting a write transaction in payband_generation first (see
  * data_version). A COMMIT of a transaction that had failed answers
- * ROLLBACK rather than an error: that is an error here. */
+ * ROLLBACK rather than an error: that is an error here. Once COMMIT is
+ * sent the transaction is over, whatever the answer; when the connection
+ * is lost before the answer, whether it committed cannot be known. */
 static pb_status commit(pb__db *db)
 {
     struct pg_db *d = as_db(db);
@@ -456,23 +589,39 @@ static pb_status commit(pb__db *db)
     d->writing = false;
     if (rc != PB_OK)
         return rc;
-    PGresult *res = PQexec(d->conn, "COMMIT");
-    if (!succeeded(d, res))
+    PGresult *res = NULL;
+    rc = exchange(d, "commit", "COMMIT", NULL, &res);
+    bool sent = rc == PB_OK; /* else the transaction was lost before */
+    if (rc == PB_OK && !succeeded(d, res) && PQstatus(d->conn) == CONNECTION_BAD) {
+        char msg[512];
+        first_line(PQerrorMessage(d->conn), msg, sizeof msg);
+        d->sqlstate[0] = '\0';
+        rc = pb__diag_set(d->base.diag, PB_ERR_DB, NULL, 0,
+                          "commit: the connection to the database was lost before the server "
+                          "answered COMMIT: whether the transaction was committed is unknown "
+                          "(%s)",
+                          msg);
+    } else if (rc == PB_OK && !succeeded(d, res)) {
         rc = fail(d, res, "commit");
-    else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
+    } else if (rc == PB_OK && strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
         rc = pb__diag_set(d->base.diag, PB_ERR_DB, NULL, 0,
                           "commit: the transaction had failed and was rolled back");
+    }
     PQclear(res);
+    if (sent)
+        d->in_tx = d->lost = false;
     deallocate_stale(d);
     return rc;
 }
 
-/* Keeps the message of the failure that led here. */
+/* Keeps the message of the failure that led here. A connection lost in
+ * the transaction is made again by the next command. */
 static void rollback(pb__db *db)
 {
     struct pg_db *d = as_db(db);
     d->writing = false;
-    if (PQtransactionStatus(d->conn) != PQTRANS_IDLE)
+    d->in_tx = d->lost = false;
+    if (PQstatus(d->conn) == CONNECTION_OK && PQtransactionStatus(d->conn) != PQTRANS_IDLE)
         PQclear(PQexec(d->conn, "ROLLBACK"));
     deallocate_stale(d);
 }
@@ -607,8 +756,7 @@ static void db_close(pb__db *db)
 {
     struct pg_db *d = as_db(db);
     PQfinish(d->conn);
-    for (size_t i = 0; i < d->stale_count; i++)
-        pb__free(d->stale[i]);
+    forget_stale(d);
     pb__free(d->stale);
     pb__free(d);
 }
@@ -676,15 +824,12 @@ static pb_status db_open(const char *target, pb__diag *diag, pb__db **out)
         return pb__diag_set(diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     if (PQstatus(d->conn) != CONNECTION_OK) {
         char msg[512];
-        /* libpq's message names the host and the user, never the password */
-        const char *m = PQerrorMessage(d->conn);
-        const char *tail = strstr(m, "failed: ");
-        first_line(tail ? tail + 8 : m, msg, sizeof msg);
+        connect_error(d->conn, msg, sizeof msg);
         hide_passwords(msg, sizeof msg, target);
         return pb__diag_set(diag, PB_ERR_DB, shown, 0, "cannot open database: %s", msg);
     }
     PQsetNoticeProcessor(d->conn, quiet, NULL);
-    pb_status rc = db_exec(&d->base, "SET client_min_messages = warning");
+    pb_status rc = db_exec(&d->base, SETTINGS);
     if (rc != PB_OK) {
         char keep[sizeof diag->msg];
         snprintf(keep, sizeof keep, "%s", diag->msg);

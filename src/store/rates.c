@@ -14,40 +14,93 @@
 
 /* ---- importing an ECB history -------------------------------------------- */
 
+/* Rates go in RATE_BATCH to one INSERT: on PostgreSQL each statement is a
+ * round trip, and a history holds some 200,000 rates. (An ECB history
+ * holds each day and currency once, so no row of a batch conflicts with
+ * another of the same batch.) */
+#define RATE_BATCH 256
+#define RATE_ROW "(?,?,?,?,?,NULL,NULL)"
+#define RATE_INSERT "INSERT INTO fx_rate(date, base, quote, rate, source_id, line, note) VALUES "
+#define RATE_CONFLICT                                                                             \
+    " ON CONFLICT (base, quote, date, source_id) DO UPDATE SET "                                  \
+    "rate = excluded.rate, line = excluded.line, note = excluded.note"
+
+struct rate_row {
+    pb_date date;
+    char base[4], quote[4];
+    double rate;
+};
+
 struct rate_import {
     pb_store *store;
     pb_fx *fx;
     const char *file;
-    pb__stmt *insert;
+    pb__stmt *full; /* the INSERT of RATE_BATCH rows, made at the first full batch */
     int64_t source;
     size_t count;
     pb_date latest;
+    struct rate_row rows[RATE_BATCH];
+    size_t n; /* rows waiting */
 };
+
+/* Prepare the INSERT of `rows` rates. */
+static pb_status prepare_rates(pb__db *db, size_t rows, pb__stmt **st)
+{
+    char *sql = pb__sql_values(RATE_INSERT, RATE_ROW, rows, RATE_CONFLICT);
+    if (!sql)
+        return pb__diag_set(db->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    pb_status rc = pb__sql_prepare(db, sql, st);
+    pb__free(sql);
+    return rc;
+}
+
+/* Write the rates waiting. */
+static pb_status flush_rates(struct rate_import *w)
+{
+    if (w->n == 0)
+        return PB_OK;
+    pb__db *db = pb__store_conn(w->store);
+    pb__stmt *st = w->full;
+    pb_status rc = PB_OK;
+    if (w->n < RATE_BATCH)
+        rc = prepare_rates(db, w->n, &st);
+    else if (!st && (rc = prepare_rates(db, RATE_BATCH, &w->full)) == PB_OK)
+        st = w->full;
+    for (size_t i = 0; rc == PB_OK && i < w->n; i++) {
+        const struct rate_row *r = &w->rows[i];
+        int at = (int)i * 5;
+        rc = pb__sql_bind_date(st, at + 1, r->date);
+        if (rc == PB_OK)
+            rc = pb__sql_bind_text(st, at + 2, r->base);
+        if (rc == PB_OK)
+            rc = pb__sql_bind_text(st, at + 3, r->quote);
+        if (rc == PB_OK)
+            rc = pb__sql_bind_double(st, at + 4, r->rate);
+        if (rc == PB_OK)
+            rc = pb__sql_bind_int64(st, at + 5, w->source);
+    }
+    if (rc == PB_OK)
+        rc = pb__sql_run(st);
+    if (st != w->full)
+        pb__sql_finalize(st);
+    w->n = 0;
+    return rc;
+}
 
 static pb_status write_one_rate(void *ctx, pb_date date, const char *base, const char *quote,
                                 double rate, const char *source)
 {
     struct rate_import *w = ctx;
     (void)source;
-    pb_status rc = pb__sql_bind_date(w->insert, 1, date);
-    if (rc == PB_OK)
-        rc = pb__sql_bind_text(w->insert, 2, base);
-    if (rc == PB_OK)
-        rc = pb__sql_bind_text(w->insert, 3, quote);
-    if (rc == PB_OK)
-        rc = pb__sql_bind_double(w->insert, 4, rate);
-    if (rc == PB_OK)
-        rc = pb__sql_bind_int64(w->insert, 5, w->source);
-    if (rc == PB_OK)
-        rc = pb__sql_bind_null(w->insert, 6); /* line */
-    if (rc == PB_OK)
-        rc = pb__sql_bind_null(w->insert, 7); /* note */
-    if (rc != PB_OK)
-        return rc;
+    struct rate_row *r = &w->rows[w->n++];
+    r->date = date;
+    snprintf(r->base, sizeof r->base, "%s", base);
+    snprintf(r->quote, sizeof r->quote, "%s", quote);
+    r->rate = rate;
     w->count++;
     if (date > w->latest || w->latest == PB_DATE_NONE)
         w->latest = date;
-    return pb__sql_run(w->insert);
+    return w->n == RATE_BATCH ? flush_rates(w) : PB_OK;
 }
 
 /* The source's as_of is its newest rate's date. */
@@ -69,19 +122,20 @@ static pb_status import_rates(void *ctx)
 {
     struct rate_import *w = ctx;
     pb__db *db = pb__store_conn(w->store);
-    w->insert = NULL;
+    w->full = NULL; /* the write may be retried: start afresh */
     w->source = 0;
     w->count = 0;
+    w->n = 0;
     w->latest = PB_DATE_NONE;
     pb_status rc = pb__store_source_row(w->store, ECB_SOURCE_KEY,
                                         "ECB euro foreign exchange reference rates", w->file,
                                         PB_DATE_NONE, &w->source);
     if (rc == PB_OK)
-        rc = pb__sql_prepare(db, PB__STORE_PUT_RATE, &w->insert);
-    if (rc == PB_OK)
         rc = pb_fx_each(w->fx, write_one_rate, w);
-    pb__sql_finalize(w->insert);
-    w->insert = NULL;
+    if (rc == PB_OK)
+        rc = flush_rates(w);
+    pb__sql_finalize(w->full);
+    w->full = NULL;
     if (rc == PB_OK && w->latest != PB_DATE_NONE)
         rc = date_ecb_source(db, w->source, w->latest);
     return rc;
@@ -100,11 +154,17 @@ pb_status pb_store_import_rates(pb_store *s, const char *path, size_t *imported)
         return rc;
     }
     const char *slash = strrchr(path, '/');
-    struct rate_import w = {.store = s, .fx = fx, .file = slash ? slash + 1 : path};
-    rc = pb__store_write(s, import_rates, &w);
+    struct rate_import *w = pb__calloc(1, sizeof *w);
+    if (!w) {
+        pb_fx_free(fx);
+        return pb__diag_set(diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    *w = (struct rate_import){.store = s, .fx = fx, .file = slash ? slash + 1 : path};
+    rc = pb__store_write(s, import_rates, w);
     pb_fx_free(fx);
     if (rc == PB_OK && imported)
-        *imported = w.count;
+        *imported = w->count;
+    pb__free(w);
     return rc;
 }
 

@@ -260,7 +260,8 @@ static pb_status migrate(pb__db *db, bool *created)
     }
     if (have > latest)
         return pb__diag_set(d->base.diag, PB_ERR_SCHEMA, NULL, 0,
-                            "database schema version %lld is newer than this payband's %d",
+                            "database schema version %lld is newer than this payband's %d: "
+                            "a newer payband has migrated it",
                             (long long)have, latest);
     return PB_OK;
 }
@@ -353,28 +354,4 @@ const struct pb__db_ops pb__sqlite_ops = {
 sqlite3 *pb__sqlite_handle(pb__db *db)
 {
     return db && db->ops == &pb__sqlite_ops ? as_db(db)->handle : NULL;
-}
-
-/* ---- transitional (issue 11): the column readers of store_internal.h for
- * the modules that still step SQLite statements themselves. */
-#include "store/store_internal.h"
-
-char *pb__col_dup(sqlite3_stmt *st, int col, bool *oom)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    if (!t)
-        return NULL;
-    char *copy = pb__strdup((const char *)t);
-    if (!copy)
-        *oom = true;
-    return copy;
-}
-
-pb_date pb__col_date(sqlite3_stmt *st, int col)
-{
-    pb_date d = PB_DATE_NONE;
-    const unsigned char *t = sqlite3_column_text(st, col);
-    if (t && pb_date_parse((const char *)t, &d) != PB_OK)
-        d = PB_DATE_NONE;
-    return d;
 }

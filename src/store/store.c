@@ -25,11 +25,6 @@ struct pb_store {
 
 #define MAX_FACTS_FILE (16u << 20)
 
-sqlite3 *pb__store_db(pb_store *store)
-{
-    return pb__sqlite_handle(store->conn);
-}
-
 pb__db *pb__store_conn(pb_store *store)
 {
     return store->conn;
@@ -253,6 +248,12 @@ pb_status pb_store_open(const char *path, unsigned flags, pb_store **out)
         return rc;
     bool created = false;
     rc = s->conn->ops->migrate(s->conn, &created);
+    if (rc == PB_OK && (flags & PB_STORE_CREATE) && !created) {
+        char shown[512];
+        pb__db_redact(path, shown, sizeof shown);
+        return pb__diag_set(&s->diag, PB_ERR_USAGE, NULL, 0,
+                            "%s: a database already exists there", shown);
+    }
     char *builtin = NULL;
     if (rc == PB_OK)
         rc = meta_get(s, "builtin", &builtin);
@@ -272,6 +273,11 @@ pb_status pb_store_open(const char *path, unsigned flags, pb_store **out)
     if (rc == PB_OK && stale)
         rc = pb__store_write(s, load_builtin, s);
     return rc;
+}
+
+void pb_store_target_shown(const char *target, char *out, size_t size)
+{
+    pb__db_redact(target, out, size);
 }
 
 void pb_store_close(pb_store *s)

@@ -67,15 +67,4 @@ void pb__store_company_facts_release(struct pb__stored_company_facts *facts);
  * what meta 'builtin_version' and 'builtin_hash' hold once it is loaded. */
 long long pb__store_builtin_version(char hash[17]);
 
-/* ---- transitional (issue 11) ---------------------------------------------
- * For the modules that still speak to SQLite directly (src/reports,
- * src/market, src/plan, src/docs) until they use pb__store_conn and the
- * pb__sql_* calls; removed with them. The SQLite handle of a SQLite store
- * (borrowed; NULL for other backends), and the column readers over SQLite
- * statements (implemented by the SQLite backend, store/sqlite.c). */
-#include <sqlite3.h>
-sqlite3 *pb__store_db(pb_store *store);
-char *pb__col_dup(sqlite3_stmt *st, int col, bool *oom);
-pb_date pb__col_date(sqlite3_stmt *st, int col);
-
 #endif

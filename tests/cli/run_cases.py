@@ -255,6 +255,8 @@ def run_on_tty(argv, cwd, env, stdin):
 
 # Drops of the last cases' databases, left to finish while the next runs.
 DROPS = []
+# seconds one command of a case may take before the case fails
+COMMAND_TIMEOUT = 120
 
 
 def make_databases(case, needs):
@@ -318,8 +320,12 @@ def run_case_in(payband, case, databases, record):
             if on_tty:
                 result = run_on_tty(argv, tmp, env, data)
             else:
-                r = subprocess.run(argv, cwd=tmp, env=env, capture_output=True, input=data,
-                                   timeout=120)
+                try:
+                    r = subprocess.run(argv, cwd=tmp, env=env, capture_output=True, input=data,
+                                       timeout=COMMAND_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    # the case fails; the others still run
+                    return "fail", f"{command}: still running after {COMMAND_TIMEOUT} s, killed"
                 result = (r.returncode, r.stdout, r.stderr)
             if record is not None:
                 text = result[1].decode("utf-8", "replace")

@@ -79,7 +79,7 @@ static void refuse(pb_store *s, const char *table, long nth)
     deny_table = table;
     deny_select = nth;
     selects = 0;
-    sqlite3_set_authorizer(pb__store_db(s), authorize, NULL);
+    sqlite3_set_authorizer(test_db_sqlite(s), authorize, NULL);
 }
 
 Test(plan_errors, a_failing_level_lookup_travels)
@@ -110,7 +110,7 @@ static void every_query_refused(const struct setup *u)
         pb_store *s = test_db_open(&t, 0);
         refuse(s, NULL, n);
         pb_status st = build(s, u, msg, sizeof msg);
-        sqlite3_set_authorizer(pb__store_db(s), NULL, NULL);
+        sqlite3_set_authorizer(test_db_sqlite(s), NULL, NULL);
         pb_store_close(s);
         if (st == PB_OK && selects < n)
             break;
@@ -173,10 +173,10 @@ Test(plan_errors, every_interrupted_query_of_the_plans_own_travels)
         pb_store *s = test_db_open(&t, 0);
         interrupt_sql = cases[i].sql;
         interrupted = false;
-        sqlite3_progress_handler(pb__store_db(s), 1, progress, pb__store_db(s));
+        sqlite3_progress_handler(test_db_sqlite(s), 1, progress, test_db_sqlite(s));
         char msg[1024];
         pb_status st = build(s, &cases[i].u, msg, sizeof msg);
-        sqlite3_progress_handler(pb__store_db(s), 0, NULL, NULL);
+        sqlite3_progress_handler(test_db_sqlite(s), 0, NULL, NULL);
         pb_store_close(s);
         cr_assert(interrupted, "%s never ran", cases[i].sql);
         cr_expect_eq(st, PB_ERR_DB, "%s interrupted: status %d: %s", cases[i].sql, st, msg);

@@ -195,3 +195,38 @@ Test(rates, allocation_failures_loading_the_table_are_reported)
     }
     cr_expect_gt(failed, 2);
 }
+
+/* An ECB history larger than one batch of the import (two full INSERTs of
+ * 256 rates and a shorter last one) lands whole: every rate, on its day,
+ * with its value; importing it again replaces rather than adds. */
+Test(rates, an_ecb_history_of_several_batches_lands_whole)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/ecb.csv", db.dir);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs("Date,USD,GBP,\n", f);
+    pb_date first = D("2025-01-01");
+    for (int i = 299; i >= 0; i--) {
+        char day[11];
+        pb_date_format(first + i, day);
+        fprintf(f, "%s,%.4f,%.5f,\n", day, 1.0 + i / 1000.0, 0.8 + i / 100000.0);
+    }
+    fclose(f);
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    for (int round = 0; round < 2; round++) {
+        size_t imported = 0;
+        cr_assert_eq(pb_store_import_rates(s, path, &imported), PB_OK, "%s", pb_store_errmsg(s));
+        cr_expect_eq(imported, 600);
+        cr_expect_eq(test_db_int(s, "SELECT count(*) FROM fx_rate"), 600, "round %d", round);
+        cr_expect_eq(test_db_int(s, "SELECT count(*) FROM fx_rate WHERE base = 'EUR' AND "
+                                    "quote = 'USD' AND date = '2025-10-27' AND "
+                                    "abs(rate - 1.299) < 1e-9"),
+                     1);
+        cr_expect_eq(test_db_int(s, "SELECT count(*) FROM fx_rate WHERE quote = 'GBP' AND "
+                                    "date = '2025-01-01' AND abs(rate - 0.8) < 1e-9"),
+                     1);
+        cr_expect_eq(test_db_int(s, "SELECT count(DISTINCT date) FROM fx_rate"), 300);
+    }
+    pb_store_close(s);
+}

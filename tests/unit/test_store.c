@@ -1,4 +1,4 @@
-/* test_store.c — the SQLite store (src/store/store.c): creation and migration, the
+/* test_store.c — the store (src/store/store.c): creation and migration, the
  * built-in dataset on first use, imports that replace rather than duplicate,
  * failed imports that change nothing, a schema from a newer payband,
  * allocation failures, concurrent first opens, and the store's rates. */
@@ -27,10 +27,13 @@ static void expect_unchanged(pb_store *s, char *before, const char *why)
     free(after);
 }
 
+/* The newest migration of the backend the tests run on. */
 static int latest_migration(void)
 {
     int latest = 0;
-    for (const struct pb__embedded_file *f = pb__embedded_sql; f->name; f++) {
+    for (const struct pb__embedded_file *f = test_db_is_pg() ? pb__embedded_pg_sql
+                                                             : pb__embedded_sql;
+         f->name; f++) {
         int n = (int)strtol(f->name, NULL, 10);
         if (n > latest)
             latest = n;
@@ -55,6 +58,58 @@ Test(store, open_creates_and_migrates)
     cr_expect_eq(test_db_int(s, "PRAGMA user_version"), latest_migration());
     cr_expect_eq(test_db_int(s, "PRAGMA foreign_keys"), 1, "foreign keys are per connection");
     pb_store_close(s);
+}
+
+/* PostgreSQL keeps the schema version in a table of its own. */
+Test(store, open_creates_and_migrates_on_postgresql)
+{
+    if (!test_db_is_pg())
+        cr_skip_test("PostgreSQL only: the schema version is in payband_schema");
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    cr_expect_gt(latest_migration(), 0);
+    cr_expect_eq(test_db_int(s, "SELECT version FROM payband_schema"), latest_migration());
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM payband_schema"), 1);
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM information_schema.tables "
+                                "WHERE table_schema = current_schema() AND table_name = 'band'"),
+                 1);
+    pb_store_close(s);
+    s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    cr_expect_eq(test_db_int(s, "SELECT version FROM payband_schema"), latest_migration());
+    cr_expect_eq(test_db_int(s, "SELECT count(*) FROM payband_schema"), 1);
+    pb_store_close(s);
+}
+
+/* PB_STORE_CREATE (payband init): a database without a payband store is
+ * new — a missing SQLite file or an empty PostgreSQL database — and one
+ * that holds a store is refused, its message naming it, changing nothing. */
+Test(store, create_refuses_an_existing_store)
+{
+    pb_store *s = test_db_open(&db, PB_STORE_CREATE | PB_STORE_NO_BUILTIN);
+    test_db_import(s, "facts/company-facts-b.yaml");
+    char *before = test_db_snapshot(s);
+    pb_store_close(s);
+    s = NULL;
+    cr_expect_eq(pb_store_open(db.path, PB_STORE_CREATE, &s), PB_ERR_USAGE);
+    cr_assert(s, "the handle is returned for its message");
+    cr_expect(strstr(pb_store_errmsg(s), ": a database already exists there"), "%s",
+              pb_store_errmsg(s));
+    pb_store_close(s);
+    s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    expect_unchanged(s, before, "a refused create changes nothing");
+    pb_store_close(s);
+}
+
+/* What a command may print of a database: never its password. */
+Test(store, target_shown_hides_the_password)
+{
+    char out[128];
+    pb_store_target_shown("postgresql://pay:hunter2@db.internal/payband?password=x2&a=b", out,
+                          sizeof out);
+    cr_expect_str_eq(out, "postgresql://pay:***@db.internal/payband?password=***&a=b");
+    pb_store_target_shown("/tmp/a:b@c.db", out, sizeof out);
+    cr_expect_str_eq(out, "/tmp/a:b@c.db", "a path is shown as it is");
+    pb_store_target_shown("postgresql://pay:hunter2@db/payband", out, 12);
+    cr_expect_str_eq(out, "postgresql:", "cut to the room given, never into the password");
 }
 
 Test(store, builtin_dataset_loads_on_first_use)
@@ -173,18 +228,17 @@ Test(store, failure_during_write_rolls_back_everything)
 
 Test(store, newer_schema_is_refused)
 {
-    TEST_DB_SQLITE_ONLY("the schema version is set here with PRAGMA user_version");
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    test_db_exec(s, test_db_is_pg() ? "UPDATE payband_schema SET version = 999"
+                                    : "PRAGMA user_version = 999");
     pb_store_close(s);
-    sqlite3 *h = NULL;
-    cr_assert_eq(sqlite3_open(db.path, &h), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(h, "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(h);
     s = NULL;
     cr_expect_eq(pb_store_open(db.path, 0, &s), PB_ERR_SCHEMA);
     cr_assert(s, "the handle is returned for its message");
-    char want[120];
-    snprintf(want, sizeof want, "database schema version 999 is newer than this payband's %d",
+    char want[160];
+    snprintf(want, sizeof want,
+             "database schema version 999 is newer than this payband's %d: "
+             "a newer payband has migrated it",
              latest_migration());
     cr_expect_str_eq(pb_store_errmsg(s), want);
     pb_store_close(s);

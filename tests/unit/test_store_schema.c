@@ -2,8 +2,7 @@
  * beyond single imports: every foreign key of a child table leads an index
  * (so that a cascading delete looks rows up rather than scanning tables),
  * a read of the store that fails part-way is an error, never a shorter
- * answer (both checked on the SQLite backend, through its catalogue and its
- * progress handler), and a region is one whatever the case of its name. */
+ * answer (checked on SQLite, through its progress handler), and a region is one whatever the case of its name. */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -18,8 +17,9 @@ TEST_DB_SUITE(store_schema);
 
 /* Each foreign-key column of each table ("table.column") that no index of
  * its table has as first column: SQLite's catalogue, read through the
- * table-valued PRAGMA functions. */
-static const char *const UNINDEXED_FOREIGN_KEYS =
+ * table-valued PRAGMA functions, or PostgreSQL's (pg_constraint's key
+ * columns count from 1, pg_index's from 0). */
+static const char *const UNINDEXED_FOREIGN_KEYS_SQLITE =
     "SELECT m.name || '.' || f.\"from\" FROM sqlite_master m "
     "JOIN pragma_foreign_key_list(m.name) f "
     "WHERE m.type = 'table' AND NOT EXISTS ("
@@ -28,14 +28,28 @@ static const char *const UNINDEXED_FOREIGN_KEYS =
     "  WHERE c.name = f.\"from\") "
     "ORDER BY 1";
 
-static const char *const FOREIGN_KEYS =
+static const char *const UNINDEXED_FOREIGN_KEYS_PG =
+    "SELECT c.conrelid::regclass::text || '.' || a.attname FROM pg_constraint c "
+    "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+    "WHERE c.contype = 'f' AND c.connamespace = "
+    "  (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) "
+    "AND NOT EXISTS (SELECT 1 FROM pg_index i "
+    "  WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1]) "
+    "ORDER BY 1";
+
+static const char *const FOREIGN_KEYS_SQLITE =
     "SELECT count(*) FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f "
     "WHERE m.type = 'table'";
+
+static const char *const FOREIGN_KEYS_PG =
+    "SELECT count(*) FROM pg_constraint c WHERE c.contype = 'f' AND c.connamespace = "
+    "  (SELECT oid FROM pg_namespace WHERE nspname = current_schema())";
 
 /* The unindexed foreign keys, as "table.column " (malloc'd; "" for none). */
 static char *unindexed_foreign_keys(pb_store *s)
 {
-    pb__stmt *st = test_db_prepare(s, UNINDEXED_FOREIGN_KEYS);
+    pb__stmt *st = test_db_prepare(s, test_db_is_pg() ? UNINDEXED_FOREIGN_KEYS_PG
+                                                      : UNINDEXED_FOREIGN_KEYS_SQLITE);
     size_t cap = 64, len = 0;
     char *out = malloc(cap);
     cr_assert(out);
@@ -51,8 +65,8 @@ static char *unindexed_foreign_keys(pb_store *s)
 Test(store_schema, every_foreign_key_leads_an_index)
 {
     store = test_db_open(&db, PB_STORE_NO_BUILTIN);
-    cr_assert_str_eq(pb__store_conn(store)->ops->name, "sqlite");
-    long long keys = test_db_int(store, FOREIGN_KEYS);
+    cr_assert_str_eq(pb__store_conn(store)->ops->name, test_db_is_pg() ? "postgresql" : "sqlite");
+    long long keys = test_db_int(store, test_db_is_pg() ? FOREIGN_KEYS_PG : FOREIGN_KEYS_SQLITE);
     cr_expect_gt(keys, 40, "only %lld foreign keys found: is the catalogue read?", keys);
     char *missing = unindexed_foreign_keys(store);
     cr_expect_str_eq(missing, "", "foreign keys without an index: %s", missing);
@@ -107,6 +121,7 @@ static pb_status count_rate(void *ctx, const pb_stored_rate *rate)
  * PB_ERR_DB or give every rate: never fewer with PB_OK. */
 Test(store_schema, an_interrupted_read_is_an_error)
 {
+    TEST_DB_SQLITE_ONLY("reads are interrupted by SQLite's progress handler");
     store = test_db_open(&db, PB_STORE_NO_BUILTIN);
     pb_date day;
     cr_assert_eq(pb_date_parse("2026-03-01", &day), PB_OK);
@@ -118,7 +133,7 @@ Test(store_schema, an_interrupted_read_is_an_error)
     cr_assert_eq(pb_store_list_rates(store, NULL, count_rate, &all), PB_OK, "%s",
                  pb_store_errmsg(store));
     cr_assert_gt(all, 10, "only %zu rates stored", all);
-    sqlite3_progress_handler(pb__store_db(store), 1, interrupt_after, NULL);
+    sqlite3_progress_handler(test_db_sqlite(store), 1, interrupt_after, NULL);
     long failures = 0;
     bool finished = false;
     for (long n = 0; n < 1000000 && !finished; n += 1 + n / 8) {
@@ -164,7 +179,7 @@ Test(store_schema, an_interrupted_read_is_an_error)
     cr_assert(finished);
     cr_expect_gt(failures, 10, "loading the rate table was interrupted only %ld times",
                  failures);
-    sqlite3_progress_handler(pb__store_db(store), 0, NULL, NULL);
+    sqlite3_progress_handler(test_db_sqlite(store), 0, NULL, NULL);
 }
 
 /* ---- names shared by sources ------------------------------------------------ */

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include <sqlite3.h>
+
 #include "payband/store.h"
 #include "store/db.h"
 #include "store/store_internal.h"
@@ -35,8 +37,6 @@ static inline bool test_db_is_pg(void)
 }
 
 /* Skip the calling test on PostgreSQL: it checks something only SQLite
- * has (a file, a PRAGMA, a hook of the SQLite library); `why` says what. */
-/* Skip the calling test on PostgreSQL: it checks something only SQLite
  * has (a file, a PRAGMA, a hook of the SQLite library); `why` says what.
  * (A skipped test's suite .fini does not run: its databases are dropped
  * here.) */
@@ -47,6 +47,14 @@ static inline bool test_db_is_pg(void)
             cr_skip_test("SQLite only: %s", why);                                                 \
         }                                                                                         \
     } while (0)
+
+/* The SQLite handle under a SQLite store, for tests that reach past the
+ * store's door (a progress handler, an authorizer); NULL on PostgreSQL,
+ * so call it after TEST_DB_SQLITE_ONLY. */
+static inline sqlite3 *test_db_sqlite(pb_store *s)
+{
+    return pb__sqlite_handle(pb__store_conn(s));
+}
 
 /* Make a new temporary directory and a new database: the SQLite path
  * inside the directory (the file is not made yet), or a new empty

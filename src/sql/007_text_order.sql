@@ -1,0 +1,6 @@
+-- 007_text_order.sql — text compares byte by byte. SQLite's columns already
+-- do (BINARY, its default; region.name stays NOCASE), so this migration
+-- changes nothing here: it is the number at which PostgreSQL's copy,
+-- pg/007_text_order.sql, gives every text column the collation "C", so that
+-- ORDER BY lists names in the same order on both backends whatever the
+-- collation a PostgreSQL database was created with.
