@@ -96,8 +96,10 @@ static bool col_pair(pb__stmt *st, int i, int64_t out[2])
 enum { COMMON_COUNT = 10 };
 
 /* The company and role filters are said in SQL (the WHERE that `where`
- * fills in); the order pins NULL lines first as SQLite sorts them, and the
- * region by its lower case, as SQLite's NOCASE column sorts it. */
+ * fills in); the order pins NULL lines first as SQLite sorts them, the
+ * region by its lower case, as SQLite's NOCASE column sorts it, and ends
+ * with the row's id (the order it was written in), so that two bands of
+ * one line come in the same order from either backend. */
 static const char *BAND_SQL =
     "SELECT " COMMON_COLUMNS
     "b.line, l.name, b.currency, b.base_low, b.base_high, b.equity_low, b.equity_high, "
@@ -106,7 +108,7 @@ static const char *BAND_SQL =
     "LEFT JOIN level l ON l.id = b.level_id JOIN region g ON g.id = b.region_id "
     "JOIN source s ON s.id = b.source_id "
     "%s"
-    "ORDER BY c.slug, r.slug, s.key, b.line NULLS FIRST, lower(g.name)";
+    "ORDER BY c.slug, r.slug, s.key, b.line NULLS FIRST, lower(g.name), b.id";
 
 static const char *RELATIVE_SQL =
     "SELECT " COMMON_COLUMNS
@@ -115,7 +117,7 @@ static const char *RELATIVE_SQL =
     "JOIN role r ON r.id = rb.role_id JOIN region g ON g.id = rb.region_id "
     "JOIN region og ON og.id = rb.of_region_id JOIN source s ON s.id = rb.source_id "
     "%s"
-    "ORDER BY c.slug, r.slug, s.key, rb.line NULLS FIRST";
+    "ORDER BY c.slug, r.slug, s.key, rb.line NULLS FIRST, rb.id";
 
 /* What the rows must be: of these slugs (NULL: any), and, when stale_on is
  * a date, stale on that date (PB_DATE_NONE: any). */
