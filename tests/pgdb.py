@@ -25,6 +25,7 @@ import os
 import re
 import secrets
 import subprocess
+import time
 import sys
 
 _URI = re.compile(r"^(postgres(?:ql)?://[^/?]*)(/[^?]*)?(\?.*)?$")
@@ -139,10 +140,26 @@ def tables(uri):
                                     "AND table_type = 'BASE TABLE' ORDER BY table_name")]
 
 
-def dump(uri, skip=frozenset()):
+def wait_alone(uri, seconds=30):
+    """Wait until no other session is connected to `uri`'s database (the
+    server ends a killed client's session, finishing or undoing its
+    transaction, a moment after the client dies)."""
+    deadline = time.monotonic() + seconds
+    while count(uri, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                     "current_database() AND pid <> pg_backend_pid()"):
+        if time.monotonic() > deadline:
+            raise Error(f"{database_of(uri)}: other sessions still connected after {seconds} s")
+        time.sleep(0.02)
+
+
+def dump(uri, skip=frozenset(), renumber=False):
     """The schema (columns and their types) and every row of every table,
     order-free; `skip` holds (table, column) pairs left out (columns that
-    say when a row was written, not what it holds)."""
+    say when a row was written, not what it holds). With `renumber`, each
+    table's `id` and the foreign keys that point at it hold the id's rank
+    among its table's ids rather than its value: a sequence is not rolled
+    back with the transaction that drew from it, so rows written again
+    after a killed transaction get later ids, in the same order."""
     out = [("columns", psql(uri, "SELECT table_name, column_name, data_type, is_nullable "
                                  "FROM information_schema.columns "
                                  "WHERE table_schema = current_schema() "
@@ -152,16 +169,38 @@ def dump(uri, skip=frozenset()):
         return out
     union = " UNION ALL ".join(
         f"SELECT '{t}', row_to_json(\"{t}\")::text FROM \"{t}\"" for t in names)
-    by_table = {t: [] for t in names}
+    rows = {t: [] for t in names}
     for table, row in psql(uri, union):
         values = json.loads(row)
         for (t, column) in skip:
             if t == table:
                 values.pop(column, None)
-        by_table[table].append(json.dumps(values, sort_keys=True))
+        rows[table].append(values)
+    if renumber:
+        _renumber_ids(uri, rows)
     for t in names:
-        out.append((t, sorted(by_table[t])))
+        out.append((t, sorted(json.dumps(v, sort_keys=True) for v in rows[t])))
     return out
+
+
+def _renumber_ids(uri, rows):
+    """Replace ids by their ranks in `rows` (table -> list of dicts), in
+    the tables' `id` columns and the one-column foreign keys to them."""
+    rank = {}
+    for t, values in rows.items():
+        ids = sorted(v["id"] for v in values if isinstance(v.get("id"), int))
+        rank[t] = {old: n for n, old in enumerate(ids, 1)}
+    for child, parent, ccols, pcols in psql(uri, _FOREIGN_KEYS):
+        if pcols != "id" or "," in ccols or parent not in rank or child not in rows:
+            continue
+        column = ccols.strip('"')
+        for v in rows[child]:
+            if v.get(column) is not None:
+                v[column] = rank[parent].get(v[column], v[column])
+    for t, values in rows.items():
+        for v in values:
+            if isinstance(v.get("id"), int):
+                v["id"] = rank[t][v["id"]]
 
 
 _FOREIGN_KEYS = """
