@@ -20,10 +20,6 @@
  * another of the same batch.) */
 #define RATE_BATCH 256
 #define RATE_ROW "(?,?,?,?,?,NULL,NULL)"
-#define RATE_INSERT "INSERT INTO fx_rate(date, base, quote, rate, source_id, line, note) VALUES "
-#define RATE_CONFLICT                                                                             \
-    " ON CONFLICT (base, quote, date, source_id) DO UPDATE SET "                                  \
-    "rate = excluded.rate, line = excluded.line, note = excluded.note"
 
 struct rate_row {
     pb_date date;
@@ -46,7 +42,7 @@ struct rate_import {
 /* Prepare the INSERT of `rows` rates. */
 static pb_status prepare_rates(pb__db *db, size_t rows, pb__stmt **st)
 {
-    char *sql = pb__sql_values(RATE_INSERT, RATE_ROW, rows, RATE_CONFLICT);
+    char *sql = pb__sql_values(PB__STORE_RATE_HEAD, RATE_ROW, rows, PB__STORE_RATE_TAIL);
     if (!sql)
         return pb__diag_set(db->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     pb_status rc = pb__sql_prepare(db, sql, st);

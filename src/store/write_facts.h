@@ -21,12 +21,17 @@ pb_status pb__store_write_facts(pb__db *db, const pb__facts *facts, bool builtin
 pb_status pb__store_write_source_row(pb__db *db, const char *key, const char *title,
                                      const char *file, pb_date as_of, int64_t *id);
 
-/* Store one exchange rate: parameters date, base, quote, rate, source id,
- * line, note. A rate of the same pair, day and source replaces the one
+/* Store exchange rates: the statement's head (before the rows) and tail
+ * (after them). A rate of the same pair, day and source replaces the one
  * stored before. */
-#define PB__STORE_PUT_RATE                                                                        \
-    "INSERT INTO fx_rate(date, base, quote, rate, source_id, line, note) "                       \
-    "VALUES (?,?,?,?,?,?,?) ON CONFLICT (base, quote, date, source_id) DO UPDATE SET "           \
+#define PB__STORE_RATE_HEAD                                                                       \
+    "INSERT INTO fx_rate(date, base, quote, rate, source_id, line, note) VALUES "
+#define PB__STORE_RATE_TAIL                                                                       \
+    " ON CONFLICT (base, quote, date, source_id) DO UPDATE SET "                                  \
     "rate = excluded.rate, line = excluded.line, note = excluded.note"
+
+/* Store one exchange rate: parameters date, base, quote, rate, source id,
+ * line, note. */
+#define PB__STORE_PUT_RATE PB__STORE_RATE_HEAD "(?,?,?,?,?,?,?)" PB__STORE_RATE_TAIL
 
 #endif
