@@ -10,7 +10,8 @@ usage: run_crash.py BUILD [--seed N] [--delay-kills N] [--count-kills N]
 Two kinds of kill point, for each of the two imports:
   * after a random delay from the start of the real tool, BUILD/payband
     (uniform over 1.2 times a full run, so some land before, some inside
-    and some after the write);
+    and some after the write), and once as soon as its report (written
+    after the commit) reaches stdout, which must find the new state;
   * at an exact point of BUILD/tests/payband-killpoint (the same tool with
     libpayband-test.a): payband's Nth allocation, SQLite's Nth
     virtual-machine step, or the Nth write/sync/truncate/delete SQLite asks
@@ -330,6 +331,26 @@ class Scenario:
             p.wait()
             self.check("SIGKILL after %.2f ms" % (delay * 1000), i % 10 == 9)
 
+    def kill_after_report(self):
+        """One kill as soon as the import's report reaches its stdout: the
+        report is written after the commit, so this kill must find the new
+        state. It keeps the run honest when the random points all land
+        before the commit (on PostgreSQL, no allocation of payband's
+        follows the COMMIT)."""
+        copy_db(self.base, self.work)
+        new_before = self.outcomes["new"]
+        p = subprocess.Popen([self.payband, "--db", self.work] + self.action, cwd=self.dir,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        first = p.stdout.read(1)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        p.stdout.close()
+        if not first:
+            self.failures.append("the import ended without a report")
+        self.check("SIGKILL once the report began", False)
+        if self.outcomes["new"] == new_before:
+            self.failures.append("killed after its report, the import had not landed")
+
     def kill_at_counts(self, rng, kind, total, n):
         slices = min(n, total)
         for i in range(slices):
@@ -388,6 +409,7 @@ def main():
                 totals = s.totals()
                 span = 1.2 * s.full_time()
                 s.kill_after_delay(rng, args.delay_kills, span)
+                s.kill_after_report()
                 for kind in kinds:
                     s.kill_at_counts(rng, kind, totals[kind], args.count_kills)
                 if PG:
