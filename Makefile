@@ -69,7 +69,7 @@ TEST_LIB := $(BUILD)/libpayband-test.a
 # The tool with a kill switch for the crash tests (tests/crash/).
 KILLPOINT := $(BUILD)/tests/payband-killpoint
 
-.PHONY: all check test test-pg unit cli-cases replay tour fuzz clean install man completion
+.PHONY: all check test test-pg unit cli-cases replay tour fuzz clean install man completion FORCE
 all: $(BUILD)/payband
 
 $(BUILD)/%.o: %.c
@@ -80,7 +80,23 @@ $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c17 -Wall -Wextra -Werror -O1 $< -o $@
 
-$(BUILD)/gen/embedded.c: $(BUILD)/tools/embed $(SQL) $(PG_SQL) $(DATA)
+# What each generated file embeds, as a list rewritten only when a file is
+# added or removed: removing a migration or a page file regenerates the C
+# file too (its timestamps alone would not tell).
+define embed-list
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(1) | cmp -s - $@ || printf '%s\n' $(1) >$@
+endef
+
+$(BUILD)/gen/embedded.list: FORCE
+	$(call embed-list,$(SQL) -- $(PG_SQL) -- $(DATA))
+
+$(BUILD)/gen/web.list: FORCE
+	$(call embed-list,$(WEB))
+
+FORCE:
+
+$(BUILD)/gen/embedded.c: $(BUILD)/tools/embed $(BUILD)/gen/embedded.list $(SQL) $(PG_SQL) $(DATA)
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed $@ sql $(SQL) -- pg_sql $(PG_SQL) -- data $(DATA)
 
@@ -90,7 +106,7 @@ $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
 $(CHARTJS):
 	@echo "payband: $(CHARTJS) is missing: install Debian's libjs-chart.js (scripts/dev does)" >&2; exit 1
 
-$(BUILD)/gen/web.c: $(BUILD)/tools/embed $(WEB)
+$(BUILD)/gen/web.c: $(BUILD)/tools/embed $(BUILD)/gen/web.list $(WEB)
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed $@ web $(WEB)
 
