@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Runs payband's data-driven command-line cases.
 
-usage: run_cases.py [--compare-backends | --record FILE | --compare FILE]
+usage: run_cases.py [--jobs N] [--compare-backends | --record FILE | --compare FILE]
                     PAYBAND FILE.cases...
+
+Cases run N at a time (default 2), each in its own directory and databases;
+they are reported in the files' order.
 
 A case file holds cases separated by lines starting with "=== " (the case's
 name). In a case:
@@ -72,6 +75,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 import pgdb  # noqa: E402  tests/pgdb.py
@@ -255,6 +259,9 @@ def run_on_tty(argv, cwd, env, stdin):
 
 # Drops of the last cases' databases, left to finish while the next runs.
 DROPS = []
+DROPS_LOCK = threading.Lock()
+# cases run at once (each in its own directory and databases)
+JOBS = 2
 # seconds one command of a case may take before the case fails
 COMMAND_TIMEOUT = 120
 
@@ -267,10 +274,12 @@ def make_databases(case, needs):
 
 
 def drop_databases(databases):
-    for uri in databases.values():
-        DROPS.append(pgdb.drop_later(uri))
-    while len(DROPS) > 8:
-        DROPS.pop(0).wait()
+    with DROPS_LOCK:
+        for uri in databases.values():
+            DROPS.append(pgdb.drop_later(uri))
+        done, DROPS[:] = DROPS[:-8], DROPS[-8:]
+    for p in done:
+        p.wait()
 
 
 def run_case(payband, case, pg=None, record=None):
@@ -424,6 +433,10 @@ def checksum(path):
 def main():
     args = sys.argv[1:]
     record_to = compare_to = None
+    jobs = JOBS
+    if len(args) > 1 and args[0] == "--jobs":
+        jobs = max(1, int(args[1]))
+        args = args[2:]
     if len(args) > 1 and args[0] in ("--record", "--compare"):
         if args[0] == "--record":
             record_to = args[1]
@@ -437,7 +450,8 @@ def main():
             raise SystemExit("run_cases.py --compare-backends: PAYBAND_TEST_PG is not set "
                              "(start a cluster with scripts/pg-cluster)")
     if len(args) < 2:
-        raise SystemExit("usage: run_cases.py [--compare-backends] PAYBAND FILE.cases...")
+        raise SystemExit("usage: run_cases.py [--jobs N] [--compare-backends | --record FILE | --compare FILE] "
+                         "PAYBAND FILE.cases...")
     payband = os.path.abspath(args[0])
     counts = {"ok": 0, "fail": 0, "skip": 0}
     records, recorded = {}, None
@@ -451,17 +465,22 @@ def main():
         if recorded.get("payband") != checksum(payband):
             raise SystemExit(f"run_cases.py: {compare_to} records another build of {payband} "
                              "(run the SQLite half again: make test)")
-    for path in args[1:]:
-        for case in parse(path):
+    def run(case):
+        record = []
+        try:
+            if compare:
+                status, detail = compare_backends(payband, case)
+            else:
+                status, detail = run_case(payband, case, record=record)
+        except pgdb.Error as e:
+            status, detail = "fail", f"PostgreSQL: {e}"
+        return status, detail, record
+
+    cases = [case for path in args[1:] for case in parse(path)]
+    # JOBS cases at a time; results are reported in the files' order
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for case, (status, detail, record) in zip(cases, pool.map(run, cases)):
             key = f"{case['file']}:{case['line']}: {case['name']}"
-            record = []
-            try:
-                if compare:
-                    status, detail = compare_backends(payband, case)
-                else:
-                    status, detail = run_case(payband, case, record=record)
-            except pgdb.Error as e:
-                status, detail = "fail", f"PostgreSQL: {e}"
             if status != "skip":
                 records[key] = record
             if recorded is not None and status != "skip":
@@ -475,13 +494,13 @@ def main():
                     detail = ((detail + "\n") if detail else "") + \
                         "output differs from SQLite's:\n" + "\n".join(problems)
             counts[status] += 1
-            where = f"{case['file']}:{case['line']}: {case['name']}"
             if status == "ok":
-                print(f"ok {where}")
+                print(f"ok {key}")
             elif status == "skip":
-                print(f"skip {where}: {detail}")
+                print(f"skip {key}: {detail}")
             else:
-                print(f"FAIL {where}\n{detail}")
+                print(f"FAIL {key}\n{detail}")
+            sys.stdout.flush()
     for p in DROPS:
         p.wait()
     if record_to:
