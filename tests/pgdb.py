@@ -223,24 +223,37 @@ def consistent(uri):
     and every B-tree index agrees with its table (amcheck's
     bt_index_check, PostgreSQL's counterpart of PRAGMA integrity_check)."""
     try:
+        orphans = []
         for child, parent, ccols, pcols in psql(uri, _FOREIGN_KEYS):
             cc, pc = ccols.split(","), pcols.split(",")
             match = " AND ".join(f"p.{p} = c.{c}" for c, p in zip(cc, pc))
             present = " AND ".join(f"c.{c} IS NOT NULL" for c in cc)
-            orphans = count(uri, f"SELECT count(*) FROM {child} c WHERE {present} AND NOT "
-                                 f"EXISTS (SELECT 1 FROM {parent} p WHERE {match})")
-            if orphans:
-                return f"{orphans} rows of {child}({ccols}) lack their {parent} row"
-        psql(uri, "CREATE EXTENSION IF NOT EXISTS amcheck")
-        # bt_index_check raises an error on the first index it finds wrong
-        psql(uri, "SELECT c.relname, bt_index_check(i.indexrelid, true) FROM pg_index i "
-                  "JOIN pg_class c ON c.oid = i.indexrelid "
-                  "JOIN pg_am am ON am.oid = c.relam "
-                  "WHERE am.amname = 'btree' "
-                  "AND c.relnamespace = current_schema()::regnamespace")
+            orphans.append(f"SELECT {_literal(child)}, {_literal(ccols)}, {_literal(parent)}, "
+                           f"(SELECT count(*) FROM {child} c WHERE {present} AND NOT EXISTS "
+                           f"(SELECT 1 FROM {parent} p WHERE {match}))")
+        # one round trip (and only the last statement returns rows):
+        # bt_index_check raises an error on the first index it finds wrong;
+        # then the first foreign key with orphans, if any
+        sql = ("CREATE EXTENSION IF NOT EXISTS amcheck; "
+               "DO $$ DECLARE r record; BEGIN "
+               "FOR r IN SELECT i.indexrelid FROM pg_index i "
+               "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+               "WHERE am.amname = 'btree' AND c.relnamespace = current_schema()::regnamespace "
+               "LOOP PERFORM bt_index_check(r.indexrelid, true); END LOOP; END $$;")
+        if not orphans:
+            psql(uri, sql)
+            return None
+        sql += (" SELECT * FROM (" + " UNION ALL ".join(orphans) +
+                ") AS fk(child, columns, parent, n) WHERE n > 0 LIMIT 1")
+        for child, ccols, parent, n in psql(uri, sql):
+            return f"{n} rows of {child}({ccols}) lack their {parent} row"
         return None
     except Error as e:
         return f"cannot check the database: {e}"
+
+
+def _literal(text):
+    return "'" + text.replace("'", "''") + "'"
 
 
 def main(argv):
