@@ -233,9 +233,29 @@ int64_t pb__sql_changes(pb__db *db)
     return db->ops->changes(db);
 }
 
+#define TX_TRIES 8
+
+/* 2, 4, 8 ... ms before try `attempt` (from 1), so that the other writer
+ * can finish */
+static void back_off(int attempt)
+{
+    struct timespec pause = {0, (long)(1000000L << attempt)};
+    nanosleep(&pause, NULL);
+}
+
+/* A BEGIN that meets another connection's lock (retryable: SQLite's busy
+ * timeout ran out while several writers took turns) is tried again, as a
+ * conflict in pb__sql_transaction is: of eight processes opening one new
+ * database, the last in the queue must not be the one that gives up. */
 pb_status pb__sql_begin(pb__db *db, enum pb__tx mode)
 {
-    return db->ops->begin(db, mode);
+    pb_status rc = db->ops->begin(db, mode);
+    for (int attempt = 1; attempt < TX_TRIES && rc == PB_ERR_DB && db->ops->retryable(db);
+         attempt++) {
+        back_off(attempt);
+        rc = db->ops->begin(db, mode);
+    }
+    return rc;
 }
 
 pb_status pb__sql_commit(pb__db *db)
@@ -248,18 +268,13 @@ void pb__sql_rollback(pb__db *db)
     db->ops->rollback(db);
 }
 
-#define TX_TRIES 8
-
 pb_status pb__sql_transaction(pb__db *db, enum pb__tx mode, pb_status (*body)(void *ctx),
                               void *ctx)
 {
     pb_status rc = PB_OK;
     for (int attempt = 0; attempt < TX_TRIES; attempt++) {
-        if (attempt > 0) {
-            /* 2, 4, 8 ... ms, so that the other writer can finish */
-            struct timespec pause = {0, (long)(1000000L << attempt)};
-            nanosleep(&pause, NULL);
-        }
+        if (attempt > 0)
+            back_off(attempt);
         rc = pb__sql_begin(db, mode);
         if (rc == PB_OK)
             rc = body(ctx);

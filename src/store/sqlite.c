@@ -231,7 +231,7 @@ static pb_status migrate(pb__db *db, bool *created)
             latest = n;
         if (n <= have)
             continue;
-        if ((rc = db_exec(db, "BEGIN IMMEDIATE")) != PB_OK)
+        if ((rc = pb__sql_begin(db, PB__TX_WRITE)) != PB_OK)
             return rc;
         int64_t now = 0;
         if ((rc = pragma_int(d, "PRAGMA user_version", &now)) != PB_OK) {

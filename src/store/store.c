@@ -237,6 +237,32 @@ static pb_status load_builtin(void *ctx)
 
 /* ---- opening and closing --------------------------------------------------- */
 
+struct builtin_choice {
+    pb_store *store;
+    bool wanted; /* what this open asks for */
+    bool on;     /* what the database has, once decided */
+};
+
+/* Whether the database has the built-in dataset is decided when it is
+ * created, by the first open to take the write lock — or by the next open,
+ * when the first one failed before it could say (every payband since the
+ * first sets it at creation). Read again under the lock, so that several
+ * processes opening a new database together agree. */
+static pb_status choose_builtin(void *ctx)
+{
+    struct builtin_choice *c = ctx;
+    char *have = NULL;
+    pb_status rc = meta_get(c->store, "builtin", &have);
+    if (rc == PB_OK && have)
+        c->on = strcmp(have, "on") == 0;
+    else if (rc == PB_OK) {
+        c->on = c->wanted;
+        rc = meta_set(c->store, "builtin", c->on ? "on" : "off");
+    }
+    pb__free(have);
+    return rc;
+}
+
 pb_status pb_store_open(const char *path, unsigned flags, pb_store **out)
 {
     pb_store *s = pb__calloc(1, sizeof *s);
@@ -257,14 +283,13 @@ pb_status pb_store_open(const char *path, unsigned flags, pb_store **out)
     char *builtin = NULL;
     if (rc == PB_OK)
         rc = meta_get(s, "builtin", &builtin);
-    /* whether the database has the built-in dataset is decided when it is
-     * created — or by the next open, when the first one failed before it
-     * could say (every payband since the first sets it at creation) */
-    bool on = builtin ? strcmp(builtin, "on") == 0 : !(flags & PB_STORE_NO_BUILTIN);
-    if (rc == PB_OK && !builtin)
-        rc = meta_set(s, "builtin", on ? "on" : "off");
+    struct builtin_choice choice = {s, !(flags & PB_STORE_NO_BUILTIN), false};
+    if (rc == PB_OK && builtin)
+        choice.on = strcmp(builtin, "on") == 0;
+    else if (rc == PB_OK)
+        rc = pb__store_write(s, choose_builtin, &choice);
     pb__free(builtin);
-    if (rc != PB_OK || (flags & PB_STORE_NO_BUILTIN) || !on)
+    if (rc != PB_OK || (flags & PB_STORE_NO_BUILTIN) || !choice.on)
         return rc;
     char hash[17];
     long long want = pb__store_builtin_version(hash);

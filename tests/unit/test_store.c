@@ -360,6 +360,79 @@ Test(store, concurrent_first_opens)
     }
 }
 
+/* A process that holds the write lock of `path` for `hold_ms`, in a child
+ * of its own through SQLite directly; returns once it holds the lock. The
+ * database is made (in WAL mode) when there is none. */
+static pid_t hold_write_lock(const char *path, int hold_ms)
+{
+    int locked[2];
+    cr_assert_eq(pipe(locked), 0);
+    pid_t kid = fork();
+    cr_assert_neq(kid, -1);
+    if (kid == 0) {
+        sqlite3 *h = NULL;
+        close(locked[0]);
+        if (sqlite3_open(path, &h) != SQLITE_OK ||
+            sqlite3_exec(h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+            _exit(2);
+        if (write(locked[1], "x", 1) != 1)
+            _exit(3);
+        sqlite3_sleep(hold_ms);
+        _exit(sqlite3_exec(h, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : 4);
+    }
+    close(locked[1]);
+    char c;
+    cr_assert_eq(read(locked[0], &c, 1), 1, "the lock holder failed before it held the lock");
+    close(locked[0]);
+    return kid;
+}
+
+static void expect_holder_done(pid_t kid)
+{
+    int status = 0;
+    waitpid(kid, &status, 0);
+    cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the lock holder failed");
+}
+
+/* Of eight processes taking turns at one database, the one that waits
+ * longest may outwait SQLite's busy timeout: a write transaction's BEGIN
+ * is then tried again, rather than failing with "database is locked" (as
+ * it once did in CI). Here the timeout is cut to 20 ms and another process
+ * holds the lock for 100 ms. */
+Test(store, a_write_begin_outwaits_a_short_busy_timeout)
+{
+    TEST_DB_SQLITE_ONLY("SQLite's busy timeout");
+    pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
+    sqlite3_busy_timeout(test_db_sqlite(s), 20);
+    pid_t kid = hold_write_lock(db.path, 100);
+    pb_status st = pb__sql_begin(pb__store_conn(s), PB__TX_WRITE);
+    cr_expect_eq(st, PB_OK, "%s", pb_store_errmsg(s));
+    if (st == PB_OK)
+        cr_expect_eq(pb__sql_commit(pb__store_conn(s)), PB_OK, "%s", pb_store_errmsg(s));
+    expect_holder_done(kid);
+    pb_store_close(s);
+}
+
+/* The same for the migrations of a new database, which take the write lock
+ * themselves: an open that finds another process writing waits its turn. */
+Test(store, migrating_a_new_database_outwaits_a_short_busy_timeout)
+{
+    TEST_DB_SQLITE_ONLY("SQLite's busy timeout");
+    pb__diag diag = {{0}};
+    pb__db *conn = NULL;
+    pid_t kid = hold_write_lock(db.path, 100);
+    pb_status st = pb__db_open(db.path, &diag, &conn);
+    cr_assert_eq(st, PB_OK, "%s", diag.msg);
+    sqlite3_busy_timeout(pb__sqlite_handle(conn), 20);
+    bool created = false;
+    st = conn->ops->migrate(conn, &created);
+    cr_expect_eq(st, PB_OK, "%s", diag.msg);
+    cr_expect(created, "the open that migrated did not say it created the database");
+    expect_holder_done(kid);
+    pb__db_close(conn);
+}
+
 Test(store, rates_added_and_read_back)
 {
     pb_store *s = test_db_open(&db, PB_STORE_NO_BUILTIN);
