@@ -17,7 +17,11 @@
 typedef struct pb__yaml {
     yaml_document_t doc;
     const char *file;   /* borrowed, for messages */
-    long line_offset;   /* added to libyaml's line numbers (front matter) */
+    long line_offset;   /* added to the text's own line numbers (front matter) */
+    /* where each line after the first begins, as libyaml's marks count
+     * (characters), a line ending at each LF: see pb__yaml_line */
+    size_t *line_starts;
+    size_t line_count;
     bool loaded;
 } pb__yaml;
 
@@ -28,6 +32,9 @@ pb_status pb__yaml_load(pb__yaml *y, const char *file, const char *text, size_t 
 void pb__yaml_release(pb__yaml *y);
 
 yaml_node_t *pb__yaml_root(pb__yaml *y);
+/* The node's line in the file: lines end at LF only, as in every other
+ * line number payband prints, whatever else YAML takes for a line break
+ * (a lone CR, NEL, LS, PS), so that it never points past the text. */
 long pb__yaml_line(const pb__yaml *y, const yaml_node_t *node);
 bool pb__yaml_is_null(const yaml_node_t *node);
 /* The scalar's text, or NULL if the node is not a scalar. */
