@@ -94,12 +94,23 @@ async function shoot(page, name, results) {
 }
 
 // The figures a chart holds, and whether it drew anything on its canvas.
-function chartOf(page, id) {
+// Chart.js sizes its canvas on a later frame than the one that shows it:
+// wait (up to 10 s) for a canvas with a size; one that never gets one
+// counts as drawing nothing.
+async function chartOf(page, id) {
+  await page
+    .waitForFunction((canvasId) => {
+      const canvas = document.getElementById(canvasId);
+      return canvas && canvas.width > 0 && canvas.height > 0 && window.Chart.getChart(canvas);
+    }, id, { timeout: 10000 })
+    .catch(() => {});
   return page.evaluate((canvasId) => {
     const canvas = document.getElementById(canvasId);
     const chart = window.Chart.getChart(canvas);
     if (!chart) return null;
-    const px = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    const px = canvas.width && canvas.height
+      ? canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data
+      : [];
     let inked = 0;
     for (let i = 3; i < px.length; i += 4 * 7) if (px[i] > 0) inked++;
     return {
