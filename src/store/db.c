@@ -275,9 +275,12 @@ pb_status pb__sql_transaction(pb__db *db, enum pb__tx mode, pb_status (*body)(vo
     for (int attempt = 0; attempt < TX_TRIES; attempt++) {
         if (attempt > 0)
             back_off(attempt);
+        /* pb__sql_begin has retried its own conflicts: a BEGIN that still
+         * fails is not tried again here */
         rc = pb__sql_begin(db, mode);
-        if (rc == PB_OK)
-            rc = body(ctx);
+        if (rc != PB_OK)
+            return rc;
+        rc = body(ctx);
         if (rc == PB_OK)
             rc = pb__sql_commit(db);
         if (rc == PB_OK)
