@@ -1,6 +1,5 @@
 /* yamlutil.c — libyaml document loading and type-checked node access. */
 #include "core/yamlutil.h"
-#include "core/alloc.h"
 #include "payband/number.h"
 
 #include <errno.h>
@@ -8,50 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* libyaml's marks count characters (UTF-8 sequences; a leading byte-order
- * mark is not counted) and its lines end at any YAML line break. Lines here
- * end at LF only, so a mark's line is found from its character index in a
- * table of where each LF-ended line begins, built once per text. */
-static pb_status build_line_starts(pb__yaml *y, const char *text, size_t len, pb__diag *diag)
-{
-    size_t breaks = 0;
-    for (size_t i = 0; i < len; i++)
-        breaks += text[i] == '\n';
-    if (breaks == 0)
-        return PB_OK;
-    y->line_starts = pb__calloc(breaks, sizeof *y->line_starts);
-    if (!y->line_starts)
-        return pb__diag_set(diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    size_t i = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    size_t chars = 0;
-    for (; i < len; i++) {
-        if (((unsigned char)text[i] & 0xC0) != 0x80)
-            chars++;
-        if (text[i] == '\n')
-            y->line_starts[y->line_count++] = chars;
-    }
-    return PB_OK;
-}
-
-/* 1-based line of character `index` within the text, before the offset. */
-static long line_of_index(const pb__yaml *y, size_t index)
-{
-    size_t lo = 0, hi = y->line_count; /* lines before `index`: starts <= index */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (y->line_starts[mid] <= index)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (long)lo + 1;
-}
-
 /* The parser's error as "file:line: invalid yaml: problem context". */
 static pb_status load_error(const pb__yaml *y, const yaml_parser_t *parser, const char *file,
                             pb__diag *diag)
 {
-    long line = line_of_index(y, parser->problem_mark.index) + y->line_offset;
+    long line = pb__lines_at(&y->lines, parser->problem_mark.index) + y->line_offset;
     pb_status st = parser->error == YAML_MEMORY_ERROR ? PB_ERR_NOMEM : PB_ERR_PARSE;
     return pb__diag_set(diag, st, file, line, "invalid yaml: %s%s%s",
                         parser->problem ? parser->problem : "unknown problem",
@@ -65,9 +25,8 @@ pb_status pb__yaml_load(pb__yaml *y, const char *file, const char *text, size_t 
     memset(y, 0, sizeof *y);
     y->file = file;
     y->line_offset = line_offset;
-    pb_status lines = build_line_starts(y, text, len, diag);
-    if (lines != PB_OK)
-        return lines;
+    if (pb__lines_build_chars(&y->lines, text, len) != PB_OK)
+        return pb__diag_set(diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     if (!yaml_parser_initialize(&parser)) {
         pb__yaml_release(y);
         return pb__diag_set(diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
@@ -109,9 +68,7 @@ void pb__yaml_release(pb__yaml *y)
     if (y->loaded)
         yaml_document_delete(&y->doc);
     y->loaded = false;
-    pb__free(y->line_starts);
-    y->line_starts = NULL;
-    y->line_count = 0;
+    pb__lines_release(&y->lines);
 }
 
 yaml_node_t *pb__yaml_root(pb__yaml *y)
@@ -119,9 +76,13 @@ yaml_node_t *pb__yaml_root(pb__yaml *y)
     return yaml_document_get_root_node(&y->doc);
 }
 
+/* libyaml's marks count characters and its lines end at any YAML line
+ * break (a lone CR, NEL, LS, PS as well as LF); lines here end at LF only,
+ * so a mark's line comes from its character index (`mark.index`) in the
+ * text's line table, never from `mark.line`. */
 long pb__yaml_line(const pb__yaml *y, const yaml_node_t *node)
 {
-    return node ? line_of_index(y, node->start_mark.index) + y->line_offset : 0;
+    return node ? pb__lines_at(&y->lines, node->start_mark.index) + y->line_offset : 0;
 }
 
 bool pb__yaml_is_null(const yaml_node_t *node)

@@ -12,16 +12,14 @@
 #include <yaml.h>
 
 #include "core/diag.h"
+#include "core/lines.h"
 #include "payband/date.h"
 
 typedef struct pb__yaml {
     yaml_document_t doc;
     const char *file;   /* borrowed, for messages */
     long line_offset;   /* added to the text's own line numbers (front matter) */
-    /* where each line after the first begins, as libyaml's marks count
-     * (characters), a line ending at each LF: see pb__yaml_line */
-    size_t *line_starts;
-    size_t line_count;
+    pb__lines lines;    /* in characters, as libyaml's marks count: see pb__yaml_line */
     bool loaded;
 } pb__yaml;
 

@@ -1,6 +1,6 @@
-/* doctext.c — line index, positioned text, figure scanners, sentence
- * boundaries and level codes of the document readers (the dictionaries of
- * company and region names are in dictionary.c). */
+/* doctext.c — positioned text, figure scanners, sentence boundaries and
+ * level codes of the document readers (the dictionaries of company and
+ * region names are in dictionary.c, the line index in core/lines.c). */
 #include "docs/doctext.h"
 
 #include <ctype.h>
@@ -8,45 +8,6 @@
 #include <strings.h>
 
 #include "core/alloc.h"
-
-/* ---- line numbers ------------------------------------------------------ */
-
-pb_status pb__lines_build(pb__lines *l, const char *text, size_t len)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n')
-            n++;
-    l->starts = pb__malloc(n * sizeof *l->starts);
-    if (!l->starts)
-        return PB_ERR_NOMEM;
-    l->count = 0;
-    l->starts[l->count++] = 0;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n')
-            l->starts[l->count++] = i + 1;
-    return PB_OK;
-}
-
-long pb__lines_at(const pb__lines *l, size_t offset)
-{
-    size_t lo = 0, hi = l->count;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (l->starts[mid] <= offset)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return (long)lo + 1;
-}
-
-void pb__lines_release(pb__lines *l)
-{
-    pb__free(l->starts);
-    l->starts = NULL;
-    l->count = 0;
-}
 
 /* ---- text with source positions ---------------------------------------- */
 

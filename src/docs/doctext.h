@@ -14,20 +14,9 @@
 #include <stdint.h>
 
 #include "core/diag.h"
+#include "core/lines.h"
 #include "payband/money.h"
 #include "payband/status.h"
-
-/* ---- line numbers ------------------------------------------------------ */
-
-typedef struct pb__lines {
-    size_t *starts; /* byte offset where each line starts */
-    size_t count;
-} pb__lines;
-
-pb_status pb__lines_build(pb__lines *lines, const char *text, size_t len);
-/* 1-based line of a byte offset. */
-long pb__lines_at(const pb__lines *lines, size_t offset);
-void pb__lines_release(pb__lines *lines);
 
 /* ---- text with source positions ---------------------------------------- */
 

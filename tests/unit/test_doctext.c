@@ -94,6 +94,17 @@ Test(doctext, lines_and_positions)
     cr_expect_eq(pb__lines_at(&l, 12), 4);
     pb__lines_release(&l);
 
+    /* in characters, as libyaml counts: the byte-order mark is not one, a
+     * two-byte letter is one, a lone CR ends no line */
+    static const char yaml[] = "\xEF\xBB\xBF\xC3\xA9\na\rb\nc";
+    cr_assert_eq(pb__lines_build_chars(&l, yaml, sizeof yaml - 1), PB_OK);
+    cr_expect_eq(l.count, 3);
+    cr_expect_eq(pb__lines_at(&l, 1), 1); /* the LF after the letter */
+    cr_expect_eq(pb__lines_at(&l, 2), 2); /* a */
+    cr_expect_eq(pb__lines_at(&l, 4), 2); /* b, after the CR */
+    cr_expect_eq(pb__lines_at(&l, 6), 3); /* c */
+    pb__lines_release(&l);
+
     size_t bad = 0;
     cr_expect(pb__valid_text("caf\xC3\xA9 \xE2\x82\xAC", 9, &bad));
     cr_expect(!pb__valid_text("ab\xC3", 3, &bad));
