@@ -176,11 +176,11 @@ static pb_status load_company(pb_reports *r, int64_t company, struct entry **out
     struct entry *e = NULL;
     *out = NULL;
     *count = 0;
-    pb_status rc = pb__reports_prepare(r,
-                                       "SELECT coalesce(role_id, 0), coalesce(level_id, 0), "
-                                       "coalesce(region_id, 0), currency, tc, base, equity, "
-                                       "bonus, copies, date FROM report WHERE company_id = ?",
-                                       &st);
+    pb_status rc = pb__reports_stmt(r, PB__SLOT_COMPANY_REPORTS,
+                                    "SELECT coalesce(role_id, 0), coalesce(level_id, 0), "
+                                    "coalesce(region_id, 0), currency, tc, base, equity, "
+                                    "bonus, copies, date FROM report WHERE company_id = ?",
+                                    &st);
     if (rc == PB_OK && (rc = pb__sql_bind_int64(st, 1, company)) != PB_OK)
         rc = pb__reports_db_error(r, rc, "groups");
     bool row = rc == PB_OK;
@@ -215,7 +215,8 @@ static pb_status load_company(pb_reports *r, int64_t company, struct entry **out
         x->copies = (uint32_t)pb__sql_int64(st, 8);
         x->date = pb__sql_date(st, 9);
     }
-    pb__sql_finalize(st);
+    if (st)
+        pb__sql_reset(st);
     if (rc != PB_OK) {
         pb__free(e);
         return rc;
@@ -294,7 +295,8 @@ pb_status pb__groups_rebuild(pb_reports *r, const pb__countmap *companies)
         pb__batch_init(&x.insert, GROUP_HEAD, "", GROUP_WIDTH, GROUPS_BATCH) != PB_OK)
         rc = pb__diag_set(&r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     if (rc == PB_OK)
-        rc = pb__reports_prepare(r, "DELETE FROM report_dirty RETURNING company_id", &dirty);
+        rc = pb__reports_stmt(r, PB__SLOT_TAKE_DIRTY, "DELETE FROM report_dirty RETURNING company_id",
+                              &dirty);
     /* the companies asked for, and those whose reports were deleted since */
     bool row = rc == PB_OK;
     while (rc == PB_OK && row) {
@@ -320,7 +322,8 @@ pb_status pb__groups_rebuild(pb_reports *r, const pb__countmap *companies)
         rc = pb__batch_flush(&x.insert, r, "groups", NULL, NULL);
     pb__batch_release(&x.del);
     pb__batch_release(&x.insert);
-    pb__sql_finalize(dirty);
+    if (dirty)
+        pb__sql_reset(dirty);
     pb__countmap_clear(&all);
     return rc;
 }

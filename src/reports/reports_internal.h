@@ -176,28 +176,11 @@ bool pb__report_missing(const char *text, size_t n);
 
 struct pb__qfilter; /* query_internal.h */
 
-#define PB__STMT_COUNT 16
-
-struct pb_reports {
-    pb_store *store;
-    pb__db *db;         /* the store's connection (borrowed) */
-    pb__diag diag;
-    pb__stmt *stmt[PB__STMT_COUNT]; /* the query path's prepared statements */
-    pb__refdata ref;    /* aliases and places for queries, read on first use */
-    bool ref_loaded;
-    pb__strmap names;   /* query names -> index into resolved (query.c) */
-    struct pb__qfilter *resolved;
-    size_t nresolved;
-};
-
-#define PB__NAMES_MAX 1024
-
-/* The handle's reference data, read from the store on first use (and again
- * after this handle imported). */
-pb_status pb__reports_refdata(pb_reports *r, const pb__refdata **out);
-
-/* The slots of the handle's statement cache. */
+/* The slots of the handle's statement cache: each statement whose text is
+ * fixed is prepared once a handle, on first use, and reused by every query
+ * and import after (a prepare costs more than a small import's rows). */
 enum {
+    /* the query path (query.c, query_groups.c) */
     PB__SLOT_COMPANY,     /* a company by alias or slug */
     PB__SLOT_ROLE,
     PB__SLOT_LEVEL,
@@ -213,7 +196,41 @@ enum {
     PB__SLOT_GROUP_ROLE,
     PB__SLOT_GROUP_LEVEL,
     PB__SLOT_GROUP_REGION,
+    /* the writer of an import (writer.c) */
+    PB__SLOT_SOURCE_FIND,  /* a source by key */
+    PB__SLOT_SOURCE_ADD,
+    PB__SLOT_SOURCE_AS_OF, /* the source's date raised to its latest report */
+    PB__SLOT_ADD_COMPANY,  /* a company's id, added when new */
+    PB__SLOT_ADD_ROLE,
+    PB__SLOT_ADD_LEVEL,
+    PB__SLOT_ADD_REGION,
+    PB__SLOT_RAISE_COPIES,
+    PB__SLOT_CLEAR_COUNTS, /* empty the temporary table import_count */
+    PB__SLOT_RECORD_IMPORT,
+    /* the groups an import rebuilds (groups.c) */
+    PB__SLOT_COMPANY_REPORTS,
+    PB__SLOT_TAKE_DIRTY,
+    PB__STMT_COUNT
 };
+
+struct pb_reports {
+    pb_store *store;
+    pb__db *db;         /* the store's connection (borrowed) */
+    pb__diag diag;
+    pb__stmt *stmt[PB__STMT_COUNT]; /* prepared statements, by slot (above) */
+    pb__refdata ref;    /* aliases and places for queries, read on first use */
+    bool ref_loaded;
+    pb__strmap names;   /* query names -> index into resolved (query.c) */
+    struct pb__qfilter *resolved;
+    size_t nresolved;
+};
+
+#define PB__NAMES_MAX 1024
+
+/* The handle's reference data, read from the store on first use (and again
+ * after this handle imported). */
+pb_status pb__reports_refdata(pb_reports *r, const pb__refdata **out);
+
 
 /* A prepared statement of the handle's cache (slot < PB__STMT_COUNT),
  * reset and with no parameters bound. */
@@ -282,7 +299,7 @@ pb_status pb__batch_flush(pb__batch *b, pb_reports *r, const char *what,
 typedef struct pb__writer {
     pb_reports *r;
     int64_t source;
-    pb__stmt *company, *role, *level, *region;
+    pb__stmt *company, *role, *level, *region; /* the handle's (PB__SLOT_ADD_*) */
     pb__batch reports, counts; /* INSERT INTO report / import_count */
     pb__strmap companies, roles, levels, regions; /* key -> id caches */
     pb__countmap touched;  /* company ids (0: none) whose groups change */

@@ -5,7 +5,8 @@
  * import record and the rebuilt groups, then commit — or roll back when the
  * file brought nothing new, so that a re-import changes nothing. Every
  * statement goes through the store's database door (store/db.h) in SQL
- * that SQLite and PostgreSQL both accept. */
+ * that SQLite and PostgreSQL both accept; those of fixed text are the
+ * handle's, prepared once for all its imports (pb__reports_stmt). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -46,9 +47,10 @@ static pb_status exec(pb__writer *w, const char *sql)
     return rc == PB_OK ? PB_OK : db_error(w, rc, "database");
 }
 
-static pb_status prepare(pb__writer *w, const char *sql, pb__stmt **st)
+/* The handle's statement in `slot` (prepared on first use), reset. */
+static pb_status stmt(pb__writer *w, int slot, const char *sql, pb__stmt **st)
 {
-    return pb__reports_prepare(w->r, sql, st);
+    return pb__reports_stmt(w->r, slot, sql, st);
 }
 
 /* The time now, UTC, as the store records imports: 2024-05-01T12:00:00Z. */
@@ -77,11 +79,20 @@ static pb_status run(pb__writer *w, pb__stmt *st, pb_status bound, const char *w
     return rc == PB_OK ? PB_OK : db_error(w, rc, what);
 }
 
+/* Empty the temporary table of this file's counts. */
+static pb_status clear_counts(pb__writer *w)
+{
+    pb__stmt *st = NULL;
+    pb_status rc = stmt(w, PB__SLOT_CLEAR_COUNTS, "DELETE FROM import_count", &st);
+    return rc == PB_OK ? run(w, st, PB_OK, "counts") : rc;
+}
+
 static pb_status source_row(pb__writer *w, const char *key, const char *file)
 {
     pb__stmt *st = NULL;
     bool row = false;
-    pb_status rc = prepare(w, "SELECT id, kind, builtin FROM source WHERE key = ?", &st);
+    pb_status rc =
+        stmt(w, PB__SLOT_SOURCE_FIND, "SELECT id, kind, builtin FROM source WHERE key = ?", &st);
     if (rc == PB_OK)
         rc = pb__sql_bind_text(st, 1, key);
     if (rc == PB_OK)
@@ -98,7 +109,7 @@ static pb_status source_row(pb__writer *w, const char *key, const char *file)
                               key, builtin ? "built-in source" : kind ? kind : "source");
         w->source = pb__sql_int64(st, 0);
     }
-    pb__sql_finalize(st);
+    pb__sql_reset(st);
     if (rc != PB_OK || w->source)
         return rc;
     const char *slash = strrchr(file, '/');
@@ -106,10 +117,10 @@ static pb_status source_row(pb__writer *w, const char *key, const char *file)
     char title[300], now[21];
     snprintf(title, sizeof title, "Offer reports: %s", base);
     timestamp(now);
-    rc = prepare(w,
-                 "INSERT INTO source(key, kind, title, file, imported_at) VALUES "
-                 "(?, 'report', ?, ?, ?) RETURNING id",
-                 &st);
+    rc = stmt(w, PB__SLOT_SOURCE_ADD,
+              "INSERT INTO source(key, kind, title, file, imported_at) VALUES "
+              "(?, 'report', ?, ?, ?) RETURNING id",
+              &st);
     if (rc != PB_OK)
         return rc;
     pb__binds b = {st, 0, PB_OK};
@@ -126,7 +137,7 @@ static pb_status source_row(pb__writer *w, const char *key, const char *file)
         rc = pb__diag_set(&w->r->diag, PB_ERR_DB, NULL, 0, "source: no id returned");
     else
         rc = db_error(w, rc, "source");
-    pb__sql_finalize(st);
+    pb__sql_reset(st);
     return rc;
 }
 
@@ -147,7 +158,7 @@ pb_status pb__writer_begin(pb__writer *w, pb_reports *r, const char *source, con
     rc = exec(w, "CREATE TEMP TABLE IF NOT EXISTS import_count "
                  "(hash BIGINT PRIMARY KEY, n BIGINT NOT NULL)");
     if (rc == PB_OK)
-        rc = exec(w, "DELETE FROM import_count");
+        rc = clear_counts(w);
     if (rc == PB_OK)
         rc = source_row(w, source, file);
     if (rc == PB_OK &&
@@ -158,26 +169,26 @@ pb_status pb__writer_begin(pb__writer *w, pb_reports *r, const char *source, con
     /* DO UPDATE rather than DO NOTHING, so that RETURNING gives the id of a
      * row already there */
     if (rc == PB_OK)
-        rc = prepare(w,
-                     "INSERT INTO company(slug, display) VALUES (?, ?) "
-                     "ON CONFLICT(slug) DO UPDATE SET slug = excluded.slug RETURNING id",
-                     &w->company);
+        rc = stmt(w, PB__SLOT_ADD_COMPANY,
+                  "INSERT INTO company(slug, display) VALUES (?, ?) "
+                  "ON CONFLICT(slug) DO UPDATE SET slug = excluded.slug RETURNING id",
+                  &w->company);
     if (rc == PB_OK)
-        rc = prepare(w,
-                     "INSERT INTO role(slug, display) VALUES (?, ?) "
-                     "ON CONFLICT(slug) DO UPDATE SET slug = excluded.slug RETURNING id",
-                     &w->role);
+        rc = stmt(w, PB__SLOT_ADD_ROLE,
+                  "INSERT INTO role(slug, display) VALUES (?, ?) "
+                  "ON CONFLICT(slug) DO UPDATE SET slug = excluded.slug RETURNING id",
+                  &w->role);
     if (rc == PB_OK)
-        rc = prepare(w,
-                     "INSERT INTO report_level(company_id, key, name, known) VALUES (?,?,?,?) "
-                     "ON CONFLICT(company_id, key) DO UPDATE SET key = excluded.key RETURNING id",
-                     &w->level);
+        rc = stmt(w, PB__SLOT_ADD_LEVEL,
+                  "INSERT INTO report_level(company_id, key, name, known) VALUES (?,?,?,?) "
+                  "ON CONFLICT(company_id, key) DO UPDATE SET key = excluded.key RETURNING id",
+                  &w->level);
     if (rc == PB_OK)
-        rc = prepare(w,
-                     "INSERT INTO report_region(key, kind, name, city, city_key, state, country, "
-                     "metro) VALUES (?,?,?,?,?,?,?,?) "
-                     "ON CONFLICT(key) DO UPDATE SET key = excluded.key RETURNING id",
-                     &w->region);
+        rc = stmt(w, PB__SLOT_ADD_REGION,
+                  "INSERT INTO report_region(key, kind, name, city, city_key, state, country, "
+                  "metro) VALUES (?,?,?,?,?,?,?,?) "
+                  "ON CONFLICT(key) DO UPDATE SET key = excluded.key RETURNING id",
+                  &w->region);
     return rc;
 }
 
@@ -350,11 +361,11 @@ pb_status pb__writer_flush_counts(pb__writer *w, pb__countmap *seen)
 static pb_status raise_copies(pb__writer *w)
 {
     pb__stmt *st = NULL;
-    pb_status rc = prepare(w,
-                           "UPDATE report SET copies = c.n FROM import_count c "
-                           "WHERE report.hash = c.hash AND c.n > report.copies "
-                           "RETURNING coalesce(report.company_id, 0)",
-                           &st);
+    pb_status rc = stmt(w, PB__SLOT_RAISE_COPIES,
+                        "UPDATE report SET copies = c.n FROM import_count c "
+                        "WHERE report.hash = c.hash AND c.n > report.copies "
+                        "RETURNING coalesce(report.company_id, 0)",
+                        &st);
     bool row = rc == PB_OK;
     while (rc == PB_OK && row) {
         pb_status step = pb__sql_step(st, &row);
@@ -369,7 +380,8 @@ static pb_status raise_copies(pb__writer *w)
         if (pb__countmap_add(&w->touched, (uint64_t)pb__sql_int64(st, 0), 1, &fresh) != PB_OK)
             rc = pb__diag_set(&w->r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    pb__sql_finalize(st);
+    if (st)
+        pb__sql_reset(st);
     return rc;
 }
 
@@ -379,11 +391,11 @@ static pb_status record_import(pb__writer *w, const char *file, uint64_t records
     pb__stmt *st = NULL;
     char now[21];
     timestamp(now);
-    pb_status rc = prepare(w,
-                           "INSERT INTO report_import(source_id, file, records, accepted, "
-                           "rejected, added, first_date, last_date, imported_at) VALUES "
-                           "(?,?,?,?,?,?,?,?,?)",
-                           &st);
+    pb_status rc = stmt(w, PB__SLOT_RECORD_IMPORT,
+                        "INSERT INTO report_import(source_id, file, records, accepted, "
+                        "rejected, added, first_date, last_date, imported_at) VALUES "
+                        "(?,?,?,?,?,?,?,?,?)",
+                        &st);
     if (rc != PB_OK)
         return rc;
     pb__binds b = {st, 0, PB_OK};
@@ -397,39 +409,32 @@ static pb_status record_import(pb__writer *w, const char *file, uint64_t records
     pb__bind_date(&b, last);
     pb__bind_text(&b, now);
     rc = run(w, st, b.rc, "import record");
-    pb__sql_finalize(st);
     if (rc != PB_OK || last == PB_DATE_NONE)
         return rc;
     /* the source is as of its latest report */
-    rc = prepare(w,
-                 "UPDATE source SET as_of = CASE WHEN as_of IS NULL OR as_of < ?1 THEN ?1 "
-                 "ELSE as_of END, imported_at = ?2 WHERE id = ?3",
-                 &st);
+    rc = stmt(w, PB__SLOT_SOURCE_AS_OF,
+              "UPDATE source SET as_of = CASE WHEN as_of IS NULL OR as_of < ?1 THEN ?1 "
+              "ELSE as_of END, imported_at = ?2 WHERE id = ?3",
+              &st);
     if (rc != PB_OK)
         return rc;
     b = (pb__binds){st, 0, PB_OK};
     pb__bind_date(&b, last);
     pb__bind_text(&b, now);
     pb__bind_int(&b, w->source);
-    rc = run(w, st, b.rc, "source");
-    pb__sql_finalize(st);
-    return rc;
+    return run(w, st, b.rc, "source");
 }
 
 static void release(pb__writer *w)
 {
     pb__batch_release(&w->reports);
     pb__batch_release(&w->counts);
-    pb__sql_finalize(w->company);
-    pb__sql_finalize(w->role);
-    pb__sql_finalize(w->level);
-    pb__sql_finalize(w->region);
     pb__strmap_clear(&w->companies);
     pb__strmap_clear(&w->roles);
     pb__strmap_clear(&w->levels);
     pb__strmap_clear(&w->regions);
     pb__countmap_clear(&w->touched);
-    w->company = w->role = w->level = w->region = NULL;
+    w->company = w->role = w->level = w->region = NULL; /* the handle's */
 }
 
 pb_status pb__writer_commit(pb__writer *w, const char *file, uint64_t records,
@@ -450,7 +455,7 @@ pb_status pb__writer_commit(pb__writer *w, const char *file, uint64_t records,
     if (rc == PB_OK)
         rc = pb__groups_rebuild(w->r, &w->touched);
     if (rc == PB_OK)
-        rc = exec(w, "DELETE FROM import_count");
+        rc = clear_counts(w);
     if (rc == PB_OK) {
         release(w);
         rc = pb__sql_commit(w->r->db);

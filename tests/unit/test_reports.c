@@ -4,8 +4,9 @@
  * that changes nothing, repeated rows counted as copies, the same reports
  * from CSV, a JSON array and JSON Lines, a failed allocation at every
  * point leaving the store as it was, groups rebuilt after reports are
- * deleted, and rows written in batches (several full ones, a short last
- * one, a hash twice in one batch) each counted once. */
+ * deleted, rows written in batches (several full ones, a short last
+ * one, a hash twice in one batch) each counted once, and the handle's
+ * statements reused after a rolled-back import. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -412,6 +413,39 @@ Test(reports, allocation_failures_leave_the_store_unchanged)
     cr_expect_gt(n, 10);
     cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report"), 9);
     free(before);
+    close_all();
+}
+
+/* The handle keeps the writer's statements for all its imports. The first
+ * import of a new connection that brings nothing new is rolled back, and
+ * the temporary table its statements were made against goes with it: the
+ * imports after it must still count, raise and record as before. */
+Test(reports, the_handle_s_statements_outlive_a_rolled_back_first_import)
+{
+    open_all(PB_STORE_NO_BUILTIN);
+    char a[200], b[200]; /* write_file's answer lasts until its next call */
+    snprintf(a, sizeof a, "%s", write_file("a.csv", "company,total\nacme,100\nacme,100\nzeta,5\n"));
+    snprintf(b, sizeof b, "%s", write_file("b.csv", "company,total\nacme,100\nacme,100\nacme,100\n"));
+    json_decref(import_usd(a));
+    close_all();
+    pb_store_close(store);
+    store = test_db_open(&db, PB_STORE_NO_BUILTIN); /* a new connection */
+    cr_assert_eq(pb_reports_open(store, &rep), PB_OK);
+    for (int round = 0; round < 2; round++) {
+        json_t *res = import_usd(a); /* nothing new: rolled back */
+        cr_expect_eq(num(res, "added"), 0);
+        json_decref(res);
+    }
+    json_t *res = import_usd(b); /* acme's report three times: copies raised */
+    cr_expect_eq(num(res, "added"), 0);
+    json_decref(res);
+    cr_expect_eq(test_db_int(store, "SELECT copies FROM report r JOIN company c "
+                                    "ON c.id = r.company_id WHERE c.slug = 'acme'"),
+                 3);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report_import"), 2);
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report"), 2);
+    json_decref(import_usd(b)); /* again: nothing */
+    cr_expect_eq(test_db_int(store, "SELECT count(*) FROM report_import"), 2);
     close_all();
 }
 
