@@ -466,9 +466,24 @@ static bool closer_at(const char *s, size_t len, size_t i, size_t *n)
     return false;
 }
 
+/* Where a run-on text starting at `from` is cut, its end `cap` lying
+ * inside it: at its last space (the space starts the next piece), else
+ * before the character `cap` falls in. */
+static size_t run_on_cut(const char *s, size_t from, size_t cap)
+{
+    for (size_t i = cap; i > from + 1; i--)
+        if (s[i - 1] == ' ' || s[i - 1] == '\n' || s[i - 1] == '\t')
+            return i - 1;
+    size_t i = cap;
+    while (i > from + 1 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
+
 size_t pb__sentence_end(const char *s, size_t len, size_t from)
 {
-    for (size_t i = from; i < len; i++) {
+    size_t cap = len - from > PB__SENTENCE_MAX ? from + PB__SENTENCE_MAX : len;
+    for (size_t i = from; i < cap; i++) {
         char c = s[i];
         if (c != '.' && c != '!' && c != '?')
             continue;
@@ -492,7 +507,7 @@ size_t pb__sentence_end(const char *s, size_t len, size_t from)
             nx >= 0x80 || nx == '*')
             return j;
     }
-    return len;
+    return cap == len ? len : run_on_cut(s, from, cap);
 }
 
 /* ---- the limits of figures ------------------------------------------------ */

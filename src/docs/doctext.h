@@ -61,8 +61,14 @@ struct pb__pct_tok {
 /* Find the next percentage ("40 percent", "25 to 30 percent", "20–35%"). */
 bool pb__scan_pct(const char *s, size_t len, size_t from, struct pb__pct_tok *tok);
 
+/* The longest sentence, in bytes: the longest in the seed documents has
+ * 473. Text that runs on further without a sentence end is cut into
+ * pieces of at most this size (at a space when there is one), so that the
+ * work and memory each figure of a sentence costs stay bounded. */
+#define PB__SENTENCE_MAX 1000
+
 /* End (exclusive) of the sentence starting at `from`, after its closing
- * punctuation and quotes. */
+ * punctuation and quotes; at most PB__SENTENCE_MAX bytes on (see above). */
 size_t pb__sentence_end(const char *s, size_t len, size_t from);
 
 /* ---- the limits of figures ------------------------------------------------ */

@@ -113,3 +113,38 @@ Test(doctext, lines_and_positions)
     cr_expect_eq(bad, 1);
     cr_expect(!pb__valid_text("\xFF", 1, &bad));
 }
+
+/* Text that runs on with no sentence end is cut into pieces of at most
+ * PB__SENTENCE_MAX bytes: at its last space, else at a character's start. */
+Test(doctext, a_run_on_text_is_cut_into_bounded_pieces)
+{
+    enum { LEN = 5 * PB__SENTENCE_MAX };
+    static char text[LEN + 1];
+    for (size_t i = 0; i < LEN; i += 10)
+        memcpy(text + i, "pays €90K ", 10); /* the euro sign is 3 bytes */
+    size_t pieces = 0;
+    for (size_t from = 0; from < LEN; pieces++) {
+        size_t end = pb__sentence_end(text, LEN, from);
+        cr_assert_gt(end, from, "no progress at %zu", from);
+        cr_assert_leq(end - from, PB__SENTENCE_MAX, "a piece of %zu bytes at %zu", end - from,
+                      from);
+        cr_expect(end == LEN || text[end] == ' ', "cut inside a word at %zu", end);
+        from = end;
+        while (from < LEN && text[from] == ' ')
+            from++;
+    }
+    cr_expect_lt(pieces, 8, "%zu pieces", pieces);
+
+    /* no space at all: cut before a character, never inside one */
+    for (size_t i = 0; i + 3 <= LEN; i += 3)
+        memcpy(text + i, "\xE2\x82\xAC", 3);
+    size_t end = pb__sentence_end(text, LEN - LEN % 3, 0);
+    cr_expect_leq(end, PB__SENTENCE_MAX);
+    cr_expect_eq(end % 3, 0, "cut inside a character at %zu", end);
+
+    /* a sentence as long as the bound is whole */
+    memset(text, 'a', PB__SENTENCE_MAX - 1);
+    text[PB__SENTENCE_MAX - 1] = '.';
+    memcpy(text + PB__SENTENCE_MAX, " Next.", 7);
+    cr_expect_eq(pb__sentence_end(text, PB__SENTENCE_MAX + 6, 0), PB__SENTENCE_MAX);
+}

@@ -5,7 +5,8 @@
  * with, and the reasons of findings. A document written "TEMPLATE <<< TEXT"
  * is the template with its marker "@@" replaced by TEXT (one case table row
  * per variation). Facts and findings are rendered as one line each (see
- * dump_facts) and looked up in those renderings. */
+ * dump_facts) and looked up in those renderings. Besides the table: a
+ * run-on sentence of figures, and allocation failures at every point. */
 #include <criterion/criterion.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "core/alloc.h"
 #include "docs/document_internal.h"
+#include "docs/doctext.h"
 #include "payband/document.h"
 #include "testutil.h"
 
@@ -544,6 +546,40 @@ static void allocation_failures(const char *rel)
         pb_document_free(doc);
     }
     free(text);
+}
+
+/* A briefing whose figures all stand in one sentence that never ends: each
+ * figure is read, and what a figure keeps of its sentence is bounded (it
+ * was the whole run-on text, for every figure: memory grew with the square
+ * of the text, 2.9 GB for 370 KB). */
+Test(documents, a_run_on_sentence_costs_each_figure_a_bounded_piece)
+{
+    enum { FIGURES = 2000 };
+    size_t len = 0;
+    char *head = test_read_file(TEST_PATH("tests/fixtures/briefings/criteo-platform.txt"), &len);
+    cr_assert(head);
+    static const char clause[] = "Datadog London pays \xC2\xA3" "100,000 base; ";
+    size_t add = FIGURES * (sizeof clause - 1);
+    char *text = malloc(len + add + 1);
+    cr_assert(text);
+    memcpy(text, head, len);
+    for (size_t i = 0; i < FIGURES; i++)
+        memcpy(text + len + i * (sizeof clause - 1), clause, sizeof clause - 1);
+    text[len + add] = '\0';
+    pb_document *doc = NULL;
+    cr_assert_eq(pb_document_read_text("run-on.txt", text, len + add, PB_DOCUMENT_AUTO, &doc),
+                 PB_OK, "%s", pb_document_errmsg(doc));
+    const pb__facts *f = doc->facts;
+    cr_expect_geq(f->mentions.count, FIGURES, "%zu figures read", f->mentions.count);
+    size_t longest = 0;
+    for (size_t i = 0; i < f->mentions.count; i++) {
+        size_t n = strlen(f->mentions.items[i].sentence);
+        longest = n > longest ? n : longest;
+    }
+    cr_expect_leq(longest, PB__SENTENCE_MAX, "a figure keeps %zu bytes of its sentence", longest);
+    pb_document_free(doc);
+    free(text);
+    free(head);
 }
 
 Test(documents, survives_allocation_failures)
