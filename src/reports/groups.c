@@ -215,8 +215,7 @@ static pb_status load_company(pb_reports *r, int64_t company, struct entry **out
         x->copies = (uint32_t)pb__sql_int64(st, 8);
         x->date = pb__sql_date(st, 9);
     }
-    if (st)
-        pb__sql_reset(st);
+    pb__sql_reset(st);
     if (rc != PB_OK) {
         pb__free(e);
         return rc;
@@ -322,8 +321,7 @@ pb_status pb__groups_rebuild(pb_reports *r, const pb__countmap *companies)
         rc = pb__batch_flush(&x.insert, r, "groups", NULL, NULL);
     pb__batch_release(&x.del);
     pb__batch_release(&x.insert);
-    if (dirty)
-        pb__sql_reset(dirty);
+    pb__sql_reset(dirty);
     pb__countmap_clear(&all);
     return rc;
 }

@@ -380,8 +380,7 @@ static pb_status raise_copies(pb__writer *w)
         if (pb__countmap_add(&w->touched, (uint64_t)pb__sql_int64(st, 0), 1, &fresh) != PB_OK)
             rc = pb__diag_set(&w->r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    if (st)
-        pb__sql_reset(st);
+    pb__sql_reset(st);
     return rc;
 }
 
