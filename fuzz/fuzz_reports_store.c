@@ -9,8 +9,8 @@
  * import wrote are deleted (the sources, which take their reports and
  * imports with them, then the groups, companies, roles, levels and
  * regions), and the store must then hold no report, so each input meets
- * the same empty store. What the handle keeps between inputs is its
- * prepared statements; the reference data and the names it resolved are
+ * the same empty store (the deletes are prepared once too). What the
+ * handle keeps between inputs is its prepared statements; the reference data and the names it resolved are
  * read again after every import. The reading itself is fuzz_reports.c's. */
 #include <stddef.h>
 #include <stdint.h>
@@ -26,16 +26,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Every row an import writes, in an order the foreign keys allow; a report
  * deleted marks its company in report_dirty, emptied after. */
-static const char FORGET[] = "DELETE FROM source;"
-                             "DELETE FROM report_group;"
-                             "DELETE FROM report_dirty;"
-                             "DELETE FROM report_level;"
-                             "DELETE FROM report_region;"
-                             "DELETE FROM role;"
-                             "DELETE FROM company;";
+static const char *const FORGET[] = {
+    "DELETE FROM source",       "DELETE FROM report_group",  "DELETE FROM report_dirty",
+    "DELETE FROM report_level", "DELETE FROM report_region", "DELETE FROM role",
+    "DELETE FROM company",
+};
+#define NFORGET (sizeof FORGET / sizeof FORGET[0])
 
 static pb_store *store;
 static pb_reports *reports;
+static pb__stmt *forgetting[NFORGET]; /* FORGET, prepared once */
 
 static void fail(const char *what, const char *why)
 {
@@ -89,8 +89,14 @@ static void queries(void)
 /* Back to the empty store the first input met. */
 static void forget(void)
 {
-    if (pb__sql_exec(pb__store_conn(store), FORGET) != PB_OK)
-        fail("deleting the imported rows", pb_store_errmsg(store));
+    for (size_t i = 0; i < NFORGET; i++) {
+        bool row = false;
+        if ((!forgetting[i] &&
+             pb__sql_prepare(pb__store_conn(store), FORGET[i], &forgetting[i]) != PB_OK) ||
+            pb__sql_step(forgetting[i], &row) != PB_OK)
+            fail("deleting the imported rows", pb_store_errmsg(store));
+        pb__sql_reset(forgetting[i]);
+    }
     json_t *s = NULL;
     if (pb_reports_summary(reports, &s) != PB_OK)
         fail("summary", pb_reports_errmsg(reports));

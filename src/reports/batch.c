@@ -3,7 +3,7 @@
  * `INSERT ... VALUES (...),(...),...` through the database door, so that a
  * server (PostgreSQL) is asked once per batch rather than once per row. The
  * statement of a full batch is prepared once and reused; the last, shorter
- * batch of a file gets a statement of its own. The rows a statement returns
+ * batch of a file takes one from the handle's cache of generated text. The rows a statement returns
  * (RETURNING) go to the caller's function. */
 #include <string.h>
 
@@ -111,13 +111,16 @@ pb_status pb__batch_end_row(pb__batch *b)
     return pb__buf_status(&b->text);
 }
 
-/* "head (?,?),(?,?) tail" for `rows` rows. */
-static pb_status prepare(pb__batch *b, pb__db *db, int rows, pb__stmt **st)
+/* The statement of `rows` rows: a full batch's is the batch's own; a
+ * shorter one's is from the handle's cache of generated text, so the next
+ * small import of the same table does not prepare it again. */
+static pb_status prepare(pb__batch *b, pb_reports *r, int rows, pb__stmt **st)
 {
     char *text = pb__sql_values(b->head, b->row, (size_t)rows, b->tail);
     if (!text)
-        return pb__diag_set(db->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
-    pb_status rc = pb__sql_prepare(db, text, st);
+        return pb__diag_set(r->db->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
+    pb_status rc = rows == b->rows_max ? pb__sql_prepare(r->db, text, st)
+                                       : pb__reports_generated(r, text, st);
     pb__free(text);
     return rc;
 }
@@ -155,7 +158,7 @@ pb_status pb__batch_flush(pb__batch *b, pb_reports *r, const char *what,
     if (b->rows == 0)
         return PB_OK;
     pb__stmt *st = b->rows == b->rows_max ? b->full : NULL;
-    pb_status rc = st ? PB_OK : prepare(b, r->db, b->rows, &st);
+    pb_status rc = st ? PB_OK : prepare(b, r, b->rows, &st);
     if (rc == PB_OK && b->rows == b->rows_max)
         b->full = st;
     if (rc == PB_OK)
@@ -170,7 +173,7 @@ pb_status pb__batch_flush(pb__batch *b, pb_reports *r, const char *what,
     if (st == b->full)
         pb__sql_reset(st);
     else
-        pb__sql_finalize(st);
+        pb__reports_done(r, st);
     b->rows = 0;
     b->used = 0;
     b->text.len = 0;

@@ -409,11 +409,10 @@ static pb_status read_json(struct importer *im, pb__jsonrows *j)
 
 /* ---- the import --------------------------------------------------------- */
 
-static enum format sniff(FILE *f)
+/* The format, from the first byte after a BOM and spaces of `head`. */
+static enum format sniff(const unsigned char *head, size_t n)
 {
-    unsigned char head[512];
-    size_t n = fread(head, 1, sizeof head, f), i = 0;
-    rewind(f);
+    size_t i = 0;
     if (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
     while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
@@ -423,6 +422,16 @@ static enum format sniff(FILE *f)
     if (i < n && head[i] == '{')
         return FORMAT_JSON_LINES;
     return FORMAT_CSV;
+}
+
+static enum format sniff_input(const pb__import_input *in)
+{
+    if (!in->file)
+        return sniff((const unsigned char *)in->text, in->len < 512 ? in->len : 512);
+    unsigned char head[512];
+    size_t n = fread(head, 1, sizeof head, in->file);
+    rewind(in->file);
+    return sniff(head, n);
 }
 
 static json_t *date_or_null(pb_date d)
@@ -474,13 +483,14 @@ pb_status pb_reports_import(pb_reports *r, const char *path,
     FILE *f = fopen(path, "rb");
     if (!f)
         return pb__diag_set(&r->diag, PB_ERR_IO, path, 0, "cannot open: %s", strerror(errno));
-    pb_status rc = pb__reports_import_file(r, f, path, opt, result);
+    pb__import_input in = {f, NULL, 0};
+    pb_status rc = pb__reports_import_input(r, &in, path, opt, result);
     fclose(f);
     return rc;
 }
 
-pb_status pb__reports_import_file(pb_reports *r, FILE *f, const char *path,
-                                  const pb_reports_import_options *opt, json_t **result)
+pb_status pb__reports_import_input(pb_reports *r, const pb__import_input *in, const char *path,
+                                   const pb_reports_import_options *opt, json_t **result)
 {
     static const pb_reports_import_options none = {.as_of = PB_DATE_NONE};
     struct importer im = {.r = r, .path = path, .opt = opt ? opt : &none, .shown_pct = -1};
@@ -506,9 +516,11 @@ pb_status pb__reports_import_file(pb_reports *r, FILE *f, const char *path,
         rc = parse_maps(&im);
     if (rc == PB_OK) {
         struct stat sb;
-        int fd = fileno(f);
-        im.size = fd >= 0 && fstat(fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
-        fmt = sniff(f);
+        if (!in->file)
+            im.size = in->len;
+        else if (fstat(fileno(in->file), &sb) == 0)
+            im.size = (uint64_t)sb.st_size;
+        fmt = sniff_input(in);
         const char *slash = strrchr(path, '/');
         char key[PB__NAME_MAX];
         pb__name_key(key, sizeof key, slash ? slash + 1 : path, strlen(slash ? slash + 1 : path));
@@ -516,7 +528,7 @@ pb_status pb__reports_import_file(pb_reports *r, FILE *f, const char *path,
                  im.opt->source ? im.opt->source : key);
         if (im.opt->dry_run)
             rc = pb__reports_refdata(r, &im.refdata);
-        else if ((rc = pb__refdata_load(&im.ref, r->db, &r->diag)) == PB_OK)
+        else if ((rc = pb__refdata_load(&im.ref, r)) == PB_OK)
             im.refdata = &im.ref;
     }
     if (rc == PB_OK && !im.opt->dry_run) {
@@ -524,12 +536,14 @@ pb_status pb__reports_import_file(pb_reports *r, FILE *f, const char *path,
         im.writing = true;
     }
     if (rc == PB_OK && fmt == FORMAT_CSV) {
-        if (!(csv = pb__csv_open_file(f)))
+        if (!(csv = in->file ? pb__csv_open_file(in->file) : pb__csv_open_mem(in->text, in->len)))
             rc = NOMEM(&im);
         else
             rc = read_csv(&im, csv);
     } else if (rc == PB_OK) {
-        if (!(json = pb__jsonrows_open_file(f, fmt == FORMAT_JSON_ARRAY)))
+        bool array = fmt == FORMAT_JSON_ARRAY;
+        if (!(json = in->file ? pb__jsonrows_open_file(in->file, array)
+                              : pb__jsonrows_open_mem(in->text, in->len, array)))
             rc = NOMEM(&im);
         else
             rc = read_json(&im, json);

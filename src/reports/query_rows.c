@@ -164,7 +164,8 @@ struct pending {
     bool sum_ok;
 };
 
-/* "SELECT label, currency, <select> FROM ... WHERE ... <tail>", bound. */
+/* "SELECT label, currency, <select> FROM ... WHERE ... <tail>", bound: a
+ * statement of the handle's cache (give it back with pb__reports_done). */
 static pb_status prepare(pb_reports *r, const struct pb__qfilter *f, const char *select,
                          const char *tail, pb__stmt **st)
 {
@@ -179,11 +180,11 @@ static pb_status prepare(pb_reports *r, const struct pb__qfilter *f, const char 
         pb__buf_release(&b);
         return pb__diag_set(&r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    pb_status rc = pb__reports_prepare(r, b.s, st);
+    pb_status rc = pb__reports_generated(r, b.s, st);
     pb__buf_release(&b);
     if (rc == PB_OK && (rc = bind(*st, &p)) != PB_OK) {
         rc = pb__reports_db_error(r, rc, "query");
-        pb__sql_finalize(*st);
+        pb__reports_done(r, *st);
         *st = NULL;
     }
     return rc;
@@ -249,7 +250,7 @@ static pb_status count_groups(pb_reports *r, const struct pb__qfilter *f, struct
         if (!x->label)
             rc = pb__diag_set(&r->diag, PB_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    pb__sql_finalize(st);
+    pb__reports_done(r, st);
     if (rc != PB_OK) {
         release(p, n);
         return rc;
@@ -303,7 +304,7 @@ static pb_status fill_values(pb_reports *r, const struct pb__qfilter *f, struct 
             x->sum_ok = false;
         below += copies;
     }
-    pb__sql_finalize(st);
+    pb__reports_done(r, st);
     return rc;
 }
 

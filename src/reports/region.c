@@ -32,17 +32,6 @@ void pb__refdata_release(pb__refdata *ref)
     memset(ref, 0, sizeof *ref);
 }
 
-/* A failure of the database door (its message on the connection), told on
- * `diag` as "what: why". */
-static pb_status db_error(pb__db *db, pb_status rc, pb__diag *diag, const char *what)
-{
-    if (rc == PB_ERR_NOMEM)
-        return NOMEM(diag);
-    char why[sizeof db->diag->msg];
-    snprintf(why, sizeof why, "%s", db->diag->msg); /* db->diag may be diag */
-    return pb__diag_set(diag, rc, NULL, 0, "%s: %s", what, why);
-}
-
 /* `array` (of `count` elements of `size` bytes, room for `*cap`) with room
  * for one more; NULL when out of memory, the array left as it was. */
 static void *room(void *array, size_t count, size_t *cap, size_t size)
@@ -56,24 +45,23 @@ static void *room(void *array, size_t count, size_t *cap, size_t size)
     return grown;
 }
 
-/* The rows of `sql` handed to `row` in turn; a failed step is an error. */
-static pb_status each_row(pb__db *db, const char *sql, pb__diag *diag, const char *what,
+/* The rows of `sql` (the handle's statement in `slot`) handed to `row` in
+ * turn; a failed step is an error. */
+static pb_status each_row(pb_reports *r, int slot, const char *sql, const char *what,
                           pb_status (*row)(pb__refdata *ref, pb__stmt *st, void *ctx),
                           pb__refdata *ref, void *ctx)
 {
     pb__stmt *st = NULL;
-    pb_status rc = pb__sql_prepare(db, sql, &st);
-    if (rc != PB_OK)
-        return db_error(db, rc, diag, what);
+    pb_status rc = pb__reports_stmt(r, slot, sql, &st);
     bool more = true;
     while (rc == PB_OK && more) {
         pb_status step = pb__sql_step(st, &more);
         if (step != PB_OK)
-            rc = db_error(db, step, diag, what);
+            rc = pb__reports_db_error(r, step, what);
         else if (more)
             rc = row(ref, st, ctx);
     }
-    pb__sql_finalize(st);
+    pb__sql_reset(st);
     return rc;
 }
 
@@ -110,13 +98,13 @@ static pb_status alias_row(pb__refdata *ref, pb__stmt *st, void *ctx)
     return PB_OK;
 }
 
-static pb_status load_aliases(pb__refdata *ref, pb__db *db, pb__diag *diag)
+static pb_status load_aliases(pb__refdata *ref, pb_reports *r)
 {
-    struct loading l = {.diag = diag};
-    return each_row(db,
+    struct loading l = {.diag = &r->diag};
+    return each_row(r, PB__SLOT_REF_ALIASES,
                     "SELECT a.key, c.slug FROM company_alias a "
                     "JOIN company c ON c.id = a.company_id",
-                    diag, "aliases", alias_row, ref, &l);
+                    "aliases", alias_row, ref, &l);
 }
 
 static pb_status place_row(pb__refdata *ref, pb__stmt *st, void *ctx)
@@ -168,15 +156,16 @@ static pb_status place_name_row(pb__refdata *ref, pb__stmt *st, void *ctx)
     return PB_OK;
 }
 
-static pb_status load_places(pb__refdata *ref, pb__db *db, pb__diag *diag)
+static pb_status load_places(pb__refdata *ref, pb_reports *r)
 {
-    struct loading l = {.diag = diag};
-    pb_status rc = each_row(db,
+    struct loading l = {.diag = &r->diag};
+    pb_status rc = each_row(r, PB__SLOT_REF_PLACES,
                             "SELECT id, kind, name, code, country, state, metro FROM place "
                             "ORDER BY id",
-                            diag, "places", place_row, ref, &l);
+                            "places", place_row, ref, &l);
     if (rc == PB_OK)
-        rc = each_row(db, "SELECT key, place_id FROM place_name ORDER BY place_id, key", diag,
+        rc = each_row(r, PB__SLOT_REF_PLACE_NAMES,
+                      "SELECT key, place_id FROM place_name ORDER BY place_id, key",
                       "place names", place_name_row, ref, &l);
     pb__strmap_clear(&l.ids);
     return rc;
@@ -207,27 +196,27 @@ static pb_status level_row(pb__refdata *ref, pb__stmt *st, void *ctx)
     return PB_OK;
 }
 
-static pb_status load_levels(pb__refdata *ref, pb__db *db, pb__diag *diag)
+static pb_status load_levels(pb__refdata *ref, pb_reports *r)
 {
-    struct loading l = {.diag = diag};
-    return each_row(db,
+    struct loading l = {.diag = &r->diag};
+    return each_row(r, PB__SLOT_REF_LEVELS,
                     "SELECT slug, name FROM (SELECT c.slug AS slug, n.level AS name "
                     "FROM level_node n JOIN company c ON c.id = n.company_id UNION "
                     "SELECT c.slug, l.name FROM level l JOIN company c ON c.id = l.company_id) "
                     "AS known_levels ORDER BY slug, name",
-                    diag, "levels", level_row, ref, &l);
+                    "levels", level_row, ref, &l);
 }
 
-pb_status pb__refdata_load(pb__refdata *ref, pb__db *db, pb__diag *diag)
+pb_status pb__refdata_load(pb__refdata *ref, pb_reports *r)
 {
     memset(ref, 0, sizeof *ref);
-    if (!db)
+    if (!r->db)
         return PB_OK;
-    pb_status rc = load_aliases(ref, db, diag);
+    pb_status rc = load_aliases(ref, r);
     if (rc == PB_OK)
-        rc = load_places(ref, db, diag);
+        rc = load_places(ref, r);
     if (rc == PB_OK)
-        rc = load_levels(ref, db, diag);
+        rc = load_levels(ref, r);
     if (rc != PB_OK)
         pb__refdata_release(ref);
     return rc;

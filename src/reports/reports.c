@@ -1,7 +1,8 @@
 /* reports.c — the pb_reports handle: the store it works on, its message,
- * the cache of prepared statements the query path reuses, and the binding
- * of parameters the files of src/reports/ share. Every statement goes
- * through the store's database door (store/db.h). */
+ * its caches of prepared statements (by slot for fixed text, by text for
+ * text made at run time), and the binding of parameters the files of
+ * src/reports/ share. Every statement goes through the store's database
+ * door (store/db.h). */
 #include <string.h>
 
 #include "core/alloc.h"
@@ -25,6 +26,10 @@ void pb_reports_close(pb_reports *r)
         return;
     for (int i = 0; i < PB__STMT_COUNT; i++)
         pb__sql_finalize(r->stmt[i]);
+    for (int i = 0; i < PB__GENERATED_MAX; i++) {
+        pb__sql_finalize(r->generated[i].st);
+        pb__free(r->generated[i].sql);
+    }
     pb__refdata_release(&r->ref);
     pb__strmap_clear(&r->names);
     pb__free(r->resolved);
@@ -62,6 +67,53 @@ pb_status pb__reports_stmt(pb_reports *r, int slot, const char *sql, pb__stmt **
     return PB_OK;
 }
 
+pb_status pb__reports_generated(pb_reports *r, const char *sql, pb__stmt **out)
+{
+    *out = NULL;
+    size_t len = strlen(sql);
+    struct pb__generated *spare = NULL; /* empty, or the least recently used */
+    for (int i = 0; i < PB__GENERATED_MAX; i++) {
+        struct pb__generated *g = &r->generated[i];
+        if (g->busy)
+            continue;
+        if (g->sql && g->len == len && memcmp(g->sql, sql, len) == 0) {
+            g->busy = true;
+            g->used = ++r->clock;
+            pb__sql_reset(g->st);
+            *out = g->st;
+            return PB_OK;
+        }
+        if (!spare || g->used < spare->used)
+            spare = g;
+    }
+    pb__stmt *st = NULL;
+    pb_status rc = pb__reports_prepare(r, sql, &st);
+    if (rc != PB_OK)
+        return rc;
+    char *copy = spare && len <= PB__GENERATED_TEXT_MAX ? pb__strdup(sql) : NULL;
+    if (copy) { /* without memory for the copy it is used once, not kept */
+        pb__sql_finalize(spare->st);
+        pb__free(spare->sql);
+        *spare = (struct pb__generated){copy, len, st, ++r->clock, true};
+    }
+    *out = st;
+    return PB_OK;
+}
+
+void pb__reports_done(pb_reports *r, pb__stmt *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < PB__GENERATED_MAX; i++) {
+        if (r->generated[i].st == st) {
+            pb__sql_reset(st);
+            r->generated[i].busy = false;
+            return;
+        }
+    }
+    pb__sql_finalize(st); /* one that was not kept */
+}
+
 pb_status pb__reports_read(pb_reports *r, pb_status (*body)(void *ctx), void *ctx)
 {
     pb__diag_clear(&r->diag);
@@ -74,7 +126,7 @@ pb_status pb__reports_read(pb_reports *r, pb_status (*body)(void *ctx), void *ct
 pb_status pb__reports_refdata(pb_reports *r, const pb__refdata **out)
 {
     if (!r->ref_loaded) {
-        pb_status rc = pb__refdata_load(&r->ref, r->db, &r->diag);
+        pb_status rc = pb__refdata_load(&r->ref, r);
         if (rc != PB_OK)
             return rc;
         r->ref_loaded = true;

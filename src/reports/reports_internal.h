@@ -83,9 +83,9 @@ typedef struct pb__refdata {
 } pb__refdata;
 
 /* Read company aliases, places and the levels the level graph and bands
- * know. `db` may be NULL: empty reference data. A failure's message goes to
- * `diag`. */
-pb_status pb__refdata_load(pb__refdata *ref, pb__db *db, pb__diag *diag);
+ * know, through the handle's statements. A handle without a store
+ * (r->db NULL) has empty reference data. A failure is told on the handle. */
+pb_status pb__refdata_load(pb__refdata *ref, pb_reports *r);
 void pb__refdata_release(pb__refdata *ref);
 
 /* ---- a normalised report ------------------------------------------------ */
@@ -210,7 +210,29 @@ enum {
     /* the groups an import rebuilds (groups.c) */
     PB__SLOT_COMPANY_REPORTS,
     PB__SLOT_TAKE_DIRTY,
+    /* the reference data (region.c) */
+    PB__SLOT_REF_ALIASES,
+    PB__SLOT_REF_PLACES,
+    PB__SLOT_REF_PLACE_NAMES,
+    PB__SLOT_REF_LEVELS,
+    /* the summary (summary.c) */
+    PB__SLOT_SUMMARY_FILES,
+    PB__SLOT_SUMMARY_CURRENCIES,
+    PB__SLOT_SUMMARY_TOTALS,
     PB__STMT_COUNT
+};
+
+/* Statements whose text is made at run time (a query's filters, a short
+ * last batch) are kept by text, the most recently used of them: the same
+ * question asked again, or the next small import, is not prepared again. */
+#define PB__GENERATED_MAX 32
+#define PB__GENERATED_TEXT_MAX 8192 /* a longer text is prepared for one use */
+struct pb__generated {
+    char *sql;      /* its text (owned); NULL when the entry is empty */
+    size_t len;
+    pb__stmt *st;
+    uint64_t used;  /* the handle's clock at its last use */
+    bool busy;      /* handed out and not given back yet */
 };
 
 struct pb_reports {
@@ -218,6 +240,8 @@ struct pb_reports {
     pb__db *db;         /* the store's connection (borrowed) */
     pb__diag diag;
     pb__stmt *stmt[PB__STMT_COUNT]; /* prepared statements, by slot (above) */
+    struct pb__generated generated[PB__GENERATED_MAX];
+    uint64_t clock;
     pb__refdata ref;    /* aliases and places for queries, read on first use */
     bool ref_loaded;
     pb__strmap names;   /* query names -> index into resolved (query.c) */
@@ -237,6 +261,15 @@ pb_status pb__reports_refdata(pb_reports *r, const pb__refdata **out);
 pb_status pb__reports_stmt(pb_reports *r, int slot, const char *sql, pb__stmt **out);
 /* A statement of its own (finalize it). */
 pb_status pb__reports_prepare(pb_reports *r, const char *sql, pb__stmt **out);
+/* A statement of generated text, reset, from the handle's cache of recent
+ * texts (prepared and kept when new, unless longer than
+ * PB__GENERATED_TEXT_MAX: a batch of many rows compiles to a large
+ * program); give it back with pb__reports_done
+ * and do not finalize it. One handed out is never evicted, so a caller may
+ * ask for a second while it steps the first. */
+pb_status pb__reports_generated(pb_reports *r, const char *sql, pb__stmt **out);
+/* Give back a statement of pb__reports_generated (reset; NULL is nothing). */
+void pb__reports_done(pb_reports *r, pb__stmt *st);
 /* `rc`, a failure of the database door, told on the handle as "what: why"
  * (the door leaves "why" on the connection's message). */
 pb_status pb__reports_db_error(pb_reports *r, pb_status rc, const char *what);
@@ -323,10 +356,16 @@ pb_status pb__writer_commit(pb__writer *w, const char *file, uint64_t records,
 /* Roll back (when begun) and free everything. */
 void pb__writer_abort(pb__writer *w);
 
-/* pb_reports_import on an open file (read from its start; `path` names it
- * in messages and the source), for memory streams too. */
-pb_status pb__reports_import_file(pb_reports *r, FILE *f, const char *path,
-                                  const pb_reports_import_options *opt, json_t **result);
+/* What an import reads: an open file (read from its start), or, when `file`
+ * is NULL, `len` bytes of text in memory (a request's body), read in place. */
+typedef struct pb__import_input {
+    FILE *file;
+    const char *text;
+    size_t len;
+} pb__import_input;
+/* pb_reports_import of `in`; `path` names it in messages and the source. */
+pb_status pb__reports_import_input(pb_reports *r, const pb__import_input *in, const char *path,
+                                   const pb_reports_import_options *opt, json_t **result);
 
 /* Rebuild the report_group rows of the given companies (0: reports naming
  * none) and of every company in report_dirty, inside the caller's

@@ -15,11 +15,11 @@ static json_t *text_or_null(pb__stmt *st, int col)
 
 /* Each row of `sql` as an object made by `row`, appended to `out`; a
  * failed step is an error. */
-static pb_status each_row(pb_reports *r, const char *sql, json_t *(*row)(pb__stmt *st),
-                          json_t *out)
+static pb_status each_row(pb_reports *r, int slot, const char *sql,
+                          json_t *(*row)(pb__stmt *st), json_t *out)
 {
     pb__stmt *st = NULL;
-    pb_status rc = pb__reports_prepare(r, sql, &st);
+    pb_status rc = pb__reports_stmt(r, slot, sql, &st);
     bool more = rc == PB_OK;
     while (rc == PB_OK && more) {
         pb_status step = pb__sql_step(st, &more);
@@ -31,7 +31,7 @@ static pb_status each_row(pb_reports *r, const char *sql, json_t *(*row)(pb__stm
                 rc = NOMEM(r);
         }
     }
-    pb__sql_finalize(st);
+    pb__sql_reset(st);
     return rc;
 }
 
@@ -65,23 +65,23 @@ static pb_status summarise(void *ctx)
     pb__stmt *st = NULL;
     json_array_clear(x->files); /* a retried transaction starts again */
     json_array_clear(x->currencies);
-    pb_status rc = each_row(r,
+    pb_status rc = each_row(r, PB__SLOT_SUMMARY_FILES,
                             "SELECT i.file, s.key, i.records, i.accepted, i.rejected, i.added, "
                             "i.first_date, i.last_date, i.imported_at FROM report_import i "
                             "JOIN source s ON s.id = i.source_id ORDER BY i.id",
                             file_row, x->files);
     if (rc == PB_OK)
-        rc = each_row(r,
+        rc = each_row(r, PB__SLOT_SUMMARY_CURRENCIES,
                       "SELECT currency, count(*), CAST(sum(copies) AS BIGINT) FROM report "
                       "GROUP BY currency ORDER BY 3 DESC, 1",
                       currency_row, x->currencies);
     if (rc == PB_OK)
-        rc = pb__reports_prepare(r,
-                                 "SELECT count(*), CAST(coalesce(sum(copies), 0) AS BIGINT), "
-                                 "count(DISTINCT company_id), min(date), max(date), "
-                                 "(SELECT CAST(coalesce(sum(rejected), 0) AS BIGINT) "
-                                 "FROM report_import) FROM report",
-                                 &st);
+        rc = pb__reports_stmt(r, PB__SLOT_SUMMARY_TOTALS,
+                              "SELECT count(*), CAST(coalesce(sum(copies), 0) AS BIGINT), "
+                              "count(DISTINCT company_id), min(date), max(date), "
+                              "(SELECT CAST(coalesce(sum(rejected), 0) AS BIGINT) "
+                              "FROM report_import) FROM report",
+                              &st);
     bool row = false;
     if (rc == PB_OK && (rc = pb__sql_step(st, &row)) != PB_OK)
         rc = pb__reports_db_error(r, rc, "summary");
@@ -98,7 +98,7 @@ static pb_status summarise(void *ctx)
         if (!x->out)
             rc = NOMEM(r);
     }
-    pb__sql_finalize(st);
+    pb__sql_reset(st);
     return rc;
 }
 

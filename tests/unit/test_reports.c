@@ -449,6 +449,64 @@ Test(reports, the_handle_s_statements_outlive_a_rolled_back_first_import)
     close_all();
 }
 
+/* The answer of a statement of the handle's cache of generated text. */
+static long long answer(pb__stmt *st)
+{
+    bool row = false;
+    cr_assert_eq(pb__sql_step(st, &row), PB_OK);
+    cr_assert(row);
+    return (long long)pb__sql_int64(st, 0);
+}
+
+Test(reports, generated_statements_are_kept_by_text_and_never_taken_while_in_use)
+{
+    open_all(PB_STORE_NO_BUILTIN);
+    pb__stmt *held[PB__GENERATED_MAX + 1];
+    char sql[40];
+    /* every entry handed out, and one more, which is used once and not kept */
+    for (int i = 0; i <= PB__GENERATED_MAX; i++) {
+        snprintf(sql, sizeof sql, "SELECT %d", i);
+        cr_assert_eq(pb__reports_generated(rep, sql, &held[i]), PB_OK);
+        for (int j = 0; j < i; j++)
+            cr_assert_neq(held[i], held[j]);
+        cr_expect_eq(answer(held[i]), i);
+    }
+    /* a text asked for while its statement is in use: another statement */
+    pb__stmt *again = NULL;
+    cr_assert_eq(pb__reports_generated(rep, "SELECT 0", &again), PB_OK);
+    cr_expect_neq(again, held[0]);
+    cr_expect_eq(answer(again), 0);
+    pb__reports_done(rep, again);
+    for (int i = 0; i <= PB__GENERATED_MAX; i++)
+        pb__reports_done(rep, held[i]);
+    /* given back, the same text is the same statement, reset */
+    pb__stmt *st = NULL;
+    cr_assert_eq(pb__reports_generated(rep, "SELECT 5", &st), PB_OK);
+    cr_expect_eq(st, held[5]);
+    cr_expect_eq(answer(st), 5);
+    pb__reports_done(rep, st);
+    /* a long text is prepared for one use, not kept */
+    char long_sql[PB__GENERATED_TEXT_MAX + 64];
+    int n = snprintf(long_sql, sizeof long_sql, "SELECT 7 /* ");
+    memset(long_sql + n, 'x', PB__GENERATED_TEXT_MAX);
+    snprintf(long_sql + n + PB__GENERATED_TEXT_MAX, 8, " */");
+    cr_assert_eq(pb__reports_generated(rep, long_sql, &st), PB_OK);
+    cr_expect_eq(answer(st), 7);
+    pb__reports_done(rep, st);
+    for (int i = 0; i < PB__GENERATED_MAX; i++)
+        cr_expect(!rep->generated[i].sql || rep->generated[i].len <= PB__GENERATED_TEXT_MAX);
+    /* more texts than the cache holds: the least recently used make room */
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 2 * PB__GENERATED_MAX; i++) {
+            snprintf(sql, sizeof sql, "SELECT %d + 1000", i);
+            cr_assert_eq(pb__reports_generated(rep, sql, &st), PB_OK);
+            cr_expect_eq(answer(st), i + 1000);
+            pb__reports_done(rep, st);
+        }
+    }
+    close_all();
+}
+
 Test(reports, deleted_reports_mark_their_company_and_queries_use_the_rows)
 {
     open_all(PB_STORE_NO_BUILTIN);

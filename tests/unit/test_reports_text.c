@@ -1,11 +1,13 @@
 /* test_reports_text.c — offer reports as the server receives them: an
- * import from memory reads what the same file gives, an empty body is
+ * import from memory reads what the same file gives (any input: rows,
+ * rejections and errors alike), an empty body is
  * refused as an empty file is, and the band from reports
  * (pb_reports_add_bands) is p25–p75 of the group, only for a company asked
  * and only for the reports' source. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "payband/market.h"
 #include "payband/reports.h"
@@ -48,6 +50,72 @@ Test(reports_text, an_import_from_memory_reads_what_the_file_gives)
     json_decref(from_text);
     json_decref(from_file);
     free(text);
+    pb_reports_close(rep);
+}
+
+/* `len` bytes read from memory and from a file holding them, as a dry run:
+ * the same answer, rows and rejections alike. */
+static void same_from_memory_and_file(pb_reports *rep, const char *text, size_t len)
+{
+    char path[] = "/tmp/payband-text-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    cr_assert(f);
+    cr_assert_eq(fwrite(text, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+    pb_reports_import_options o = {.currency = "USD", .as_of = PB_DATE_NONE, .dry_run = true};
+    json_t *from_text = NULL, *from_file = NULL;
+    pb_status st_text = pb_reports_import_text(rep, path, text, len, &o, &from_text);
+    char msg_text[512];
+    snprintf(msg_text, sizeof msg_text, "%s", pb_reports_errmsg(rep));
+    pb_status st_file = pb_reports_import(rep, path, &o, &from_file);
+    cr_expect_eq(st_text, st_file, "%.60s: %s / %s", text, msg_text, pb_reports_errmsg(rep));
+    cr_expect_str_eq(msg_text, pb_reports_errmsg(rep));
+    cr_expect(from_text ? json_equal(from_text, from_file) : !from_file,
+              "%.60s: the answers differ", text);
+    json_decref(from_text);
+    json_decref(from_file);
+    unlink(path);
+}
+
+Test(reports_text, every_input_reads_the_same_from_memory_as_from_a_file)
+{
+    store = test_db_open(&db, 0);
+    pb_reports *rep = NULL;
+    cr_assert_eq(pb_reports_open(store, &rep), PB_OK);
+    static const char *const fixtures[] = {
+        "tests/fixtures/reports/acme.csv",          "tests/fixtures/reports/hf-paris.csv",
+        "tests/fixtures/reports/levels-small.csv",  "tests/fixtures/reports/levels-small.json",
+        "tests/fixtures/reports/levels-small.jsonl", "tests/fixtures/reports/pay.csv",
+    };
+    for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
+        size_t len = 0;
+        char *text = fixture(fixtures[i], &len);
+        same_from_memory_and_file(rep, text, len);
+        free(text);
+    }
+    static const char bom_array[] = "\xEF\xBB\xBF  [ {\"company\":\"acme\",\"total\":100}, "
+                                    "{\"company\":\"b\"}, 3 ]";
+    static const char lines[] = "{\"company\":\"acme\",\"total\":\"1e3\"}\n{bad\n\n"
+                                "{\"company\":\"x\",\"total\":5}";
+    static const char quoted[] = "company,total\n\"acme\nco\",100\n\"unterminated,5\n";
+    static const char nul[] = "company,total\r\nacme,100\r\nb\0c,7\r\nd,8";
+    same_from_memory_and_file(rep, bom_array, sizeof bom_array - 1);
+    same_from_memory_and_file(rep, lines, sizeof lines - 1);
+    same_from_memory_and_file(rep, quoted, sizeof quoted - 1);
+    same_from_memory_and_file(rep, nul, sizeof nul - 1);
+    same_from_memory_and_file(rep, "company", 7);
+    /* more than one read of a file: 30,000 rows, about 600 KB */
+    size_t cap = 30000 * 24 + 32, len = 0;
+    char *big = malloc(cap);
+    cr_assert(big);
+    len += (size_t)snprintf(big, cap, "company,total,date\n");
+    for (int i = 0; i < 30000; i++)
+        len += (size_t)snprintf(big + len, cap - len, "co%d,%d,2026-0%d-1%d\n", i % 97,
+                                1000 + i, 1 + i % 9, i % 10);
+    same_from_memory_and_file(rep, big, len);
+    free(big);
     pb_reports_close(rep);
 }
 

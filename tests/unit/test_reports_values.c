@@ -118,20 +118,22 @@ Test(reports_norm, normalisation_against_the_builtin_dataset)
 {
     store = test_db_open(&db, 0);
     pb__refdata ref;
-    pb__diag diag;
-    cr_assert_eq(pb__refdata_load(&ref, pb__store_conn(store), &diag), PB_OK, "%s", diag.msg);
+    pb_reports *r = NULL;
+    cr_assert_eq(pb_reports_open(store, &r), PB_OK);
+    cr_assert_eq(pb__refdata_load(&ref, r), PB_OK, "%s", pb_reports_errmsg(r));
     int n = test_each_case(TEST_PATH("tests/cases/reports_normalise.txt"), 3, normalise_case,
                            &ref);
     cr_expect(n >= 40, "only %d cases", n);
     pb__refdata_release(&ref);
+    pb_reports_close(r);
 }
 
 /* Without reference data (an empty store) names are only folded. */
 Test(reports_values, no_reference_data_still_folds_names)
 {
     pb__refdata ref;
-    pb__diag diag;
-    cr_assert_eq(pb__refdata_load(&ref, NULL, &diag), PB_OK);
+    pb_reports no_store = {0};
+    cr_assert_eq(pb__refdata_load(&ref, &no_store), PB_OK);
     struct pb__defaults d = {"USD", PB_DATE_NONE};
     struct pb__rawrow row;
     struct pb__report rep;
