@@ -10,8 +10,9 @@
  * imports with them, then the groups, companies, roles, levels and
  * regions), and the store must then hold no report, so each input meets
  * the same empty store (the deletes are prepared once too). What the
- * handle keeps between inputs is its prepared statements; the reference data and the names it resolved are
- * read again after every import. The reading itself is fuzz_reports.c's. */
+ * handle keeps between inputs is its prepared statements; the reference
+ * data and the names it resolved are read again after every import. The
+ * reading itself is fuzz_reports.c's. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

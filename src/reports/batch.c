@@ -3,8 +3,8 @@
  * `INSERT ... VALUES (...),(...),...` through the database door, so that a
  * server (PostgreSQL) is asked once per batch rather than once per row. The
  * statement of a full batch is prepared once and reused; the last, shorter
- * batch of a file takes one from the handle's cache of generated text. The rows a statement returns
- * (RETURNING) go to the caller's function. */
+ * batch of a file takes one from the handle's cache of generated text. The
+ * rows a statement returns (RETURNING) go to the caller's function. */
 #include <string.h>
 
 #include "core/alloc.h"
