@@ -91,7 +91,7 @@ pb_status pb__reports_generated(pb_reports *r, const char *sql, pb__stmt **out)
     if (rc != PB_OK)
         return rc;
     char *copy = spare && len <= PB__GENERATED_TEXT_MAX ? pb__strdup(sql) : NULL;
-    if (copy) { /* else (a long text, or no memory for the copy) used once */
+    if (copy) { /* else (a long text, every entry in use, no memory) used once */
         pb__sql_finalize(spare->st);
         pb__free(spare->sql);
         *spare = (struct pb__generated){copy, len, st, ++r->clock, true};

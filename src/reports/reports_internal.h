@@ -262,11 +262,12 @@ pb_status pb__reports_stmt(pb_reports *r, int slot, const char *sql, pb__stmt **
 /* A statement of its own (finalize it). */
 pb_status pb__reports_prepare(pb_reports *r, const char *sql, pb__stmt **out);
 /* A statement of generated text, reset, from the handle's cache of recent
- * texts (prepared and kept when new, unless longer than
- * PB__GENERATED_TEXT_MAX: a batch of many rows compiles to a large
- * program); give it back with pb__reports_done
- * and do not finalize it. One handed out is never evicted, so a caller may
- * ask for a second while it steps the first. */
+ * texts: prepared when new, and kept in place of the least recently used
+ * entry not in use (not kept when every entry is in use, or when longer
+ * than PB__GENERATED_TEXT_MAX: a batch of many rows compiles to a large
+ * program). Give it back with pb__reports_done; do not finalize it. One
+ * handed out is never evicted, so a caller may ask for a second while it
+ * steps the first. */
 pb_status pb__reports_generated(pb_reports *r, const char *sql, pb__stmt **out);
 /* Give back a statement of pb__reports_generated (reset; NULL is nothing). */
 void pb__reports_done(pb_reports *r, pb__stmt *st);

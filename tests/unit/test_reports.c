@@ -458,6 +458,31 @@ static long long answer(pb__stmt *st)
     return (long long)pb__sql_int64(st, 0);
 }
 
+/* The entry of the handle's cache of generated text holding `st`, or -1. */
+static int entry_of(const pb__stmt *st)
+{
+    for (int i = 0; i < PB__GENERATED_MAX; i++)
+        if (rep->generated[i].st == st)
+            return i;
+    return -1;
+}
+
+static bool text_kept(const char *sql)
+{
+    for (int i = 0; i < PB__GENERATED_MAX; i++)
+        if (rep->generated[i].sql && strcmp(rep->generated[i].sql, sql) == 0)
+            return true;
+    return false;
+}
+
+static int handed_out(void)
+{
+    int n = 0;
+    for (int i = 0; i < PB__GENERATED_MAX; i++)
+        n += rep->generated[i].busy;
+    return n;
+}
+
 Test(reports, generated_statements_are_kept_by_text_and_never_taken_while_in_use)
 {
     open_all(PB_STORE_NO_BUILTIN);
@@ -467,23 +492,43 @@ Test(reports, generated_statements_are_kept_by_text_and_never_taken_while_in_use
     for (int i = 0; i <= PB__GENERATED_MAX; i++) {
         snprintf(sql, sizeof sql, "SELECT %d", i);
         cr_assert_eq(pb__reports_generated(rep, sql, &held[i]), PB_OK);
-        for (int j = 0; j < i; j++)
-            cr_assert_neq(held[i], held[j]);
         cr_expect_eq(answer(held[i]), i);
     }
-    /* a text asked for while its statement is in use: another statement */
+    for (int i = 0; i < PB__GENERATED_MAX; i++)
+        cr_expect(entry_of(held[i]) >= 0 && rep->generated[entry_of(held[i])].busy);
+    cr_expect_eq(entry_of(held[PB__GENERATED_MAX]), -1);
+    /* a text asked for while its statement is in use: another statement,
+     * and the one in use is left as it was (stepped past its one row) */
     pb__stmt *again = NULL;
     cr_assert_eq(pb__reports_generated(rep, "SELECT 0", &again), PB_OK);
     cr_expect_neq(again, held[0]);
+    cr_expect_eq(entry_of(again), -1);
     cr_expect_eq(answer(again), 0);
+    bool row = true;
+    cr_expect_eq(pb__sql_step(held[0], &row), PB_OK);
+    cr_expect(!row);
     pb__reports_done(rep, again);
     for (int i = 0; i <= PB__GENERATED_MAX; i++)
         pb__reports_done(rep, held[i]);
+    cr_expect_eq(handed_out(), 0);
     /* given back, the same text is the same statement, reset */
     pb__stmt *st = NULL;
     cr_assert_eq(pb__reports_generated(rep, "SELECT 5", &st), PB_OK);
     cr_expect_eq(st, held[5]);
     cr_expect_eq(answer(st), 5);
+    pb__reports_done(rep, st);
+    /* new texts take the places of the least recently used: "SELECT 5",
+     * used last, outlives 31 of them; "SELECT 0", used first, does not */
+    for (int i = 0; i < PB__GENERATED_MAX - 1; i++) {
+        snprintf(sql, sizeof sql, "SELECT %d + 1000", i);
+        cr_assert_eq(pb__reports_generated(rep, sql, &st), PB_OK);
+        cr_expect_eq(answer(st), i + 1000);
+        pb__reports_done(rep, st);
+    }
+    cr_expect(text_kept("SELECT 5"));
+    cr_expect(!text_kept("SELECT 0"));
+    cr_assert_eq(pb__reports_generated(rep, "SELECT 5", &st), PB_OK);
+    cr_expect_eq(st, held[5]);
     pb__reports_done(rep, st);
     /* a long text is prepared for one use, not kept */
     char long_sql[PB__GENERATED_TEXT_MAX + 64];
@@ -492,18 +537,39 @@ Test(reports, generated_statements_are_kept_by_text_and_never_taken_while_in_use
     snprintf(long_sql + n + PB__GENERATED_TEXT_MAX, 8, " */");
     cr_assert_eq(pb__reports_generated(rep, long_sql, &st), PB_OK);
     cr_expect_eq(answer(st), 7);
+    cr_expect_eq(entry_of(st), -1);
     pb__reports_done(rep, st);
-    for (int i = 0; i < PB__GENERATED_MAX; i++)
-        cr_expect(!rep->generated[i].sql || rep->generated[i].len <= PB__GENERATED_TEXT_MAX);
-    /* more texts than the cache holds: the least recently used make room */
+    cr_expect(!text_kept(long_sql));
+    /* many more texts than the cache holds, twice: each answers its own */
     for (int round = 0; round < 2; round++) {
         for (int i = 0; i < 2 * PB__GENERATED_MAX; i++) {
-            snprintf(sql, sizeof sql, "SELECT %d + 1000", i);
+            snprintf(sql, sizeof sql, "SELECT %d + 2000", i);
             cr_assert_eq(pb__reports_generated(rep, sql, &st), PB_OK);
-            cr_expect_eq(answer(st), i + 1000);
+            cr_expect_eq(answer(st), i + 2000);
             pb__reports_done(rep, st);
         }
     }
+    close_all();
+}
+
+Test(reports, queries_and_imports_give_back_every_statement_they_take)
+{
+    open_all(PB_STORE_NO_BUILTIN);
+    json_decref(import_usd(numbered_file("given-back.csv", 1, 300, 1))); /* a full batch and a tail */
+    cr_expect_eq(handed_out(), 0, "after an import");
+    static const char *const bys[] = {NULL, "company", "role", "level", "region", "years"};
+    for (size_t i = 0; i < sizeof bys / sizeof bys[0]; i++) {
+        pb_reports_query q = {.by = bys[i], .since = PB_DATE_NONE};
+        json_t *rows = NULL;
+        cr_assert_eq(pb_reports_percentiles(rep, &q, &rows), PB_OK, "%s", pb_reports_errmsg(rep));
+        json_decref(rows);
+        cr_expect_eq(handed_out(), 0, "after percentiles by %s", bys[i] ? bys[i] : "nothing");
+    }
+    /* strict: refused at its bad row after good ones were written */
+    pb_reports_import_options o = {.currency = "USD", .as_of = PB_DATE_NONE, .strict = true};
+    json_decref(import_opts(write_file("bad.csv", "company,total\nzeta,100\nzeta,100\nomega,\n"),
+                            &o, PB_ERR_PARSE));
+    cr_expect_eq(handed_out(), 0, "after a refused import");
     close_all();
 }
 

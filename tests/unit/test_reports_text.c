@@ -53,8 +53,22 @@ Test(reports_text, an_import_from_memory_reads_what_the_file_gives)
     pb_reports_close(rep);
 }
 
+/* What an import told of its progress: how often, and the last figures. */
+struct told {
+    int calls;
+    uint64_t done, total;
+};
+
+static void tell(void *ctx, uint64_t done, uint64_t total)
+{
+    struct told *t = ctx;
+    t->calls++;
+    t->done = done;
+    t->total = total;
+}
+
 /* `len` bytes read from memory and from a file holding them, as a dry run:
- * the same answer, rows and rejections alike. */
+ * the same answer, rows and rejections alike, and the same progress. */
 static void same_from_memory_and_file(pb_reports *rep, const char *text, size_t len)
 {
     char path[] = "/tmp/payband-text-XXXXXX";
@@ -64,12 +78,21 @@ static void same_from_memory_and_file(pb_reports *rep, const char *text, size_t 
     cr_assert(f);
     cr_assert_eq(fwrite(text, 1, len, f), len);
     cr_assert_eq(fclose(f), 0);
-    pb_reports_import_options o = {.currency = "USD", .as_of = PB_DATE_NONE, .dry_run = true};
+    struct told by_text = {0}, by_file = {0};
+    pb_reports_import_options o = {.currency = "USD", .as_of = PB_DATE_NONE, .dry_run = true,
+                                   .progress = tell, .progress_ctx = &by_text};
     json_t *from_text = NULL, *from_file = NULL;
     pb_status st_text = pb_reports_import_text(rep, path, text, len, &o, &from_text);
     char msg_text[512];
     snprintf(msg_text, sizeof msg_text, "%s", pb_reports_errmsg(rep));
+    o.progress_ctx = &by_file;
     pb_status st_file = pb_reports_import(rep, path, &o, &from_file);
+    cr_expect(by_text.calls == by_file.calls && by_text.done == by_file.done &&
+                  by_text.total == by_file.total,
+              "%.60s: progress %d %llu/%llu from memory, %d %llu/%llu from the file", text,
+              by_text.calls, (unsigned long long)by_text.done,
+              (unsigned long long)by_text.total, by_file.calls,
+              (unsigned long long)by_file.done, (unsigned long long)by_file.total);
     cr_expect_eq(st_text, st_file, "%.60s: %s / %s", text, msg_text, pb_reports_errmsg(rep));
     cr_expect_str_eq(msg_text, pb_reports_errmsg(rep));
     cr_expect(from_text ? json_equal(from_text, from_file) : !from_file,
@@ -106,6 +129,12 @@ Test(reports_text, every_input_reads_the_same_from_memory_as_from_a_file)
     same_from_memory_and_file(rep, quoted, sizeof quoted - 1);
     same_from_memory_and_file(rep, nul, sizeof nul - 1);
     same_from_memory_and_file(rep, "company", 7);
+    /* the format is told by the first 512 bytes only: past them, a '[' is
+     * a CSV header's first byte, not a JSON array's */
+    char late[700];
+    memset(late, ' ', 600);
+    int n = snprintf(late + 600, sizeof late - 600, "[{\"company\":\"acme\",\"total\":1}]\n");
+    same_from_memory_and_file(rep, late, 600 + (size_t)n);
     /* more than one read of a file: 30,000 rows, about 600 KB */
     size_t cap = 30000 * 24 + 32, len = 0;
     char *big = malloc(cap);
