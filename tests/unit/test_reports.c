@@ -555,7 +555,8 @@ Test(reports, generated_statements_are_kept_by_text_and_never_taken_while_in_use
 Test(reports, queries_and_imports_give_back_every_statement_they_take)
 {
     open_all(PB_STORE_NO_BUILTIN);
-    json_decref(import_usd(numbered_file("given-back.csv", 1, 300, 1))); /* a full batch and a tail */
+    /* 300 reports: a full batch and a shorter one */
+    json_decref(import_usd(numbered_file("given-back.csv", 1, 300, 1)));
     cr_expect_eq(handed_out(), 0, "after an import");
     static const char *const bys[] = {NULL, "company", "role", "level", "region", "years"};
     for (size_t i = 0; i < sizeof bys / sizeof bys[0]; i++) {
