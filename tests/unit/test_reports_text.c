@@ -26,11 +26,18 @@ static char *fixture(const char *rel, size_t *len)
     return buf;
 }
 
-Test(reports_text, an_import_from_memory_reads_what_the_file_gives)
+/* A reports handle on a new store holding the built-in dataset. */
+static pb_reports *open_handle(void)
 {
     store = test_db_open(&db, 0);
     pb_reports *rep = NULL;
     cr_assert_eq(pb_reports_open(store, &rep), PB_OK);
+    return rep;
+}
+
+Test(reports_text, an_import_from_memory_reads_what_the_file_gives)
+{
+    pb_reports *rep = open_handle();
     size_t len = 0;
     char *text = fixture("tests/fixtures/reports/hf-paris.csv", &len);
     json_t *from_text = NULL, *from_file = NULL;
@@ -104,9 +111,7 @@ static void same_from_memory_and_file(pb_reports *rep, const char *text, size_t 
 
 Test(reports_text, every_input_reads_the_same_from_memory_as_from_a_file)
 {
-    store = test_db_open(&db, 0);
-    pb_reports *rep = NULL;
-    cr_assert_eq(pb_reports_open(store, &rep), PB_OK);
+    pb_reports *rep = open_handle();
     static const char *const fixtures[] = {
         "tests/fixtures/reports/acme.csv",          "tests/fixtures/reports/hf-paris.csv",
         "tests/fixtures/reports/levels-small.csv",  "tests/fixtures/reports/levels-small.json",
@@ -150,9 +155,7 @@ Test(reports_text, every_input_reads_the_same_from_memory_as_from_a_file)
 
 Test(reports_text, an_empty_body_is_refused_as_an_empty_file_is)
 {
-    store = test_db_open(&db, 0);
-    pb_reports *rep = NULL;
-    cr_assert_eq(pb_reports_open(store, &rep), PB_OK);
+    pb_reports *rep = open_handle();
     json_t *res = NULL;
     pb_status st = pb_reports_import_text(rep, "empty.csv", "", 0, NULL, &res);
     cr_expect_neq(st, PB_OK);
@@ -164,9 +167,7 @@ Test(reports_text, an_empty_body_is_refused_as_an_empty_file_is)
 
 Test(reports_text, the_band_from_reports_is_the_groups_p25_to_p75)
 {
-    store = test_db_open(&db, 0);
-    pb_reports *rep = NULL;
-    cr_assert_eq(pb_reports_open(store, &rep), PB_OK);
+    pb_reports *rep = open_handle();
     json_t *res = NULL;
     cr_assert_eq(pb_reports_import(rep, TEST_PATH("tests/fixtures/reports/hf-paris.csv"), NULL,
                                    &res),
