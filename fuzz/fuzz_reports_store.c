@@ -11,7 +11,7 @@
  * regions), and the store must then hold no report, so each input meets
  * the same empty store (the deletes are prepared once too). What the
  * handle keeps between inputs is its prepared statements; the reference
- * data and the names it resolved are read again after every import. The
+ * data and the names it resolved are read again after every write. The
  * reading itself is fuzz_reports.c's. */
 #include <stddef.h>
 #include <stdint.h>

@@ -11,12 +11,13 @@
 
 enum { MAX_MAPS = 64 };
 
-static pb_reports *open_reports(struct srv_req *r, pb_store *store, enum MHD_Result *ret)
+/* The worker's store's reports handle (pb_reports_of), kept from one
+ * request to the next with its statements and reference data. */
+static pb_reports *worker_reports(struct srv_req *r, pb_store *store, enum MHD_Result *ret)
 {
     pb_reports *rep = NULL;
-    if (pb_reports_open(store, &rep) != PB_OK) {
+    if (pb_reports_of(store, &rep) != PB_OK) {
         *ret = srv_reply_error(r, 500, "nomem", 0, "%s", pb_reports_errmsg(rep));
-        pb_reports_close(rep);
         return NULL;
     }
     return rep;
@@ -58,14 +59,13 @@ enum MHD_Result srv_route_report_percentiles(struct srv_req *r)
     if (!store)
         return srv_reply_unavailable(r);
     enum MHD_Result ret;
-    pb_reports *rep = open_reports(r, store, &ret);
+    pb_reports *rep = worker_reports(r, store, &ret);
     if (!rep)
         return ret;
     json_t *rows = NULL;
     pb_status st = pb_reports_percentiles(rep, &q, &rows);
     ret = st == PB_OK ? srv_reply_json(r, 200, rows)
                       : srv_reply_status(r, st, pb_reports_errmsg(rep), NULL);
-    pb_reports_close(rep);
     return ret;
 }
 
@@ -75,14 +75,13 @@ enum MHD_Result srv_route_report_summary(struct srv_req *r)
     if (!store)
         return srv_reply_unavailable(r);
     enum MHD_Result ret;
-    pb_reports *rep = open_reports(r, store, &ret);
+    pb_reports *rep = worker_reports(r, store, &ret);
     if (!rep)
         return ret;
     json_t *s = NULL;
     pb_status st = pb_reports_summary(rep, &s);
     ret = st == PB_OK ? srv_reply_json(r, 200, s)
                       : srv_reply_status(r, st, pb_reports_errmsg(rep), NULL);
-    pb_reports_close(rep);
     return ret;
 }
 
@@ -130,7 +129,7 @@ enum MHD_Result srv_route_report_import(struct srv_req *r)
     if (!store)
         return srv_reply_unavailable(r);
     enum MHD_Result ret;
-    pb_reports *rep = open_reports(r, store, &ret);
+    pb_reports *rep = worker_reports(r, store, &ret);
     if (!rep)
         return ret;
     json_t *res = NULL, *all = NULL;
@@ -150,6 +149,5 @@ enum MHD_Result srv_route_report_import(struct srv_req *r)
     }
     json_decref(all);
     json_decref(res);
-    pb_reports_close(rep);
     return ret;
 }

@@ -4,9 +4,11 @@
  *
  * A pb_reports handle works on an open store (borrowed: close the handle
  * before the store) and keeps its prepared statements; it is not safe for
- * concurrent use. Results are jansson values owned by the caller
- * (json_decref); field names are documented in docs/json.md. Money fields
- * are numbers in major units of the object's "currency".
+ * concurrent use. What other connections write is seen on the handle's
+ * next call, however long it has been open. Results are jansson values
+ * owned by the caller (json_decref); field names are documented in
+ * docs/json.md. Money fields are numbers in major units of the object's
+ * "currency".
  *
  * Privacy: a group with fewer than k distinct reports (k = 6 unless the
  * query asks for more) gives no figures, and every figure is rounded to a
@@ -44,6 +46,12 @@ typedef struct pb_reports_import_options {
 
 pb_status pb_reports_open(pb_store *store, pb_reports **out);
 void pb_reports_close(pb_reports *reports);
+/* The store's own handle, opened on first use and kept until
+ * pb_store_close closes it (never pb_reports_close it): a caller that asks
+ * again on the same store, as a server's worker does on every request,
+ * finds its prepared statements and reference data ready. NULL and
+ * PB_ERR_NOMEM when it cannot be made. */
+pb_status pb_reports_of(pb_store *store, pb_reports **out);
 /* The detailed message of the last failure. */
 const char *pb_reports_errmsg(const pb_reports *reports);
 

@@ -91,7 +91,7 @@ pb_status pb__plan_cite_reports(pb_store *store, json_t *plan, pb__diag *diag)
     static const unsigned tries[] = {7, 3, 6, 2, 5, 1, 4, 0}; /* bits: role, level, region */
     pb_reports *rep = NULL;
     json_t *rows = NULL, *found = NULL, *base_rows = NULL;
-    pb_status rc = pb_reports_open(store, &rep);
+    pb_status rc = pb_reports_of(store, &rep);
     for (size_t i = 0; rc == PB_OK && !found && i < sizeof tries / sizeof tries[0]; i++) {
         unsigned t = tries[i];
         if (((t & 1) && !role) || ((t & 2) && !level) || ((t & 4) && !region))
@@ -142,6 +142,5 @@ pb_status pb__plan_cite_reports(pb_store *store, json_t *plan, pb__diag *diag)
                      rc == PB_ERR_NOMEM ? "out of memory" : pb_reports_errmsg(rep));
     json_decref(rows);
     json_decref(base_rows);
-    pb_reports_close(rep);
     return rc;
 }

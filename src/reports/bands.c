@@ -84,12 +84,9 @@ pb_status pb_reports_add_bands(pb_store *store, const pb_band_query *q, const ch
     pb_reports *rep = NULL;
     json_t *rows[3] = {NULL, NULL, NULL};
     static const char *const components[] = {"tc", "base", "equity"};
-    pb_status rc = pb_reports_open(store, &rep);
-    if (rc != PB_OK) {
-        pb__diag_set(diag, rc, NULL, 0, "%s", pb_reports_errmsg(rep));
-        pb_reports_close(rep);
-        return rc;
-    }
+    pb_status rc = pb_reports_of(store, &rep);
+    if (rc != PB_OK)
+        return pb__diag_set(diag, rc, NULL, 0, "%s", pb_reports_errmsg(rep));
     for (int k = 0; k < 3 && rc == PB_OK; k++) {
         pb_reports_query rq = {.company = q->company, .role = q->role, .level = level,
                                .region = q->region, .component = components[k],
@@ -111,6 +108,5 @@ pb_status pb_reports_add_bands(pb_store *store, const pb_band_query *q, const ch
     }
     for (int k = 0; k < 3; k++)
         json_decref(rows[k]);
-    pb_reports_close(rep);
     return rc;
 }

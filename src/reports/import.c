@@ -504,6 +504,7 @@ pb_status pb__reports_import_input(pb_reports *r, const pb__import_input *in, co
     im.d.as_of = im.opt->as_of;
     im.first = im.last = PB_DATE_NONE;
     pb__diag_clear(&r->diag);
+    pb__reports_notice_writes(r);
     im.errors = json_array();
     im.rows = json_array();
     im.columns = json_object();
@@ -561,13 +562,8 @@ pb_status pb__reports_import_input(pb_reports *r, const pb__import_input *in, co
         rc = pb__writer_commit(&im.w, path, im.records, im.accepted, im.rejected, im.first,
                                im.last, &changed);
     }
-    /* read the reference data again on the next query (a dry run wrote nothing) */
-    if (r->ref_loaded && !im.opt->dry_run) {
-        pb__refdata_release(&r->ref);
-        r->ref_loaded = false;
-    }
-    pb__strmap_clear(&r->names); /* and the names queries resolved */
-    r->nresolved = 0;
+    /* the next call reads the reference data again if this one wrote
+     * (pb__reports_notice_writes) */
     if (rc == PB_OK || (rc == PB_ERR_PARSE && im.opt->strict && im.rejected > 0)) {
         *result = result_json(&im, source, fmt, changed);
         if (!*result && rc == PB_OK)

@@ -17,6 +17,27 @@ pb_status pb_reports_open(pb_store *store, pb_reports **out)
         return PB_ERR_NOMEM;
     r->store = store;
     r->db = pb__store_conn(store);
+    r->version = -1;
+    return PB_OK;
+}
+
+static void close_companion(void *r)
+{
+    pb_reports_close(r);
+}
+
+pb_status pb_reports_of(pb_store *store, pb_reports **out)
+{
+    *out = pb__store_companion(store);
+    if (*out)
+        return PB_OK;
+    pb_status rc = pb_reports_open(store, out);
+    if (rc != PB_OK) {
+        pb_reports_close(*out);
+        *out = NULL;
+        return rc;
+    }
+    pb__store_keep_companion(store, *out, close_companion);
     return PB_OK;
 }
 
@@ -114,10 +135,40 @@ void pb__reports_done(pb_reports *r, pb__stmt *st)
     pb__sql_finalize(st); /* one that was not kept */
 }
 
+void pb__reports_notice_writes(pb_reports *r)
+{
+    int64_t version = pb__store_pragma_data_version(r->store);
+    if (version >= 0 && version == r->version)
+        return;
+    r->version = version;
+    if (r->ref_loaded) {
+        pb__refdata_release(&r->ref);
+        r->ref_loaded = false;
+    }
+    pb__strmap_clear(&r->names);
+    r->nresolved = 0;
+}
+
+struct reading {
+    pb_reports *r;
+    pb_status (*body)(void *ctx);
+    void *ctx;
+};
+
+/* Inside the read transaction: what another connection wrote since the
+ * last call is seen before the body runs. */
+static pb_status read_fresh(void *ctx)
+{
+    struct reading *x = ctx;
+    pb__reports_notice_writes(x->r);
+    return x->body(x->ctx);
+}
+
 pb_status pb__reports_read(pb_reports *r, pb_status (*body)(void *ctx), void *ctx)
 {
     pb__diag_clear(&r->diag);
-    pb_status rc = pb__sql_transaction(r->db, PB__TX_READ, body, ctx);
+    struct reading x = {r, body, ctx};
+    pb_status rc = pb__sql_transaction(r->db, PB__TX_READ, read_fresh, &x);
     if (rc != PB_OK && !r->diag.msg[0]) /* begin or commit failed */
         rc = pb__reports_db_error(r, rc, "database");
     return rc;

@@ -244,6 +244,7 @@ struct pb_reports {
     uint64_t clock;
     pb__refdata ref;    /* aliases and places for queries, read on first use */
     bool ref_loaded;
+    int64_t version;    /* the store's data version ref and names were read at */
     pb__strmap names;   /* query names -> index into resolved (query.c) */
     struct pb__qfilter *resolved;
     size_t nresolved;
@@ -252,8 +253,14 @@ struct pb_reports {
 #define PB__NAMES_MAX 1024
 
 /* The handle's reference data, read from the store on first use (and again
- * after this handle imported). */
+ * after any connection wrote: pb__reports_notice_writes). */
 pb_status pb__reports_refdata(pb_reports *r, const pb__refdata **out);
+/* At the start of each call of the handle: when the store's data version
+ * moved since the last (another connection, another process or this
+ * handle wrote), the reference data and the names queries resolved are
+ * forgotten, so that a handle kept for long (pb_reports_of, a server's
+ * worker) answers as a new one would. */
+void pb__reports_notice_writes(pb_reports *r);
 
 
 /* A prepared statement of the handle's cache (slot < PB__STMT_COUNT),
@@ -276,8 +283,8 @@ void pb__reports_done(pb_reports *r, pb__stmt *st);
 pb_status pb__reports_db_error(pb_reports *r, pb_status rc, const char *what);
 
 /* `body` in a read transaction (one snapshot; retried when another
- * connection's write gets in the way): its failure, or the transaction's,
- * told on the handle. */
+ * connection's write gets in the way), after pb__reports_notice_writes:
+ * its failure, or the transaction's, told on the handle. */
 pb_status pb__reports_read(pb_reports *r, pb_status (*body)(void *ctx), void *ctx);
 
 /* Binds parameters 1, 2, 3 ... of `st` in turn; the first failure sticks in

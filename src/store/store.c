@@ -21,6 +21,8 @@ struct pb_store {
     pb__diag diag;
     pb_fx *fx;          /* rates cache, dropped on every write */
     int64_t fx_version; /* the data version when fx was loaded */
+    void *companion;    /* a handle kept with the store (pb__store_companion) */
+    void (*close_companion)(void *companion);
 };
 
 #define MAX_FACTS_FILE (16u << 20)
@@ -309,6 +311,8 @@ void pb_store_close(pb_store *s)
 {
     if (!s)
         return;
+    if (s->companion)
+        s->close_companion(s->companion); /* it may still use the connection */
     drop_fx_cache(s);
     pb__db_close(s->conn);
     pb__free(s);
@@ -400,6 +404,17 @@ pb_fx **pb__store_fx_cache(pb_store *s)
 int64_t *pb__store_fx_version(pb_store *s)
 {
     return &s->fx_version;
+}
+
+void *pb__store_companion(pb_store *s)
+{
+    return s->companion;
+}
+
+void pb__store_keep_companion(pb_store *s, void *companion, void (*close)(void *companion))
+{
+    s->companion = companion;
+    s->close_companion = close;
 }
 
 int64_t pb__store_pragma_data_version(pb_store *s)

@@ -31,6 +31,11 @@ pb_status pb__store_source_row(pb_store *store, const char *key, const char *tit
  * at. */
 pb_fx **pb__store_fx_cache(pb_store *store);
 int64_t *pb__store_fx_version(pb_store *store);
+/* The one handle a subsystem above the store keeps with it (the reports
+ * handle of pb_reports_of): NULL until kept; pb_store_close calls `close`
+ * on it before the connection closes. The store never looks inside. */
+void *pb__store_companion(pb_store *store);
+void pb__store_keep_companion(pb_store *store, void *companion, void (*close)(void *companion));
 /* The connection's data version (pb__db_ops.data_version): it changes when
  * any connection commits a write (-1 when it cannot be read). */
 int64_t pb__store_pragma_data_version(pb_store *store);
