@@ -45,26 +45,6 @@ static void *room(void *array, size_t count, size_t *cap, size_t size)
     return grown;
 }
 
-/* The rows of `sql` (the handle's statement in `slot`) handed to `row` in
- * turn; a failed step is an error. */
-static pb_status each_row(pb_reports *r, int slot, const char *sql, const char *what,
-                          pb_status (*row)(pb__refdata *ref, pb__stmt *st, void *ctx),
-                          pb__refdata *ref, void *ctx)
-{
-    pb__stmt *st = NULL;
-    pb_status rc = pb__reports_stmt(r, slot, sql, &st);
-    bool more = true;
-    while (rc == PB_OK && more) {
-        pb_status step = pb__sql_step(st, &more);
-        if (step != PB_OK)
-            rc = pb__reports_db_error(r, step, what);
-        else if (more)
-            rc = row(ref, st, ctx);
-    }
-    pb__sql_reset(st);
-    return rc;
-}
-
 static void copy_col(char *dst, size_t cap, pb__stmt *st, int col)
 {
     const char *t = pb__sql_text(st, col);
@@ -72,15 +52,17 @@ static void copy_col(char *dst, size_t cap, pb__stmt *st, int col)
 }
 
 struct loading {
+    pb__refdata *ref;  /* being filled */
     pb__diag *diag;
     size_t cap;        /* of the array being filled */
     size_t place_cap, next_cap; /* of name_place, name_next */
     pb__strmap ids;    /* place id -> index */
 };
 
-static pb_status alias_row(pb__refdata *ref, pb__stmt *st, void *ctx)
+static pb_status alias_row(pb__stmt *st, void *ctx)
 {
     struct loading *l = ctx;
+    pb__refdata *ref = l->ref;
     const char *key = pb__sql_text(st, 0);
     const char *slug = pb__sql_text(st, 1);
     if (!key || !slug)
@@ -100,16 +82,17 @@ static pb_status alias_row(pb__refdata *ref, pb__stmt *st, void *ctx)
 
 static pb_status load_aliases(pb__refdata *ref, pb_reports *r)
 {
-    struct loading l = {.diag = &r->diag};
-    return each_row(r, PB__SLOT_REF_ALIASES,
-                    "SELECT a.key, c.slug FROM company_alias a "
-                    "JOIN company c ON c.id = a.company_id",
-                    "aliases", alias_row, ref, &l);
+    struct loading l = {.ref = ref, .diag = &r->diag};
+    return pb__reports_each_row(r, PB__SLOT_REF_ALIASES,
+                                "SELECT a.key, c.slug FROM company_alias a "
+                                "JOIN company c ON c.id = a.company_id",
+                                "aliases", alias_row, &l);
 }
 
-static pb_status place_row(pb__refdata *ref, pb__stmt *st, void *ctx)
+static pb_status place_row(pb__stmt *st, void *ctx)
 {
     struct loading *l = ctx;
+    pb__refdata *ref = l->ref;
     struct pb__place_ref *places = room(ref->places, ref->nplaces, &l->cap, sizeof *places);
     if (!places)
         return NOMEM(l->diag);
@@ -132,9 +115,10 @@ static pb_status place_row(pb__refdata *ref, pb__stmt *st, void *ctx)
     return PB_OK;
 }
 
-static pb_status place_name_row(pb__refdata *ref, pb__stmt *st, void *ctx)
+static pb_status place_name_row(pb__stmt *st, void *ctx)
 {
     struct loading *l = ctx;
+    pb__refdata *ref = l->ref;
     const char *key = pb__sql_text(st, 0);
     char id[24];
     int len = snprintf(id, sizeof id, "%lld", (long long)pb__sql_int64(st, 1));
@@ -158,22 +142,23 @@ static pb_status place_name_row(pb__refdata *ref, pb__stmt *st, void *ctx)
 
 static pb_status load_places(pb__refdata *ref, pb_reports *r)
 {
-    struct loading l = {.diag = &r->diag};
-    pb_status rc = each_row(r, PB__SLOT_REF_PLACES,
-                            "SELECT id, kind, name, code, country, state, metro FROM place "
-                            "ORDER BY id",
-                            "places", place_row, ref, &l);
+    struct loading l = {.ref = ref, .diag = &r->diag};
+    pb_status rc = pb__reports_each_row(
+        r, PB__SLOT_REF_PLACES,
+        "SELECT id, kind, name, code, country, state, metro FROM place ORDER BY id", "places",
+        place_row, &l);
     if (rc == PB_OK)
-        rc = each_row(r, PB__SLOT_REF_PLACE_NAMES,
-                      "SELECT key, place_id FROM place_name ORDER BY place_id, key",
-                      "place names", place_name_row, ref, &l);
+        rc = pb__reports_each_row(r, PB__SLOT_REF_PLACE_NAMES,
+                                  "SELECT key, place_id FROM place_name ORDER BY place_id, key",
+                                  "place names", place_name_row, &l);
     pb__strmap_clear(&l.ids);
     return rc;
 }
 
-static pb_status level_row(pb__refdata *ref, pb__stmt *st, void *ctx)
+static pb_status level_row(pb__stmt *st, void *ctx)
 {
     struct loading *l = ctx;
+    pb__refdata *ref = l->ref;
     const char *slug = pb__sql_text(st, 0);
     const char *name = pb__sql_text(st, 1);
     char key[PB__NAME_MAX * 2], level[PB__NAME_MAX];
@@ -198,13 +183,14 @@ static pb_status level_row(pb__refdata *ref, pb__stmt *st, void *ctx)
 
 static pb_status load_levels(pb__refdata *ref, pb_reports *r)
 {
-    struct loading l = {.diag = &r->diag};
-    return each_row(r, PB__SLOT_REF_LEVELS,
-                    "SELECT slug, name FROM (SELECT c.slug AS slug, n.level AS name "
-                    "FROM level_node n JOIN company c ON c.id = n.company_id UNION "
-                    "SELECT c.slug, l.name FROM level l JOIN company c ON c.id = l.company_id) "
-                    "AS known_levels ORDER BY slug, name",
-                    "levels", level_row, ref, &l);
+    struct loading l = {.ref = ref, .diag = &r->diag};
+    return pb__reports_each_row(
+        r, PB__SLOT_REF_LEVELS,
+        "SELECT slug, name FROM (SELECT c.slug AS slug, n.level AS name "
+        "FROM level_node n JOIN company c ON c.id = n.company_id UNION "
+        "SELECT c.slug, l.name FROM level l JOIN company c ON c.id = l.company_id) "
+        "AS known_levels ORDER BY slug, name",
+        "levels", level_row, &l);
 }
 
 pb_status pb__refdata_load(pb__refdata *ref, pb_reports *r)

@@ -88,6 +88,23 @@ pb_status pb__reports_stmt(pb_reports *r, int slot, const char *sql, pb__stmt **
     return PB_OK;
 }
 
+pb_status pb__reports_each_row(pb_reports *r, int slot, const char *sql, const char *what,
+                               pb_status (*row)(pb__stmt *st, void *ctx), void *ctx)
+{
+    pb__stmt *st = NULL;
+    pb_status rc = pb__reports_stmt(r, slot, sql, &st);
+    bool more = true;
+    while (rc == PB_OK && more) {
+        pb_status step = pb__sql_step(st, &more);
+        if (step != PB_OK)
+            rc = pb__reports_db_error(r, step, what);
+        else if (more)
+            rc = row(st, ctx);
+    }
+    pb__sql_reset(st);
+    return rc;
+}
+
 pb_status pb__reports_generated(pb_reports *r, const char *sql, pb__stmt **out)
 {
     *out = NULL;

@@ -266,6 +266,11 @@ void pb__reports_notice_writes(pb_reports *r);
 /* A prepared statement of the handle's cache (slot < PB__STMT_COUNT),
  * reset and with no parameters bound. */
 pb_status pb__reports_stmt(pb_reports *r, int slot, const char *sql, pb__stmt **out);
+/* Each row of the handle's statement in `slot` (text `sql`) handed to
+ * `row(st, ctx)` in turn, until one fails; a failed step is an error
+ * naming `what`. The statement is reset after. */
+pb_status pb__reports_each_row(pb_reports *r, int slot, const char *sql, const char *what,
+                               pb_status (*row)(pb__stmt *st, void *ctx), void *ctx);
 /* A statement of its own (finalize it). */
 pb_status pb__reports_prepare(pb_reports *r, const char *sql, pb__stmt **out);
 /* A statement of generated text, reset, from the handle's cache of recent

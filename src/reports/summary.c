@@ -13,49 +13,41 @@ static json_t *text_or_null(pb__stmt *st, int col)
     return t ? json_string(t) : json_null();
 }
 
-/* Each row of `sql` as an object made by `row`, appended to `out`; a
- * failed step is an error. */
-static pb_status each_row(pb_reports *r, int slot, const char *sql,
-                          json_t *(*row)(pb__stmt *st), json_t *out)
-{
-    pb__stmt *st = NULL;
-    pb_status rc = pb__reports_stmt(r, slot, sql, &st);
-    bool more = rc == PB_OK;
-    while (rc == PB_OK && more) {
-        pb_status step = pb__sql_step(st, &more);
-        if (step != PB_OK)
-            rc = pb__reports_db_error(r, step, "summary");
-        else if (more) {
-            json_t *o = row(st);
-            if (!o || json_array_append_new(out, o) != 0)
-                rc = NOMEM(r);
-        }
-    }
-    pb__sql_reset(st);
-    return rc;
-}
-
-static json_t *file_row(pb__stmt *st)
-{
-    return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "file",
-                     text_or_null(st, 0), "source", text_or_null(st, 1), "records",
-                     (json_int_t)pb__sql_int64(st, 2), "accepted",
-                     (json_int_t)pb__sql_int64(st, 3), "rejected",
-                     (json_int_t)pb__sql_int64(st, 4), "added", (json_int_t)pb__sql_int64(st, 5),
-                     "first_date", text_or_null(st, 6), "last_date", text_or_null(st, 7),
-                     "imported_at", text_or_null(st, 8));
-}
-
-static json_t *currency_row(pb__stmt *st)
-{
-    return json_pack("{s:o, s:I, s:I}", "currency", text_or_null(st, 0), "reports",
-                     (json_int_t)pb__sql_int64(st, 1), "rows", (json_int_t)pb__sql_int64(st, 2));
-}
-
 struct summary {
     pb_reports *r;
     json_t *files, *currencies, *out;
 };
+
+/* `o` appended to `list`; out of memory when either failed. */
+static pb_status append(struct summary *x, json_t *list, json_t *o)
+{
+    if (!o || json_array_append_new(list, o) != 0)
+        return NOMEM(x->r);
+    return PB_OK;
+}
+
+static pb_status file_row(pb__stmt *st, void *ctx)
+{
+    struct summary *x = ctx;
+    return append(x, x->files,
+                  json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "file",
+                            text_or_null(st, 0), "source", text_or_null(st, 1), "records",
+                            (json_int_t)pb__sql_int64(st, 2), "accepted",
+                            (json_int_t)pb__sql_int64(st, 3), "rejected",
+                            (json_int_t)pb__sql_int64(st, 4), "added",
+                            (json_int_t)pb__sql_int64(st, 5), "first_date", text_or_null(st, 6),
+                            "last_date", text_or_null(st, 7), "imported_at",
+                            text_or_null(st, 8)));
+}
+
+static pb_status currency_row(pb__stmt *st, void *ctx)
+{
+    struct summary *x = ctx;
+    return append(x, x->currencies,
+                  json_pack("{s:o, s:I, s:I}", "currency", text_or_null(st, 0), "reports",
+                            (json_int_t)pb__sql_int64(st, 1), "rows",
+                            (json_int_t)pb__sql_int64(st, 2)));
+}
 
 /* Every statement of the summary, in one read transaction: one snapshot. */
 static pb_status summarise(void *ctx)
@@ -65,16 +57,17 @@ static pb_status summarise(void *ctx)
     pb__stmt *st = NULL;
     json_array_clear(x->files); /* a retried transaction starts again */
     json_array_clear(x->currencies);
-    pb_status rc = each_row(r, PB__SLOT_SUMMARY_FILES,
-                            "SELECT i.file, s.key, i.records, i.accepted, i.rejected, i.added, "
-                            "i.first_date, i.last_date, i.imported_at FROM report_import i "
-                            "JOIN source s ON s.id = i.source_id ORDER BY i.id",
-                            file_row, x->files);
+    pb_status rc = pb__reports_each_row(
+        r, PB__SLOT_SUMMARY_FILES,
+        "SELECT i.file, s.key, i.records, i.accepted, i.rejected, i.added, "
+        "i.first_date, i.last_date, i.imported_at FROM report_import i "
+        "JOIN source s ON s.id = i.source_id ORDER BY i.id",
+        "summary", file_row, x);
     if (rc == PB_OK)
-        rc = each_row(r, PB__SLOT_SUMMARY_CURRENCIES,
-                      "SELECT currency, count(*), CAST(sum(copies) AS BIGINT) FROM report "
-                      "GROUP BY currency ORDER BY 3 DESC, 1",
-                      currency_row, x->currencies);
+        rc = pb__reports_each_row(r, PB__SLOT_SUMMARY_CURRENCIES,
+                                  "SELECT currency, count(*), CAST(sum(copies) AS BIGINT) "
+                                  "FROM report GROUP BY currency ORDER BY 3 DESC, 1",
+                                  "summary", currency_row, x);
     if (rc == PB_OK)
         rc = pb__reports_stmt(r, PB__SLOT_SUMMARY_TOTALS,
                               "SELECT count(*), CAST(coalesce(sum(copies), 0) AS BIGINT), "
