@@ -31,14 +31,10 @@ pb_status pb_reports_of(pb_store *store, pb_reports **out)
     *out = pb__store_companion(store);
     if (*out)
         return PB_OK;
-    pb_status rc = pb_reports_open(store, out);
-    if (rc != PB_OK) {
-        pb_reports_close(*out);
-        *out = NULL;
-        return rc;
-    }
-    pb__store_keep_companion(store, *out, close_companion);
-    return PB_OK;
+    pb_status rc = pb_reports_open(store, out); /* NULL when it fails */
+    if (rc == PB_OK)
+        pb__store_keep_companion(store, *out, close_companion);
+    return rc;
 }
 
 void pb_reports_close(pb_reports *r)
